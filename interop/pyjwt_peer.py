@@ -203,7 +203,14 @@ def op_jwks(req: dict) -> dict:
     keys = need(req, "keys", list)
     jwks = load_jwks({"keys": keys})
     kids = [k.key_id for k in jwks.keys]
-    return {"ok": True, "kids": kids, "count": len(jwks.keys)}
+    # PyJWKSet drops members it cannot use without saying why; list them by kid.
+    kept = [id(k._jwk_data) for k in jwks.keys]
+    skipped = [
+        {"kid": k.get("kid") if isinstance(k, dict) else None,
+         "error": "skipped by PyJWKSet (not a usable JWK)", "error_type": "Skipped"}
+        for k in keys if id(k) not in kept
+    ]
+    return {"ok": True, "kids": kids, "count": len(jwks.keys), "skipped": skipped}
 
 
 def op_jwks_verify(req: dict) -> dict:
