@@ -157,7 +157,7 @@ async function opJwks(req) {
       if (e instanceof errors.JWKSMultipleMatchingKeys) {
         kids.push(jwk.kid ?? null) // usable, but its kid is not unique
       } else {
-        skipped.push({ kid: jwk?.kid ?? null, error: e.message, error_type: e.code ?? e.name })
+        skipped.push({ kid: jwk?.kid ?? null, error: e.message, error_type: errorType(e) })
       }
     }
   }
@@ -210,6 +210,9 @@ const OPS = {
 
 // ------------------------------------------------------------ driver
 
+// jose errors carry a string code (ERR_...); WebCrypto DOMExceptions a numeric one.
+const errorType = (e) => (typeof e?.code === 'string' ? e.code : e?.name ?? 'Error')
+
 const JOSE_DIR = path.join(HERE, 'node_modules', 'jose') + path.sep
 
 function fromLibrary(e) {
@@ -231,7 +234,7 @@ async function handle(req) {
     return [await fn(req), false]
   } catch (e) {
     if (e instanceof PeerError) return [{ ok: false, error: e.message, error_type: e.errorType }, false]
-    if (fromLibrary(e)) return [{ ok: false, error: e.message, error_type: e.code ?? e.name }, false]
+    if (fromLibrary(e)) return [{ ok: false, error: e.message, error_type: errorType(e) }, false]
     process.stderr.write(`${e?.stack ?? e}\n`)
     return [{ ok: false, error: `${e?.name}: ${e?.message}`, error_type: 'Internal', internal: true }, true]
   }
