@@ -1,0 +1,138 @@
+//! Access-token claims (RFC 9068 §2.2).
+
+use serde::{Deserialize, Serialize};
+
+use super::{
+    Amr, Audience, ClaimSet, Unescape, check_date, check_opt_date, de_date, de_opt_date,
+    unescape_list, unescape_opt,
+};
+use crate::error::Result;
+use crate::json::{Arena, Writer};
+use crate::kind::Kind;
+
+/// The claims of an OAuth 2.0 access token in the JWT profile of RFC 9068.
+///
+/// `iss`, `exp`, `aud`, `sub`, `client_id`, `iat` and `jti` are required; the rest optional.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(bound(deserialize = "S: Deserialize<'de>"))]
+pub struct AccessClaims<S> {
+    /// Issuer: the authorization server's identifier.
+    pub iss: S,
+    /// Subject: the resource owner, or the client for client-credentials grants.
+    pub sub: S,
+    /// Audience: the resource server(s) this token is for.
+    pub aud: Audience<S>,
+    /// The OAuth client the token was issued to.
+    pub client_id: S,
+    /// Issued at (Unix seconds).
+    #[serde(deserialize_with = "de_date")]
+    pub iat: u64,
+    /// Expires at (Unix seconds).
+    #[serde(deserialize_with = "de_date")]
+    pub exp: u64,
+    /// Not valid before (Unix seconds).
+    #[serde(
+        default,
+        deserialize_with = "de_opt_date",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub nbf: Option<u64>,
+    /// Unique token identifier.
+    pub jti: S,
+    /// Space-separated scopes granted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<S>,
+    /// When the user authenticated (Unix seconds).
+    #[serde(
+        default,
+        deserialize_with = "de_opt_date",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub auth_time: Option<u64>,
+    /// Authentication context class reference.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acr: Option<S>,
+    /// Authentication methods used.
+    #[serde(default, skip_serializing_if = "Amr::is_empty")]
+    pub amr: Amr<S>,
+}
+
+impl<S> AccessClaims<S> {
+    /// Claims with the required values and no optional ones.
+    pub fn new(iss: S, sub: S, aud: S, client_id: S, iat: u64, exp: u64, jti: S) -> Self {
+        Self {
+            iss,
+            sub,
+            aud: Audience::one(aud),
+            client_id,
+            iat,
+            exp,
+            nbf: None,
+            jti,
+            scope: None,
+            auth_time: None,
+            acr: None,
+            amr: Amr::new(),
+        }
+    }
+}
+
+impl<S: AsRef<str>> AccessClaims<S> {
+    /// Whether `scope` grants `wanted` (scopes are space-separated, compared exactly).
+    pub fn has_scope(&self, wanted: &str) -> bool {
+        self.scope
+            .as_ref()
+            .is_some_and(|s| s.as_ref().split(' ').any(|s| s == wanted))
+    }
+}
+
+impl<S: AsRef<str>> ClaimSet for AccessClaims<S> {
+    const KIND: Kind = Kind::Access;
+
+    fn issued_at(&self) -> u64 {
+        self.iat
+    }
+    fn expires_at(&self) -> u64 {
+        self.exp
+    }
+    fn not_before(&self) -> Option<u64> {
+        self.nbf
+    }
+
+    fn write_json(&self, w: &mut Writer<'_>) {
+        w.str("iss", self.iss.as_ref());
+        w.str("sub", self.sub.as_ref());
+        w.str_list("aud", self.aud.iter(), true);
+        w.str("client_id", self.client_id.as_ref());
+        w.num("iat", self.iat);
+        w.num("exp", self.exp);
+        w.opt_num("nbf", self.nbf);
+        w.str("jti", self.jti.as_ref());
+        w.opt_str("scope", self.scope.as_ref().map(AsRef::as_ref));
+        w.opt_num("auth_time", self.auth_time);
+        w.opt_str("acr", self.acr.as_ref().map(AsRef::as_ref));
+        w.str_list("amr", self.amr.iter(), false);
+    }
+
+    fn check_values(&self) -> Result<()> {
+        check_date(self.iat)?;
+        check_date(self.exp)?;
+        check_opt_date(self.nbf)?;
+        check_opt_date(self.auth_time)?;
+        self.aud.check()?;
+        self.amr.check()
+    }
+}
+
+impl<'b> Unescape<'b> for AccessClaims<&'b str> {
+    fn unescape(&mut self, arena: &mut Arena<'b>) -> Result<()> {
+        self.iss = arena.unescape(self.iss)?;
+        self.sub = arena.unescape(self.sub)?;
+        unescape_list(&mut self.aud, arena)?;
+        self.client_id = arena.unescape(self.client_id)?;
+        self.jti = arena.unescape(self.jti)?;
+        unescape_opt(&mut self.scope, arena)?;
+        unescape_opt(&mut self.acr, arena)?;
+        unescape_list(&mut self.amr, arena)
+    }
+}

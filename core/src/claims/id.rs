@@ -1,0 +1,239 @@
+//! ID-token claims (OpenID Connect Core 1.0 §2 and the standard claims of §5.1).
+
+use serde::{Deserialize, Serialize};
+
+use super::{
+    Amr, Audience, ClaimSet, Unescape, check_date, check_opt_date, de_date, de_opt_date,
+    unescape_list, unescape_opt,
+};
+use crate::error::Result;
+use crate::json::{Arena, Writer};
+use crate::kind::Kind;
+
+/// The claims of an OpenID Connect ID token.
+///
+/// `iss`, `sub`, `aud`, `exp` and `iat` are required; the rest optional. The §5.1 `address`
+/// claim (a JSON object) is not carried; unknown claims are ignored when reading.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(bound(deserialize = "S: Deserialize<'de>"))]
+pub struct IdClaims<S> {
+    /// Issuer: the OpenID Provider.
+    pub iss: S,
+    /// Subject: the user, unique within the issuer.
+    pub sub: S,
+    /// Audience: the client(s) this token is for.
+    pub aud: Audience<S>,
+    /// Expires at (Unix seconds).
+    #[serde(deserialize_with = "de_date")]
+    pub exp: u64,
+    /// Issued at (Unix seconds).
+    #[serde(deserialize_with = "de_date")]
+    pub iat: u64,
+    /// Not valid before (Unix seconds).
+    #[serde(
+        default,
+        deserialize_with = "de_opt_date",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub nbf: Option<u64>,
+    /// When the user authenticated (Unix seconds).
+    #[serde(
+        default,
+        deserialize_with = "de_opt_date",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub auth_time: Option<u64>,
+    /// The value the client sent in the authentication request, against replay.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nonce: Option<S>,
+    /// Authentication context class reference.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acr: Option<S>,
+    /// Authentication methods used.
+    #[serde(default, skip_serializing_if = "Amr::is_empty")]
+    pub amr: Amr<S>,
+    /// Authorized party: the client the token was issued to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub azp: Option<S>,
+    /// Access token hash: binds this ID token to an access token.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at_hash: Option<S>,
+    /// Code hash: binds this ID token to an authorization code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub c_hash: Option<S>,
+    /// Full name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<S>,
+    /// Given (first) name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub given_name: Option<S>,
+    /// Family (last) name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub family_name: Option<S>,
+    /// Middle name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub middle_name: Option<S>,
+    /// Casual name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nickname: Option<S>,
+    /// Shorthand name the user wants to be called by.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preferred_username: Option<S>,
+    /// Profile page URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<S>,
+    /// Profile picture URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub picture: Option<S>,
+    /// Web page or blog URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub website: Option<S>,
+    /// E-mail address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<S>,
+    /// Whether the e-mail address was verified.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email_verified: Option<bool>,
+    /// Gender.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gender: Option<S>,
+    /// Birthday, `YYYY-MM-DD` or `YYYY`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub birthdate: Option<S>,
+    /// Time zone (IANA name).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zoneinfo: Option<S>,
+    /// Locale (BCP 47).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locale: Option<S>,
+    /// Phone number (E.164 recommended).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone_number: Option<S>,
+    /// Whether the phone number was verified.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone_number_verified: Option<bool>,
+    /// When the profile was last updated (Unix seconds).
+    #[serde(
+        default,
+        deserialize_with = "de_opt_date",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub updated_at: Option<u64>,
+}
+
+impl<S> IdClaims<S> {
+    /// Claims with the required values and no optional ones.
+    pub fn new(iss: S, sub: S, aud: S, iat: u64, exp: u64) -> Self {
+        Self {
+            iss,
+            sub,
+            aud: Audience::one(aud),
+            exp,
+            iat,
+            nbf: None,
+            auth_time: None,
+            nonce: None,
+            acr: None,
+            amr: Amr::new(),
+            azp: None,
+            at_hash: None,
+            c_hash: None,
+            name: None,
+            given_name: None,
+            family_name: None,
+            middle_name: None,
+            nickname: None,
+            preferred_username: None,
+            profile: None,
+            picture: None,
+            website: None,
+            email: None,
+            email_verified: None,
+            gender: None,
+            birthdate: None,
+            zoneinfo: None,
+            locale: None,
+            phone_number: None,
+            phone_number_verified: None,
+            updated_at: None,
+        }
+    }
+}
+
+/// Expands `$m!(args; field, ...)` over every optional string claim after `azp`, in wire
+/// order: one list serves writing and unescaping.
+macro_rules! with_profile_strings {
+    ($m:ident!($($args:tt)*)) => {
+        $m!($($args)*; at_hash, c_hash, name, given_name, family_name, middle_name, nickname,
+            preferred_username, profile, picture, website, email, gender, birthdate, zoneinfo,
+            locale, phone_number)
+    };
+}
+
+macro_rules! write_opt_strs {
+    ($w:ident, $s:ident; $($f:ident),*) => {
+        $( $w.opt_str(stringify!($f), $s.$f.as_ref().map(AsRef::as_ref)); )*
+    };
+}
+
+macro_rules! unescape_opt_strs {
+    ($a:ident, $s:ident; $($f:ident),*) => {
+        $( unescape_opt(&mut $s.$f, $a)?; )*
+    };
+}
+
+impl<S: AsRef<str>> ClaimSet for IdClaims<S> {
+    const KIND: Kind = Kind::Id;
+
+    fn issued_at(&self) -> u64 {
+        self.iat
+    }
+    fn expires_at(&self) -> u64 {
+        self.exp
+    }
+    fn not_before(&self) -> Option<u64> {
+        self.nbf
+    }
+
+    fn write_json(&self, w: &mut Writer<'_>) {
+        w.str("iss", self.iss.as_ref());
+        w.str("sub", self.sub.as_ref());
+        w.str_list("aud", self.aud.iter(), true);
+        w.num("exp", self.exp);
+        w.num("iat", self.iat);
+        w.opt_num("nbf", self.nbf);
+        w.opt_num("auth_time", self.auth_time);
+        w.opt_str("nonce", self.nonce.as_ref().map(AsRef::as_ref));
+        w.opt_str("acr", self.acr.as_ref().map(AsRef::as_ref));
+        w.str_list("amr", self.amr.iter(), false);
+        w.opt_str("azp", self.azp.as_ref().map(AsRef::as_ref));
+        with_profile_strings!(write_opt_strs!(w, self));
+        w.opt_bool("email_verified", self.email_verified);
+        w.opt_bool("phone_number_verified", self.phone_number_verified);
+        w.opt_num("updated_at", self.updated_at);
+    }
+
+    fn check_values(&self) -> Result<()> {
+        check_date(self.iat)?;
+        check_date(self.exp)?;
+        check_opt_date(self.nbf)?;
+        check_opt_date(self.auth_time)?;
+        check_opt_date(self.updated_at)?;
+        self.aud.check()?;
+        self.amr.check()
+    }
+}
+
+impl<'b> Unescape<'b> for IdClaims<&'b str> {
+    fn unescape(&mut self, arena: &mut Arena<'b>) -> Result<()> {
+        self.iss = arena.unescape(self.iss)?;
+        self.sub = arena.unescape(self.sub)?;
+        unescape_list(&mut self.aud, arena)?;
+        unescape_opt(&mut self.nonce, arena)?;
+        unescape_opt(&mut self.acr, arena)?;
+        unescape_list(&mut self.amr, arena)?;
+        unescape_opt(&mut self.azp, arena)?;
+        with_profile_strings!(unescape_opt_strs!(arena, self));
+        Ok(())
+    }
+}

@@ -1,0 +1,248 @@
+//! Claims of the two kinds of token, and the pieces they share.
+//!
+//! Claims types are generic over their string type `S`: `&str` when verifying (borrowed from
+//! the caller's scratch buffer, zero-copy where the JSON had no escapes) or when issuing from
+//! data at hand; a fixed-capacity `heapless::String<N>` to own them without a heap.
+
+mod access;
+mod id;
+
+pub use access::AccessClaims;
+pub use id::IdClaims;
+
+use core::fmt;
+use core::marker::PhantomData;
+
+use serde::de::{Deserialize, Deserializer, IgnoredAny, SeqAccess, Visitor};
+use serde::ser::{Serialize, SerializeSeq, Serializer};
+
+use crate::error::{Error, Result};
+use crate::json::{Arena, Writer};
+use crate::kind::Kind;
+
+/// The most audiences an `aud` claim may hold.
+pub const MAX_AUDIENCES: usize = 8;
+/// The most entries an `amr` claim may hold.
+pub const MAX_AMR: usize = 8;
+/// The latest date accepted: 9999-12-31T23:59:59Z, in Unix seconds.
+pub const MAX_DATE: u64 = 253_402_300_799;
+
+/// A short list of strings, at most `N`. Reads JSON as an array or as a single string.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct List<S, const N: usize> {
+    items: heapless::Vec<S, N>,
+    /// Set while decoding when the input held more than `N` values.
+    overflow: bool,
+}
+
+/// The `aud` claim: one or more audiences.
+pub type Audience<S> = List<S, MAX_AUDIENCES>;
+/// The `amr` claim: authentication method references.
+pub type Amr<S> = List<S, MAX_AMR>;
+
+impl<S, const N: usize> List<S, N> {
+    /// An empty list.
+    pub const fn new() -> Self {
+        Self {
+            items: heapless::Vec::new(),
+            overflow: false,
+        }
+    }
+
+    /// A list of one value.
+    pub fn one(value: S) -> Self {
+        let mut list = Self::new();
+        list.items.push(value).ok();
+        list
+    }
+
+    /// Appends a value; [`Error::TooManyValues`] when the list is full.
+    pub fn push(&mut self, value: S) -> Result<()> {
+        self.items.push(value).map_err(|_| Error::TooManyValues)
+    }
+
+    /// The values, in order.
+    pub fn as_slice(&self) -> &[S] {
+        &self.items
+    }
+
+    /// Number of values.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// Whether the list is empty.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    pub(crate) fn check(&self) -> Result<()> {
+        if self.overflow {
+            Err(Error::TooManyValues)
+        } else {
+            Ok(())
+        }
+    }
+}
+
+impl<S: AsRef<str>, const N: usize> List<S, N> {
+    /// Whether `value` is one of the values.
+    pub fn contains(&self, value: &str) -> bool {
+        self.items.iter().any(|s| s.as_ref() == value)
+    }
+
+    /// The values as `&str`.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = &str> {
+        self.items.iter().map(AsRef::as_ref)
+    }
+}
+
+impl<S, const N: usize> Default for List<S, N> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<S: fmt::Debug, const N: usize> fmt::Debug for List<S, N> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.items.iter()).finish()
+    }
+}
+
+impl<'a, const N: usize> TryFrom<&[&'a str]> for List<&'a str, N> {
+    type Error = Error;
+    fn try_from(values: &[&'a str]) -> Result<Self> {
+        let mut list = Self::new();
+        for v in values {
+            list.push(v)?;
+        }
+        Ok(list)
+    }
+}
+
+impl<S: Serialize, const N: usize> Serialize for List<S, N> {
+    fn serialize<Z: Serializer>(&self, serializer: Z) -> core::result::Result<Z::Ok, Z::Error> {
+        let mut seq = serializer.serialize_seq(Some(self.items.len()))?;
+        for item in &self.items {
+            seq.serialize_element(item)?;
+        }
+        seq.end()
+    }
+}
+
+impl<'de, S: Deserialize<'de>, const N: usize> Deserialize<'de> for List<S, N> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> core::result::Result<Self, D::Error> {
+        struct ListVisitor<S, const N: usize>(PhantomData<S>);
+        impl<'de, S: Deserialize<'de>, const N: usize> Visitor<'de> for ListVisitor<S, N> {
+            type Value = List<S, N>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string or an array of strings")
+            }
+            fn visit_borrowed_str<E: serde::de::Error>(
+                self,
+                v: &'de str,
+            ) -> core::result::Result<Self::Value, E> {
+                let de = serde::de::value::BorrowedStrDeserializer::<E>::new(v);
+                Ok(List::one(S::deserialize(de)?))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> core::result::Result<Self::Value, A::Error> {
+                let mut list = List::new();
+                while let Some(item) = seq.next_element::<S>()? {
+                    if list.items.push(item).is_err() {
+                        // Keep reading so the JSON stays well-formed; refuse afterwards.
+                        list.overflow = true;
+                        while seq.next_element::<IgnoredAny>()?.is_some() {}
+                        break;
+                    }
+                }
+                Ok(list)
+            }
+        }
+        // `deserialize_ignored_any` is how `serde-json-core` dispatches on the next token
+        // (it has no `deserialize_any`): a string reaches `visit_borrowed_str`, an array
+        // `visit_seq`, and anything else is refused by the visitor.
+        d.deserialize_ignored_any(ListVisitor::<S, N>(PhantomData))
+    }
+}
+
+/// Reads a NumericDate. Anything but a non-negative integer up to [`MAX_DATE`] becomes
+/// [`INVALID_DATE`], which [`check_date`] turns into [`Error::InvalidDate`] after parsing
+/// (a serde error could not say which error it was).
+pub(crate) fn de_date<'de, D: Deserializer<'de>>(d: D) -> core::result::Result<u64, D::Error> {
+    let v = f64::deserialize(d)?;
+    Ok(date_from_f64(v))
+}
+
+pub(crate) fn de_opt_date<'de, D: Deserializer<'de>>(
+    d: D,
+) -> core::result::Result<Option<u64>, D::Error> {
+    Ok(Option::<f64>::deserialize(d)?.map(date_from_f64))
+}
+
+/// Marks a date that was present but invalid.
+pub(crate) const INVALID_DATE: u64 = u64::MAX;
+
+fn date_from_f64(v: f64) -> u64 {
+    // Integers up to 2^53 are exact in f64, and MAX_DATE is far below that.
+    if v >= 0.0 && v <= MAX_DATE as f64 && v == (v as u64) as f64 {
+        v as u64
+    } else {
+        INVALID_DATE
+    }
+}
+
+pub(crate) fn check_date(d: u64) -> Result<()> {
+    if d > MAX_DATE {
+        Err(Error::InvalidDate)
+    } else {
+        Ok(())
+    }
+}
+
+pub(crate) fn check_opt_date(d: Option<u64>) -> Result<()> {
+    d.map_or(Ok(()), check_date)
+}
+
+/// What the token pipeline needs of a claims type, whatever its kind.
+pub trait ClaimSet {
+    /// The kind of token these claims make.
+    const KIND: Kind;
+    /// `iat`, when the token was issued.
+    fn issued_at(&self) -> u64;
+    /// `exp`, when the token expires.
+    fn expires_at(&self) -> u64;
+    /// `nbf`, before which the token is not valid.
+    fn not_before(&self) -> Option<u64>;
+    /// Writes the claims as one byte-minimal JSON object.
+    #[doc(hidden)]
+    fn write_json(&self, w: &mut Writer<'_>);
+    /// Checks every value is representable (dates in range, strings without NUL, ...).
+    #[doc(hidden)]
+    fn check_values(&self) -> Result<()>;
+}
+
+/// Claims decoded from JSON whose strings are still raw JSON string contents.
+pub(crate) trait Unescape<'b>: Sized {
+    /// Replaces every raw string by its unescaped value.
+    fn unescape(&mut self, arena: &mut Arena<'b>) -> Result<()>;
+}
+
+pub(crate) fn unescape_opt<'b>(s: &mut Option<&'b str>, arena: &mut Arena<'b>) -> Result<()> {
+    if let Some(v) = s {
+        *v = arena.unescape(v)?;
+    }
+    Ok(())
+}
+
+pub(crate) fn unescape_list<'b, const N: usize>(
+    list: &mut List<&'b str, N>,
+    arena: &mut Arena<'b>,
+) -> Result<()> {
+    for v in list.items.iter_mut() {
+        *v = arena.unescape(v)?;
+    }
+    Ok(())
+}

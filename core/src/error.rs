@@ -1,0 +1,233 @@
+//! The one error type of the crate.
+
+use core::fmt;
+
+/// Everything that can go wrong while issuing or verifying a token.
+///
+/// Each variant has a stable numeric [`code`](Error::code), used unchanged across the C ABI;
+/// retired codes are never reused. A bad signature says nothing about *why* it is bad.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Error {
+    /// The token is not three base64url segments separated by two dots, or is empty.
+    Malformed,
+    /// A segment is not canonical unpadded base64url (padding, `+`, `/`, whitespace,
+    /// non-zero trailing bits, or an impossible length).
+    Base64,
+    /// The JOSE header is not a JSON object of the expected shape.
+    MalformedHeader,
+    /// The header carries a parameter this library refuses or does not understand
+    /// (`crit`, `jku`, `jwk`, `x5u`, `x5c`, `b64`, `zip`, ...), or a duplicate parameter.
+    UnsupportedHeader,
+    /// The header's `alg` is not the algorithm the key is for (this includes `none`).
+    AlgorithmMismatch,
+    /// The header's `kid` names another key than the one verifying.
+    KeyIdMismatch,
+    /// The header's `typ` is not the one this kind of token must carry.
+    WrongType,
+    /// The signature does not verify.
+    BadSignature,
+    /// The claims are not valid for their profile (bad JSON, wrong types, duplicate claims,
+    /// a missing required claim, invalid UTF-8, or a value out of its allowed form).
+    MalformedClaims,
+    /// A date claim (`exp`, `iat`, `nbf`, `auth_time`) is not a non-negative integer in range.
+    InvalidDate,
+    /// The JSON nests deeper than this library reads.
+    NestingTooDeep,
+    /// More values than a claims type holds (e.g. audiences, `amr` entries).
+    TooManyValues,
+    /// An access token was offered where an ID token is expected, or the reverse.
+    WrongKind,
+    /// A token of the other profile (`jwt` vs `compact`) was offered.
+    WrongProfile,
+    /// The token has expired (`exp` + leeway is not after `now`).
+    Expired,
+    /// The token is not yet valid (`nbf` - leeway is after `now`).
+    NotYetValid,
+    /// The token claims to be issued in the future (`iat` - leeway is after `now`).
+    IssuedInFuture,
+    /// `iss` is not the expected issuer.
+    WrongIssuer,
+    /// `aud` does not contain the expected audience.
+    WrongAudience,
+    /// `azp` is not the expected client, or missing where several audiences require it.
+    WrongAuthorizedParty,
+    /// A required scope is missing from `scope`.
+    MissingScope,
+    /// The ID token's `nonce` is missing or not the expected one.
+    WrongNonce,
+    /// The ID token's `at_hash` is missing or does not match the access token.
+    AccessTokenHashMismatch,
+    /// `exp - iat` exceeds the kind's maximum lifetime, or `exp` is not after `iat`.
+    LifetimeTooLong,
+    /// The token is longer than the kind's size budget.
+    OverBudget,
+    /// The output or scratch buffer is too small; `needed` is the length that would do.
+    BufferTooSmall {
+        /// The length, in bytes, that the buffer must have.
+        needed: usize,
+    },
+    /// Key material is invalid (wrong length, not a valid or a weak Ed25519 point, an HMAC
+    /// secret shorter than 32 bytes).
+    InvalidKey,
+    /// The key's intended use does not cover this kind of token.
+    KeyUseMismatch,
+    /// A policy or limit is out of its allowed range (e.g. leeway above the maximum).
+    InvalidPolicy,
+    /// A compact token names a format version this library does not read.
+    UnsupportedVersion,
+    /// A compact token carries bytes after its claims.
+    TrailingBytes,
+    /// A compact token was encoded against another registry than the verifier's.
+    RegistryMismatch,
+    /// A compact token uses a registered number that the verifier's registry lacks.
+    UnregisteredValue,
+}
+
+impl Error {
+    /// The stable numeric code of this error (never 0; 0 means success across the C ABI).
+    pub const fn code(&self) -> u16 {
+        match self {
+            Error::Malformed => 1,
+            Error::Base64 => 2,
+            Error::MalformedHeader => 3,
+            Error::UnsupportedHeader => 4,
+            Error::AlgorithmMismatch => 5,
+            Error::KeyIdMismatch => 6,
+            Error::WrongType => 7,
+            Error::BadSignature => 8,
+            Error::MalformedClaims => 9,
+            Error::InvalidDate => 10,
+            Error::NestingTooDeep => 11,
+            Error::TooManyValues => 12,
+            Error::WrongKind => 13,
+            Error::WrongProfile => 14,
+            Error::Expired => 15,
+            Error::NotYetValid => 16,
+            Error::IssuedInFuture => 17,
+            Error::WrongIssuer => 18,
+            Error::WrongAudience => 19,
+            Error::WrongAuthorizedParty => 20,
+            Error::MissingScope => 21,
+            Error::WrongNonce => 22,
+            Error::AccessTokenHashMismatch => 23,
+            Error::LifetimeTooLong => 24,
+            Error::OverBudget => 25,
+            Error::BufferTooSmall { .. } => 26,
+            Error::InvalidKey => 27,
+            Error::KeyUseMismatch => 28,
+            Error::InvalidPolicy => 29,
+            Error::UnsupportedVersion => 30,
+            Error::TrailingBytes => 31,
+            Error::RegistryMismatch => 32,
+            Error::UnregisteredValue => 33,
+        }
+    }
+
+    /// A short, lowercase, static description.
+    pub const fn as_str(&self) -> &'static str {
+        match self {
+            Error::Malformed => "malformed token",
+            Error::Base64 => "invalid or non-canonical base64url",
+            Error::MalformedHeader => "malformed header",
+            Error::UnsupportedHeader => "unsupported header parameter",
+            Error::AlgorithmMismatch => "algorithm does not match the key",
+            Error::KeyIdMismatch => "key id does not match the key",
+            Error::WrongType => "wrong token type (typ)",
+            Error::BadSignature => "bad signature",
+            Error::MalformedClaims => "malformed claims",
+            Error::InvalidDate => "invalid date",
+            Error::NestingTooDeep => "json nested too deep",
+            Error::TooManyValues => "too many values in a claim",
+            Error::WrongKind => "wrong kind of token",
+            Error::WrongProfile => "wrong token profile",
+            Error::Expired => "token expired",
+            Error::NotYetValid => "token not yet valid",
+            Error::IssuedInFuture => "token issued in the future",
+            Error::WrongIssuer => "wrong issuer",
+            Error::WrongAudience => "wrong audience",
+            Error::WrongAuthorizedParty => "wrong authorized party (azp)",
+            Error::MissingScope => "missing required scope",
+            Error::WrongNonce => "wrong nonce",
+            Error::AccessTokenHashMismatch => "at_hash does not match the access token",
+            Error::LifetimeTooLong => "lifetime too long",
+            Error::OverBudget => "token over its size budget",
+            Error::BufferTooSmall { .. } => "buffer too small",
+            Error::InvalidKey => "invalid key",
+            Error::KeyUseMismatch => "key not meant for this kind of token",
+            Error::InvalidPolicy => "invalid policy",
+            Error::UnsupportedVersion => "unsupported format version",
+            Error::TrailingBytes => "trailing bytes after claims",
+            Error::RegistryMismatch => "registry fingerprint mismatch",
+            Error::UnregisteredValue => "unregistered value",
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::BufferTooSmall { needed } => {
+                write!(f, "buffer too small: {needed} bytes needed")
+            }
+            other => f.write_str(other.as_str()),
+        }
+    }
+}
+
+impl core::error::Error for Error {}
+
+/// Shorthand for results of this crate.
+pub type Result<T> = core::result::Result<T, Error>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_and_nonzero() {
+        let all = [
+            Error::Malformed,
+            Error::Base64,
+            Error::MalformedHeader,
+            Error::UnsupportedHeader,
+            Error::AlgorithmMismatch,
+            Error::KeyIdMismatch,
+            Error::WrongType,
+            Error::BadSignature,
+            Error::MalformedClaims,
+            Error::InvalidDate,
+            Error::NestingTooDeep,
+            Error::TooManyValues,
+            Error::WrongKind,
+            Error::WrongProfile,
+            Error::Expired,
+            Error::NotYetValid,
+            Error::IssuedInFuture,
+            Error::WrongIssuer,
+            Error::WrongAudience,
+            Error::WrongAuthorizedParty,
+            Error::MissingScope,
+            Error::WrongNonce,
+            Error::AccessTokenHashMismatch,
+            Error::LifetimeTooLong,
+            Error::OverBudget,
+            Error::BufferTooSmall { needed: 1 },
+            Error::InvalidKey,
+            Error::KeyUseMismatch,
+            Error::InvalidPolicy,
+            Error::UnsupportedVersion,
+            Error::TrailingBytes,
+            Error::RegistryMismatch,
+            Error::UnregisteredValue,
+        ];
+        for (i, a) in all.iter().enumerate() {
+            assert_ne!(a.code(), 0);
+            assert_eq!(usize::from(a.code()), i + 1, "codes are stable and dense");
+            for b in &all[i + 1..] {
+                assert_ne!(a.code(), b.code());
+                assert_ne!(a.as_str(), b.as_str());
+            }
+        }
+    }
+}

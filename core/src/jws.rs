@@ -1,0 +1,167 @@
+//! JWS compact serialization (RFC 7515 §7.1), whatever the payload: split, header checks,
+//! signature, and assembly into a caller's buffer. The profiles build on this.
+//!
+//! Pipeline: bytes → [`split`] (untrusted view) → header parse and checks against the key →
+//! signature check → payload handed to the profile. Nothing reaches back up.
+
+use crate::alg::{MAX_SIGNATURE_LEN, SigningKey, VerifyingKey};
+use crate::b64;
+use crate::error::{Error, Result};
+use crate::header::{Header, MAX_HEADER_LEN};
+use crate::json::Arena;
+
+/// The three segments of a compact JWS, not yet checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Parts<'t> {
+    /// The base64url header segment.
+    pub header: &'t str,
+    /// The base64url payload segment.
+    pub payload: &'t str,
+    /// The base64url signature segment.
+    pub signature: &'t str,
+    /// `header.payload`: the bytes the signature covers.
+    pub signing_input: &'t str,
+}
+
+/// Splits a compact JWS into its three segments: exactly two dots, no empty segment.
+pub fn split(token: &str) -> Result<Parts<'_>> {
+    let (header, rest) = token.split_once('.').ok_or(Error::Malformed)?;
+    let (payload, signature) = rest.split_once('.').ok_or(Error::Malformed)?;
+    if header.is_empty() || payload.is_empty() || signature.is_empty() || signature.contains('.') {
+        return Err(Error::Malformed);
+    }
+    let signing_input = &token[..header.len() + 1 + payload.len()];
+    Ok(Parts {
+        header,
+        payload,
+        signature,
+        signing_input,
+    })
+}
+
+/// Checks the header and signature of `token` against the pinned `key`, then hands the
+/// header's `typ` and the payload segment to `check_typ` (called before the signature is
+/// checked, so a wrong kind or profile is named as such). Returns the payload segment.
+pub(crate) fn verify_parts<'t, K: VerifyingKey + ?Sized>(
+    token: &'t str,
+    key: &K,
+    check_typ: impl FnOnce(Option<&str>, &str) -> Result<()>,
+) -> Result<&'t str> {
+    let parts = split(token)?;
+    let mut header_json = [0u8; MAX_HEADER_LEN];
+    let mut header_strings = [0u8; MAX_HEADER_LEN];
+    if b64::decoded_len(parts.header.len())? > MAX_HEADER_LEN {
+        return Err(Error::MalformedHeader);
+    }
+    let header_json = b64::decode(parts.header, &mut header_json)?;
+    let header = Header::parse(header_json, &mut Arena::new(&mut header_strings))?;
+    if !key.algorithm().is_named(header.alg) {
+        return Err(Error::AlgorithmMismatch);
+    }
+    if let (Some(theirs), Some(ours)) = (header.kid, key.key_id()) {
+        if theirs != ours {
+            return Err(Error::KeyIdMismatch);
+        }
+    }
+    check_typ(header.typ, parts.payload)?;
+    let mut signature = [0u8; MAX_SIGNATURE_LEN];
+    if b64::decoded_len(parts.signature.len())? != key.algorithm().signature_len() {
+        return Err(Error::BadSignature);
+    }
+    let signature = b64::decode(parts.signature, &mut signature)?;
+    key.verify(parts.signing_input.as_bytes(), signature)?;
+    Ok(parts.payload)
+}
+
+/// Verifies a compact JWS with a pinned key and decodes its payload into `payload_out`.
+///
+/// This is the low-level check any JWS needs (e.g. RFC 7515 Appendix A.1): the header must
+/// name the key's algorithm and nothing this crate refuses; `typ` is not looked at and the
+/// payload is not interpreted. Tokens are verified with [`crate::jwt`] or [`crate::compact`].
+pub fn verify<'o, K: VerifyingKey + ?Sized>(
+    token: &str,
+    key: &K,
+    payload_out: &'o mut [u8],
+) -> Result<&'o [u8]> {
+    let payload = verify_parts(token, key, |_, _| Ok(()))?;
+    b64::decode(payload, payload_out)
+}
+
+/// Signs `payload` under `header` (whose `alg` must be the key's) into `out`, returning the
+/// compact JWS. The low-level counterpart of [`verify`]: no claims, no budget.
+pub fn sign<'o, K: SigningKey + ?Sized>(
+    header: &Header<'_>,
+    payload: &[u8],
+    key: &K,
+    out: &'o mut [u8],
+) -> Result<&'o str> {
+    if !key.algorithm().is_named(header.alg) {
+        return Err(Error::AlgorithmMismatch);
+    }
+    assemble(header, key, usize::MAX, out, |dst| {
+        if let Some(dst) = dst.get_mut(..payload.len()) {
+            dst.copy_from_slice(payload);
+        }
+        Ok(payload.len())
+    })
+}
+
+/// Writes `header`, the payload and the signature into `out`, refusing anything longer than
+/// `max_bytes` ([`Error::OverBudget`]) or than `out` ([`Error::BufferTooSmall`] with the
+/// exact length needed). `write_payload` writes the raw payload into the slice it is given
+/// and returns its length; if that length exceeds the slice, nothing usable was written.
+pub(crate) fn assemble<'o, K: SigningKey + ?Sized>(
+    header: &Header<'_>,
+    key: &K,
+    max_bytes: usize,
+    out: &'o mut [u8],
+    write_payload: impl FnOnce(&mut [u8]) -> Result<usize>,
+) -> Result<&'o str> {
+    let sig_len = key.algorithm().signature_len();
+    let mut header_buf = [0u8; MAX_HEADER_LEN];
+    let header_len = header.write(&mut header_buf)?;
+    let header_json = &header_buf[..header_len];
+    let h = b64::encoded_len(header_json.len());
+
+    let payload_at = (h + 1).min(out.len());
+    let n = write_payload(&mut out[payload_at..])?;
+    let p = h + 1 + b64::encoded_len(n);
+    let total = p + 1 + b64::encoded_len(sig_len);
+    if total > max_bytes {
+        return Err(Error::OverBudget);
+    }
+    if total > out.len() {
+        return Err(Error::BufferTooSmall { needed: total });
+    }
+    // The payload sits at `payload_at`; move it to the very end and encode it forward in
+    // place (see `b64::encode_tail_in_place`), so no second buffer is needed.
+    let len = out.len();
+    out.copy_within(payload_at..payload_at + n, len - n);
+    b64::encode(header_json, &mut out[..h])?;
+    out[h] = b'.';
+    b64::encode_tail_in_place(out, h + 1, n)?;
+    out[p] = b'.';
+
+    let mut signature = [0u8; MAX_SIGNATURE_LEN];
+    key.sign(&out[..p], &mut signature);
+    b64::encode(&signature[..sig_len], &mut out[p + 1..total])?;
+    // Every byte written is ASCII base64url or '.'.
+    core::str::from_utf8(&out[..total]).map_err(|_| Error::Malformed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn split_needs_exactly_three_nonempty_segments() {
+        assert!(split("a.b.c").is_ok());
+        for bad in [
+            "", "a", "a.b", "a.b.c.d", ".b.c", "a..c", "a.b.", "..", "a.b.c.",
+        ] {
+            assert_eq!(split(bad), Err(Error::Malformed), "{bad:?}");
+        }
+        let p = split("hh.pp.ss").unwrap();
+        assert_eq!(p.signing_input, "hh.pp");
+    }
+}

@@ -1,0 +1,153 @@
+//! The `jwt` profile: standard JWTs any JWT library reads. Header `typ` is `at+jwt` for
+//! access tokens (RFC 9068 §2.1) and `JWT` for ID tokens; claims are byte-minimal JSON.
+//!
+//! Reading is tolerant where the standards allow (any key order, whitespace, escaped
+//! strings, `aud` as string or array, unknown claims ignored) and strict everywhere else.
+
+use serde::Deserialize;
+
+use crate::alg::{SigningKey, VerifyingKey};
+use crate::b64;
+use crate::budget::Limits;
+use crate::claims::{AccessClaims, ClaimSet, IdClaims, Unescape};
+use crate::error::{Error, Result};
+use crate::json::{self, Arena, Writer};
+use crate::kind::Kind;
+use crate::validate::{AccessPolicy, IdPolicy};
+
+/// The `typ` of access tokens.
+pub const ACCESS_TYP: &str = "at+jwt";
+/// The `typ` of ID tokens.
+pub const ID_TYP: &str = "JWT";
+
+/// Issues an access token into `out`, returning it.
+///
+/// Errors: [`Error::KeyUseMismatch`], [`Error::LifetimeTooLong`], [`Error::InvalidDate`],
+/// [`Error::OverBudget`], or [`Error::BufferTooSmall`] with the exact length needed.
+pub fn issue_access<'o, S: AsRef<str>, K: SigningKey + ?Sized>(
+    claims: &AccessClaims<S>,
+    key: &K,
+    limits: &Limits,
+    out: &'o mut [u8],
+) -> Result<&'o str> {
+    super::issue(claims, key, limits, Some(ACCESS_TYP), out, write_json)
+}
+
+/// Issues an ID token into `out`, returning it. Errors as for [`issue_access`].
+pub fn issue_id<'o, S: AsRef<str>, K: SigningKey + ?Sized>(
+    claims: &IdClaims<S>,
+    key: &K,
+    limits: &Limits,
+    out: &'o mut [u8],
+) -> Result<&'o str> {
+    super::issue(claims, key, limits, Some(ID_TYP), out, write_json)
+}
+
+/// Verifies an access token at time `now` (Unix seconds) against `policy`.
+///
+/// The claims borrow from `scratch`, which must hold the decoded payload and, if the JSON
+/// has escapes, as much again: `2 * 3/4 * token.len()` always suffices
+/// ([`Error::BufferTooSmall`] says how much is needed otherwise).
+pub fn verify_access<'b, K: VerifyingKey + ?Sized>(
+    token: &str,
+    key: &K,
+    policy: &AccessPolicy<'_>,
+    now: u64,
+    scratch: &'b mut [u8],
+) -> Result<AccessClaims<&'b str>> {
+    let claims: AccessClaims<&'b str> = super::verify(
+        token,
+        key,
+        &policy.limits,
+        scratch,
+        |typ, payload| check_typ(Kind::Access, typ, payload),
+        read_json,
+    )?;
+    policy.check(&claims, now)?;
+    Ok(claims)
+}
+
+/// Verifies an ID token at time `now` (Unix seconds) against `policy` (issuer, client,
+/// nonce and `at_hash` when the policy names them). `scratch` as for [`verify_access`].
+pub fn verify_id<'b, K: VerifyingKey + ?Sized>(
+    token: &str,
+    key: &K,
+    policy: &IdPolicy<'_>,
+    now: u64,
+    scratch: &'b mut [u8],
+) -> Result<IdClaims<&'b str>> {
+    let claims: IdClaims<&'b str> = super::verify(
+        token,
+        key,
+        &policy.limits,
+        scratch,
+        |typ, payload| check_typ(Kind::Id, typ, payload),
+        read_json,
+    )?;
+    policy.check(&claims, key.algorithm(), now)?;
+    Ok(claims)
+}
+
+/// Whether a `typ` value names an access token: `at+jwt` or `application/at+jwt`, without
+/// regard to case (media types are case-insensitive, RFC 9068 §4).
+pub fn is_access_typ(typ: &str) -> bool {
+    let bare = match typ.get(..12) {
+        Some(prefix) if prefix.eq_ignore_ascii_case("application/") => &typ[12..],
+        _ => typ,
+    };
+    bare.eq_ignore_ascii_case(ACCESS_TYP)
+}
+
+fn is_plain_jwt_typ(typ: &str) -> bool {
+    typ.eq_ignore_ascii_case("JWT") || typ.eq_ignore_ascii_case("application/jwt")
+}
+
+/// Kind and profile checks on the header, before the signature: a JSON payload always
+/// starts `{`, whose base64url starts `e`; the compact profile never does.
+fn check_typ(kind: Kind, typ: Option<&str>, payload: &str) -> Result<()> {
+    if !payload.starts_with('e') {
+        return Err(Error::WrongProfile);
+    }
+    match (kind, typ) {
+        (Kind::Access, Some(t)) if is_access_typ(t) => Ok(()),
+        (Kind::Access, None) => Err(Error::WrongKind),
+        (Kind::Access, Some(t)) if is_plain_jwt_typ(t) => Err(Error::WrongKind),
+        (Kind::Id, Some(t)) if is_access_typ(t) => Err(Error::WrongKind),
+        (Kind::Id, None) => Ok(()),
+        (Kind::Id, Some(t)) if is_plain_jwt_typ(t) => Ok(()),
+        _ => Err(Error::WrongType),
+    }
+}
+
+fn write_json<C: ClaimSet>(claims: &C, out: &mut [u8]) -> Result<usize> {
+    let mut w = Writer::new(out);
+    claims.write_json(&mut w);
+    Ok(w.finish())
+}
+
+/// Decodes the payload into the front of `scratch` and the claims from it; strings with
+/// escapes are unescaped into the rest of `scratch`.
+fn read_json<'b, C>(payload: &str, scratch: &'b mut [u8]) -> Result<C>
+where
+    C: Deserialize<'b> + Unescape<'b>,
+{
+    let n = b64::decoded_len(payload.len())?;
+    if scratch.len() < n {
+        return Err(Error::BufferTooSmall { needed: 2 * n });
+    }
+    let (json, rest) = scratch.split_at_mut(n);
+    b64::decode(payload, json)?;
+    let json: &'b [u8] = json;
+    if json.contains(&b'\\') && rest.len() < n {
+        return Err(Error::BufferTooSmall { needed: 2 * n });
+    }
+    core::str::from_utf8(json).map_err(|_| Error::MalformedClaims)?;
+    json::prescan(json)?;
+    let mut claims = match serde_json_core::from_slice::<C>(json) {
+        Ok((claims, used)) if used == json.len() => claims,
+        Err(serde_json_core::de::Error::InvalidNumber) => return Err(Error::InvalidDate),
+        _ => return Err(Error::MalformedClaims),
+    };
+    claims.unescape(&mut Arena::new(rest))?;
+    Ok(claims)
+}

@@ -1,0 +1,64 @@
+//! The token profiles: how claims become a JWS payload and back. The pipeline around them
+//! (budget, key use, header, signature, lifetime, policy) is shared and lives here.
+
+pub mod jwt;
+
+use crate::alg::{SigningKey, VerifyingKey};
+use crate::budget::Limits;
+use crate::claims::ClaimSet;
+use crate::error::{Error, Result};
+use crate::header::Header;
+use crate::jws;
+
+/// Checks what every issued token must satisfy before a byte is written.
+fn check_issue<C: ClaimSet, K: SigningKey + ?Sized>(
+    claims: &C,
+    key: &K,
+    limits: &Limits,
+) -> Result<()> {
+    if !key.key_use().allows(C::KIND) {
+        return Err(Error::KeyUseMismatch);
+    }
+    claims.check_values()?;
+    limits.check_lifetime(claims.issued_at(), claims.expires_at())
+}
+
+/// Issues a token: checks, then header + payload + signature into `out`.
+pub(crate) fn issue<'o, C: ClaimSet, K: SigningKey + ?Sized>(
+    claims: &C,
+    key: &K,
+    limits: &Limits,
+    typ: Option<&str>,
+    out: &'o mut [u8],
+    write_payload: impl FnOnce(&C, &mut [u8]) -> Result<usize>,
+) -> Result<&'o str> {
+    check_issue(claims, key, limits)?;
+    let header = Header {
+        alg: key.algorithm().name(),
+        typ,
+        kid: key.key_id(),
+    };
+    jws::assemble(&header, key, limits.max_bytes, out, |dst| {
+        write_payload(claims, dst)
+    })
+}
+
+/// Verifies a token up to its decoded claims: budget (before any crypto), key use, header,
+/// signature, claims decoding, then the lifetime limit. The caller applies its policy.
+pub(crate) fn verify<'b, C: ClaimSet, K: VerifyingKey + ?Sized>(
+    token: &str,
+    key: &K,
+    limits: &Limits,
+    scratch: &'b mut [u8],
+    check_typ: impl FnOnce(Option<&str>, &str) -> Result<()>,
+    decode: impl FnOnce(&str, &'b mut [u8]) -> Result<C>,
+) -> Result<C> {
+    limits.check_size(token.len())?;
+    if !key.key_use().allows(C::KIND) {
+        return Err(Error::KeyUseMismatch);
+    }
+    let payload = jws::verify_parts(token, key, check_typ)?;
+    let claims = decode(payload, scratch)?;
+    claims.check_values()?;
+    Ok(claims)
+}

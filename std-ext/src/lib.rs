@@ -1,0 +1,1 @@
+//! Key management and the system clock for compact-token.
