@@ -58,10 +58,10 @@ pub(crate) fn verify_parts<'t, K: VerifyingKey + ?Sized>(
     if !key.algorithm().is_named(header.alg) {
         return Err(Error::AlgorithmMismatch);
     }
-    if let (Some(theirs), Some(ours)) = (header.kid, key.key_id()) {
-        if theirs != ours {
-            return Err(Error::KeyIdMismatch);
-        }
+    if let (Some(theirs), Some(ours)) = (header.kid, key.key_id())
+        && theirs != ours
+    {
+        return Err(Error::KeyIdMismatch);
     }
     check_typ(header.typ, parts.payload)?;
     let mut signature = [0u8; MAX_SIGNATURE_LEN];

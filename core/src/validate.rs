@@ -144,10 +144,10 @@ impl<'p> IdPolicy<'p> {
             None if claims.aud.len() > 1 => return Err(Error::WrongAuthorizedParty),
             _ => {}
         }
-        if let Some(expected) = self.nonce {
-            if claims.nonce.as_ref().map(AsRef::as_ref) != Some(expected) {
-                return Err(Error::WrongNonce);
-            }
+        if let Some(expected) = self.nonce
+            && claims.nonce.as_ref().map(AsRef::as_ref) != Some(expected)
+        {
+            return Err(Error::WrongNonce);
         }
         if let Some(access_token) = self.access_token {
             let expected = access_token_hash(access_token, alg);
@@ -168,10 +168,10 @@ fn check_common<C: ClaimSet>(leeway: u64, limits: &Limits, claims: &C, now: u64)
     if exp.saturating_add(leeway) <= now {
         return Err(Error::Expired);
     }
-    if let Some(nbf) = claims.not_before() {
-        if nbf > now.saturating_add(leeway) {
-            return Err(Error::NotYetValid);
-        }
+    if let Some(nbf) = claims.not_before()
+        && nbf > now.saturating_add(leeway)
+    {
+        return Err(Error::NotYetValid);
     }
     if iat > now.saturating_add(leeway) {
         return Err(Error::IssuedInFuture);
