@@ -1,1 +1,11 @@
 //! Key management and the system clock for compact-token.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod clock;
+mod error;
+pub mod keys;
+pub mod pem;
+
+pub use clock::SystemClock;
+pub use error::{Error, Result};

@@ -1,0 +1,133 @@
+//! The one error type of the crate.
+
+use core::fmt;
+
+/// Everything that can go wrong in key handling, key sets and the helpers around them.
+///
+/// Token errors from `compact-token` are carried unchanged in [`Error::Token`], so a caller
+/// still sees *exactly* why a token was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Error {
+    /// A token or key error from `compact-token` (bad signature, expired, wrong kind, ...).
+    Token(compact_token::Error),
+    /// An algorithm `compact-token` knows but this crate does not handle yet.
+    UnsupportedAlgorithm,
+    /// The operating system's random number generator failed.
+    Random,
+    /// The PEM or DER is not an Ed25519 PKCS#8 private key or SPKI public key.
+    Pem,
+    /// A key document's private and public halves are not one key pair (a PKCS#8 v2 public
+    /// key, or a JWK `x` beside `d`, that is not the one derived from the private key).
+    KeyPairMismatch,
+    /// The document is not well-formed JSON of the expected shape (a JWK, a JWK set, or
+    /// claims), or a member has the wrong JSON type or a duplicate.
+    Json,
+    /// A JWK lacks a member its key type requires (`kty`, `crv`, `x`, `k`).
+    MissingMember,
+    /// A JWK member is not canonical unpadded base64url, or decodes to the wrong length.
+    InvalidMember,
+    /// The JWK `kty` is not `OKP` or `oct`.
+    UnsupportedKeyType,
+    /// The JWK `crv` is not `Ed25519`.
+    UnsupportedCurve,
+    /// The JWK `alg` names an algorithm other than the key's (`EdDSA`/`Ed25519` for OKP,
+    /// `HS256` for `oct`).
+    AlgorithmMismatch,
+    /// The JWK `use` is not `sig`, or `key_ops` names an operation other than `sign` and
+    /// `verify`.
+    NotASigningKey,
+    /// The JWK `token_use` is not `access`, `id` or `both`.
+    InvalidTokenUse,
+    /// A private member (`d`, or any `oct` key) was found where only public keys belong.
+    PrivateKeyInPublicSet,
+    /// A private key was needed (to sign) but only a public key was given.
+    NotAPrivateKey,
+    /// An HS256 secret has no public part to export or publish.
+    NoPublicKey,
+    /// A key set needs every key to carry a `kid`.
+    MissingKeyId,
+    /// A key set already holds a key with this `kid`.
+    DuplicateKeyId,
+    /// A rotation window ends before it starts.
+    InvalidWindow,
+    /// No key in the set has the token's `kid`, or that key is outside its window.
+    UnknownKeyId,
+    /// The token has no `kid` and more than one key of the set could verify it.
+    AmbiguousKey,
+    /// No key of the set may sign or verify this kind of token at this time.
+    NoActiveKey,
+}
+
+impl Error {
+    /// A short, lowercase, static description (for [`Error::Token`], the token error's).
+    pub const fn as_str(&self) -> &'static str {
+        match self {
+            Error::Token(e) => e.as_str(),
+            Error::UnsupportedAlgorithm => "algorithm not supported here",
+            Error::Random => "os random number generator failed",
+            Error::Pem => "not an ed25519 pkcs#8 or spki pem/der key",
+            Error::KeyPairMismatch => "public key does not match the private key",
+            Error::Json => "malformed json",
+            Error::MissingMember => "jwk member missing",
+            Error::InvalidMember => "jwk member not canonical base64url of the right length",
+            Error::UnsupportedKeyType => "unsupported jwk key type (kty)",
+            Error::UnsupportedCurve => "unsupported jwk curve (crv)",
+            Error::AlgorithmMismatch => "jwk alg contradicts the key",
+            Error::NotASigningKey => "jwk is not a signature key (use, key_ops)",
+            Error::InvalidTokenUse => "invalid jwk token_use",
+            Error::PrivateKeyInPublicSet => "private key material in a public key set",
+            Error::NotAPrivateKey => "a private key is needed",
+            Error::NoPublicKey => "an hs256 secret has no public key",
+            Error::MissingKeyId => "key has no kid",
+            Error::DuplicateKeyId => "duplicate kid in key set",
+            Error::InvalidWindow => "key window ends before it starts",
+            Error::UnknownKeyId => "no key with this kid is valid now",
+            Error::AmbiguousKey => "token has no kid and several keys could verify it",
+            Error::NoActiveKey => "no key is valid now for this kind of token",
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Token(e) => fmt::Display::fmt(e, f),
+            other => f.write_str(other.as_str()),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Token(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl From<compact_token::Error> for Error {
+    fn from(e: compact_token::Error) -> Self {
+        Error::Token(e)
+    }
+}
+
+/// Shorthand for results of this crate.
+pub type Result<T> = core::result::Result<T, Error>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn token_errors_keep_their_message_and_source() {
+        let e = Error::from(compact_token::Error::BadSignature);
+        assert_eq!(e, Error::Token(compact_token::Error::BadSignature));
+        assert_eq!(e.to_string(), "bad signature");
+        let needed = Error::from(compact_token::Error::BufferTooSmall { needed: 9 });
+        assert_eq!(needed.to_string(), "buffer too small: 9 bytes needed");
+        assert!(std::error::Error::source(&e).is_some());
+        assert!(std::error::Error::source(&Error::Pem).is_none());
+    }
+}
