@@ -2,9 +2,12 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod claims_json;
 pub mod clock;
 mod error;
+pub mod jwk;
 pub mod keys;
+pub mod keyset;
 pub mod pem;
 
 pub use clock::SystemClock;

@@ -1,0 +1,507 @@
+//! JSON Web Keys (RFC 7517) for the two algorithms: Ed25519 as `OKP` (RFC 8037) with `x`
+//! and, for a private key, `d`; HS256 secrets as `oct` with `k`. Plus JWK sets and the
+//! RFC 7638 thumbprint used as the default `kid`.
+//!
+//! Import is strict: `kty` other than `OKP`/`oct`, `crv` other than `Ed25519`, an `alg`
+//! that is not the key's, a `use` other than `sig`, and `key_ops` other than `sign` and
+//! `verify` are refused. A public JWK set refuses any private material (`d`, `oct` keys).
+//!
+//! Which kinds of token a key is for is not a standard JWK member: this crate writes and
+//! reads it as `"token_use": "access" | "id" | "both"`. A JWK without it gets the use the
+//! caller passes as the default.
+
+use base64ct::{Base64UrlUnpadded, Encoding};
+use compact_token::{
+    Algorithm, Ed25519SigningKey, Ed25519VerifyingKey, Hs256Key, KeyUse, SigningKey, VerifyingKey,
+};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use zeroize::Zeroizing;
+
+use crate::error::{Error, Result};
+use crate::keys::{AnySigningKey, AnyVerifyingKey};
+
+/// The JWK members this crate reads and writes, in the order it writes them.
+#[derive(Default, Serialize, Deserialize)]
+struct Members {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    kty: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    crv: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    x: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    d: Option<Zeroizing<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    k: Option<Zeroizing<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    kid: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    alg: Option<String>,
+    #[serde(default, rename = "use", skip_serializing_if = "Option::is_none")]
+    use_: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    key_ops: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    token_use: Option<String>,
+    /// Members this crate does not read. Being `flatten`, it also makes serde read only a
+    /// JSON object here (a derived struct would otherwise accept an array).
+    #[serde(flatten, skip_serializing)]
+    _other: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Deserialize)]
+struct Set {
+    keys: Vec<Members>,
+    #[serde(flatten)]
+    _other: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Serialize)]
+struct SetOut {
+    keys: Vec<Members>,
+}
+
+/// The JWK name of a key use, as written in `token_use`.
+pub fn token_use_name(key_use: KeyUse) -> &'static str {
+    match key_use {
+        KeyUse::Access => "access",
+        KeyUse::Id => "id",
+        KeyUse::AccessAndId => "both",
+    }
+}
+
+/// Reads a `token_use` value (`access`, `id` or `both`).
+pub fn parse_token_use(name: &str) -> Result<KeyUse> {
+    match name {
+        "access" => Ok(KeyUse::Access),
+        "id" => Ok(KeyUse::Id),
+        "both" => Ok(KeyUse::AccessAndId),
+        _ => Err(Error::InvalidTokenUse),
+    }
+}
+
+/// A key read from a JWK, before the caller says what it needs of it.
+#[allow(clippy::large_enum_variant)] // short-lived, never stored: boxing buys nothing
+enum Read {
+    Ed25519 {
+        public: Ed25519VerifyingKey,
+        private: Option<Ed25519SigningKey>,
+    },
+    Hs256(Hs256Key),
+}
+
+fn decode_member<const N: usize>(value: Option<&str>) -> Result<Zeroizing<[u8; N]>> {
+    let value = value.ok_or(Error::MissingMember)?;
+    let mut out = Zeroizing::new([0u8; N]);
+    match Base64UrlUnpadded::decode(value, out.as_mut()) {
+        Ok(bytes) if bytes.len() == N => Ok(out),
+        _ => Err(Error::InvalidMember),
+    }
+}
+
+fn read(m: &Members, default_use: KeyUse) -> Result<Read> {
+    if m.use_.as_deref().is_some_and(|u| u != "sig")
+        || m.key_ops
+            .iter()
+            .flatten()
+            .any(|op| op != "sign" && op != "verify")
+    {
+        return Err(Error::NotASigningKey);
+    }
+    let key_use = m
+        .token_use
+        .as_deref()
+        .map_or(Ok(default_use), parse_token_use)?;
+    let alg_ok = |alg: Algorithm| m.alg.as_deref().is_none_or(|a| alg.is_named(a));
+    let read = match m.kty.as_deref().ok_or(Error::MissingMember)? {
+        "OKP" => {
+            if m.crv.as_deref().ok_or(Error::MissingMember)? != "Ed25519" {
+                return Err(Error::UnsupportedCurve);
+            }
+            if !alg_ok(Algorithm::EdDSA) {
+                return Err(Error::AlgorithmMismatch);
+            }
+            let x = decode_member::<32>(m.x.as_deref())?;
+            let public = Ed25519VerifyingKey::from_bytes(&x, key_use)?;
+            let private = match m.d.as_deref() {
+                None => None,
+                Some(d) => {
+                    let private =
+                        Ed25519SigningKey::from_seed(&*decode_member::<32>(Some(d))?, key_use);
+                    if private.verifying_key() != public {
+                        return Err(Error::KeyPairMismatch);
+                    }
+                    Some(private)
+                }
+            };
+            Read::Ed25519 { public, private }
+        }
+        "oct" => {
+            if !alg_ok(Algorithm::HS256) {
+                return Err(Error::AlgorithmMismatch);
+            }
+            let k = m.k.as_deref().ok_or(Error::MissingMember)?;
+            let mut secret = Zeroizing::new([0u8; 64]);
+            let secret =
+                Base64UrlUnpadded::decode(k, secret.as_mut()).map_err(|_| Error::InvalidMember)?;
+            Read::Hs256(Hs256Key::from_secret(secret, key_use)?)
+        }
+        _ => return Err(Error::UnsupportedKeyType),
+    };
+    Ok(match (read, m.kid.as_deref()) {
+        (r, None) => r,
+        (Read::Ed25519 { public, private }, Some(kid)) => Read::Ed25519 {
+            public: public.with_kid(kid)?,
+            private: private.map(|k| k.with_kid(kid)).transpose()?,
+        },
+        (Read::Hs256(k), Some(kid)) => Read::Hs256(k.with_kid(kid)?),
+    })
+}
+
+fn parse<T: for<'de> Deserialize<'de>>(json: &str) -> Result<T> {
+    serde_json::from_str(json).map_err(|_| Error::Json)
+}
+
+/// Reads a private JWK (`OKP` with `d`, or `oct`) as a signing key. `default_use` applies
+/// when the JWK has no `token_use`. A public-only `OKP` key is [`Error::NotAPrivateKey`].
+pub fn signing_key_from_jwk(json: &str, default_use: KeyUse) -> Result<AnySigningKey> {
+    match read(&parse(json)?, default_use)? {
+        Read::Ed25519 {
+            private: Some(k), ..
+        } => Ok(AnySigningKey::Ed25519(k)),
+        Read::Ed25519 { private: None, .. } => Err(Error::NotAPrivateKey),
+        Read::Hs256(k) => Ok(AnySigningKey::Hs256(k)),
+    }
+}
+
+/// Reads any JWK as a verifying key: an `OKP` key (its public part, if it also holds `d`)
+/// or an `oct` secret. `default_use` applies when the JWK has no `token_use`.
+pub fn verifying_key_from_jwk(json: &str, default_use: KeyUse) -> Result<AnyVerifyingKey> {
+    Ok(match read(&parse(json)?, default_use)? {
+        Read::Ed25519 { public, .. } => AnyVerifyingKey::Ed25519(public),
+        Read::Hs256(k) => AnyVerifyingKey::Hs256(k),
+    })
+}
+
+fn public_only(m: &Members, default_use: KeyUse) -> Result<Ed25519VerifyingKey> {
+    if m.d.is_some() || m.k.is_some() || m.kty.as_deref() == Some("oct") {
+        return Err(Error::PrivateKeyInPublicSet);
+    }
+    match read(m, default_use)? {
+        Read::Ed25519 { public, .. } => Ok(public),
+        Read::Hs256(_) => Err(Error::PrivateKeyInPublicSet),
+    }
+}
+
+/// Reads a public JWK; any private member is [`Error::PrivateKeyInPublicSet`].
+pub fn public_key_from_jwk(json: &str, default_use: KeyUse) -> Result<Ed25519VerifyingKey> {
+    public_only(&parse(json)?, default_use)
+}
+
+/// Reads a public JWK set (`{"keys":[...]}`). Every key must be a public Ed25519 key: a
+/// private member or an `oct` key anywhere refuses the whole set, as does an unknown `kty`
+/// or `crv` (stricter than RFC 7517 §5, which lets readers skip keys they do not know).
+pub fn public_keys_from_jwks(json: &str, default_use: KeyUse) -> Result<Vec<Ed25519VerifyingKey>> {
+    parse::<Set>(json)?
+        .keys
+        .iter()
+        .map(|m| public_only(m, default_use))
+        .collect()
+}
+
+fn b64(bytes: &[u8]) -> String {
+    Base64UrlUnpadded::encode_string(bytes)
+}
+
+fn public_members(key: &Ed25519VerifyingKey) -> Members {
+    Members {
+        kty: Some("OKP".into()),
+        crv: Some("Ed25519".into()),
+        x: Some(b64(&key.to_bytes())),
+        kid: VerifyingKey::key_id(key).map(Into::into),
+        alg: Some(Algorithm::EdDSA.name().into()),
+        use_: Some("sig".into()),
+        token_use: Some(token_use_name(VerifyingKey::key_use(key)).into()),
+        ..Members::default()
+    }
+}
+
+fn to_json<T: Serialize>(value: &T) -> String {
+    // Serializing plain strings and vectors of them cannot fail.
+    serde_json::to_string_pretty(value).unwrap_or_default()
+}
+
+/// Writes a public Ed25519 key as a JWK (`kty`, `crv`, `x`, `kid`, `alg`, `use`,
+/// `token_use`).
+pub fn public_key_to_jwk(key: &Ed25519VerifyingKey) -> String {
+    to_json(&public_members(key))
+}
+
+/// Writes a public JWK set of `keys`.
+pub fn public_keys_to_jwks<'k>(keys: impl IntoIterator<Item = &'k Ed25519VerifyingKey>) -> String {
+    to_json(&SetOut {
+        keys: keys.into_iter().map(public_members).collect(),
+    })
+}
+
+/// Writes a private JWK: `OKP` with `d`, or `oct` with `k`. The result holds the secret
+/// and is zeroized on drop.
+pub fn signing_key_to_jwk(key: &AnySigningKey) -> Zeroizing<String> {
+    let members = match key {
+        AnySigningKey::Ed25519(k) => Members {
+            d: Some(Zeroizing::new(b64(&*Zeroizing::new(k.seed())))),
+            ..public_members(&k.verifying_key())
+        },
+        AnySigningKey::Hs256(k) => Members {
+            kty: Some("oct".into()),
+            k: Some(Zeroizing::new(b64(k.secret()))),
+            kid: SigningKey::key_id(k).map(Into::into),
+            alg: Some(Algorithm::HS256.name().into()),
+            use_: Some("sig".into()),
+            token_use: Some(token_use_name(SigningKey::key_use(k)).into()),
+            ..Members::default()
+        },
+    };
+    Zeroizing::new(to_json(&members))
+}
+
+/// The RFC 7638 thumbprint of a key: SHA-256 over its required members in lexicographic
+/// order without whitespace, base64url. A good `kid` (43 characters).
+pub fn thumbprint(key: &AnyVerifyingKey) -> String {
+    let canonical = Zeroizing::new(match key {
+        AnyVerifyingKey::Ed25519(k) => format!(
+            r#"{{"crv":"Ed25519","kty":"OKP","x":"{}"}}"#,
+            b64(&k.to_bytes())
+        ),
+        AnyVerifyingKey::Hs256(k) => format!(r#"{{"k":"{}","kty":"oct"}}"#, b64(k.secret())),
+    });
+    b64(&Sha256::digest(canonical.as_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// RFC 8037 Appendix A.1 (private) and A.2 (public).
+    const A1_D: &str = "nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A";
+    const A1_X: &str = "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo";
+    /// RFC 8037 Appendix A.3.
+    const A3_THUMBPRINT: &str = "kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k";
+
+    fn a1_private() -> String {
+        format!(r#"{{"kty":"OKP","crv":"Ed25519","d":"{A1_D}","x":"{A1_X}"}}"#)
+    }
+
+    fn a2_public() -> String {
+        format!(r#"{{"kty":"OKP","crv":"Ed25519","x":"{A1_X}"}}"#)
+    }
+
+    fn with(json: &str, extra: &str) -> String {
+        format!("{},{extra}}}", json.trim_end_matches('}'))
+    }
+
+    #[test]
+    fn rfc8037_a1_key_imports_and_a3_thumbprint_matches() {
+        let key = signing_key_from_jwk(&a1_private(), KeyUse::Access).unwrap();
+        let AnySigningKey::Ed25519(ed) = &key else {
+            panic!("not ed25519")
+        };
+        assert_eq!(b64(&ed.seed()), A1_D);
+        assert_eq!(b64(&ed.verifying_key().to_bytes()), A1_X);
+        assert_eq!(thumbprint(&key.verifying_key()), A3_THUMBPRINT);
+        let public = verifying_key_from_jwk(&a2_public(), KeyUse::Access).unwrap();
+        assert_eq!(thumbprint(&public), A3_THUMBPRINT);
+    }
+
+    #[test]
+    fn private_jwk_round_trips_with_kid_and_use() {
+        let key = signing_key_from_jwk(&a1_private(), KeyUse::Id)
+            .unwrap()
+            .with_kid(A3_THUMBPRINT)
+            .unwrap();
+        let json = signing_key_to_jwk(&key);
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&json).unwrap(),
+            serde_json::json!({
+                "kty": "OKP", "crv": "Ed25519", "x": A1_X, "d": A1_D,
+                "kid": A3_THUMBPRINT, "alg": "EdDSA", "use": "sig", "token_use": "id",
+            })
+        );
+        // `token_use` in the document wins over the caller's default.
+        let back = signing_key_from_jwk(&json, KeyUse::Access).unwrap();
+        assert_eq!(SigningKey::key_use(&back), KeyUse::Id);
+        assert_eq!(SigningKey::key_id(&back), Some(A3_THUMBPRINT));
+    }
+
+    #[test]
+    fn oct_jwk_round_trips() {
+        let secret = [0x5Au8; 40];
+        let key = AnySigningKey::Hs256(Hs256Key::from_secret(&secret, KeyUse::Access).unwrap())
+            .with_kid("h")
+            .unwrap();
+        let json = signing_key_to_jwk(&key);
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&json).unwrap(),
+            serde_json::json!({
+                "kty": "oct", "k": b64(&secret), "kid": "h", "alg": "HS256",
+                "use": "sig", "token_use": "access",
+            })
+        );
+        let AnySigningKey::Hs256(back) = signing_key_from_jwk(&json, KeyUse::Id).unwrap() else {
+            panic!("not hs256")
+        };
+        assert_eq!(back.secret(), secret);
+        let short = format!(r#"{{"kty":"oct","k":"{}"}}"#, b64(&[1; 31]));
+        assert_eq!(
+            signing_key_from_jwk(&short, KeyUse::Id).unwrap_err(),
+            Error::Token(compact_token::Error::InvalidKey)
+        );
+    }
+
+    #[test]
+    fn refuses_what_it_does_not_support() {
+        let cases = [
+            (
+                with(&a2_public(), r#""alg":"HS256""#),
+                Error::AlgorithmMismatch,
+            ),
+            (
+                with(&a2_public(), r#""alg":"ES256""#),
+                Error::AlgorithmMismatch,
+            ),
+            (with(&a2_public(), r#""use":"enc""#), Error::NotASigningKey),
+            (
+                with(&a2_public(), r#""key_ops":["encrypt"]"#),
+                Error::NotASigningKey,
+            ),
+            (
+                with(&a2_public(), r#""token_use":"refresh""#),
+                Error::InvalidTokenUse,
+            ),
+            (
+                with(&a2_public(), r#""kid":"""#),
+                Error::Token(compact_token::Error::InvalidKey),
+            ),
+            (with(&a2_public(), r#""x":"AA""#), Error::Json),
+            (
+                a2_public().replace("Ed25519", "Ed448"),
+                Error::UnsupportedCurve,
+            ),
+            (
+                a2_public().replace("Ed25519", "X25519"),
+                Error::UnsupportedCurve,
+            ),
+            (a2_public().replace("OKP", "RSA"), Error::UnsupportedKeyType),
+            (a2_public().replace("OKP", "EC"), Error::UnsupportedKeyType),
+            (r#"{"crv":"Ed25519","x":"AA"}"#.into(), Error::MissingMember),
+            (
+                r#"{"kty":"OKP","crv":"Ed25519"}"#.into(),
+                Error::MissingMember,
+            ),
+            (r#"{"kty":"OKP","x":"AA"}"#.into(), Error::MissingMember),
+            (
+                r#"{"kty":"oct","alg":"HS256"}"#.into(),
+                Error::MissingMember,
+            ),
+            (
+                r#"{"kty":"oct","k":"c2VjcmV0","alg":"HS512"}"#.into(),
+                Error::AlgorithmMismatch,
+            ),
+            (a2_public().replace(A1_X, &A1_X[..42]), Error::InvalidMember),
+            (
+                a2_public().replace(A1_X, &format!("{A1_X}AA")),
+                Error::InvalidMember,
+            ),
+            (
+                a2_public().replace(A1_X, &format!("{A1_X}=")),
+                Error::InvalidMember,
+            ),
+            (
+                a2_public().replace(A1_X, &b64(&[0; 32])),
+                Error::Token(compact_token::Error::InvalidKey),
+            ),
+            ("[]".into(), Error::Json),
+            (r#"["OKP","Ed25519"]"#.into(), Error::Json),
+            ("{".into(), Error::Json),
+            (r#"{"kty":5}"#.into(), Error::Json),
+        ];
+        for (json, expected) in cases {
+            assert_eq!(
+                verifying_key_from_jwk(&json, KeyUse::Access).unwrap_err(),
+                expected,
+                "{json}"
+            );
+        }
+    }
+
+    #[test]
+    fn private_part_must_match_public_part() {
+        let other_x = b64(&Ed25519SigningKey::from_seed(&[9; 32], KeyUse::Id)
+            .verifying_key()
+            .to_bytes());
+        let json = a1_private().replace(A1_X, &other_x);
+        assert_eq!(
+            signing_key_from_jwk(&json, KeyUse::Id).unwrap_err(),
+            Error::KeyPairMismatch
+        );
+        assert_eq!(
+            signing_key_from_jwk(&a2_public(), KeyUse::Id).unwrap_err(),
+            Error::NotAPrivateKey
+        );
+    }
+
+    #[test]
+    fn public_imports_refuse_private_material() {
+        assert!(public_key_from_jwk(&a2_public(), KeyUse::Id).is_ok());
+        assert_eq!(
+            public_key_from_jwk(&a1_private(), KeyUse::Id).unwrap_err(),
+            Error::PrivateKeyInPublicSet
+        );
+        let oct = format!(r#"{{"kty":"oct","k":"{}"}}"#, b64(&[1; 32]));
+        assert_eq!(
+            public_key_from_jwk(&oct, KeyUse::Id).unwrap_err(),
+            Error::PrivateKeyInPublicSet
+        );
+        let set = |keys: &[&str]| format!(r#"{{"keys":[{}]}}"#, keys.join(","));
+        let keys = public_keys_from_jwks(&set(&[&a2_public()]), KeyUse::Id).unwrap();
+        assert_eq!(b64(&keys[0].to_bytes()), A1_X);
+        for bad in [set(&[&a2_public(), &a1_private()]), set(&[&oct])] {
+            assert_eq!(
+                public_keys_from_jwks(&bad, KeyUse::Id).unwrap_err(),
+                Error::PrivateKeyInPublicSet
+            );
+        }
+        let rsa = r#"{"kty":"RSA","n":"AQAB","e":"AQAB"}"#;
+        assert_eq!(
+            public_keys_from_jwks(&set(&[&a2_public(), rsa]), KeyUse::Id).unwrap_err(),
+            Error::UnsupportedKeyType
+        );
+        assert_eq!(
+            public_keys_from_jwks(r#"{"kids":[]}"#, KeyUse::Id).unwrap_err(),
+            Error::Json
+        );
+    }
+
+    #[test]
+    fn public_jwks_round_trips() {
+        let a = Ed25519SigningKey::from_seed(&[1; 32], KeyUse::Access)
+            .with_kid("a")
+            .unwrap()
+            .verifying_key();
+        let b = Ed25519SigningKey::from_seed(&[2; 32], KeyUse::Id)
+            .with_kid("b")
+            .unwrap()
+            .verifying_key();
+        let json = public_keys_to_jwks([&a, &b]);
+        assert!(!json.contains("\"d\""));
+        assert_eq!(
+            public_keys_from_jwks(&json, KeyUse::AccessAndId).unwrap(),
+            [a.clone(), b]
+        );
+        assert_eq!(
+            public_key_from_jwk(&public_key_to_jwk(&a), KeyUse::Id).unwrap(),
+            a
+        );
+    }
+}
