@@ -1,0 +1,12 @@
+//! Side-by-side benchmarks of compact-token and its peers (see README.md).
+//!
+//! - [`sample`]: the brief's claims and keys, as plain data;
+//! - [`peers`]: one module per library behind the [`peers::Peer`] trait, and
+//!   the [`peers::registry`] the report walks (our own profiles join there);
+//! - [`alloc_count`]: a counting global allocator for allocations per call;
+//! - [`timing`]: the interleaved timing loop the report uses.
+
+pub mod alloc_count;
+pub mod peers;
+pub mod sample;
+pub mod timing;
