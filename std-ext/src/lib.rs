@@ -4,6 +4,7 @@
 
 pub mod claims_json;
 pub mod clock;
+pub mod demo;
 mod error;
 pub mod jwk;
 pub mod keys;
