@@ -48,14 +48,9 @@ pub fn verifying_key_to_pem(key: &Ed25519VerifyingKey) -> Result<String> {
 mod tests {
     use super::*;
 
-    /// RFC 8410 §10.3, the example private key.
-    const RFC8410_PRIVATE: &str = "-----BEGIN PRIVATE KEY-----\n\
-        MC4CAQAwBQYDK2VwBCIEINTuctv5E1hK1bbY8fdp+K06/nwoy/HU++CXqI9EdVhC\n\
-        -----END PRIVATE KEY-----\n";
-    /// RFC 8410 §10.1, the example public key (the public half of the key above).
-    const RFC8410_PUBLIC: &str = "-----BEGIN PUBLIC KEY-----\n\
-        MCowBQYDK2VwAyEAGb9ECWmEzf6FQbrBZ9w7lshQhqowtrbLDFw4rXAxZuE=\n\
-        -----END PUBLIC KEY-----\n";
+    /// RFC 8410 §10.3 and §10.1 (see `tests/data/README.md`).
+    const RFC8410_PRIVATE: &str = include_str!("../tests/data/rfc8410-private.pem");
+    const RFC8410_PUBLIC: &str = include_str!("../tests/data/rfc8410-public.pem");
 
     #[test]
     fn rfc8410_private_key_derives_the_rfc_public_key() {

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use compact_token::{AccessPolicy, Algorithm, IdPolicy, KeyUse, Kind, Limits, jwt};
 use compact_token_std::keys::{AnySigningKey, AnyVerifyingKey};
 use compact_token_std::keyset::KeySet;
@@ -64,31 +64,7 @@ enum Command {
         claims: PathBuf,
     },
     /// Verify a token (jwt profile) and print its claims as JSON.
-    Verify {
-        /// The kind of token expected.
-        #[arg(value_enum)]
-        kind: KindArg,
-        /// A JWK, or a public JWK set (the token's kid selects the key).
-        #[arg(long, value_name = "FILE")]
-        key: PathBuf,
-        /// The issuer expected.
-        #[arg(long)]
-        iss: String,
-        /// This resource server (access) or this client's client_id (ID token).
-        #[arg(long)]
-        aud: String,
-        /// The time to verify at, Unix seconds (default: now).
-        #[arg(long)]
-        now: Option<u64>,
-        /// A scope the access token must grant (repeatable).
-        #[arg(long)]
-        scope: Vec<String>,
-        /// The nonce the ID token must carry.
-        #[arg(long)]
-        nonce: Option<String>,
-        /// The token.
-        token: String,
-    },
+    Verify(VerifyArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -232,14 +208,30 @@ impl Keys {
 }
 
 /// What `ctok verify` was asked.
+#[derive(Args)]
 struct VerifyArgs {
+    /// The kind of token expected.
+    #[arg(value_enum)]
     kind: KindArg,
+    /// A JWK, or a public JWK set (the token's kid selects the key).
+    #[arg(long, value_name = "FILE")]
     key: PathBuf,
+    /// The issuer expected.
+    #[arg(long)]
     iss: String,
+    /// This resource server (access) or this client's client_id (ID token).
+    #[arg(long)]
     aud: String,
+    /// The time to verify at, Unix seconds (default: now).
+    #[arg(long)]
     now: Option<u64>,
+    /// A scope the access token must grant (repeatable).
+    #[arg(long)]
     scope: Vec<String>,
+    /// The nonce the ID token must carry.
+    #[arg(long)]
     nonce: Option<String>,
+    /// The token.
     token: String,
 }
 
@@ -288,25 +280,7 @@ fn run(cli: Cli) -> CliResult<()> {
         } => keygen(alg, kid, key_use, p),
         Command::Public { key, jwks } => public(&key, jwks),
         Command::Issue { kind, key, claims } => issue(kind, &key, &claims),
-        Command::Verify {
-            kind,
-            key,
-            iss,
-            aud,
-            now,
-            scope,
-            nonce,
-            token,
-        } => verify(VerifyArgs {
-            kind,
-            key,
-            iss,
-            aud,
-            now,
-            scope,
-            nonce,
-            token,
-        }),
+        Command::Verify(args) => verify(args),
     }
 }
 
