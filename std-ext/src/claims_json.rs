@@ -2,7 +2,7 @@
 //!
 //! The core types deserialize through `serde-json-core`, which has no `deserialize_any` and
 //! reaches string-or-array claims (`aud`, `amr`) through `deserialize_ignored_any`; plain
-//! `serde_json` answers that call by skipping the value. [`Json`] walks a parsed
+//! `serde_json` answers that call by skipping the value. This module walks a parsed
 //! [`serde_json::Value`] instead, answering every call as `deserialize_any` would and handing
 //! out strings borrowed from the value, so the derived impls of the core types read it as is.
 
@@ -14,11 +14,61 @@ use serde_json::Value;
 
 use crate::error::{Error, Result};
 
-/// Parses claims JSON. The document must be one JSON object.
+/// Parses claims JSON. The document must be one JSON object with no member repeated in
+/// any object (a `Value` would silently keep the last one).
 pub fn parse(json: &str) -> Result<Value> {
+    serde_json::from_str::<NoDuplicates>(json).map_err(|_| Error::Json)?;
     match serde_json::from_str(json) {
         Ok(value @ Value::Object(_)) => Ok(value),
         _ => Err(Error::Json),
+    }
+}
+
+/// Reads any JSON, failing on an object that repeats a member.
+struct NoDuplicates;
+
+impl<'de> Deserialize<'de> for NoDuplicates {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> core::result::Result<Self, D::Error> {
+        d.deserialize_any(NoDuplicates)
+    }
+}
+
+impl<'de> Visitor<'de> for NoDuplicates {
+    type Value = NoDuplicates;
+    fn expecting(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("JSON without repeated members")
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> core::result::Result<Self, A::Error> {
+        let mut seen = std::collections::HashSet::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if !seen.insert(key) {
+                return Err(de::Error::custom("repeated member"));
+            }
+            map.next_value::<NoDuplicates>()?;
+        }
+        Ok(self)
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> core::result::Result<Self, A::Error> {
+        while seq.next_element::<NoDuplicates>()?.is_some() {}
+        Ok(self)
+    }
+    fn visit_bool<E>(self, _: bool) -> core::result::Result<Self, E> {
+        Ok(self)
+    }
+    fn visit_i64<E>(self, _: i64) -> core::result::Result<Self, E> {
+        Ok(self)
+    }
+    fn visit_u64<E>(self, _: u64) -> core::result::Result<Self, E> {
+        Ok(self)
+    }
+    fn visit_f64<E>(self, _: f64) -> core::result::Result<Self, E> {
+        Ok(self)
+    }
+    fn visit_str<E>(self, _: &str) -> core::result::Result<Self, E> {
+        Ok(self)
+    }
+    fn visit_unit<E>(self) -> core::result::Result<Self, E> {
+        Ok(self)
     }
 }
 
@@ -150,6 +200,8 @@ mod tests {
             ("[]", Error::Json),
             ("{", Error::Json),
             ("\"x\"", Error::Json),
+            (r#"{"iss":"a","sub":"s","iss":"b"}"#, Error::Json),
+            (r#"{"iss":"a","amr":[{"x":1,"x":2}]}"#, Error::Json),
             (r#"{"iss":"i"}"#, Error::Token(TokenError::MalformedClaims)),
             (
                 r#"{"iss":"i","sub":"s","aud":5,"client_id":"c","iat":1,"exp":2,"jti":"j"}"#,
