@@ -18,6 +18,11 @@ pub fn decoded_len(n: usize) -> Result<usize> {
     }
 }
 
+/// Whether `c` is in the base64url alphabet (RFC 4648 §5), padding excluded.
+pub const fn is_alphabet(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'-' || c == b'_'
+}
+
 /// Decodes canonical unpadded base64url into `out`. Padding, `+`, `/`, whitespace and
 /// non-zero trailing bits are all refused.
 pub fn decode<'o>(src: &str, out: &'o mut [u8]) -> Result<&'o [u8]> {

@@ -11,7 +11,10 @@ use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, deco
 use serde_json::{Value, json};
 
 fn now() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs()
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
 }
 
 /// PKCS#8 v1 wrapping of an Ed25519 seed (RFC 8410 §7), as jsonwebtoken wants it.
@@ -80,8 +83,12 @@ fn our_id_tokens_verify_in_jsonwebtoken() {
     let (_, their_key) = their_ed_keys();
     let mut buf = [0u8; 2048];
     let token = jwt::issue_id(&claims, &ed_key(KeyUse::Id), &Limits::ID, &mut buf).unwrap();
-    let data = decode::<Value>(token, &their_key, &their_validation(Algorithm::EdDSA, CLIENT))
-        .unwrap();
+    let data = decode::<Value>(
+        token,
+        &their_key,
+        &their_validation(Algorithm::EdDSA, CLIENT),
+    )
+    .unwrap();
     assert_eq!(data.header.typ.as_deref(), Some("JWT"));
     assert_eq!(data.claims["nonce"], NONCE);
     assert_eq!(data.claims["email_verified"], true);
@@ -111,7 +118,11 @@ fn their_access_tokens_verify_in_ours() {
     let ours_hs = hs_key(KeyUse::Access);
     let cases: [(Algorithm, EncodingKey, &dyn compact_token::VerifyingKey); 2] = [
         (Algorithm::EdDSA, their_ed, &ours_ed),
-        (Algorithm::HS256, EncodingKey::from_secret(&SECRET), &ours_hs),
+        (
+            Algorithm::HS256,
+            EncodingKey::from_secret(&SECRET),
+            &ours_hs,
+        ),
     ];
     for (alg, their_key, our_key) in cases {
         for typ in ["at+jwt", "application/at+jwt", "AT+JWT"] {
@@ -156,8 +167,8 @@ fn jsonwebtoken_reads_what_we_escape() {
     let mut claims = access_claims(t);
     claims.sub = "quote\" backslash\\ newline\n tab\t nul\u{0} é 😀";
     let mut buf = [0u8; 1024];
-    let token = jwt::issue_access(&claims, &hs_key(KeyUse::Access), &Limits::ACCESS, &mut buf)
-        .unwrap();
+    let token =
+        jwt::issue_access(&claims, &hs_key(KeyUse::Access), &Limits::ACCESS, &mut buf).unwrap();
     let data = decode::<Value>(
         token,
         &DecodingKey::from_secret(&SECRET),

@@ -3,9 +3,7 @@
 mod common;
 
 use common::{b64, b64e};
-use compact_token::{
-    Ed25519SigningKey, Ed25519VerifyingKey, Error, Header, Hs256Key, KeyUse, jws,
-};
+use compact_token::{Ed25519SigningKey, Ed25519VerifyingKey, Error, Header, Hs256Key, KeyUse, jws};
 
 /// RFC 7515 Appendix A.1.1, including the `\r\n ` inside the header and payload JSON.
 const RFC7515_A1_TOKEN: &str = concat!(
@@ -55,7 +53,10 @@ fn rfc7515_a1_fails_with_another_key_or_a_changed_byte() {
     let last = token.len() - 2;
     token[last] = if token[last] == b'X' { b'Y' } else { b'X' };
     let token = String::from_utf8(token).unwrap();
-    assert_eq!(jws::verify(&token, &key, &mut out), Err(Error::BadSignature));
+    assert_eq!(
+        jws::verify(&token, &key, &mut out),
+        Err(Error::BadSignature)
+    );
 }
 
 #[test]
@@ -118,7 +119,12 @@ fn sign_reports_the_exact_length_needed() {
     let mut out = [0u8; 256];
     let n = RFC8037_A4_TOKEN.len();
     assert_eq!(
-        jws::sign(&header, b"Example of Ed25519 signing", &key, &mut out[..n - 1]),
+        jws::sign(
+            &header,
+            b"Example of Ed25519 signing",
+            &key,
+            &mut out[..n - 1]
+        ),
         Err(Error::BufferTooSmall { needed: n })
     );
     let token = jws::sign(&header, b"Example of Ed25519 signing", &key, &mut out[..n]).unwrap();
