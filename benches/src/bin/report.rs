@@ -211,9 +211,13 @@ fn main() {
         "timing {} operations, {rounds} interleaved rounds of {batch:?} each ...",
         bench.len()
     );
+    let load_before = loadavg();
     bench.run(rounds, batch);
 
-    print_report(&registry, &rows, &baselines, &bench, &other, rounds, batch);
+    let load = format!("{load_before} before, {} after", loadavg());
+    print_report(
+        &registry, &rows, &baselines, &bench, &other, rounds, batch, &load,
+    );
 }
 
 fn hmac13(msg: &[u8]) -> [u8; 32] {
@@ -263,6 +267,16 @@ fn cpu_model() -> String {
         .unwrap_or_else(|| "unknown".into())
 }
 
+/// The 1-minute load average: a busy machine stretches every timing, and
+/// the ratios less so, but a reader should know.
+fn loadavg() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|s| s.split_whitespace().next().map(str::to_string))
+        .unwrap_or_else(|| "unknown".into())
+}
+
+#[allow(clippy::too_many_arguments)]
 fn print_report(
     registry: &[Box<dyn Peer>],
     rows: &[Row],
@@ -271,6 +285,7 @@ fn print_report(
     other: &[(&str, OpId)],
     rounds: usize,
     batch: Duration,
+    load: &str,
 ) {
     let find = |p: usize, case: Case| rows.iter().find(|r| r.peer == p && r.case == case);
     let base = |r: &Row| baselines[&(r.case.alg, r.parts.message.clone())];
@@ -282,6 +297,7 @@ fn print_report(
         std::thread::available_parallelism().map_or(0, |n| n.get()),
         cpu_model()
     );
+    println!("- load average (1 min): {load}");
     println!("- toolchain: {}", env!("BENCH_RUSTC_VERSION"));
     println!("- crates (Cargo.lock): {}", env!("BENCH_LOCKED_VERSIONS"));
     println!(
