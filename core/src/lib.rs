@@ -50,6 +50,7 @@ mod header;
 mod json;
 mod kind;
 mod profile;
+mod registry;
 mod validate;
 
 pub mod jws;
@@ -65,7 +66,9 @@ pub use claims::{
 pub use error::{Error, Result};
 pub use header::{Header, MAX_HEADER_LEN};
 pub use kind::Kind;
+pub use profile::compact;
 pub use profile::jwt;
+pub use registry::{FINGERPRINT_LEN, MAX_REGISTERED, Registry};
 pub use validate::{
     AccessPolicy, DEFAULT_LEEWAY, IdPolicy, MAX_AT_HASH_LEN, MAX_LEEWAY, access_token_hash,
 };

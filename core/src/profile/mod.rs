@@ -1,6 +1,7 @@
 //! The token profiles: how claims become a JWS payload and back. The pipeline around them
 //! (budget, key use, header, signature, lifetime, policy) is shared and lives here.
 
+pub mod compact;
 pub mod jwt;
 
 use crate::alg::{SigningKey, VerifyingKey};

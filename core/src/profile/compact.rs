@@ -1,0 +1,374 @@
+//! The `compact` profile: the smallest JWS header (`{"alg":"EdDSA"}`, plus `kid` when the
+//! key has one) and binary claims. Any JWS implementation checks the signature; only this
+//! crate reads the claims. `FORMAT.md` specifies every byte.
+//!
+//! The payload is a tag byte (format, version, kind), presence flags, the registry
+//! fingerprint when registered numbers are used, then the claims as postcard varints and
+//! strings in the shortest of four forms (text, packed hex, packed base64url, registered
+//! number). Times are varints relative to `iat`; scopes a list. Every valid claim set
+//! round-trips exactly.
+//!
+//! Validation is the `jwt` profile's: the same policies, budgets, lifetime limits and
+//! errors, plus [`Error::UnsupportedVersion`], [`Error::TrailingBytes`],
+//! [`Error::RegistryMismatch`] and [`Error::UnregisteredValue`].
+//!
+//! ```
+//! use compact_token::{compact, AccessClaims, AccessPolicy, Ed25519SigningKey, KeyUse, Limits, Registry};
+//!
+//! let key = Ed25519SigningKey::from_seed(&[7; 32], KeyUse::Access);
+//! let registry = Registry::new(&["https://auth.example.com", "https://api.example.com"])?;
+//! let now = 1_764_000_000;
+//! let claims = AccessClaims::new(
+//!     "https://auth.example.com", "user-8f14e45f", "https://api.example.com",
+//!     "s6BhdRkqt3", now, now + 300, "b1c2d3e4f5a6b7c8",
+//! );
+//! let mut buf = [0u8; 512];
+//! let token = compact::issue_access(&claims, &key, &Limits::ACCESS, &registry, &mut buf)?;
+//!
+//! let policy = AccessPolicy::new("https://auth.example.com", "https://api.example.com");
+//! let mut scratch = [0u8; 512];
+//! let verified =
+//!     compact::verify_access(token, &key.verifying_key(), &policy, &registry, now, &mut scratch)?;
+//! assert_eq!(verified, claims);
+//! # Ok::<(), compact_token::Error>(())
+//! ```
+
+pub(crate) mod wire;
+
+use crate::alg::{SigningKey, VerifyingKey};
+use crate::b64;
+use crate::budget::Limits;
+use crate::claims::{AccessClaims, ClaimSet, IdClaims};
+use crate::error::{Error, Result};
+use crate::kind::Kind;
+use crate::registry::Registry;
+use crate::validate::{AccessPolicy, IdPolicy};
+
+use wire::{Dec, Enc};
+
+/// The format version this library writes and the only one it reads.
+pub const VERSION: u8 = 1;
+/// The tag byte of version-1 access tokens: `0b10_0001_00`.
+pub const ACCESS_TAG: u8 = tag(Kind::Access);
+/// The tag byte of version-1 ID tokens: `0b10_0001_01`.
+pub const ID_TAG: u8 = tag(Kind::Id);
+
+/// `10` (the format: never ASCII, so never JSON's `{`), 4 bits of version, 2 of kind.
+const fn tag(kind: Kind) -> u8 {
+    0x80 | VERSION << 2
+        | match kind {
+            Kind::Access => 0,
+            Kind::Id => 1,
+        }
+}
+
+/// Issues an access token into `out`, returning it. Values in `registry` are carried as
+/// their numbers ([`Registry::EMPTY`] to carry every string in full).
+///
+/// Errors: [`Error::KeyUseMismatch`], [`Error::LifetimeTooLong`], [`Error::InvalidDate`],
+/// [`Error::OverBudget`], or [`Error::BufferTooSmall`] with the exact length needed.
+pub fn issue_access<'o, S: AsRef<str>, K: SigningKey + ?Sized>(
+    claims: &AccessClaims<S>,
+    key: &K,
+    limits: &Limits,
+    registry: &Registry<'_>,
+    out: &'o mut [u8],
+) -> Result<&'o str> {
+    super::issue(claims, key, limits, None, out, |c, dst| {
+        write(c, registry, dst)
+    })
+}
+
+/// Issues an ID token into `out`, returning it. Errors as for [`issue_access`].
+pub fn issue_id<'o, S: AsRef<str>, K: SigningKey + ?Sized>(
+    claims: &IdClaims<S>,
+    key: &K,
+    limits: &Limits,
+    registry: &Registry<'_>,
+    out: &'o mut [u8],
+) -> Result<&'o str> {
+    super::issue(claims, key, limits, None, out, |c, dst| {
+        write(c, registry, dst)
+    })
+}
+
+/// Verifies an access token at time `now` (Unix seconds) against `policy`, reading
+/// registered numbers from `registry` (which must be the issuer's).
+///
+/// The claims borrow from `scratch` (and from `registry`). `scratch` holds the decoded
+/// payload and the expanded strings: `3 × token.len()` always suffices when no scope is a
+/// registered value; [`Error::BufferTooSmall`] says how much is needed otherwise.
+pub fn verify_access<'b, 'r: 'b, K: VerifyingKey + ?Sized>(
+    token: &str,
+    key: &K,
+    policy: &AccessPolicy<'_>,
+    registry: &Registry<'r>,
+    now: u64,
+    scratch: &'b mut [u8],
+) -> Result<AccessClaims<&'b str>> {
+    let claims: AccessClaims<&'b str> =
+        verify_claims(token, key, &policy.limits, registry, scratch)?;
+    policy.check(&claims, now)?;
+    Ok(claims)
+}
+
+/// Verifies an ID token at time `now` (Unix seconds) against `policy` (issuer, client,
+/// nonce and `at_hash` when the policy names them). `registry` and `scratch` as for
+/// [`verify_access`].
+pub fn verify_id<'b, 'r: 'b, K: VerifyingKey + ?Sized>(
+    token: &str,
+    key: &K,
+    policy: &IdPolicy<'_>,
+    registry: &Registry<'r>,
+    now: u64,
+    scratch: &'b mut [u8],
+) -> Result<IdClaims<&'b str>> {
+    let claims: IdClaims<&'b str> = verify_claims(token, key, &policy.limits, registry, scratch)?;
+    policy.check(&claims, key.algorithm(), now)?;
+    Ok(claims)
+}
+
+/// The shared pipeline up to decoded claims of `C`'s kind; the caller applies its policy.
+fn verify_claims<'b, C: Decode<'b>, K: VerifyingKey + ?Sized>(
+    token: &str,
+    key: &K,
+    limits: &Limits,
+    registry: &Registry<'b>,
+    scratch: &'b mut [u8],
+) -> Result<C> {
+    super::verify(
+        token,
+        key,
+        limits,
+        scratch,
+        |typ, payload| check_header(C::KIND, typ, payload),
+        |payload, scratch| read(payload, registry, scratch),
+    )
+}
+
+/// Checks a tag byte: the format ([`Error::WrongProfile`]: a JSON payload starts `{`),
+/// the version ([`Error::UnsupportedVersion`]) and the kind ([`Error::WrongKind`], also
+/// for the two kind values no version 1 token has).
+fn check_tag(kind: Kind, tag_byte: u8) -> Result<()> {
+    if tag_byte & 0xC0 != 0x80 {
+        return Err(Error::WrongProfile);
+    }
+    if (tag_byte >> 2) & 0x0F != VERSION {
+        return Err(Error::UnsupportedVersion);
+    }
+    if tag_byte != tag(kind) {
+        return Err(Error::WrongKind);
+    }
+    Ok(())
+}
+
+/// Profile, version and kind checks before the signature, from the payload's first byte;
+/// compact tokens carry no `typ` ([`Error::WrongType`]).
+fn check_header(kind: Kind, typ: Option<&str>, payload: &str) -> Result<()> {
+    // Four characters decode to three bytes with no canonical-length question.
+    let head = payload.get(..4).unwrap_or(payload);
+    let mut first = [0u8; 3];
+    let first = b64::decode(head, &mut first)?;
+    check_tag(kind, *first.first().ok_or(Error::MalformedClaims)?)?;
+    if typ.is_some() {
+        return Err(Error::WrongType);
+    }
+    Ok(())
+}
+
+/// Claims the compact profile writes: the kind's fields in wire order.
+trait Encode: ClaimSet {
+    fn encode(&self, e: &mut Enc<'_, '_>);
+}
+
+/// Claims the compact profile reads, borrowing from the payload, scratch and registry.
+trait Decode<'b>: ClaimSet + Sized {
+    fn decode(d: &mut Dec<'b, '_>) -> Result<Self>;
+}
+
+/// Tag, flags, fingerprint and claims. The first pass, into no buffer, finds the flags.
+fn write<C: Encode>(claims: &C, registry: &Registry<'_>, out: &mut [u8]) -> Result<usize> {
+    let mut probe = Enc::new(&mut [], registry);
+    claims.encode(&mut probe);
+    let flags = probe.flags();
+    let mut e = Enc::new(out, registry);
+    e.bytes(&[tag(C::KIND)]);
+    e.varint(flags);
+    if flags & 1 == 1 {
+        e.bytes(&registry.fingerprint());
+    }
+    claims.encode(&mut e);
+    Ok(e.len())
+}
+
+/// Decodes the payload into the front of `scratch` and the claims from it; packed strings
+/// are expanded into the rest of `scratch`.
+fn read<'b, C: Decode<'b>>(
+    payload: &str,
+    registry: &Registry<'b>,
+    scratch: &'b mut [u8],
+) -> Result<C> {
+    let n = b64::decoded_len(payload.len())?;
+    if scratch.len() < n {
+        return Err(Error::BufferTooSmall { needed: 3 * n });
+    }
+    let (bytes, rest) = scratch.split_at_mut(n);
+    b64::decode(payload, bytes)?;
+    let bytes: &'b [u8] = bytes;
+    let (&tag_byte, body) = bytes.split_first().ok_or(Error::MalformedClaims)?;
+    check_tag(C::KIND, tag_byte)?;
+    let mut d = Dec::new(body, rest, registry);
+    d.start()?;
+    let claims = C::decode(&mut d)?;
+    d.finish(n)?;
+    Ok(claims)
+}
+
+/// Writes `iat`, then `exp - iat` (positive: the lifetime check ran before).
+fn write_times(e: &mut Enc<'_, '_>, iat: u64, exp: u64) {
+    e.varint(iat);
+    e.varint(exp.saturating_sub(iat));
+}
+
+fn read_times(d: &mut Dec<'_, '_>) -> Result<(u64, u64)> {
+    let iat = d.varint()?;
+    let exp = iat.checked_add(d.varint()?).ok_or(Error::InvalidDate)?;
+    Ok((iat, exp))
+}
+
+/// One optional field, written: its flag, then its body when present.
+macro_rules! enc_field {
+    ($e:ident, $c:ident, str, $f:ident) => {
+        if let Some(v) = $e.opt($c.$f.as_ref()) {
+            $e.str(v.as_ref());
+        }
+    };
+    ($e:ident, $c:ident, joined, $f:ident) => {
+        if let Some(v) = $e.opt($c.$f.as_ref()) {
+            $e.joined(v.as_ref());
+        }
+    };
+    ($e:ident, $c:ident, date, $f:ident) => {
+        if let Some(v) = $e.opt($c.$f) {
+            $e.date_from(v, $c.iat);
+        }
+    };
+    ($e:ident, $c:ident, bool, $f:ident) => {
+        $e.opt_bool($c.$f);
+    };
+    ($e:ident, $c:ident, list, $f:ident) => {
+        if $e.opt((!$c.$f.is_empty()).then_some(())).is_some() {
+            $e.list($c.$f.iter());
+        }
+    };
+}
+
+/// One optional field, read: the mirror of [`enc_field`].
+macro_rules! dec_field {
+    ($d:ident, $c:ident, str, $f:ident) => {
+        $c.$f = $d.opt(Dec::str)?;
+    };
+    ($d:ident, $c:ident, joined, $f:ident) => {
+        $c.$f = $d.opt(Dec::joined)?;
+    };
+    ($d:ident, $c:ident, date, $f:ident) => {
+        let base = $c.iat;
+        $c.$f = $d.opt(|d| d.date_from(base))?;
+    };
+    ($d:ident, $c:ident, bool, $f:ident) => {
+        $c.$f = $d.opt_bool()?;
+    };
+    ($d:ident, $c:ident, list, $f:ident) => {
+        if $d.present() {
+            $c.$f = $d.list(true)?;
+        }
+    };
+}
+
+/// The optional access-token claims in wire (and flag bit) order, from bit 1.
+macro_rules! access_optional {
+    ($m:ident!($x:ident, $c:ident)) => {
+        $m!($x, $c, joined, scope);
+        $m!($x, $c, date, auth_time);
+        $m!($x, $c, str, acr);
+        $m!($x, $c, list, amr);
+        $m!($x, $c, date, nbf);
+    };
+}
+
+/// The optional ID-token claims in wire (and flag bit) order, from bit 1: the common ones
+/// first, so a typical token's flags fit in two varint bytes.
+macro_rules! id_optional {
+    ($m:ident!($x:ident, $c:ident)) => {
+        $m!($x, $c, date, auth_time);
+        $m!($x, $c, str, nonce);
+        $m!($x, $c, str, azp);
+        $m!($x, $c, str, at_hash);
+        $m!($x, $c, str, name);
+        $m!($x, $c, str, given_name);
+        $m!($x, $c, str, family_name);
+        $m!($x, $c, str, email);
+        $m!($x, $c, bool, email_verified);
+        $m!($x, $c, str, picture);
+        $m!($x, $c, str, locale);
+        $m!($x, $c, str, acr);
+        $m!($x, $c, list, amr);
+        $m!($x, $c, date, nbf);
+        $m!($x, $c, str, c_hash);
+        $m!($x, $c, str, middle_name);
+        $m!($x, $c, str, nickname);
+        $m!($x, $c, str, preferred_username);
+        $m!($x, $c, str, profile);
+        $m!($x, $c, str, website);
+        $m!($x, $c, str, gender);
+        $m!($x, $c, str, birthdate);
+        $m!($x, $c, str, zoneinfo);
+        $m!($x, $c, str, phone_number);
+        $m!($x, $c, bool, phone_number_verified);
+        $m!($x, $c, date, updated_at);
+    };
+}
+
+impl<S: AsRef<str>> Encode for AccessClaims<S> {
+    fn encode(&self, e: &mut Enc<'_, '_>) {
+        e.str(self.iss.as_ref());
+        e.str(self.sub.as_ref());
+        e.list(self.aud.iter());
+        e.str(self.client_id.as_ref());
+        write_times(e, self.iat, self.exp);
+        e.str(self.jti.as_ref());
+        access_optional!(enc_field!(e, self));
+    }
+}
+
+impl<'b> Decode<'b> for AccessClaims<&'b str> {
+    fn decode(d: &mut Dec<'b, '_>) -> Result<Self> {
+        let (iss, sub, aud, client_id) = (d.str()?, d.str()?, d.list(false)?, d.str()?);
+        let (iat, exp) = read_times(d)?;
+        let mut c = AccessClaims::new(iss, sub, "", client_id, iat, exp, d.str()?);
+        c.aud = aud;
+        access_optional!(dec_field!(d, c));
+        Ok(c)
+    }
+}
+
+impl<S: AsRef<str>> Encode for IdClaims<S> {
+    fn encode(&self, e: &mut Enc<'_, '_>) {
+        e.str(self.iss.as_ref());
+        e.str(self.sub.as_ref());
+        e.list(self.aud.iter());
+        write_times(e, self.iat, self.exp);
+        id_optional!(enc_field!(e, self));
+    }
+}
+
+impl<'b> Decode<'b> for IdClaims<&'b str> {
+    fn decode(d: &mut Dec<'b, '_>) -> Result<Self> {
+        let (iss, sub, aud) = (d.str()?, d.str()?, d.list(false)?);
+        let (iat, exp) = read_times(d)?;
+        let mut c = IdClaims::new(iss, sub, "", iat, exp);
+        c.aud = aud;
+        id_optional!(dec_field!(d, c));
+        Ok(c)
+    }
+}
