@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Runs every test of compact-token: the Rust workspace (unit, integration, doc tests,
+# RFC vectors, interop with the jsonwebtoken crate, rejection suite, allocation test), the
+# no_std/no-heap/no-libc proof, and the PyJWT / jose peers' self-test. Installs what it needs
+# (Python packages into interop/.venv, npm packages into interop/node_modules).
+# Usage: scripts/test.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+echo "== cargo test (workspace)"
+cargo test --workspace --locked
+
+echo "== no_std proof"
+bash nostd-proof/build.sh
+
+echo "== interop peers (PyJWT, jose)"
+bash interop/install.sh
+bash interop/selftest.sh
