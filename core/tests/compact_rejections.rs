@@ -313,6 +313,17 @@ fn profile_and_kind_confusion() {
     assert_eq!(got.err(), Some(Error::WrongKind));
     let got = compact::verify_id(c_access, &vk, &ip, &reg, IAT, &mut s);
     assert_eq!(got.err(), Some(Error::WrongKind));
+    // Payloads that are not base64url at all, around the tag.
+    for t in [
+        "eyJhbGciOiJIUzI1NiJ9.h\u{e9}AAAA.sig",
+        "eyJhbGciOiJIUzI1NiJ9.hAN\u{e9}.sig",
+    ] {
+        assert_eq!(
+            verify_access(t, &Registry::EMPTY),
+            Err(Error::Base64),
+            "{t}"
+        );
+    }
     // A compact payload under a `typ`.
     let payload = access_payload(ACCESS, &[0], &text("iss"), &[]);
     for typ in ["at+jwt", "JWT", "x"] {

@@ -166,7 +166,11 @@ fn check_tag(kind: Kind, tag_byte: u8) -> Result<()> {
 /// compact tokens carry no `typ` ([`Error::WrongType`]).
 fn check_header(kind: Kind, typ: Option<&str>, payload: &str) -> Result<()> {
     // Four characters decode to three bytes with no canonical-length question.
-    let head = payload.get(..4).unwrap_or(payload);
+    let head = match payload.get(..4) {
+        Some(head) => head,
+        None if payload.len() < 4 => payload,
+        None => return Err(Error::Base64),
+    };
     let mut first = [0u8; 3];
     let first = b64::decode(head, &mut first)?;
     check_tag(kind, *first.first().ok_or(Error::MalformedClaims)?)?;
