@@ -4,9 +4,11 @@
 //! - [`peers`]: one module per library behind the [`peers::Peer`] trait, and
 //!   the [`peers::registry`] the report walks (our own profiles join there);
 //! - [`alloc_count`]: a counting global allocator for allocations per call;
-//! - [`timing`]: the interleaved timing loop the report uses.
+//! - [`timing`]: the interleaved timing loop the report uses;
+//! - [`stack`]: peak stack use of a call, by painting.
 
 pub mod alloc_count;
 pub mod peers;
 pub mod sample;
+pub mod stack;
 pub mod timing;

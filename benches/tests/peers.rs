@@ -18,8 +18,8 @@ fn each_case(mut f: impl FnMut(&dyn Peer, Case, String)) {
             }
         }
     }
-    // Six peers, three cases each except PASETO (no HS256).
-    assert_eq!(seen, 17, "every peer and case was exercised");
+    // Six peers and our three profiles, three cases each except PASETO (no HS256).
+    assert_eq!(seen, 26, "every peer and case was exercised");
 }
 
 /// Replaces the character at `at` with another base64url character.
@@ -199,7 +199,9 @@ fn signed_parts_are_what_the_peer_signed() {
 #[test]
 fn jws_peers_carry_the_sample_claims() {
     each_case(|peer, case, token| {
-        if token.starts_with("v4.") || !token.contains('.') {
+        // PASETO and CWT are not JWS; our `compact` payload packs its strings
+        // (its claims are checked after decoding, in tests/ours.rs).
+        if token.starts_with("v4.") || !token.contains('.') || peer.name().contains("(compact") {
             return;
         }
         let payload = b64_decode(token.split('.').nth(1).expect("payload")).expect("base64url");

@@ -13,6 +13,7 @@ pub mod json;
 pub mod jsonwebtoken;
 pub mod jwt_compact;
 pub mod jwt_simple;
+pub mod ours;
 pub mod pasetors;
 
 /// Which claims a token carries.
@@ -127,11 +128,10 @@ pub fn registry() -> Vec<Box<dyn Peer>> {
         Box::new(jwt_compact::JwtCompact::cbor()),
         Box::new(coset_cwt::CosetCwt::new()),
         Box::new(pasetors::Pasetors::new()),
-        // OURS: add compact-token's `jwt` and `compact` profiles here, e.g.
-        //   Box::new(ours::CompactTokenJwt::new()),
-        //   Box::new(ours::CompactTokenCompact::new()),
-        // with a module `peers/ours.rs` implementing `Peer` (it may issue
-        // straight into `out` to show zero allocations).
+        // Ours, last: the summary reads top to bottom, peers then us.
+        Box::new(ours::CompactToken::jwt()),
+        Box::new(ours::CompactToken::compact()),
+        Box::new(ours::CompactToken::compact_registered()),
     ]
 }
 
