@@ -6,7 +6,7 @@ use super::{
     Amr, Audience, ClaimSet, Unescape, check_date, check_opt_date, de_date, de_opt_date,
     unescape_list, unescape_opt,
 };
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::json::{Arena, Writer};
 use crate::kind::Kind;
 
@@ -218,6 +218,11 @@ impl<S: AsRef<str>> ClaimSet for IdClaims<S> {
         check_date(self.exp)?;
         check_opt_date(self.nbf)?;
         check_opt_date(self.auth_time)?;
+        // `aud` is required (RFC 9068 §2.2, OIDC Core §2): an empty list would be written as
+        // no `aud` at all, a token this crate could not read back.
+        if self.aud.is_empty() {
+            return Err(Error::MalformedClaims);
+        }
         check_opt_date(self.updated_at)?;
         self.aud.check()?;
         self.amr.check()

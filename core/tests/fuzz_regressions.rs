@@ -1,0 +1,61 @@
+//! Inputs the fuzz targets (`fuzz/`) found, kept as ordinary tests. Each names its target
+//! and what was wrong.
+
+mod common;
+
+use common::*;
+use compact_token::{Error, KeyUse, Limits, Registry, compact, jwt};
+
+/// roundtrip_jwt: claims with no audience issued fine (the writer leaves an empty `aud`
+/// out), but the token could not be read back (`aud` is required): issuing now refuses.
+#[test]
+fn empty_audience_is_refused_when_issuing() {
+    let key = ed_key(KeyUse::AccessAndId);
+    let mut buf = [0u8; 2048];
+    let mut access = access_claims(NOW);
+    access.aud = Default::default();
+    assert_eq!(
+        jwt::issue_access(&access, &key, &Limits::ACCESS, &mut buf),
+        Err(Error::MalformedClaims)
+    );
+    assert_eq!(
+        compact::issue_access(&access, &key, &Limits::ACCESS, &Registry::EMPTY, &mut buf),
+        Err(Error::MalformedClaims)
+    );
+    let mut id = id_claims(NOW);
+    id.aud = Default::default();
+    assert_eq!(
+        jwt::issue_id(&id, &key, &Limits::ID, &mut buf),
+        Err(Error::MalformedClaims)
+    );
+    assert_eq!(
+        compact::issue_id(&id, &key, &Limits::ID, &Registry::EMPTY, &mut buf),
+        Err(Error::MalformedClaims)
+    );
+}
+
+/// roundtrip_jwt (crash-cc0ba95f): the token that input produced, signed by a key of the
+/// test fixtures: `aud` absent is a malformed token, not a wrong audience.
+#[test]
+fn token_without_audience_is_malformed() {
+    use compact_token::jws;
+    let key = ed_key(KeyUse::Access);
+    let payload = format!(
+        r#"{{"iss":"{ISS}","sub":"s","client_id":"c","iat":{NOW},"exp":{},"jti":"j"}}"#,
+        NOW + 49
+    );
+    let header = compact_token::Header { alg: "EdDSA", typ: Some("at+jwt"), kid: None };
+    let mut buf = [0u8; 1024];
+    let token = jws::sign(&header, payload.as_bytes(), &key, &mut buf).unwrap();
+    let mut scratch = [0u8; 1024];
+    assert_eq!(
+        jwt::verify_access(token, &key.verifying_key(), &access_policy(), NOW, &mut scratch),
+        Err(Error::MalformedClaims)
+    );
+    let payload = payload.replace(r#""jti""#, r#""aud":[],"jti""#);
+    let token = jws::sign(&header, payload.as_bytes(), &key, &mut buf).unwrap();
+    assert_eq!(
+        jwt::verify_access(token, &key.verifying_key(), &access_policy(), NOW, &mut scratch),
+        Err(Error::MalformedClaims)
+    );
+}

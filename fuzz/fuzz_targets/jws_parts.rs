@@ -1,0 +1,67 @@
+//! The low-level JWS layer on arbitrary input: `jws::split`, base64url decoding and the
+//! header parser (reached through `jws::verify`, since `Header::parse` needs the crate's
+//! private `Arena`), and `jws::sign` → `jws::verify` with arbitrary `typ`/`kid`/payload.
+#![no_main]
+
+use compact_token::{Header, jws};
+use compact_token_fuzz::*;
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let text = String::from_utf8_lossy(data);
+    let (ed, hs) = (ed(), hs());
+    let mut out = vec![0u8; BUF];
+
+    // split: exactly the three segments, in place.
+    if let Ok(p) = jws::split(&text) {
+        assert_eq!(format!("{}.{}", p.header, p.payload), p.signing_input);
+        assert_eq!(format!("{}.{}", p.signing_input, p.signature), text);
+        assert!(!p.header.is_empty() && !p.payload.is_empty() && !p.signature.contains('.'));
+        // Our strict base64url agrees with base64ct's on what decodes.
+        for seg in [p.header, p.payload, p.signature] {
+            let strict = unb64(seg);
+            if let Some(bytes) = &strict {
+                assert_eq!(b64(bytes), seg, "non-canonical base64url decoded");
+            }
+        }
+    }
+    // The whole verify path on the raw text (split, base64url, header, signature).
+    // (Seeds hold real tokens, so acceptance is possible: then the payload is the segment's.)
+    let ed_v = ed.verifying_key();
+    for key in [&ed_v as &dyn compact_token::VerifyingKey, &hs] {
+        if let Ok(p) = jws::verify(&text, key, &mut out) {
+            let segment = jws::split(&text).expect("verified, so it splits").payload;
+            assert_eq!(Some(p.to_vec()), unb64(segment), "payload altered: {text:?}");
+        }
+    }
+
+    // The input as header JSON, validly signed: the header parser sees every byte.
+    let (header_json, payload) = match data.iter().position(|&b| b == 0) {
+        Some(at) => (&data[..at], &data[at + 1..]),
+        None => (data, &b"{}"[..]),
+    };
+    for key in [&ed as &dyn compact_token::SigningKey, &hs] {
+        let token = sign_raw(header_json, payload, key);
+        let r = match key.algorithm() {
+            compact_token::Algorithm::EdDSA => jws::verify(&token, &ed.verifying_key(), &mut out),
+            _ => jws::verify(&token, &hs, &mut out),
+        };
+        if let Ok(p) = r {
+            assert_eq!(p, payload, "payload altered");
+        }
+    }
+
+    // Writing headers: whatever `typ`/`kid` we write, we read back the payload.
+    let mid = (0..=text.len() / 2).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
+    let (a, b) = text.split_at(mid);
+    let a = (!a.is_empty()).then_some(a);
+    let (typ, kid) = if data.len() % 2 == 0 { (a, None) } else { (None, a) };
+    let header = Header { alg: "EdDSA", typ, kid };
+    let mut out2 = vec![0u8; BUF];
+    if let Ok(token) = jws::sign(&header, b.as_bytes(), &ed, &mut out2) {
+        let token = token.to_owned();
+        let p = jws::verify(&token, &ed.verifying_key(), &mut out)
+            .unwrap_or_else(|e| panic!("own JWS refused ({e:?}): {token}"));
+        assert_eq!(p, b.as_bytes());
+    }
+});
