@@ -93,7 +93,8 @@ pub fn verify<'o, K: VerifyingKey + ?Sized>(
 }
 
 /// Signs `payload` under `header` (whose `alg` must be the key's) into `out`, returning the
-/// compact JWS. The low-level counterpart of [`verify`]: no claims, no budget.
+/// compact JWS. The low-level counterpart of [`verify`]: no claims, no budget. An empty
+/// payload is refused ([`Error::Malformed`]): [`split`] requires a payload segment.
 pub fn sign<'o, K: SigningKey + ?Sized>(
     header: &Header<'_>,
     payload: &[u8],
@@ -102,6 +103,9 @@ pub fn sign<'o, K: SigningKey + ?Sized>(
 ) -> Result<&'o str> {
     if !key.algorithm().is_named(header.alg) {
         return Err(Error::AlgorithmMismatch);
+    }
+    if payload.is_empty() {
+        return Err(Error::Malformed);
     }
     assemble(header, key, usize::MAX, out, |dst| {
         if let Some(dst) = dst.get_mut(..payload.len()) {

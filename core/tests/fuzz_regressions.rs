@@ -59,3 +59,17 @@ fn token_without_audience_is_malformed() {
         Err(Error::MalformedClaims)
     );
 }
+
+/// jws_parts (the empty input): `jws::sign` wrote `header..signature` for an empty payload,
+/// which `jws::split` (and so `jws::verify`) refuses; signing now refuses it first.
+#[test]
+fn empty_payload_is_refused_when_signing() {
+    use compact_token::{Header, jws};
+    let key = ed_key(KeyUse::Access);
+    let header = Header { alg: "EdDSA", typ: None, kid: None };
+    let mut buf = [0u8; 256];
+    assert_eq!(jws::sign(&header, b"", &key, &mut buf), Err(Error::Malformed));
+    let token = jws::sign(&header, b"x", &key, &mut buf).unwrap().to_owned();
+    let mut out = [0u8; 16];
+    assert_eq!(jws::verify(&token, &key.verifying_key(), &mut out), Ok(&b"x"[..]));
+}
