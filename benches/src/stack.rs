@@ -24,12 +24,23 @@ pub const PAINT: usize = 256 * 1024;
 const THREAD_STACK: usize = PAINT + 256 * 1024;
 
 /// Peak stack bytes `f` uses beyond its caller's frame (see the module docs).
-pub fn peak(f: impl FnMut() + Send) -> io::Result<usize> {
-    let mut f = f;
+pub fn peak(mut f: impl FnMut() + Send) -> io::Result<usize> {
+    peak_with(|| (), move |()| f())
+}
+
+/// Like [`peak`], for values that cannot cross threads (a `RefCell` inside):
+/// `setup` builds them in the measuring thread, unmeasured, and `f` runs on them.
+pub fn peak_with<S>(
+    setup: impl FnOnce() -> S + Send,
+    mut f: impl FnMut(&S) + Send,
+) -> io::Result<usize> {
     std::thread::scope(|s| {
         std::thread::Builder::new()
             .stack_size(THREAD_STACK)
-            .spawn_scoped(s, move || measure(&mut f))?
+            .spawn_scoped(s, move || {
+                let state = setup();
+                measure(&mut || f(&state))
+            })?
             .join()
             .map_err(|_| io::Error::other("the measured call panicked"))?
     })

@@ -9,7 +9,8 @@ use std::time::Duration;
 
 use compact_token_benches::alloc_count::{self, CountingAlloc};
 use compact_token_benches::peers::{self, Alg, Case, Peer, SignedParts};
-use compact_token_benches::sample::{ED25519_SEED, HMAC_KEY, NOW};
+use compact_token_benches::sample::{ED25519_PUBLIC, ED25519_SEED, HMAC_KEY, NOW};
+use compact_token_benches::stack;
 use compact_token_benches::timing::{Bench, OpId};
 
 #[global_allocator]
@@ -25,6 +26,8 @@ struct Row {
     verify: Option<OpId>,
     issue_allocs: f64,
     verify_allocs: f64,
+    /// Peak stack bytes of one verify (scratch the peer sets aside once excluded).
+    verify_stack: usize,
 }
 
 /// Bare-primitive timings over one distinct signing input.
@@ -32,6 +35,9 @@ struct Row {
 struct Baseline {
     verify: OpId,
     issue: OpId,
+    /// HS256 only: verify with the key set up once and its state cloned per
+    /// call, as compact-token's `Hs256Key` does.
+    verify_keyed: Option<OpId>,
 }
 
 fn main() {
@@ -70,6 +76,7 @@ fn main() {
                 verify: None,
                 issue_allocs: 0.0,
                 verify_allocs: 0.0,
+                verify_stack: 0,
             });
         }
     }
@@ -83,6 +90,17 @@ fn main() {
             black_box(peer.verify(row.case, &row.token, NOW));
         });
     }
+
+    // Stack, by painting (each peer rebuilt in the measuring thread: some are not `Send`).
+    for row in &mut rows {
+        let (p, case, token) = (row.peer, row.case, row.token.clone());
+        row.verify_stack = stack::peak_with(peers::registry, move |registry| {
+            assert!(black_box(registry[p].verify(case, black_box(&token), NOW)));
+        })
+        .expect("stack measured");
+    }
+    let stack_floor = stack::floor().expect("stack measured");
+    let bare_stack = bare_stacks(&rows);
 
     let ed3 = ed25519_dalek::SigningKey::from_bytes(&ED25519_SEED);
     let ed3_pub = ed3.verifying_key();
@@ -113,14 +131,21 @@ fn main() {
                     issue: bench.add(move || {
                         black_box(ed25519_dalek::Signer::sign(sk, black_box(&m2)));
                     }),
+                    verify_keyed: None,
                 }
             }
             Alg::Hs256 => {
+                use hmac::{KeyInit, Mac};
                 let tag = hmac13(&msg);
-                let (m1, m2) = (msg.clone(), msg);
+                let (m1, m2, m3) = (msg.clone(), msg.clone(), msg);
+                let keyed = hmac::Hmac::<sha2::Sha256>::new_from_slice(&HMAC_KEY).unwrap();
                 Baseline {
+                    verify_keyed: Some(bench.add(move || {
+                        let mut mac = black_box(&keyed).clone();
+                        mac.update(black_box(&m3));
+                        black_box(mac.verify_slice(black_box(&tag))).expect("bare verify");
+                    })),
                     verify: bench.add(move || {
-                        use hmac::{KeyInit, Mac};
                         let mut mac =
                             hmac::Hmac::<sha2::Sha256>::new_from_slice(&HMAC_KEY).unwrap();
                         mac.update(black_box(&m1));
@@ -215,9 +240,44 @@ fn main() {
     bench.run(rounds, batch);
 
     let load = format!("{load_before} before, {} after", loadavg());
-    print_report(
-        &registry, &rows, &baselines, &bench, &other, rounds, batch, &load,
-    );
+    let report = Report {
+        registry: &registry,
+        rows: &rows,
+        baselines: &baselines,
+        bench: &bench,
+        other: &other,
+        rounds,
+        batch,
+        load: &load,
+        stack_floor,
+        bare_stack,
+    };
+    report.print();
+}
+
+/// Peak stack of the bare primitives over our `jwt` access tokens' signing
+/// inputs (EdDSA, HS256 with key setup), for reading the stack column.
+fn bare_stacks(rows: &[Row]) -> [usize; 2] {
+    let input = |case: Case| {
+        rows.iter()
+            .rev()
+            .find(|r| r.case == case)
+            .map(|r| r.parts.clone())
+            .expect("a row of each case")
+    };
+    let (ed, hs) = (input(Case::ACCESS_EDDSA), input(Case::ACCESS_HS256));
+    let pk = ed25519_dalek::VerifyingKey::from_bytes(&ED25519_PUBLIC).expect("key");
+    let ed = stack::peak(move || {
+        let sig = ed25519_dalek::Signature::from_slice(&ed.signature).expect("64 bytes");
+        black_box(pk.verify_strict(black_box(&ed.message), &sig)).expect("bare verify");
+    });
+    let hs = stack::peak(move || {
+        use hmac::{KeyInit, Mac};
+        let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(&HMAC_KEY).expect("key");
+        mac.update(black_box(&hs.message));
+        black_box(mac.verify_slice(&hs.signature)).expect("bare verify");
+    });
+    [ed.expect("stack measured"), hs.expect("stack measured")]
 }
 
 fn hmac13(msg: &[u8]) -> [u8; 32] {
@@ -276,111 +336,324 @@ fn loadavg() -> String {
         .unwrap_or_else(|| "unknown".into())
 }
 
-#[allow(clippy::too_many_arguments)]
-fn print_report(
-    registry: &[Box<dyn Peer>],
-    rows: &[Row],
-    baselines: &HashMap<(Alg, Vec<u8>), Baseline>,
-    bench: &Bench<'_>,
-    other: &[(&str, OpId)],
+/// Everything measured, ready to print.
+struct Report<'a> {
+    registry: &'a [Box<dyn Peer>],
+    rows: &'a [Row],
+    baselines: &'a HashMap<(Alg, Vec<u8>), Baseline>,
+    bench: &'a Bench<'a>,
+    other: &'a [(&'a str, OpId)],
     rounds: usize,
     batch: Duration,
-    load: &str,
-) {
-    let find = |p: usize, case: Case| rows.iter().find(|r| r.peer == p && r.case == case);
-    let base = |r: &Row| baselines[&(r.case.alg, r.parts.message.clone())];
-    let median = |id: Option<OpId>| bench.median_ns(id.expect("timed"));
+    load: &'a str,
+    stack_floor: usize,
+    /// Bare Ed25519 `verify_strict`, bare HMAC verify.
+    bare_stack: [usize; 2],
+}
 
-    println!("# compact-token benches: peers side by side\n");
-    println!(
-        "- machine: {} × {}",
-        std::thread::available_parallelism().map_or(0, |n| n.get()),
-        cpu_model()
-    );
-    println!("- load average (1 min): {load}");
-    println!("- toolchain: {}", env!("BENCH_RUSTC_VERSION"));
-    println!("- crates (Cargo.lock): {}", env!("BENCH_LOCKED_VERSIONS"));
-    println!(
-        "- method: one process, {} operations interleaved round-robin, {rounds} rounds of ~{batch:?} per \
-         operation; medians of the per-round means. Allocations: mean over 8 calls after one warm-up \
-         (`alloc` + `realloc`).",
-        bench.len()
-    );
-    println!(
-        "- baseline: ed25519-dalek 3 `verify_strict` / `sign`, and hmac 0.13 + sha2 0.11 HMAC-SHA256 \
-         (key setup included), over each token's own signing input.\n"
-    );
+/// Our profiles' names start so; everything else is a peer.
+const OURS: &str = "compact-token";
 
-    println!("## Summary\n");
-    println!(
-        "| library | access token bytes EdDSA / HS256 | ID token bytes EdDSA | HS256 verify, × bare HMAC \
-         | EdDSA verify, × bare Ed25519 | heap allocations per verify (access EdDSA / HS256 / ID) |"
-    );
-    println!("|---|--:|--:|--:|--:|--:|");
-    for (p, peer) in registry.iter().enumerate() {
-        let size = |c| find(p, c).map_or("—".to_string(), |r| r.token.len().to_string());
-        let ratio = |c| {
-            find(p, c).map_or("—".to_string(), |r| {
-                format!("{:.2}×", median(r.verify) / bench.median_ns(base(r).verify))
-            })
+impl Report<'_> {
+    fn find(&self, p: usize, case: Case) -> Option<&Row> {
+        self.rows.iter().find(|r| r.peer == p && r.case == case)
+    }
+
+    fn base(&self, r: &Row) -> Baseline {
+        self.baselines[&(r.case.alg, r.parts.message.clone())]
+    }
+
+    fn median(&self, id: Option<OpId>) -> f64 {
+        self.bench.median_ns(id.expect("timed"))
+    }
+
+    fn verify_ratio(&self, r: &Row) -> f64 {
+        self.median(r.verify) / self.bench.median_ns(self.base(r).verify)
+    }
+
+    fn issue_ratio(&self, r: &Row) -> f64 {
+        self.median(r.issue) / self.bench.median_ns(self.base(r).issue)
+    }
+
+    fn ours(&self, name: &str, case: Case) -> Option<&Row> {
+        let p = self.registry.iter().position(|p| p.name() == name)?;
+        self.find(p, case)
+    }
+
+    fn print(&self) {
+        let (registry, rows, bench) = (self.registry, self.rows, self.bench);
+        println!("# compact-token benches: ours and the peers side by side\n");
+        println!(
+            "- machine: {} × {}",
+            std::thread::available_parallelism().map_or(0, |n| n.get()),
+            cpu_model()
+        );
+        println!("- load average (1 min): {}", self.load);
+        println!("- toolchain: {}", env!("BENCH_RUSTC_VERSION"));
+        println!("- crates (Cargo.lock): {}", env!("BENCH_LOCKED_VERSIONS"));
+        println!(
+            "- method: one process, {} operations interleaved round-robin, {} rounds of ~{:?} per \
+             operation; medians of the per-round means. Allocations: mean over 8 calls after one \
+             warm-up (`alloc` + `realloc`). Stack: peak bytes written below the caller's frame by one \
+             verify, by stack painting in a fresh thread (`src/stack.rs`; resolution: an empty call \
+             reads {} B).",
+            bench.len(),
+            self.rounds,
+            self.batch,
+            self.stack_floor
+        );
+        println!(
+            "- baseline: ed25519-dalek 3 `verify_strict` / `sign`, and hmac 0.13 + sha2 0.11 HMAC-SHA256 \
+             (key setup included), over each token's own signing input.\n"
+        );
+
+        println!("## Summary\n");
+        println!(
+            "| library | access token bytes EdDSA / HS256 | ID token bytes EdDSA | HS256 verify, × bare HMAC \
+             | EdDSA verify, × bare Ed25519 | heap allocations per verify (access EdDSA / HS256 / ID) \
+             | stack per verify, bytes (access EdDSA / HS256) |"
+        );
+        println!("|---|--:|--:|--:|--:|--:|--:|");
+        for (p, peer) in registry.iter().enumerate() {
+            let row = |c| self.find(p, c);
+            let size = |c| row(c).map_or("—".to_string(), |r| r.token.len().to_string());
+            let ratio = |c| {
+                row(c).map_or("—".to_string(), |r| {
+                    format!("{:.2}×", self.verify_ratio(r))
+                })
+            };
+            let allocs = |c| row(c).map_or("—".to_string(), |r| fmt_allocs(r.verify_allocs));
+            let stack = |c| row(c).map_or("—".to_string(), |r| r.verify_stack.to_string());
+            let name = if peer.name().starts_with(OURS) {
+                format!("**{}**", peer.name())
+            } else {
+                peer.name().to_string()
+            };
+            println!(
+                "| {name} | {} / {} | {} | {} | {} | {} / {} / {} | {} / {} |",
+                size(Case::ACCESS_EDDSA),
+                size(Case::ACCESS_HS256),
+                size(Case::ID_EDDSA),
+                ratio(Case::ACCESS_HS256),
+                ratio(Case::ACCESS_EDDSA),
+                allocs(Case::ACCESS_EDDSA),
+                allocs(Case::ACCESS_HS256),
+                allocs(Case::ID_EDDSA),
+                stack(Case::ACCESS_EDDSA),
+                stack(Case::ACCESS_HS256),
+            );
+        }
+        println!(
+            "\nBare primitives' own stack: Ed25519 `verify_strict` {} B, HMAC-SHA256 verify {} B.",
+            self.bare_stack[0], self.bare_stack[1]
+        );
+
+        self.print_targets();
+
+        println!("\n## Every case\n");
+        println!(
+            "| library | case | bytes | verify | bare verify | × | issue | bare issue | × | allocs verify | allocs issue | stack verify |"
+        );
+        println!("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
+        for r in rows {
+            let b = self.base(r);
+            let (v, bv) = (self.median(r.verify), bench.median_ns(b.verify));
+            let (i, bi) = (self.median(r.issue), bench.median_ns(b.issue));
+            println!(
+                "| {} | {} | {} | {} | {} | {:.2}× | {} | {} | {:.2}× | {} | {} | {} |",
+                registry[r.peer].name(),
+                r.case,
+                r.token.len(),
+                fmt_ns(v),
+                fmt_ns(bv),
+                v / bv,
+                fmt_ns(i),
+                fmt_ns(bi),
+                i / bi,
+                fmt_allocs(r.verify_allocs),
+                fmt_allocs(r.issue_allocs),
+                r.verify_stack,
+            );
+        }
+
+        println!("\n## Bare primitives in the versions the peers link\n");
+        println!(
+            "Over the first peer's access token signing input; compare with the baseline column above.\n"
+        );
+        println!("| primitive | median |");
+        println!("|---|--:|");
+        for (name, id) in self.other {
+            println!("| {name} | {} |", fmt_ns(bench.median_ns(*id)));
+        }
+
+        println!("\n## Sample tokens\n");
+        for r in rows.iter().filter(|r| r.case == Case::ACCESS_EDDSA) {
+            println!(
+                "- {} ({} B): `{}`",
+                registry[r.peer].name(),
+                r.token.len(),
+                r.token
+            );
+        }
+    }
+
+    /// Our figures against the brief's targets, each with its verdict.
+    fn print_targets(&self) {
+        const JWT: &str = "compact-token (jwt)";
+        const COMPACT: &str = "compact-token (compact)";
+        const REGISTERED: &str = "compact-token (compact, registered values)";
+        println!("\n## Targets (brief), ours in this run\n");
+        println!("| figure | target | measured | verdict |");
+        println!("|---|--:|--:|---|");
+        let verdict = |got: f64, max: f64| {
+            if got <= max {
+                "met".to_string()
+            } else {
+                format!("**missed** by {:.0} %", (got / max - 1.0) * 100.0)
+            }
         };
-        let allocs = |c| find(p, c).map_or("—".to_string(), |r| fmt_allocs(r.verify_allocs));
-        println!(
-            "| {} | {} / {} | {} | {} | {} | {} / {} / {} |",
-            peer.name(),
-            size(Case::ACCESS_EDDSA),
-            size(Case::ACCESS_HS256),
-            size(Case::ID_EDDSA),
-            ratio(Case::ACCESS_HS256),
-            ratio(Case::ACCESS_EDDSA),
-            allocs(Case::ACCESS_EDDSA),
-            allocs(Case::ACCESS_HS256),
-            allocs(Case::ID_EDDSA),
+        let size = |name: &str, case: Case, max: usize, label: &str| {
+            if let Some(r) = self.ours(name, case) {
+                let n = r.token.len();
+                println!(
+                    "| {label} | ≤ {max} B | {n} B | {} |",
+                    verdict(n as f64, max as f64)
+                );
+            }
+        };
+        size(
+            COMPACT,
+            Case::ACCESS_EDDSA,
+            270,
+            "access, `compact`, all claims carried, EdDSA",
         );
-    }
-
-    println!("\n## Every case\n");
-    println!(
-        "| library | case | bytes | verify | bare verify | × | issue | bare issue | × | allocs verify | allocs issue |"
-    );
-    println!("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
-    for r in rows {
-        let b = base(r);
-        let (v, bv) = (median(r.verify), bench.median_ns(b.verify));
-        let (i, bi) = (median(r.issue), bench.median_ns(b.issue));
-        println!(
-            "| {} | {} | {} | {} | {} | {:.2}× | {} | {} | {:.2}× | {} | {} |",
-            registry[r.peer].name(),
-            r.case,
-            r.token.len(),
-            fmt_ns(v),
-            fmt_ns(bv),
-            v / bv,
-            fmt_ns(i),
-            fmt_ns(bi),
-            i / bi,
-            fmt_allocs(r.verify_allocs),
-            fmt_allocs(r.issue_allocs),
+        size(
+            COMPACT,
+            Case::ACCESS_HS256,
+            228,
+            "access, `compact`, all claims carried, HS256",
         );
-    }
-
-    println!("\n## Bare primitives in the versions the peers link\n");
-    println!(
-        "Over the first peer's access token signing input; compare with the baseline column above.\n"
-    );
-    println!("| primitive | median |");
-    println!("|---|--:|");
-    for (name, id) in other {
-        println!("| {name} | {} |", fmt_ns(bench.median_ns(*id)));
-    }
-
-    println!("\n## Sample tokens\n");
-    for r in rows.iter().filter(|r| r.case == Case::ACCESS_EDDSA) {
-        println!(
-            "- {} ({} B): `{}`",
-            registry[r.peer].name(),
-            r.token.len(),
-            r.token
+        size(
+            REGISTERED,
+            Case::ACCESS_EDDSA,
+            180,
+            "access, `compact`, registered values, EdDSA",
         );
+        size(COMPACT, Case::ID_EDDSA, 345, "ID, `compact`, EdDSA");
+        size(
+            REGISTERED,
+            Case::ID_EDDSA,
+            345,
+            "ID, `compact`, registered values, EdDSA",
+        );
+        // `jwt`: no larger than any peer's standard JWT (JSON claims) of the same claims.
+        for case in Case::ALL {
+            let smallest_peer_jwt = self
+                .rows
+                .iter()
+                .filter(|r| r.case == case)
+                .filter(|r| {
+                    let name = self.registry[r.peer].name();
+                    !name.starts_with(OURS) && !name.contains("CBOR") && r.token.starts_with("ey")
+                })
+                .map(|r| r.token.len())
+                .min();
+            if let Some(max) = smallest_peer_jwt {
+                size(JWT, case, max, &format!("`jwt` {case}: ≤ every peer JWT"));
+            }
+        }
+        let ratio = |name: &str, case: Case, max: f64, label: &str, issue: bool| {
+            if let Some(r) = self.ours(name, case) {
+                let got = if issue {
+                    self.issue_ratio(r)
+                } else {
+                    self.verify_ratio(r)
+                };
+                println!(
+                    "| {label} | ≤ {max:.2}× | {got:.2}× | {} |",
+                    verdict(got, max)
+                );
+            }
+        };
+        ratio(
+            COMPACT,
+            Case::ACCESS_HS256,
+            1.5,
+            "HS256 verify, `compact`, × bare HMAC",
+            false,
+        );
+        ratio(
+            REGISTERED,
+            Case::ACCESS_HS256,
+            1.5,
+            "HS256 verify, `compact` registered, × bare HMAC",
+            false,
+        );
+        ratio(
+            JWT,
+            Case::ACCESS_HS256,
+            2.5,
+            "HS256 verify, `jwt`, × bare HMAC",
+            false,
+        );
+        for name in [JWT, COMPACT, REGISTERED] {
+            let short = name.trim_start_matches("compact-token ");
+            for case in [Case::ACCESS_EDDSA, Case::ID_EDDSA] {
+                ratio(
+                    name,
+                    case,
+                    1.03,
+                    &format!("EdDSA verify, {short}, {case}, × bare"),
+                    false,
+                );
+                ratio(
+                    name,
+                    case,
+                    1.03,
+                    &format!("EdDSA issue, {short}, {case}, × bare"),
+                    true,
+                );
+            }
+        }
+        let allocs: f64 = self
+            .rows
+            .iter()
+            .filter(|r| self.registry[r.peer].name().starts_with(OURS))
+            .map(|r| r.verify_allocs + r.issue_allocs)
+            .sum();
+        println!(
+            "| heap allocations, issue and verify, every case of ours | 0 | {} | {} |",
+            fmt_allocs(allocs),
+            if allocs == 0.0 { "met" } else { "**missed**" }
+        );
+        println!(
+            "\nSpeed verdicts above come from this run's timings; when the load average (top) is \
+             above the number of cores, they measure the neighbours as much as the code: read the \
+             instruction counts (callgrind) further down instead."
+        );
+        // The bare HMAC above re-keys per call; ours keys once (`Hs256Key`) and clones the
+        // keyed state per token, as the pre-keyed baseline does: the stricter comparison.
+        println!(
+            "\nHS256 verify against a bare HMAC keyed once (state cloned per call, as `Hs256Key` \
+             does) — the stricter reading:\n"
+        );
+        println!("| profile | verify | bare, keyed once | × | bare, key setup per call | × |");
+        println!("|---|--:|--:|--:|--:|--:|");
+        for name in [JWT, COMPACT, REGISTERED] {
+            if let Some(r) = self.ours(name, Case::ACCESS_HS256) {
+                let b = self.base(r);
+                let v = self.median(r.verify);
+                let keyed = self.median(b.verify_keyed);
+                let bare = self.bench.median_ns(b.verify);
+                println!(
+                    "| {name} | {} | {} | {:.2}× | {} | {:.2}× |",
+                    fmt_ns(v),
+                    fmt_ns(keyed),
+                    v / keyed,
+                    fmt_ns(bare),
+                    v / bare
+                );
+            }
+        }
     }
 }

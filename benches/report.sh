@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Regenerates benches/REPORT.md in one go: sizes, speed ratios, allocations and stack
+# (the report bin), instruction counts under callgrind (noise-free ratios, since timings
+# on a shared machine are not), and the no_std footprint (footprint/measure.sh).
+# Usage: benches/report.sh [--quick]   (honours CARGO_TARGET_DIR; needs valgrind, gcc)
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$root/target}
+bin=$CARGO_TARGET_DIR/release
+out=$here/REPORT.md
+tmp=$(mktemp)
+trap 'rm -f "$tmp"' EXIT
+
+(cd "$root" && cargo build --release --quiet -p compact-token-benches --bins)
+echo "report: uptime before: $(uptime)" >&2
+"$bin/report" "$@" >"$tmp"
+
+# Per-call instructions: (count at n calls - count at 0 calls) / n.
+ir() {
+  valgrind --tool=callgrind --callgrind-out-file=/dev/null "$bin/instructions" "$1" "$2" 2>&1 |
+    sed -n 's/.*Collected : //p'
+}
+per_call() {
+  local n=$2 a b
+  a=$(ir "$1" 0)
+  b=$(ir "$1" "$n")
+  echo $(((b - a) / n))
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f×", a / b }'; }
+{
+  echo
+  echo "## Instruction counts (callgrind): noise-free ratios"
+  echo
+  echo "Per call, over the access token's own signing input; \`valgrind --tool=callgrind\` on"
+  echo "\`src/bin/instructions.rs\`, (count at n calls − count at 0) / n. Instructions are not"
+  echo "time (Ed25519's field arithmetic retires more per cycle than parsing does) but do not"
+  echo "move with the machine's load; they are what the verdicts below rest on when the"
+  echo "timings above were taken on a busy machine."
+  echo
+  echo "| operation | ours | bare, key setup per call | × | bare, keyed once | × |"
+  echo "|---|--:|--:|--:|--:|--:|"
+  for p in jwt compact registered; do
+    o=$(per_call "hs-$p-verify" 1000)
+    b=$(per_call "bare-hmac-verify:$p" 1000)
+    k=$(per_call "bare-hmac-keyed-verify:$p" 1000)
+    echo "| HS256 verify, \`$p\` | $o | $b | $(ratio "$o" "$b") | $k | $(ratio "$o" "$k") |"
+  done
+  for p in jwt compact registered; do
+    o=$(per_call "ed-$p-verify" 50)
+    b=$(per_call "bare-ed-verify:$p" 50)
+    echo "| EdDSA verify, \`$p\` | $o | $b | $(ratio "$o" "$b") | | |"
+  done
+  for p in jwt compact registered; do
+    o=$(per_call "ed-$p-issue" 50)
+    b=$(per_call "bare-ed-sign:$p" 50)
+    echo "| EdDSA issue, \`$p\` | $o | $b | $(ratio "$o" "$b") | | |"
+  done
+  echo
+  echo "(\`registered\`: the \`compact\` profile with issuer-registered values.)"
+  echo
+  "$here/footprint/measure.sh"
+  echo
+  echo "Load average when done: $(cut -d' ' -f1-3 /proc/loadavg). Regenerate with \`benches/report.sh\`."
+} >>"$tmp"
+mv "$tmp" "$out"
+trap - EXIT
+
+# The README shows the latest output between its markers, headings one level down.
+readme=$here/README.md
+awk -v report="$out" '
+  /^<!-- report:begin -->$/ {
+    print
+    while ((getline line < report) > 0) {
+      if (line ~ /^#/) line = "#" line
+      print line
+    }
+    skip = 1
+    next
+  }
+  /^<!-- report:end -->$/ { skip = 0 }
+  !skip { print }
+' "$readme" >"$readme.tmp"
+mv "$readme.tmp" "$readme"
+echo "report: wrote $out and the latest-output section of $readme" >&2
