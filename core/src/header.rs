@@ -68,7 +68,7 @@ impl<'de> Deserialize<'de> for RawHeader<'de> {
 
 impl<'h> Header<'h> {
     /// Parses header JSON; escaped strings are decoded into `arena`.
-    pub fn parse(json: &'h [u8], arena: &mut Arena<'h>) -> Result<Self> {
+    pub(crate) fn parse(json: &'h [u8], arena: &mut Arena<'h>) -> Result<Self> {
         json::prescan(json).map_err(|_| Error::MalformedHeader)?;
         let raw = match serde_json_core::from_slice::<RawHeader<'h>>(json) {
             Ok((raw, n)) if n == json.len() => raw,

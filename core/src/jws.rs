@@ -41,6 +41,25 @@ pub fn split(token: &str) -> Result<Parts<'_>> {
     })
 }
 
+/// The scratch space [`untrusted_header`] needs: the header JSON and its unescaped strings.
+pub const HEADER_BUF_LEN: usize = 2 * MAX_HEADER_LEN;
+
+fn parse_header<'b>(segment: &str, buf: &'b mut [u8; HEADER_BUF_LEN]) -> Result<Header<'b>> {
+    if b64::decoded_len(segment.len())? > MAX_HEADER_LEN {
+        return Err(Error::MalformedHeader);
+    }
+    let (json, strings) = buf.split_at_mut(MAX_HEADER_LEN);
+    let json: &'b [u8] = b64::decode(segment, json)?;
+    Header::parse(json, &mut Arena::new(strings))
+}
+
+/// Reads a token's header **without verifying anything**: for choosing a key by `kid`
+/// before verification (which then checks the whole header again). Refuses what verification
+/// would refuse in the header alone (unknown parameters, duplicates, bad base64url).
+pub fn untrusted_header<'b>(token: &str, buf: &'b mut [u8; HEADER_BUF_LEN]) -> Result<Header<'b>> {
+    parse_header(split(token)?.header, buf)
+}
+
 /// Checks the header and signature of `token` against the pinned `key`, then hands the
 /// header's `typ` and the payload segment to `check_typ` (called before the signature is
 /// checked, so a wrong kind or profile is named as such). Returns the payload segment.
@@ -50,13 +69,8 @@ pub(crate) fn verify_parts<'t, K: VerifyingKey + ?Sized>(
     check_typ: impl FnOnce(Option<&str>, &str) -> Result<()>,
 ) -> Result<&'t str> {
     let parts = split(token)?;
-    let mut header_json = [0u8; MAX_HEADER_LEN];
-    let mut header_strings = [0u8; MAX_HEADER_LEN];
-    if b64::decoded_len(parts.header.len())? > MAX_HEADER_LEN {
-        return Err(Error::MalformedHeader);
-    }
-    let header_json = b64::decode(parts.header, &mut header_json)?;
-    let header = Header::parse(header_json, &mut Arena::new(&mut header_strings))?;
+    let mut header_buf = [0u8; HEADER_BUF_LEN];
+    let header = parse_header(parts.header, &mut header_buf)?;
     if !key.algorithm().is_named(header.alg) {
         return Err(Error::AlgorithmMismatch);
     }
