@@ -7,6 +7,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# The peers first: std-ext/tests/peers.rs drives them and fails if they are missing.
+bash interop/install.sh
+
 echo "== cargo test (workspace)"
 cargo test --workspace --locked
 
@@ -14,5 +17,4 @@ echo "== no_std proof"
 bash nostd-proof/build.sh
 
 echo "== interop peers (PyJWT, jose)"
-bash interop/install.sh
 bash interop/selftest.sh
