@@ -15,6 +15,12 @@ trap 'rm -f "$tmp"' EXIT
 (cd "$root" && cargo build --release --quiet -p compact-token-benches --bins)
 echo "report: uptime before: $(uptime)" >&2
 "$bin/report" "$@" >"$tmp"
+# What was measured: the commit, and whether the measured crates had uncommitted changes.
+rev=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)
+if ! git -C "$root" diff --quiet HEAD -- core benches 2>/dev/null; then
+  rev="$rev + uncommitted changes in core/ or benches/"
+fi
+sed -i "s|^- toolchain: |- source: git $rev\n- toolchain: |" "$tmp"
 
 # Per-call instructions: (count at n calls - count at 0 calls) / n.
 ir() {
@@ -34,9 +40,8 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f×", a / b }'; }
   echo
   echo "Per call, over the access token's own signing input; \`valgrind --tool=callgrind\` on"
   echo "\`src/bin/instructions.rs\`, (count at n calls − count at 0) / n. Instructions are not"
-  echo "time (Ed25519's field arithmetic retires more per cycle than parsing does) but do not"
-  echo "move with the machine's load; they are what the verdicts below rest on when the"
-  echo "timings above were taken on a busy machine."
+  echo "time, but they do not move with the machine's load: when the load average above"
+  echo "exceeds the core count, read these ratios, not the timed ones."
   echo
   echo "| operation | ours | bare, key setup per call | × | bare, keyed once | × |"
   echo "|---|--:|--:|--:|--:|--:|"
