@@ -1,12 +1,13 @@
 //! What `ctok demo` does, as a library function returning a [`Report`]: fresh keys, sample
-//! claims, an access token and an ID token issued and verified, and two attacks refused.
+//! claims, access and ID tokens issued and verified in the `jwt` and `compact` profiles,
+//! attacks refused, and (feature `compare`) the size table against the peers.
 
 use core::fmt;
 
 use base64ct::{Base64UrlUnpadded, Encoding};
 use compact_token::{
     AccessClaims, AccessPolicy, Algorithm, Ed25519SigningKey, Hs256Key, IdClaims, IdPolicy, KeyUse,
-    Kind, Limits, SigningKey, access_token_hash, jwt,
+    Kind, Limits, Registry, SigningKey, access_token_hash, compact, jwt,
 };
 
 use crate::error::{Error, Result};
@@ -34,6 +35,9 @@ pub mod sample {
     pub const ID_LIFETIME: u64 = 3600;
     /// How long before `now` the user authenticated (`auth_time`), seconds.
     pub const AUTH_AGE: u64 = 60;
+    /// The compact profile's registry both sides hold: the issuer, the audience and the two
+    /// scope names, numbered 0 to 3.
+    pub const REGISTERED: [&str; 4] = [ISSUER, AUDIENCE, "read:orders", "write:orders"];
 }
 
 /// The keys the demo signs with: one Ed25519 key for both kinds (so that an ID token
@@ -102,7 +106,8 @@ pub fn id_claims(now: u64, at_hash: &str) -> IdClaims<&str> {
 /// One token the demo issued.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IssuedToken {
-    /// The profile: `jwt` (the `compact` profile joins later).
+    /// The profile: `jwt`, `compact`, or `compact+reg` (the compact profile with the
+    /// issuer, the audience and the scope names as registered numbers).
     pub profile: &'static str,
     /// Access or ID token.
     pub kind: Kind,
@@ -161,6 +166,9 @@ pub struct Report {
     pub verified: Vec<Verified>,
     /// Each attack refused.
     pub rejections: Vec<Rejection>,
+    /// The same claims in every format, ours and the peers', measured.
+    #[cfg(feature = "compare")]
+    pub sizes: crate::compare::Table,
 }
 
 /// Issues the sample tokens in the `jwt` profile: EdDSA access, HS256 access, EdDSA ID.
@@ -207,74 +215,168 @@ fn swap_subject(token: &str) -> Result<String> {
     ))
 }
 
+/// Issues the sample tokens in the `compact` profile: EdDSA and HS256 access tokens with
+/// every claim carried, the same with `registry` numbers, and an EdDSA ID token whose
+/// `at_hash` binds it to the compact EdDSA access token.
+fn issue_compact(keys: &DemoKeys, now: u64, registry: &Registry<'_>) -> Result<Vec<IssuedToken>> {
+    let mut buf = [0u8; 4096];
+    let access = access_claims(now);
+    let mut tokens = Vec::new();
+    for (profile, registry) in [("compact", &Registry::EMPTY), ("compact+reg", registry)] {
+        for key in [&keys.ed25519 as &dyn SigningKey, &keys.hs256] {
+            let token = compact::issue_access(&access, key, &Limits::ACCESS, registry, &mut buf)?;
+            tokens.push(IssuedToken {
+                profile,
+                kind: Kind::Access,
+                algorithm: key.algorithm(),
+                token: token.to_owned(),
+            });
+        }
+    }
+    let at_hash = access_token_hash(&tokens[0].token, Algorithm::EdDSA);
+    let id = id_claims(now, &at_hash);
+    let token = compact::issue_id(&id, &keys.ed25519, &Limits::ID, &Registry::EMPTY, &mut buf)?;
+    tokens.push(IssuedToken {
+        profile: "compact",
+        kind: Kind::Id,
+        algorithm: Algorithm::EdDSA,
+        token: token.to_owned(),
+    });
+    Ok(tokens)
+}
+
+/// What the demo says of a verified access token.
+fn access_detail(c: &AccessClaims<&str>) -> String {
+    format!(
+        "sub {}, client_id {}, scope \"{}\"; issuer, audience, scopes, lifetime checked",
+        c.sub,
+        c.client_id,
+        c.scope.unwrap_or_default()
+    )
+}
+
+/// What the demo says of a verified ID token.
+fn id_detail(c: &IdClaims<&str>) -> String {
+    format!(
+        "sub {}, name {}, email {}; issuer, audience, azp, nonce, at_hash checked",
+        c.sub,
+        c.name.unwrap_or_default(),
+        c.email.unwrap_or_default()
+    )
+}
+
 /// Runs the demo at `now` with `keys`.
 pub fn run(keys: &DemoKeys, now: u64) -> Result<Report> {
-    // The compact profile adds its tokens here (`tokens.extend(issue_compact(keys, now)?)`)
-    // and its checks below; the printed report and the size table take tokens as they come.
-    let tokens = issue_jwt(keys, now)?;
+    let registry = Registry::new(&sample::REGISTERED)?;
+    let mut tokens = issue_jwt(keys, now)?;
+    tokens.extend(issue_compact(keys, now, &registry)?);
 
-    let [ed_access, hs_access, ed_id] = [0, 1, 2].map(|i| tokens[i].token.clone());
+    let ed_public = keys.ed25519.verifying_key();
+    let key_for = |t: &IssuedToken| -> &dyn compact_token::VerifyingKey {
+        match t.algorithm {
+            Algorithm::HS256 => &keys.hs256,
+            _ => &ed_public,
+        }
+    };
     let mut scratch = vec![0u8; 8192];
     let access_policy = AccessPolicy::new(sample::ISSUER, sample::AUDIENCE)
         .require_scopes(&["read:orders", "write:orders"]);
-    let id_policy = IdPolicy::new(sample::ISSUER, sample::CLIENT_ID)
-        .expect_nonce(sample::NONCE)
-        .expect_access_token(&ed_access);
+    // Each ID token is bound to the EdDSA access token of its own profile.
+    let bound_to = |profile| {
+        let t = tokens.iter().find(|t| {
+            t.profile == profile && t.kind == Kind::Access && t.algorithm == Algorithm::EdDSA
+        });
+        t.map(|t| t.token.as_str()).unwrap_or_default()
+    };
 
     let mut verified = Vec::new();
-    for (i, token, key) in [
-        (
-            0,
-            &ed_access,
-            &keys.ed25519.verifying_key() as &dyn compact_token::VerifyingKey,
-        ),
-        (1, &hs_access, &keys.hs256),
-    ] {
-        let c = jwt::verify_access(token, key, &access_policy, now, &mut scratch)?;
+    for t in &tokens {
+        let key = key_for(t);
+        let detail = match (t.profile, t.kind) {
+            ("jwt", Kind::Access) => {
+                let c = jwt::verify_access(&t.token, key, &access_policy, now, &mut scratch)?;
+                access_detail(&c)
+            }
+            (_, Kind::Access) => {
+                let c = compact::verify_access(
+                    &t.token,
+                    key,
+                    &access_policy,
+                    &registry,
+                    now,
+                    &mut scratch,
+                )?;
+                access_detail(&c)
+            }
+            (profile, Kind::Id) => {
+                let policy = IdPolicy::new(sample::ISSUER, sample::CLIENT_ID)
+                    .expect_nonce(sample::NONCE)
+                    .expect_access_token(bound_to(profile));
+                let c = if profile == "jwt" {
+                    jwt::verify_id(&t.token, key, &policy, now, &mut scratch)?
+                } else {
+                    compact::verify_id(&t.token, key, &policy, &registry, now, &mut scratch)?
+                };
+                id_detail(&c)
+            }
+        };
         verified.push(Verified {
-            what: tokens[i].label(),
-            detail: format!(
-                "sub {}, client_id {}, scope \"{}\"; issuer, audience, scopes, lifetime checked",
-                c.sub,
-                c.client_id,
-                c.scope.unwrap_or_default()
-            ),
+            what: t.label(),
+            detail,
         });
     }
-    let c = jwt::verify_id(
-        &ed_id,
-        &keys.ed25519.verifying_key(),
-        &id_policy,
-        now,
-        &mut scratch,
-    )?;
-    verified.push(Verified {
-        what: tokens[2].label(),
-        detail: format!(
-            "sub {}, name {}, email {}; issuer, audience, azp, nonce, at_hash checked",
-            c.sub,
-            c.name.unwrap_or_default(),
-            c.email.unwrap_or_default()
-        ),
-    });
 
-    let ed_public = keys.ed25519.verifying_key();
-    let refused = |token: &str| {
-        let mut scratch = vec![0u8; 8192];
-        match jwt::verify_access(token, &ed_public, &access_policy, now, &mut scratch) {
+    let [ed_access, ed_id] = [0, 2].map(|i| tokens[i].token.as_str());
+    let compact_registered = &tokens[5].token;
+    let refused = |verdict: core::result::Result<AccessClaims<&str>, compact_token::Error>| {
+        match verdict {
             Err(e) => Ok(e),
             // The demo exists to show these refused: accepting one is a failure.
             Ok(_) => Err(Error::Token(compact_token::Error::MalformedClaims)),
         }
     };
+    let other_registry = ["https://auth.example.com", "https://api.example.com"];
+    let other_registry = Registry::new(&other_registry)?;
+    let mut scratch = vec![0u8; 8192];
+    let mut jwt_refuses = |token: &str| {
+        refused(jwt::verify_access(
+            token,
+            &ed_public,
+            &access_policy,
+            now,
+            &mut scratch,
+        ))
+    };
     let rejections = vec![
         Rejection {
             attack: "EdDSA access token with its sub changed, signature kept",
-            error: refused(&swap_subject(&ed_access)?)?,
+            error: jwt_refuses(&swap_subject(ed_access)?)?,
         },
         Rejection {
             attack: "EdDSA ID token presented as an access token (same key)",
-            error: refused(&ed_id)?,
+            error: jwt_refuses(ed_id)?,
+        },
+        Rejection {
+            attack: "jwt access token offered to the compact verifier",
+            error: refused(compact::verify_access(
+                ed_access,
+                &ed_public,
+                &access_policy,
+                &registry,
+                now,
+                &mut vec![0u8; 8192],
+            ))?,
+        },
+        Rejection {
+            attack: "compact+reg access token offered to a verifier with another registry",
+            error: refused(compact::verify_access(
+                compact_registered,
+                &ed_public,
+                &access_policy,
+                &other_registry,
+                now,
+                &mut vec![0u8; 8192],
+            ))?,
         },
     ];
     Ok(Report {
@@ -282,6 +384,8 @@ pub fn run(keys: &DemoKeys, now: u64) -> Result<Report> {
         tokens,
         verified,
         rejections,
+        #[cfg(feature = "compare")]
+        sizes: crate::compare::sample_table(keys, now)?,
     })
 }
 
@@ -300,27 +404,12 @@ impl fmt::Display for Report {
         for r in &self.rejections {
             writeln!(f, "  {}: {} (error {})", r.attack, r.error, r.error.code())?;
         }
-        // The size comparison with the peers (standard JWT libraries, CWT, PASETO, from
-        // benches/) goes here, as more columns of this table.
         writeln!(f, "\nSizes")?;
-        writeln!(
-            f,
-            "  {:<8} {:<13} {:<6} {:>5}",
-            "profile", "kind", "alg", "bytes"
-        )?;
+        #[cfg(feature = "compare")]
+        write!(f, "{}", self.sizes)?;
+        #[cfg(not(feature = "compare"))]
         for t in &self.tokens {
-            let kind = match t.kind {
-                Kind::Access => "access token",
-                Kind::Id => "ID token",
-            };
-            writeln!(
-                f,
-                "  {:<8} {:<13} {:<6} {:>5}",
-                t.profile,
-                kind,
-                t.algorithm.name(),
-                t.len()
-            )?;
+            writeln!(f, "  {:<28} {:>5} bytes", t.label(), t.len())?;
         }
         Ok(())
     }
@@ -345,16 +434,23 @@ mod tests {
         // (404 / 361 / 628 bytes in the product brief). The brief's ID token carries a
         // 22-character `at_hash`; the real one for EdDSA (half a SHA-512) has 43, which
         // is 28 bytes more once in base64url: 628 + 28 = 656.
-        assert_eq!(sizes, [404, 361, 656]);
+        // Compact: all claims carried (EdDSA, HS256), registered (EdDSA, HS256), then the
+        // ID token, whose 43-character `at_hash` is 21 more than the brief's.
+        assert_eq!(sizes, [404, 361, 656, 260, 217, 172, 129, 352]);
         assert_eq!(
             report
                 .rejections
                 .iter()
                 .map(|r| r.error)
                 .collect::<Vec<_>>(),
-            [TokenError::BadSignature, TokenError::WrongKind]
+            [
+                TokenError::BadSignature,
+                TokenError::WrongKind,
+                TokenError::WrongProfile,
+                TokenError::RegistryMismatch
+            ]
         );
-        assert_eq!(report.verified.len(), 3);
+        assert_eq!(report.verified.len(), 8);
         assert!(
             report.verified[2]
                 .detail
@@ -401,6 +497,38 @@ mod tests {
         ));
         assert!(text.contains("signature kept: bad signature (error 8)"));
         assert!(text.contains("(same key): wrong kind of token (error 13)"));
-        assert!(text.contains("  jwt      ID token      EdDSA    656"));
+        assert!(
+            text.contains("compact+reg access token, HS256 (129 bytes)\n  eyJhbGciOiJIUzI1NiJ9.")
+        );
+        assert!(text.contains("compact verifier: wrong token profile (error 14)"));
+        assert!(text.contains("another registry: registry fingerprint mismatch (error 32)"));
+        #[cfg(feature = "compare")]
+        assert!(text.contains("| ID, EdDSA | 352 (0.54×) | 304 (0.46×) | 656 (1.00×) | 656 |"));
+    }
+
+    /// The size table's tokens of ours are the demo's own: same keys, same claims, same
+    /// bytes (EdDSA and HMAC are deterministic), except the compact ID token, bound to
+    /// another access token by an `at_hash` of the same length.
+    #[cfg(feature = "compare")]
+    #[test]
+    fn the_size_table_measures_the_demo_tokens() {
+        use crate::compare::Format;
+        let report = run(&fixed(), NOW).unwrap();
+        let t = |i: usize| Some(report.tokens[i].token.as_str());
+        let [ed, hs, id] = [0, 1, 2].map(|i| &report.sizes.rows[i]);
+        assert_eq!((ed.token(Format::Jwt), hs.token(Format::Jwt)), (t(0), t(1)));
+        assert_eq!(id.token(Format::Jwt), t(2));
+        assert_eq!(
+            (ed.token(Format::Compact), hs.token(Format::Compact)),
+            (t(3), t(4))
+        );
+        assert_eq!(
+            (
+                ed.token(Format::CompactRegistered),
+                hs.token(Format::CompactRegistered)
+            ),
+            (t(5), t(6))
+        );
+        assert_eq!(id.len(Format::Compact), Some(report.tokens[7].len()));
     }
 }

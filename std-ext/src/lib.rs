@@ -43,6 +43,8 @@
 
 pub mod claims_json;
 pub mod clock;
+#[cfg(feature = "compare")]
+pub mod compare;
 pub mod demo;
 mod error;
 pub mod jwk;

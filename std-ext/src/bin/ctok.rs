@@ -65,6 +65,17 @@ enum Command {
     },
     /// Verify a token (jwt profile) and print its claims as JSON.
     Verify(VerifyArgs),
+    /// Encode the same claims as our compact and jwt tokens, a standard JWT, a CWT and a
+    /// PASETO token, and print their sizes as a Markdown table.
+    #[cfg(feature = "compare")]
+    Compare {
+        /// Your claims, a JSON object (default: the sample claims of both kinds).
+        #[arg(long, value_name = "FILE")]
+        claims: Option<PathBuf>,
+        /// The kind of token (default: access with --claims, both without).
+        #[arg(long, value_enum)]
+        kind: Option<KindArg>,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -263,6 +274,40 @@ fn verify(a: VerifyArgs) -> CliResult<()> {
     Ok(())
 }
 
+#[cfg(feature = "compare")]
+fn compare(claims: Option<&Path>, kind: Option<KindArg>) -> CliResult<()> {
+    use compact_token_std::compare;
+    let keys = demo::DemoKeys::generate().map_err(context("cannot generate keys"))?;
+    let table = match claims {
+        Some(path) => {
+            let kind = kind.unwrap_or(KindArg::Access);
+            let limits = Limits::for_kind(kind.kind());
+            let claims = claims_json::parse(&read(path)?).map_err(context("invalid claims"))?;
+            compare::compare(&claims, kind.kind(), &keys).map_err(|e| match e {
+                compact_token_std::Error::Token(compact_token::Error::OverBudget) => format!(
+                    "these claims do not fit an {} token: over its size budget of {} bytes",
+                    match kind {
+                        KindArg::Access => "access",
+                        KindArg::Id => "ID",
+                    },
+                    limits.max_bytes
+                ),
+                e => format!("cannot encode these claims: {e}"),
+            })?
+        }
+        None => {
+            let now = SystemClock::now();
+            let mut table = compare::sample_table(&keys, now).map_err(context("compare failed"))?;
+            if let Some(kind) = kind {
+                table.rows.retain(|r| r.kind == kind.kind());
+            }
+            table
+        }
+    };
+    print!("{table}");
+    Ok(())
+}
+
 fn run(cli: Cli) -> CliResult<()> {
     match cli.command {
         Command::Demo { now } => {
@@ -281,6 +326,8 @@ fn run(cli: Cli) -> CliResult<()> {
         Command::Public { key, jwks } => public(&key, jwks),
         Command::Issue { kind, key, claims } => issue(kind, &key, &claims),
         Command::Verify(args) => verify(args),
+        #[cfg(feature = "compare")]
+        Command::Compare { claims, kind } => compare(claims.as_deref(), kind),
     }
 }
 

@@ -1,0 +1,366 @@
+//! `ctok compare` and its table: every number is the length of a real token that its own
+//! library verifies, checked here independently of the `compare` module's own checks.
+#![cfg(feature = "compare")]
+
+use std::process::{Command, Output};
+
+use base64ct::{Base64UrlUnpadded, Encoding};
+use compact_token::{Kind, VerifyingKey};
+use compact_token_std::compare::{self, Format, Row, Table};
+use compact_token_std::demo::{DemoKeys, sample};
+use coset::CborSerializable;
+use serde_json::{Value, json};
+
+const NOW: u64 = 1_764_000_000;
+
+fn keys() -> DemoKeys {
+    DemoKeys::from_bytes(&[7; 32], &[9; 32]).unwrap()
+}
+
+fn table() -> Table {
+    compare::sample_table(&keys(), NOW).unwrap()
+}
+
+/// The numbers of a printed row, by column: `None` for `n/a`.
+fn printed(text: &str, label: &str) -> Vec<Option<usize>> {
+    let line = text
+        .lines()
+        .find(|l| l.starts_with(&format!("| {label} |")))
+        .unwrap_or_else(|| panic!("no row {label} in\n{text}"));
+    line.split('|')
+        .skip(2)
+        .filter(|c| !c.trim().is_empty())
+        .map(|c| c.split_whitespace().next().unwrap().parse().ok())
+        .collect()
+}
+
+#[test]
+fn every_number_is_the_length_of_its_token() {
+    let table = table();
+    let text = table.to_string();
+    for (row, label) in table
+        .rows
+        .iter()
+        .zip(["access, EdDSA", "access, HS256", "ID, EdDSA"])
+    {
+        let lens: Vec<_> = Format::ALL.iter().map(|f| row.len(*f)).collect();
+        assert_eq!(printed(&text, label), lens, "{label}");
+        for cell in &row.cells {
+            // Only PASETO has no token, and only for HS256.
+            let expect_token =
+                cell.format != Format::Paseto || row.algorithm == compact_token::Algorithm::EdDSA;
+            assert_eq!(
+                cell.token.is_ok(),
+                expect_token,
+                "{label} {:?}",
+                cell.format
+            );
+        }
+    }
+    // Ratios are to the standard JWT, two decimals.
+    let ed = &table.rows[0];
+    let ratio =
+        ed.len(Format::Compact).unwrap() as f64 / ed.len(Format::StandardJwt).unwrap() as f64;
+    assert!(text.contains(&format!(
+        "{} ({ratio:.2}×)",
+        ed.len(Format::Compact).unwrap()
+    )));
+    assert!(text.contains("[1] PASETO v4 has no HMAC token"));
+}
+
+#[test]
+fn our_jwt_and_the_standard_jwt_are_the_same_size_and_the_sample_sizes_hold() {
+    let sizes: Vec<Vec<Option<usize>>> = table()
+        .rows
+        .iter()
+        .map(|r| Format::ALL.iter().map(|f| r.len(*f)).collect())
+        .collect();
+    // Columns: compact, compact registered, jwt, standard JWT, CWT, PASETO. The ID token's
+    // real `at_hash` (43 characters for EdDSA) is 21 longer than the brief's.
+    assert_eq!(
+        sizes,
+        [
+            [
+                Some(260),
+                Some(172),
+                Some(404),
+                Some(404),
+                Some(294),
+                Some(404)
+            ],
+            [Some(217), Some(129), Some(361), Some(361), Some(251), None],
+            [
+                Some(352),
+                Some(304),
+                Some(656),
+                Some(656),
+                Some(512),
+                Some(660)
+            ],
+        ]
+    );
+}
+
+/// The claims the peers were given: the sample's, `aud` a single string.
+fn sample_json(kind: Kind) -> Value {
+    let mut v = compare::sample(kind, &keys(), NOW).unwrap();
+    if let Some(Value::Array(a)) = v.get("aud") {
+        v["aud"] = a[0].clone();
+    }
+    v
+}
+
+fn tampered(token: &str) -> String {
+    // The last character of the signature (or of the base64url COSE structure, its tag or
+    // signature) changed.
+    let mut t = token.to_owned();
+    let last = t.pop().unwrap();
+    t.push(if last == 'A' { 'B' } else { 'A' });
+    t
+}
+
+fn jsonwebtoken_verifies(row: &Row, token: &str) -> Option<Value> {
+    use jsonwebtoken::{Algorithm, DecodingKey, Validation, decode};
+    let k = keys();
+    let (alg, key) = match row.algorithm {
+        compact_token::Algorithm::HS256 => {
+            (Algorithm::HS256, DecodingKey::from_secret(k.hs256.secret()))
+        }
+        _ => (
+            Algorithm::EdDSA,
+            DecodingKey::from_ed_der(&k.ed25519.verifying_key().to_bytes()),
+        ),
+    };
+    let mut v = Validation::new(alg);
+    v.validate_exp = false;
+    v.set_issuer(&[sample::ISSUER]);
+    v.set_audience(&[match row.kind {
+        Kind::Access => sample::AUDIENCE,
+        Kind::Id => sample::CLIENT_ID,
+    }]);
+    decode::<Value>(token, &key, &v).ok().map(|d| d.claims)
+}
+
+fn coset_verifies(row: &Row, token: &str) -> Option<Vec<u8>> {
+    use coset::{CoseMac0, CoseSign1};
+    let k = keys();
+    let bytes = Base64UrlUnpadded::decode_vec(token).ok()?;
+    match row.algorithm {
+        compact_token::Algorithm::HS256 => {
+            let mac0 = CoseMac0::from_slice(&bytes).ok()?;
+            let none = || compact_token::Error::MalformedClaims;
+            mac0.verify_payload_tag(b"", none, |tag, data| k.hs256.verify(data, tag))
+                .ok()?;
+            mac0.payload
+        }
+        _ => {
+            let sign1 = CoseSign1::from_slice(&bytes).ok()?;
+            let public = k.ed25519.verifying_key();
+            sign1
+                .verify_signature(b"", |sig, data| public.verify(data, sig))
+                .ok()?;
+            sign1.payload
+        }
+    }
+}
+
+fn pasetors_verifies(token: &str) -> Option<Value> {
+    use pasetors::keys::AsymmetricPublicKey;
+    use pasetors::token::UntrustedToken;
+    use pasetors::version4::{PublicToken, V4};
+    let public = keys().ed25519.verifying_key().to_bytes();
+    let pk = AsymmetricPublicKey::<V4>::from(&public).ok()?;
+    let untrusted = UntrustedToken::<pasetors::Public, V4>::try_from(token).ok()?;
+    let trusted = PublicToken::verify(&pk, &untrusted, None, None).ok()?;
+    serde_json::from_str(trusted.payload()).ok()
+}
+
+#[test]
+fn each_peer_token_verifies_in_its_own_library_with_the_same_claims() {
+    for row in &table().rows {
+        let claims = sample_json(row.kind);
+
+        let jwt = row.token(Format::StandardJwt).unwrap();
+        assert_eq!(jsonwebtoken_verifies(row, jwt), Some(claims.clone()));
+        assert_eq!(jsonwebtoken_verifies(row, &tampered(jwt)), None);
+        // Our jwt profile's token carries the same claims, and jsonwebtoken reads it too.
+        let ours = row.token(Format::Jwt).unwrap();
+        assert_eq!(jsonwebtoken_verifies(row, ours), Some(claims.clone()));
+
+        let cwt = row.token(Format::Cwt).unwrap();
+        let payload = coset_verifies(row, cwt).expect("coset verifies");
+        let set = coset::cwt::ClaimsSet::from_slice(&payload).unwrap();
+        assert_eq!(set.issuer.as_deref(), Some(sample::ISSUER));
+        assert_eq!(set.subject.as_deref(), Some(sample::SUBJECT));
+        assert_eq!(set.audience, claims["aud"].as_str().map(str::to_owned));
+        let exp = claims["exp"].as_i64().unwrap();
+        assert_eq!(
+            set.expiration_time,
+            Some(coset::cwt::Timestamp::WholeSeconds(exp))
+        );
+        // Every claim, registered or not, is in the set: one entry per JSON member.
+        let registered = [
+            set.issuer.is_some(),
+            set.subject.is_some(),
+            set.audience.is_some(),
+            set.expiration_time.is_some(),
+            set.issued_at.is_some(),
+            set.cwt_id.is_some(),
+        ];
+        let count = registered.iter().filter(|r| **r).count() + set.rest.len();
+        assert_eq!(count, claims.as_object().unwrap().len());
+        assert_eq!(coset_verifies(row, &tampered(cwt)), None);
+
+        if let Some(paseto) = row.token(Format::Paseto) {
+            let back = pasetors_verifies(paseto).expect("pasetors verifies");
+            for (name, value) in claims.as_object().unwrap() {
+                if !["iat", "exp"].contains(&name.as_str()) {
+                    assert_eq!(&back[name], value, "{name}");
+                }
+            }
+            // PASETO's times are RFC 3339: NOW + 300 and NOW + 3600.
+            let exp = match row.kind {
+                Kind::Access => "2025-11-24T16:05:00Z",
+                Kind::Id => "2025-11-24T17:00:00Z",
+            };
+            assert_eq!(back["exp"], exp);
+            assert_eq!(back["iat"], "2025-11-24T16:00:00Z");
+            assert_eq!(pasetors_verifies(&tampered(paseto)), None);
+        }
+
+        // Ours: plain JWS signature checks pass in jsonwebtoken's signature-only API.
+        for format in [Format::Compact, Format::CompactRegistered] {
+            let token = row.token(format).unwrap();
+            let (input, sig) = token.rsplit_once('.').unwrap();
+            let sig = Base64UrlUnpadded::decode_vec(sig).unwrap();
+            let k = keys();
+            let ok = match row.algorithm {
+                compact_token::Algorithm::HS256 => k.hs256.verify(input.as_bytes(), &sig),
+                _ => k.ed25519.verifying_key().verify(input.as_bytes(), &sig),
+            };
+            assert_eq!(ok, Ok(()), "{format:?}");
+        }
+    }
+}
+
+fn ctok(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ctok"))
+        .args(args)
+        .output()
+        .expect("ctok runs")
+}
+
+fn claims_file(name: &str, claims: &Value) -> String {
+    let dir = std::env::temp_dir().join(format!("ctok-compare-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, claims.to_string()).unwrap();
+    path.to_str().unwrap().to_owned()
+}
+
+fn user_access_claims() -> Value {
+    json!({
+        "iss": "https://login.shop.example", "sub": "248289761001",
+        "aud": "https://orders.shop.example", "client_id": "web-checkout",
+        "iat": NOW, "exp": NOW + 600, "jti": "7f3c9a0e-5b1d-4e2a-9c8f-0d6b3a1e2f47",
+        "scope": "orders:read orders:write cart:read", "acr": "urn:mace:incommon:iap:silver",
+        "x_tenant": "eu-1"
+    })
+}
+
+#[test]
+fn ctok_compare_reads_a_users_claims() {
+    let path = claims_file("access.json", &user_access_claims());
+    let out = ctok(&["compare", "--claims", &path]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+
+    // The same claims through the library give the same table, number for number.
+    let expected = compare::compare(&user_access_claims(), Kind::Access, &keys()).unwrap();
+    for (row, label) in expected.rows.iter().zip(["access, EdDSA", "access, HS256"]) {
+        let lens: Vec<_> = Format::ALL.iter().map(|f| row.len(*f)).collect();
+        assert_eq!(printed(&text, label), lens, "{label}");
+    }
+    assert!(!text.contains("| ID, EdDSA |"));
+    assert!(text.contains(
+        "Not carried by any format (unknown to compact-token's claims types): x_tenant."
+    ));
+}
+
+#[test]
+fn ctok_compare_of_an_id_token_and_of_several_audiences() {
+    let mut id = sample_json(Kind::Id);
+    id["aud"] = json!(["s6BhdRkqt3", "https://api.example.com"]);
+    let path = claims_file("id.json", &id);
+    let out = ctok(&["compare", "--claims", &path, "--kind", "id"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let row = printed(&text, "ID, EdDSA");
+    // CWT carries one audience; PASETO's `aud` is one string: both say so, not a panic.
+    assert_eq!((row[4], row[5]), (None, None));
+    assert!(row[..4].iter().all(Option::is_some));
+    assert!(text.contains("a CWT (RFC 8392) carries a single audience."));
+    assert!(text.contains("PASETO's registered claims (iss, sub, aud, jti) are single strings."));
+    assert!(!text.contains("| access,"));
+}
+
+#[test]
+fn ctok_compare_without_claims_prints_the_sample_table() {
+    let out = ctok(&["compare", "--kind", "access"]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    // Sizes do not depend on the keys or the day: the same numbers as fixed keys give.
+    let fixed = table();
+    assert_eq!(
+        printed(&text, "access, HS256"),
+        Format::ALL
+            .iter()
+            .map(|f| fixed.rows[1].len(*f))
+            .collect::<Vec<_>>()
+    );
+    assert!(!text.contains("| ID, EdDSA |"));
+}
+
+#[test]
+fn claims_over_the_access_budget_are_one_clean_error_line() {
+    let mut claims = user_access_claims();
+    claims["scope"] = json!(vec!["orders:read"; 100].join(" "));
+    let path = claims_file("big.json", &claims);
+    let out = ctok(&["compare", "--claims", &path]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(
+        err,
+        "ctok: these claims do not fit an access token: over its size budget of 1024 bytes\n"
+    );
+    // Through the library, the error is the token error itself.
+    assert_eq!(
+        compare::compare(&claims, Kind::Access, &keys()).unwrap_err(),
+        compact_token_std::Error::Token(compact_token::Error::OverBudget)
+    );
+}
+
+#[test]
+fn claims_that_are_not_an_access_token_are_refused_cleanly() {
+    let mut claims = user_access_claims();
+    claims.as_object_mut().unwrap().remove("client_id");
+    let path = claims_file("no-client.json", &claims);
+    let out = ctok(&["compare", "--claims", &path]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.starts_with("ctok: cannot encode these claims: "),
+        "{err}"
+    );
+    assert!(!err.contains("panicked"));
+}
