@@ -28,7 +28,6 @@
 use compact_token::{
     AccessClaims, AccessPolicy, IdClaims, IdPolicy, Kind, Limits, SigningKey, VerifyingKey, jwt,
 };
-use serde::Deserialize;
 
 use crate::error::{Error, Result};
 use crate::jwk;
