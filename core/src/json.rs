@@ -11,8 +11,9 @@ use crate::error::{Error, Result};
 /// parsing, so hostile input cannot drive the recursive parser deep into the stack.
 pub const MAX_DEPTH: usize = 4;
 
-/// Checks nesting depth and refuses escaped object keys (a key such as `"\u0065xp"` would
-/// otherwise slip past field matching while other libraries read it as `exp`).
+/// Checks nesting depth and refuses raw control characters in strings and escaped object
+/// keys (a key such as `"\u0065xp"` would otherwise slip past field matching while other
+/// libraries read it as `exp`).
 pub fn prescan(json: &[u8]) -> Result<()> {
     let mut depth = 0usize;
     let mut i = 0;
@@ -30,6 +31,11 @@ pub fn prescan(json: &[u8]) -> Result<()> {
                 let mut escaped = false;
                 i += 1;
                 while i < json.len() && json[i] != b'"' {
+                    // JSON strings hold no raw control characters (RFC 8259 §7); the
+                    // parser does not check the names and values it skips.
+                    if json[i] < 0x20 {
+                        return Err(Error::MalformedClaims);
+                    }
                     if json[i] == b'\\' {
                         escaped = true;
                         i += 1;
@@ -341,6 +347,9 @@ mod tests {
         assert_eq!(prescan(br#"{"a":"[[[[[[\"]]"}"#), Ok(()));
         assert_eq!(prescan(br#"{"\u0065xp":1}"#), Err(Error::MalformedClaims));
         assert_eq!(prescan(br#"{"a":"\u0065xp"}"#), Ok(()));
+        assert_eq!(prescan(b"{\"a\x1d\":1}"), Err(Error::MalformedClaims));
+        assert_eq!(prescan(b"{\"a\":\"\x00\"}"), Err(Error::MalformedClaims));
+        assert_eq!(prescan(b"{\"a\":\r\n\t1}"), Ok(()));
     }
 
     #[test]

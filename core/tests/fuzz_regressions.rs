@@ -73,3 +73,27 @@ fn empty_payload_is_refused_when_signing() {
     let mut out = [0u8; 16];
     assert_eq!(jws::verify(&token, &key.verifying_key(), &mut out), Ok(&b"x"[..]));
 }
+
+/// differential_jsonwebtoken: a raw control character (0x1d) inside the name of an unknown
+/// claim was accepted (the parser skips unknown members without checking them), where JSON
+/// and jsonwebtoken refuse it; now refused before parsing, in claims and header alike.
+#[test]
+fn raw_control_characters_in_skipped_names_are_refused() {
+    use compact_token::{Header, jws};
+    let key = ed_key(KeyUse::AccessAndId);
+    let claims = format!(
+        "{{\"iss\":\"{ISS}\",\"sub\":\"s\",\"aud\":\"{CLIENT}\",\"exp\":{},\"iat\":{NOW},\"email_ve\u{1d}ified\":true}}",
+        NOW + 60
+    );
+    let header = Header { alg: "EdDSA", typ: Some("JWT"), kid: None };
+    let mut buf = [0u8; 1024];
+    let token = jws::sign(&header, claims.as_bytes(), &key, &mut buf).unwrap();
+    let mut scratch = [0u8; 1024];
+    let policy = compact_token::IdPolicy::new(ISS, CLIENT);
+    assert_eq!(
+        jwt::verify_id(token, &key.verifying_key(), &policy, NOW, &mut scratch),
+        Err(Error::MalformedClaims)
+    );
+    let token = jws::sign(&header, claims.replace('\u{1d}', "r").as_bytes(), &key, &mut buf).unwrap();
+    assert!(jwt::verify_id(token, &key.verifying_key(), &policy, NOW, &mut scratch).is_ok());
+}

@@ -6,7 +6,7 @@
 use std::collections::HashSet;
 
 use arbitrary::Arbitrary;
-use compact_token::{Error, MAX_AMR, MAX_AUDIENCES, MAX_DATE, SigningKey, jwt};
+use compact_token::{Error, MAX_AMR, MAX_AUDIENCES, MAX_DATE, MAX_HEADER_LEN, SigningKey, jwt};
 use serde_json::{Map, Value, json};
 
 use crate::*;
@@ -334,7 +334,8 @@ pub fn explain_refusal(
     } else {
         &["iat", "exp", "nbf", "auth_time"]
     };
-    let list = |k: &str| match get(k) {
+    // `aud` and `amr` are lists, not options: `null` is refused there (unlike string claims).
+    let list = |k: &str| match claims.get(k) {
         None => Some(0),
         Some(Value::String(_)) => Some(1),
         Some(Value::Array(a)) if a.iter().all(Value::is_string) => Some(a.len()),
@@ -350,8 +351,8 @@ pub fn explain_refusal(
         }
         d(v)
     };
-    let too_deep = 1 + claims.values().map(depth).max().unwrap_or(0) > 4
-        || 1 + header.values().map(depth).max().unwrap_or(0) > 4;
+    let too_deep = 1 + claims.values().map(depth).max().unwrap_or(0) > 4;
+    let header_too_deep = 1 + header.values().map(depth).max().unwrap_or(0) > 4;
     let schema_broken = required.iter().any(|k| get(k).is_none())
         || strings.iter().any(|k| get(k).is_some_and(|v| !v.is_string()))
         || list("aud").is_none_or(|n| n == 0)
@@ -363,7 +364,17 @@ pub fn explain_refusal(
         || dates.iter().any(|k| get(k).is_some_and(|v| !v.is_number()))
         || facts.claim_dups.iter().any(|k| claims.contains_key(k))
         || facts.claims_escaped_key;
+    let duplicated_known = facts.claim_dups.iter().any(|k| k != "x-unknown");
     let reason = match e {
+        // The first of two values may be what we refuse; jsonwebtoken keeps the last.
+        Error::MalformedClaims | Error::InvalidDate | Error::TooManyValues | Error::NestingTooDeep
+            if duplicated_known =>
+        {
+            "a claim twice"
+        }
+        Error::MalformedHeader | Error::UnsupportedHeader if facts.header_dup => {
+            "a header parameter twice"
+        }
         Error::OverBudget if token.len() > limits.max_bytes => "size budget",
         Error::UnsupportedHeader
             if header.keys().any(|k| !["alg", "typ", "kid"].contains(&k.as_str()))
@@ -376,6 +387,12 @@ pub fn explain_refusal(
             if ["alg", "typ", "kid"].iter().any(|k| header.get(*k).is_some_and(|v| !v.is_string())) =>
         {
             "alg/typ/kid must be strings (null refused)"
+        }
+        Error::MalformedHeader if header_too_deep => "header nesting depth",
+        Error::MalformedHeader
+            if token.split('.').next().and_then(unb64).is_some_and(|h| h.len() > MAX_HEADER_LEN) =>
+        {
+            "header JSON at most 512 bytes"
         }
         Error::WrongKind | Error::WrongType => {
             let ok = match typ {
@@ -396,7 +413,14 @@ pub fn explain_refusal(
         {
             "too many aud/amr values"
         }
-        Error::InvalidDate if dates.iter().any(|k| get(k).is_some_and(|v| !is_date_ok(v))) => {
+        // `null` reads as absent for the optional dates, and is an invalid `iat` / `exp`.
+        Error::InvalidDate
+            if dates.iter().any(|k| match claims.get(*k) {
+                Some(Value::Null) => ["iat", "exp"].contains(k),
+                Some(v) => !is_date_ok(v),
+                None => false,
+            }) =>
+        {
             "dates are integers in 0..=9999-12-31"
         }
         Error::LifetimeTooLong => match (date("iat"), date("exp")) {
