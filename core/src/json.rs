@@ -11,7 +11,8 @@ use crate::error::{Error, Result};
 /// parsing, so hostile input cannot drive the recursive parser deep into the stack.
 pub const MAX_DEPTH: usize = 4;
 
-/// Checks nesting depth and refuses raw control characters in strings and escaped object
+/// Checks nesting depth and refuses what is not JSON where the parser would not look (raw
+/// control characters in strings, malformed literals, stray bytes) and escaped object
 /// keys (a key such as `"\u0065xp"` would otherwise slip past field matching while other
 /// libraries read it as `exp`).
 pub fn prescan(json: &[u8]) -> Result<()> {
@@ -49,11 +50,62 @@ pub fn prescan(json: &[u8]) -> Result<()> {
                 }
                 debug_assert!(i > start);
             }
-            _ => {}
+            // Literals: the parser skips unknown members' values without checking them
+            // (it took `-1y5` as a number), so every bare token is checked here.
+            b'-' | b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z' => {
+                let start = i;
+                while i < json.len()
+                    && matches!(json[i], b'-' | b'+' | b'.' | b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z')
+                {
+                    i += 1;
+                }
+                let token = &json[start..i];
+                if !(matches!(token, b"true" | b"false" | b"null") || is_number(token)) {
+                    return Err(Error::MalformedClaims);
+                }
+                continue;
+            }
+            b',' | b':' | b' ' | b'\t' | b'\r' | b'\n' => {}
+            _ => return Err(Error::MalformedClaims),
         }
         i += 1;
     }
     Ok(())
+}
+
+/// Whether `t` is a JSON number (RFC 8259 §6): `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`.
+fn is_number(t: &[u8]) -> bool {
+    let digits = |i: &mut usize| {
+        let start = *i;
+        while t.get(*i).is_some_and(u8::is_ascii_digit) {
+            *i += 1;
+        }
+        *i > start
+    };
+    let mut i = usize::from(t.first() == Some(&b'-'));
+    match t.get(i) {
+        Some(b'0') => i += 1,
+        Some(b'1'..=b'9') => {
+            digits(&mut i);
+        }
+        _ => return false,
+    }
+    if t.get(i) == Some(&b'.') {
+        i += 1;
+        if !digits(&mut i) {
+            return false;
+        }
+    }
+    if matches!(t.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(t.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        if !digits(&mut i) {
+            return false;
+        }
+    }
+    i == t.len()
 }
 
 /// Bump allocation of unescaped strings out of a caller's scratch buffer.
@@ -350,6 +402,32 @@ mod tests {
         assert_eq!(prescan(b"{\"a\x1d\":1}"), Err(Error::MalformedClaims));
         assert_eq!(prescan(b"{\"a\":\"\x00\"}"), Err(Error::MalformedClaims));
         assert_eq!(prescan(b"{\"a\":\r\n\t1}"), Ok(()));
+    }
+
+    #[test]
+    fn prescan_checks_literals_the_parser_skips() {
+        for ok in [
+            &br#"{"a":-1.5e+3,"b":[0,1e19,true,false,null],"c":0.0,"d":18446744073709551616}"#[..],
+            b"{\"a\" : 1 , \"b\":[ ] }",
+        ] {
+            assert_eq!(prescan(ok), Ok(()), "{}", core::str::from_utf8(ok).unwrap());
+        }
+        for bad in [
+            &br#"{"a":-6853924172403y15815}"#[..],
+            br#"{"a":01}"#,
+            br#"{"a":1.}"#,
+            br#"{"a":.5}"#,
+            br#"{"a":1e}"#,
+            br#"{"a":-}"#,
+            br#"{"a":+1}"#,
+            br#"{"a":tru}"#,
+            br#"{"a":NaN}"#,
+            br#"{"a":1}x"#,
+            br#"{"a":'b'}"#,
+            b"{\"a\":\x0c1}",
+        ] {
+            assert_eq!(prescan(bad), Err(Error::MalformedClaims), "{:?}", bad);
+        }
     }
 
     #[test]

@@ -97,3 +97,31 @@ fn raw_control_characters_in_skipped_names_are_refused() {
     let token = jws::sign(&header, claims.replace('\u{1d}', "r").as_bytes(), &key, &mut buf).unwrap();
     assert!(jwt::verify_id(token, &key.verifying_key(), &policy, NOW, &mut scratch).is_ok());
 }
+
+/// differential_jsonwebtoken: `"x-unknown":-6853924172403y15815` (not JSON) was accepted:
+/// the parser skips unknown members' values without checking them. Every bare literal is
+/// now checked before parsing.
+#[test]
+fn malformed_literals_in_skipped_values_are_refused() {
+    use compact_token::{Header, jws};
+    let key = ed_key(KeyUse::AccessAndId);
+    let header = Header { alg: "EdDSA", typ: Some("at+jwt"), kid: None };
+    let valid = format!(
+        r#"{{"iss":"{ISS}","sub":"s","aud":"{AUD}","client_id":"c","iat":{NOW},"exp":{},"jti":"j","x-unknown":-6853924172403e15815}}"#,
+        NOW + 60
+    );
+    let mut buf = [0u8; 1024];
+    let mut scratch = [0u8; 1024];
+    let vk = key.verifying_key();
+    let token = jws::sign(&header, valid.as_bytes(), &key, &mut buf).unwrap();
+    assert!(jwt::verify_access(token, &vk, &access_policy(), NOW, &mut scratch).is_ok());
+    for bad in ["-6853924172403y15815", "01", "tru", "NaN", "1.", "'x'"] {
+        let claims = valid.replace("-6853924172403e15815", bad);
+        let token = jws::sign(&header, claims.as_bytes(), &key, &mut buf).unwrap();
+        assert_eq!(
+            jwt::verify_access(token, &vk, &access_policy(), NOW, &mut scratch),
+            Err(Error::MalformedClaims),
+            "{bad}"
+        );
+    }
+}
