@@ -44,18 +44,34 @@ fn token_without_audience_is_malformed() {
         r#"{{"iss":"{ISS}","sub":"s","client_id":"c","iat":{NOW},"exp":{},"jti":"j"}}"#,
         NOW + 49
     );
-    let header = compact_token::Header { alg: "EdDSA", typ: Some("at+jwt"), kid: None };
+    let header = compact_token::Header {
+        alg: "EdDSA",
+        typ: Some("at+jwt"),
+        kid: None,
+    };
     let mut buf = [0u8; 1024];
     let token = jws::sign(&header, payload.as_bytes(), &key, &mut buf).unwrap();
     let mut scratch = [0u8; 1024];
     assert_eq!(
-        jwt::verify_access(token, &key.verifying_key(), &access_policy(), NOW, &mut scratch),
+        jwt::verify_access(
+            token,
+            &key.verifying_key(),
+            &access_policy(),
+            NOW,
+            &mut scratch
+        ),
         Err(Error::MalformedClaims)
     );
     let payload = payload.replace(r#""jti""#, r#""aud":[],"jti""#);
     let token = jws::sign(&header, payload.as_bytes(), &key, &mut buf).unwrap();
     assert_eq!(
-        jwt::verify_access(token, &key.verifying_key(), &access_policy(), NOW, &mut scratch),
+        jwt::verify_access(
+            token,
+            &key.verifying_key(),
+            &access_policy(),
+            NOW,
+            &mut scratch
+        ),
         Err(Error::MalformedClaims)
     );
 }
@@ -66,12 +82,22 @@ fn token_without_audience_is_malformed() {
 fn empty_payload_is_refused_when_signing() {
     use compact_token::{Header, jws};
     let key = ed_key(KeyUse::Access);
-    let header = Header { alg: "EdDSA", typ: None, kid: None };
+    let header = Header {
+        alg: "EdDSA",
+        typ: None,
+        kid: None,
+    };
     let mut buf = [0u8; 256];
-    assert_eq!(jws::sign(&header, b"", &key, &mut buf), Err(Error::Malformed));
+    assert_eq!(
+        jws::sign(&header, b"", &key, &mut buf),
+        Err(Error::Malformed)
+    );
     let token = jws::sign(&header, b"x", &key, &mut buf).unwrap().to_owned();
     let mut out = [0u8; 16];
-    assert_eq!(jws::verify(&token, &key.verifying_key(), &mut out), Ok(&b"x"[..]));
+    assert_eq!(
+        jws::verify(&token, &key.verifying_key(), &mut out),
+        Ok(&b"x"[..])
+    );
 }
 
 /// differential_jsonwebtoken: a raw control character (0x1d) inside the name of an unknown
@@ -85,7 +111,11 @@ fn raw_control_characters_in_skipped_names_are_refused() {
         "{{\"iss\":\"{ISS}\",\"sub\":\"s\",\"aud\":\"{CLIENT}\",\"exp\":{},\"iat\":{NOW},\"email_ve\u{1d}ified\":true}}",
         NOW + 60
     );
-    let header = Header { alg: "EdDSA", typ: Some("JWT"), kid: None };
+    let header = Header {
+        alg: "EdDSA",
+        typ: Some("JWT"),
+        kid: None,
+    };
     let mut buf = [0u8; 1024];
     let token = jws::sign(&header, claims.as_bytes(), &key, &mut buf).unwrap();
     let mut scratch = [0u8; 1024];
@@ -94,7 +124,13 @@ fn raw_control_characters_in_skipped_names_are_refused() {
         jwt::verify_id(token, &key.verifying_key(), &policy, NOW, &mut scratch),
         Err(Error::MalformedClaims)
     );
-    let token = jws::sign(&header, claims.replace('\u{1d}', "r").as_bytes(), &key, &mut buf).unwrap();
+    let token = jws::sign(
+        &header,
+        claims.replace('\u{1d}', "r").as_bytes(),
+        &key,
+        &mut buf,
+    )
+    .unwrap();
     assert!(jwt::verify_id(token, &key.verifying_key(), &policy, NOW, &mut scratch).is_ok());
 }
 
@@ -105,7 +141,11 @@ fn raw_control_characters_in_skipped_names_are_refused() {
 fn malformed_literals_in_skipped_values_are_refused() {
     use compact_token::{Header, jws};
     let key = ed_key(KeyUse::AccessAndId);
-    let header = Header { alg: "EdDSA", typ: Some("at+jwt"), kid: None };
+    let header = Header {
+        alg: "EdDSA",
+        typ: Some("at+jwt"),
+        kid: None,
+    };
     let valid = format!(
         r#"{{"iss":"{ISS}","sub":"s","aud":"{AUD}","client_id":"c","iat":{NOW},"exp":{},"jti":"j","x-unknown":-6853924172403e15815}}"#,
         NOW + 60
