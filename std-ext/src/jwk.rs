@@ -4,7 +4,8 @@
 //!
 //! Import is strict: `kty` other than `OKP`/`oct`, `crv` other than `Ed25519`, an `alg`
 //! that is not the key's, a `use` other than `sig`, and `key_ops` other than `sign` and
-//! `verify` are refused. A public JWK set refuses any private material (`d`, `oct` keys).
+//! `verify` are refused. A public JWK set skips keys of other types and curves (RFC 7517
+//! §5) and refuses any private material (`d`, `oct` keys).
 //!
 //! Which kinds of token a key is for is not a standard JWK member: this crate writes and
 //! reads it as `"token_use": "access" | "id" | "both"`. A JWK without it gets the use the
@@ -199,15 +200,32 @@ pub fn public_key_from_jwk(json: &str, default_use: KeyUse) -> Result<Ed25519Ver
     public_only(&parse(json)?, default_use)
 }
 
-/// Reads a public JWK set (`{"keys":[...]}`). Every key must be a public Ed25519 key: a
-/// private member or an `oct` key anywhere refuses the whole set, as does an unknown `kty`
-/// or `crv` (stricter than RFC 7517 §5, which lets readers skip keys they do not know).
+/// Reads a public JWK set (`{"keys":[...]}`). Keys of a type or curve this crate does not
+/// use (`RSA`, `EC`, `OKP` with `X25519`/`Ed448`, ...) are skipped, as RFC 7517 §5 advises,
+/// so a provider's mixed set still loads; every other key must be a valid public Ed25519
+/// key: a private member or an `oct` key anywhere refuses the whole set. A set with no
+/// usable key at all is [`Error::UnsupportedKeyType`].
 pub fn public_keys_from_jwks(json: &str, default_use: KeyUse) -> Result<Vec<Ed25519VerifyingKey>> {
-    parse::<Set>(json)?
+    let keys = parse::<Set>(json)?
         .keys
         .iter()
+        .filter(|m| !is_foreign(m))
         .map(|m| public_only(m, default_use))
-        .collect()
+        .collect::<Result<Vec<_>>>()?;
+    if keys.is_empty() {
+        return Err(Error::UnsupportedKeyType);
+    }
+    Ok(keys)
+}
+
+/// A key of a type or curve this crate never uses (never one that could be ours, wrongly
+/// formed: those are still refused).
+fn is_foreign(m: &Members) -> bool {
+    match m.kty.as_deref() {
+        Some("OKP") => m.crv.as_deref().is_some_and(|c| c != "Ed25519"),
+        Some("oct") | None => false,
+        Some(_) => true,
+    }
 }
 
 fn b64(bytes: &[u8]) -> String {
@@ -472,9 +490,18 @@ mod tests {
                 Error::PrivateKeyInPublicSet
             );
         }
+        // Keys of other types and curves are skipped; a set of only those has no key.
         let rsa = r#"{"kty":"RSA","n":"AQAB","e":"AQAB"}"#;
+        let x25519 = r#"{"kty":"OKP","crv":"X25519","x":"AQAB"}"#;
+        let keys = public_keys_from_jwks(&set(&[rsa, &a2_public(), x25519]), KeyUse::Id).unwrap();
+        assert_eq!(keys.len(), 1);
+        assert_eq!(b64(&keys[0].to_bytes()), A1_X);
         assert_eq!(
-            public_keys_from_jwks(&set(&[&a2_public(), rsa]), KeyUse::Id).unwrap_err(),
+            public_keys_from_jwks(&set(&[rsa, x25519]), KeyUse::Id).unwrap_err(),
+            Error::UnsupportedKeyType
+        );
+        assert_eq!(
+            public_keys_from_jwks(&set(&[]), KeyUse::Id).unwrap_err(),
             Error::UnsupportedKeyType
         );
         assert_eq!(
