@@ -228,17 +228,27 @@ fn each_peer_token_verifies_in_its_own_library_with_the_same_claims() {
             assert_eq!(pasetors_verifies(&tampered(paseto)), None);
         }
 
-        // Ours: plain JWS signature checks pass in jsonwebtoken's signature-only API.
+        // Ours: compact tokens are plain JWS whose signatures jsonwebtoken's signature-only
+        // API (`crypto::verify`) accepts, and a changed signature it refuses.
         for format in [Format::Compact, Format::CompactRegistered] {
+            use jsonwebtoken::{Algorithm, DecodingKey, crypto};
             let token = row.token(format).unwrap();
-            let (input, sig) = token.rsplit_once('.').unwrap();
-            let sig = Base64UrlUnpadded::decode_vec(sig).unwrap();
             let k = keys();
-            let ok = match row.algorithm {
-                compact_token::Algorithm::HS256 => k.hs256.verify(input.as_bytes(), &sig),
-                _ => k.ed25519.verifying_key().verify(input.as_bytes(), &sig),
+            let (alg, key) = match row.algorithm {
+                compact_token::Algorithm::HS256 => {
+                    (Algorithm::HS256, DecodingKey::from_secret(k.hs256.secret()))
+                }
+                _ => (
+                    Algorithm::EdDSA,
+                    DecodingKey::from_ed_der(&k.ed25519.verifying_key().to_bytes()),
+                ),
             };
-            assert_eq!(ok, Ok(()), "{format:?}");
+            let check = |t: &str| {
+                let (input, sig) = t.rsplit_once('.').unwrap();
+                crypto::verify(sig, input.as_bytes(), &key, alg).unwrap_or(false)
+            };
+            assert!(check(token), "{format:?}");
+            assert!(!check(&tampered(token)), "{format:?}");
         }
     }
 }
