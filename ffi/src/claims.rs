@@ -1,0 +1,604 @@
+//! Claims structs and the issue / verify entry points for both kinds.
+
+use core::ptr;
+
+use compact_token::{
+    AccessClaims, AccessPolicy, Error, IdClaims, IdPolicy, Limits, List, compact, jwt,
+};
+
+use crate::panic::boundary;
+use crate::{
+    CT_ERR_NULL_POINTER, CT_TOO_MANY_VALUES, Profile, bytes, ct_key, ct_profile, ct_registry,
+    ct_result, ct_str, err, opt_text, profile, text,
+};
+
+/// The most `aud` values a token carries.
+pub const CT_MAX_AUDIENCES: usize = 8;
+/// The most `amr` values a token carries.
+pub const CT_MAX_AMR: usize = 8;
+const _: () = assert!(CT_MAX_AUDIENCES == compact_token::MAX_AUDIENCES);
+const _: () = assert!(CT_MAX_AMR == compact_token::MAX_AMR);
+
+/// The claims of an access token (RFC 9068). Strings are [`ct_str`] views: required ones
+/// must not be NULL, optional ones are NULL when absent. Optional dates have a `has_` flag.
+/// Zero-initialise it (`= {0}`) and fill in what you need.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct ct_access_claims {
+    /// Issuer (required).
+    pub iss: ct_str,
+    /// Subject (required).
+    pub sub: ct_str,
+    /// Audiences: the first `aud_len` entries (1 to [`CT_MAX_AUDIENCES`]).
+    pub aud: [ct_str; CT_MAX_AUDIENCES],
+    /// Number of audiences.
+    pub aud_len: usize,
+    /// OAuth client id (required).
+    pub client_id: ct_str,
+    /// Issued at, Unix seconds.
+    pub iat: u64,
+    /// Expires at, Unix seconds.
+    pub exp: u64,
+    /// Whether `nbf` is present.
+    pub has_nbf: bool,
+    /// Not before, Unix seconds.
+    pub nbf: u64,
+    /// Token id (required).
+    pub jti: ct_str,
+    /// Space-separated scopes (optional).
+    pub scope: ct_str,
+    /// Whether `auth_time` is present.
+    pub has_auth_time: bool,
+    /// Time of the end-user's authentication, Unix seconds.
+    pub auth_time: u64,
+    /// Authentication context class (optional).
+    pub acr: ct_str,
+    /// Authentication methods: the first `amr_len` entries (0 to [`CT_MAX_AMR`]).
+    pub amr: [ct_str; CT_MAX_AMR],
+    /// Number of `amr` values.
+    pub amr_len: usize,
+}
+
+/// The claims of an OpenID Connect ID token (Core 1.0 §2 and the standard claims of
+/// §5.1). Conventions as for [`ct_access_claims`]; `*_verified` booleans have a `has_` flag.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct ct_id_claims {
+    /// Issuer (required).
+    pub iss: ct_str,
+    /// Subject (required).
+    pub sub: ct_str,
+    /// Audiences: the first `aud_len` entries (1 to [`CT_MAX_AUDIENCES`]).
+    pub aud: [ct_str; CT_MAX_AUDIENCES],
+    /// Number of audiences.
+    pub aud_len: usize,
+    /// Expires at, Unix seconds.
+    pub exp: u64,
+    /// Issued at, Unix seconds.
+    pub iat: u64,
+    /// Whether `nbf` is present.
+    pub has_nbf: bool,
+    /// Not before, Unix seconds.
+    pub nbf: u64,
+    /// Whether `auth_time` is present.
+    pub has_auth_time: bool,
+    /// Time of the end-user's authentication, Unix seconds.
+    pub auth_time: u64,
+    /// Nonce (optional).
+    pub nonce: ct_str,
+    /// Authentication context class (optional).
+    pub acr: ct_str,
+    /// Authentication methods: the first `amr_len` entries.
+    pub amr: [ct_str; CT_MAX_AMR],
+    /// Number of `amr` values.
+    pub amr_len: usize,
+    /// Authorized party (optional).
+    pub azp: ct_str,
+    /// Access token hash (optional).
+    pub at_hash: ct_str,
+    /// Code hash (optional).
+    pub c_hash: ct_str,
+    /// Full name.
+    pub name: ct_str,
+    /// Given name.
+    pub given_name: ct_str,
+    /// Family name.
+    pub family_name: ct_str,
+    /// Middle name.
+    pub middle_name: ct_str,
+    /// Nickname.
+    pub nickname: ct_str,
+    /// Preferred username.
+    pub preferred_username: ct_str,
+    /// Profile page URL.
+    pub profile: ct_str,
+    /// Picture URL.
+    pub picture: ct_str,
+    /// Web site URL.
+    pub website: ct_str,
+    /// E-mail address.
+    pub email: ct_str,
+    /// Whether `email_verified` is present.
+    pub has_email_verified: bool,
+    /// Whether the e-mail address was verified.
+    pub email_verified: bool,
+    /// Gender.
+    pub gender: ct_str,
+    /// Birthdate.
+    pub birthdate: ct_str,
+    /// Time zone.
+    pub zoneinfo: ct_str,
+    /// Locale.
+    pub locale: ct_str,
+    /// Phone number.
+    pub phone_number: ct_str,
+    /// Whether `phone_number_verified` is present.
+    pub has_phone_number_verified: bool,
+    /// Whether the phone number was verified.
+    pub phone_number_verified: bool,
+    /// Whether `updated_at` is present.
+    pub has_updated_at: bool,
+    /// Last profile update, Unix seconds.
+    pub updated_at: u64,
+}
+
+fn opt_u64(has: bool, v: u64) -> Option<u64> {
+    has.then_some(v)
+}
+
+/// # Safety
+/// The first `len` views must be valid for their lengths.
+unsafe fn list_in<'a, const N: usize>(
+    views: &[ct_str; N],
+    len: usize,
+) -> Result<List<&'a str, N>, ct_result> {
+    if len > N {
+        return Err(CT_TOO_MANY_VALUES);
+    }
+    let mut list = List::new();
+    for v in &views[..len] {
+        // SAFETY: forwarded contract.
+        list.push(unsafe { text(v.ptr, v.len) }?).map_err(err)?;
+    }
+    Ok(list)
+}
+
+fn list_out<const N: usize>(list: &List<&str, N>) -> ([ct_str; N], usize) {
+    let mut out = [ct_str::NONE; N];
+    for (slot, v) in out.iter_mut().zip(list.iter()) {
+        *slot = ct_str::new(v);
+    }
+    (out, list.len())
+}
+
+/// # Safety
+/// Every view of `c` must be NULL or valid for its length.
+unsafe fn access_in<'a>(c: &ct_access_claims) -> Result<AccessClaims<&'a str>, ct_result> {
+    // SAFETY: the views of `c` are valid for their lengths (caller's contract).
+    let r = |s: ct_str| unsafe { text(s.ptr, s.len) };
+    let mut claims = AccessClaims::new(
+        r(c.iss)?,
+        r(c.sub)?,
+        "",
+        r(c.client_id)?,
+        c.iat,
+        c.exp,
+        r(c.jti)?,
+    );
+    // SAFETY: as above.
+    claims.aud = unsafe { list_in(&c.aud, c.aud_len) }?;
+    claims.nbf = opt_u64(c.has_nbf, c.nbf);
+    // SAFETY: as above.
+    claims.scope = unsafe { opt_text(c.scope) }?;
+    claims.auth_time = opt_u64(c.has_auth_time, c.auth_time);
+    // SAFETY: as above.
+    claims.acr = unsafe { opt_text(c.acr) }?;
+    // SAFETY: as above.
+    claims.amr = unsafe { list_in(&c.amr, c.amr_len) }?;
+    Ok(claims)
+}
+
+fn access_out(c: &AccessClaims<&str>) -> ct_access_claims {
+    let (aud, aud_len) = list_out(&c.aud);
+    let (amr, amr_len) = list_out(&c.amr);
+    ct_access_claims {
+        iss: ct_str::new(c.iss),
+        sub: ct_str::new(c.sub),
+        aud,
+        aud_len,
+        client_id: ct_str::new(c.client_id),
+        iat: c.iat,
+        exp: c.exp,
+        has_nbf: c.nbf.is_some(),
+        nbf: c.nbf.unwrap_or(0),
+        jti: ct_str::new(c.jti),
+        scope: ct_str::opt(c.scope),
+        has_auth_time: c.auth_time.is_some(),
+        auth_time: c.auth_time.unwrap_or(0),
+        acr: ct_str::opt(c.acr),
+        amr,
+        amr_len,
+    }
+}
+
+/// # Safety
+/// Every view of `c` must be NULL or valid for its length.
+unsafe fn id_in<'a>(c: &ct_id_claims) -> Result<IdClaims<&'a str>, ct_result> {
+    // SAFETY: the views of `c` are valid for their lengths (caller's contract).
+    let r = |s: ct_str| unsafe { text(s.ptr, s.len) };
+    let mut claims = IdClaims::new(r(c.iss)?, r(c.sub)?, "", c.iat, c.exp);
+    // SAFETY: as above.
+    let o = |s: ct_str| unsafe { opt_text(s) };
+    // SAFETY: as above.
+    claims.aud = unsafe { list_in(&c.aud, c.aud_len) }?;
+    claims.nbf = opt_u64(c.has_nbf, c.nbf);
+    claims.auth_time = opt_u64(c.has_auth_time, c.auth_time);
+    claims.nonce = o(c.nonce)?;
+    claims.acr = o(c.acr)?;
+    // SAFETY: as above.
+    claims.amr = unsafe { list_in(&c.amr, c.amr_len) }?;
+    claims.azp = o(c.azp)?;
+    claims.at_hash = o(c.at_hash)?;
+    claims.c_hash = o(c.c_hash)?;
+    claims.name = o(c.name)?;
+    claims.given_name = o(c.given_name)?;
+    claims.family_name = o(c.family_name)?;
+    claims.middle_name = o(c.middle_name)?;
+    claims.nickname = o(c.nickname)?;
+    claims.preferred_username = o(c.preferred_username)?;
+    claims.profile = o(c.profile)?;
+    claims.picture = o(c.picture)?;
+    claims.website = o(c.website)?;
+    claims.email = o(c.email)?;
+    claims.email_verified = c.has_email_verified.then_some(c.email_verified);
+    claims.gender = o(c.gender)?;
+    claims.birthdate = o(c.birthdate)?;
+    claims.zoneinfo = o(c.zoneinfo)?;
+    claims.locale = o(c.locale)?;
+    claims.phone_number = o(c.phone_number)?;
+    claims.phone_number_verified = c
+        .has_phone_number_verified
+        .then_some(c.phone_number_verified);
+    claims.updated_at = opt_u64(c.has_updated_at, c.updated_at);
+    Ok(claims)
+}
+
+fn id_out(c: &IdClaims<&str>) -> ct_id_claims {
+    let (aud, aud_len) = list_out(&c.aud);
+    let (amr, amr_len) = list_out(&c.amr);
+    let o = ct_str::opt;
+    ct_id_claims {
+        iss: ct_str::new(c.iss),
+        sub: ct_str::new(c.sub),
+        aud,
+        aud_len,
+        exp: c.exp,
+        iat: c.iat,
+        has_nbf: c.nbf.is_some(),
+        nbf: c.nbf.unwrap_or(0),
+        has_auth_time: c.auth_time.is_some(),
+        auth_time: c.auth_time.unwrap_or(0),
+        nonce: o(c.nonce),
+        acr: o(c.acr),
+        amr,
+        amr_len,
+        azp: o(c.azp),
+        at_hash: o(c.at_hash),
+        c_hash: o(c.c_hash),
+        name: o(c.name),
+        given_name: o(c.given_name),
+        family_name: o(c.family_name),
+        middle_name: o(c.middle_name),
+        nickname: o(c.nickname),
+        preferred_username: o(c.preferred_username),
+        profile: o(c.profile),
+        picture: o(c.picture),
+        website: o(c.website),
+        email: o(c.email),
+        has_email_verified: c.email_verified.is_some(),
+        email_verified: c.email_verified.unwrap_or(false),
+        gender: o(c.gender),
+        birthdate: o(c.birthdate),
+        zoneinfo: o(c.zoneinfo),
+        locale: o(c.locale),
+        phone_number: o(c.phone_number),
+        has_phone_number_verified: c.phone_number_verified.is_some(),
+        phone_number_verified: c.phone_number_verified.unwrap_or(false),
+        has_updated_at: c.updated_at.is_some(),
+        updated_at: c.updated_at.unwrap_or(0),
+    }
+}
+
+/// Issues through `issue` into a private buffer of `out_len` bytes, then copies the token
+/// to `out` and its length to `*out_written` only on success; on [`Error::BufferTooSmall`]
+/// writes the length needed to `*out_written`.
+fn issue_into(
+    out: *mut u8,
+    out_len: usize,
+    out_written: *mut usize,
+    issue: impl FnOnce(&mut [u8]) -> Result<usize, ct_result>,
+) -> Result<(), ct_result> {
+    let mut buf = vec![0u8; out_len];
+    match issue(&mut buf) {
+        Ok(n) => {
+            // SAFETY: `out` (checked non-NULL) holds `out_len >= n` writable bytes, and
+            // `out_written` (checked non-NULL) is writable (API contract).
+            unsafe {
+                ptr::copy_nonoverlapping(buf.as_ptr(), out, n);
+                *out_written = n;
+            }
+            Ok(())
+        }
+        Err(code) => Err(code),
+    }
+}
+
+fn too_small(out_written: *mut usize) -> impl Fn(Error) -> ct_result {
+    move |e| {
+        if let Error::BufferTooSmall { needed } = e {
+            // SAFETY: `out_written` was checked non-NULL and is writable (API contract).
+            unsafe { *out_written = needed };
+        }
+        err(e)
+    }
+}
+
+/// Issues an access token with `key` (which must allow access tokens and be able to sign)
+/// in `profile` (a `CT_PROFILE_*`; `registry` is used by the compact profile, NULL meaning
+/// the empty registry, and ignored by `jwt`).
+///
+/// The token (ASCII, not NUL-terminated) is written to `out` and its length to
+/// `*out_written`. [`CT_BUFFER_TOO_SMALL`](crate::CT_BUFFER_TOO_SMALL): `*out_written` is
+/// the length needed and `out` is untouched. Any other error writes nothing.
+///
+/// # Safety
+/// `key` a live handle, `registry` NULL or a live handle, `claims` a readable struct whose
+/// views are valid, `out` `out_len` writable bytes, `out_written` a writable `size_t`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ct_access_issue(
+    key: *const ct_key,
+    profile: ct_profile,
+    registry: *const ct_registry,
+    claims: *const ct_access_claims,
+    out: *mut u8,
+    out_len: usize,
+    out_written: *mut usize,
+) -> ct_result {
+    boundary(|| {
+        if key.is_null() || claims.is_null() || out.is_null() || out_written.is_null() {
+            return Err(CT_ERR_NULL_POINTER);
+        }
+        let profile = self::profile(profile)?;
+        // SAFETY: non-NULL live handle and readable claims (API contract).
+        let (key, claims) = unsafe { (&*key, &*claims) };
+        // SAFETY: the claims' views are valid (API contract).
+        let claims = unsafe { access_in(claims) }?;
+        let signer = key.signer()?;
+        let e = too_small(out_written);
+        issue_into(out, out_len, out_written, |buf| match profile {
+            Profile::Jwt => jwt::issue_access(&claims, signer, &Limits::ACCESS, buf)
+                .map(str::len)
+                .map_err(&e),
+            Profile::Compact => ct_registry::with(registry, |r| {
+                compact::issue_access(&claims, signer, &Limits::ACCESS, r, buf)
+                    .map(str::len)
+                    .map_err(&e)
+            })?,
+        })
+    })
+}
+
+/// Issues an ID token; as [`ct_access_issue`] (the key must allow ID tokens).
+///
+/// # Safety
+/// As for [`ct_access_issue`].
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ct_id_issue(
+    key: *const ct_key,
+    profile: ct_profile,
+    registry: *const ct_registry,
+    claims: *const ct_id_claims,
+    out: *mut u8,
+    out_len: usize,
+    out_written: *mut usize,
+) -> ct_result {
+    boundary(|| {
+        if key.is_null() || claims.is_null() || out.is_null() || out_written.is_null() {
+            return Err(CT_ERR_NULL_POINTER);
+        }
+        let profile = self::profile(profile)?;
+        // SAFETY: non-NULL live handle and readable claims (API contract).
+        let (key, claims) = unsafe { (&*key, &*claims) };
+        // SAFETY: the claims' views are valid (API contract).
+        let claims = unsafe { id_in(claims) }?;
+        let signer = key.signer()?;
+        let e = too_small(out_written);
+        issue_into(out, out_len, out_written, |buf| match profile {
+            Profile::Jwt => jwt::issue_id(&claims, signer, &Limits::ID, buf)
+                .map(str::len)
+                .map_err(&e),
+            Profile::Compact => ct_registry::with(registry, |r| {
+                compact::issue_id(&claims, signer, &Limits::ID, r, buf)
+                    .map(str::len)
+                    .map_err(&e)
+            })?,
+        })
+    })
+}
+
+/// The scratch buffer for verifying: the caller's, or (when both `scratch` and the claims
+/// output are NULL) a private one.
+///
+/// # Safety
+/// `scratch` must be NULL or point to `scratch_len` writable bytes while the result lives.
+unsafe fn scratch_of(
+    scratch: *mut u8,
+    scratch_len: usize,
+    claims_wanted: bool,
+    token_len: usize,
+    own: &mut Vec<u8>,
+) -> Result<&mut [u8], ct_result> {
+    if scratch.is_null() {
+        if claims_wanted {
+            return Err(CT_ERR_NULL_POINTER);
+        }
+        *own = vec![0u8; token_len.saturating_mul(4).saturating_add(64)];
+        return Ok(own.as_mut_slice());
+    }
+    if scratch_len > isize::MAX as usize {
+        return Err(crate::CT_ERR_INVALID_ARGUMENT);
+    }
+    // SAFETY: non-NULL, `scratch_len` writable bytes (caller's contract).
+    Ok(unsafe { core::slice::from_raw_parts_mut(scratch, scratch_len) })
+}
+
+/// Verifies an access token at `now` (Unix seconds) for `issuer` and `audience`, with the
+/// default leeway (30 s), size budget and lifetime limit. `profile` and `registry` as for
+/// [`ct_access_issue`].
+///
+/// On success, when `out_claims` is not NULL, the claims are written there; their string
+/// views point into `scratch` (and into `registry`'s values), valid until the scratch
+/// buffer is reused or freed (or the registry freed). `scratch` must then be given:
+/// `3 * token_len` bytes always suffice (compact tokens with registered scopes may need
+/// more: [`CT_BUFFER_TOO_SMALL`](crate::CT_BUFFER_TOO_SMALL)). With `out_claims` NULL,
+/// `scratch` may be NULL too (a private buffer is used). On error nothing is written.
+/// A token that is not UTF-8 gives [`CT_ERR_INVALID_UTF8`](crate::CT_ERR_INVALID_UTF8).
+///
+/// # Safety
+/// `key` a live handle, `registry` NULL or a live handle, `token` `token_len` readable
+/// bytes, `issuer`/`audience` valid views, `scratch` NULL or `scratch_len` writable bytes,
+/// `out_claims` NULL or a writable struct.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ct_access_verify(
+    key: *const ct_key,
+    profile: ct_profile,
+    registry: *const ct_registry,
+    token: *const u8,
+    token_len: usize,
+    issuer: ct_str,
+    audience: ct_str,
+    now: u64,
+    scratch: *mut u8,
+    scratch_len: usize,
+    out_claims: *mut ct_access_claims,
+) -> ct_result {
+    boundary(|| {
+        if key.is_null() {
+            return Err(CT_ERR_NULL_POINTER);
+        }
+        let profile = self::profile(profile)?;
+        // SAFETY: non-NULL live handle (API contract).
+        let key = unsafe { &*key }.verifier();
+        // SAFETY: `token_len` readable bytes at `token` (API contract).
+        let token = unsafe { bytes(token, token_len) }?;
+        let token = core::str::from_utf8(token).map_err(|_| crate::CT_ERR_INVALID_UTF8)?;
+        // SAFETY: valid views (API contract).
+        let (issuer, audience) = unsafe {
+            (
+                text(issuer.ptr, issuer.len)?,
+                text(audience.ptr, audience.len)?,
+            )
+        };
+        let mut own = Vec::new();
+        // SAFETY: `scratch` is NULL or `scratch_len` writable bytes (API contract).
+        let scratch = unsafe {
+            scratch_of(
+                scratch,
+                scratch_len,
+                !out_claims.is_null(),
+                token.len(),
+                &mut own,
+            )
+        }?;
+        let policy = AccessPolicy::new(issuer, audience);
+        let verified = match profile {
+            Profile::Jwt => {
+                jwt::verify_access(token, key, &policy, now, scratch).map(|c| access_out(&c))
+            }
+            Profile::Compact => ct_registry::with(registry, |r| {
+                compact::verify_access(token, key, &policy, r, now, scratch).map(|c| access_out(&c))
+            })?,
+        }
+        .map_err(err)?;
+        if !out_claims.is_null() {
+            // SAFETY: non-NULL, writable (API contract).
+            unsafe { *out_claims = verified };
+        }
+        Ok(())
+    })
+}
+
+/// Verifies an ID token at `now` for `issuer` and `client_id` (the audience). `nonce`,
+/// when its `ptr` is not NULL, must equal the token's `nonce`; `access_token`, when not
+/// NULL, must match the token's `at_hash`. Everything else as for [`ct_access_verify`]
+/// (`3 * token_len` bytes of scratch suffice).
+///
+/// # Safety
+/// As for [`ct_access_verify`]; `nonce` and `access_token` NULL or valid views.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ct_id_verify(
+    key: *const ct_key,
+    profile: ct_profile,
+    registry: *const ct_registry,
+    token: *const u8,
+    token_len: usize,
+    issuer: ct_str,
+    client_id: ct_str,
+    nonce: ct_str,
+    access_token: ct_str,
+    now: u64,
+    scratch: *mut u8,
+    scratch_len: usize,
+    out_claims: *mut ct_id_claims,
+) -> ct_result {
+    boundary(|| {
+        if key.is_null() {
+            return Err(CT_ERR_NULL_POINTER);
+        }
+        let profile = self::profile(profile)?;
+        // SAFETY: non-NULL live handle (API contract).
+        let key = unsafe { &*key }.verifier();
+        // SAFETY: `token_len` readable bytes at `token` (API contract).
+        let token = unsafe { bytes(token, token_len) }?;
+        let token = core::str::from_utf8(token).map_err(|_| crate::CT_ERR_INVALID_UTF8)?;
+        // SAFETY: valid views (API contract).
+        let (issuer, client_id) = unsafe {
+            (
+                text(issuer.ptr, issuer.len)?,
+                text(client_id.ptr, client_id.len)?,
+            )
+        };
+        // SAFETY: NULL or valid views (API contract).
+        let (nonce, access_token) = unsafe { (opt_text(nonce)?, opt_text(access_token)?) };
+        let mut own = Vec::new();
+        // SAFETY: `scratch` is NULL or `scratch_len` writable bytes (API contract).
+        let scratch = unsafe {
+            scratch_of(
+                scratch,
+                scratch_len,
+                !out_claims.is_null(),
+                token.len(),
+                &mut own,
+            )
+        }?;
+        let mut policy = IdPolicy::new(issuer, client_id);
+        if let Some(n) = nonce {
+            policy = policy.expect_nonce(n);
+        }
+        if let Some(at) = access_token {
+            policy = policy.expect_access_token(at);
+        }
+        let verified = match profile {
+            Profile::Jwt => jwt::verify_id(token, key, &policy, now, scratch).map(|c| id_out(&c)),
+            Profile::Compact => ct_registry::with(registry, |r| {
+                compact::verify_id(token, key, &policy, r, now, scratch).map(|c| id_out(&c))
+            })?,
+        }
+        .map_err(err)?;
+        if !out_claims.is_null() {
+            // SAFETY: non-NULL, writable (API contract).
+            unsafe { *out_claims = verified };
+        }
+        Ok(())
+    })
+}

@@ -1,0 +1,265 @@
+//! Result codes: `0` is success, `1..=33` are `compact_token::Error::code()` unchanged, and
+//! `100..` are the C ABI's own. Stable forever; a retired code is never reused.
+
+use core::ffi::{CStr, c_char};
+
+use compact_token::Error;
+
+/// A result code: [`CT_OK`], one of `compact_token::Error::code()` (1..=33), or an FFI
+/// code (100..).
+#[allow(non_camel_case_types)]
+pub type ct_result = u32;
+
+/// Success.
+pub const CT_OK: ct_result = 0;
+/// The token is not three base64url segments separated by two dots, or is empty.
+pub const CT_MALFORMED: ct_result = 1;
+/// A segment is not canonical unpadded base64url.
+pub const CT_BASE64: ct_result = 2;
+/// The JOSE header is not a JSON object of the expected shape.
+pub const CT_MALFORMED_HEADER: ct_result = 3;
+/// The header carries a refused or unknown parameter (`crit`, `jku`, `jwk`, ...).
+pub const CT_UNSUPPORTED_HEADER: ct_result = 4;
+/// The header's `alg` is not the key's algorithm (this includes `none`).
+pub const CT_ALGORITHM_MISMATCH: ct_result = 5;
+/// The header's `kid` names another key.
+pub const CT_KEY_ID_MISMATCH: ct_result = 6;
+/// The header's `typ` is not the one this kind of token carries.
+pub const CT_WRONG_TYPE: ct_result = 7;
+/// The signature does not verify.
+pub const CT_BAD_SIGNATURE: ct_result = 8;
+/// The claims are not valid for their profile.
+pub const CT_MALFORMED_CLAIMS: ct_result = 9;
+/// A date claim is not a non-negative integer in range.
+pub const CT_INVALID_DATE: ct_result = 10;
+/// The JSON nests too deep.
+pub const CT_NESTING_TOO_DEEP: ct_result = 11;
+/// More values than a claims type holds (audiences, `amr`).
+pub const CT_TOO_MANY_VALUES: ct_result = 12;
+/// An access token where an ID token is expected, or the reverse.
+pub const CT_WRONG_KIND: ct_result = 13;
+/// A token of the other profile (`jwt` vs `compact`).
+pub const CT_WRONG_PROFILE: ct_result = 14;
+/// The token has expired.
+pub const CT_EXPIRED: ct_result = 15;
+/// The token is not yet valid (`nbf`).
+pub const CT_NOT_YET_VALID: ct_result = 16;
+/// The token claims to be issued in the future.
+pub const CT_ISSUED_IN_FUTURE: ct_result = 17;
+/// `iss` is not the expected issuer.
+pub const CT_WRONG_ISSUER: ct_result = 18;
+/// `aud` does not contain the expected audience.
+pub const CT_WRONG_AUDIENCE: ct_result = 19;
+/// `azp` is not the expected client, or missing where required.
+pub const CT_WRONG_AUTHORIZED_PARTY: ct_result = 20;
+/// A required scope is missing.
+pub const CT_MISSING_SCOPE: ct_result = 21;
+/// The ID token's `nonce` is missing or not the expected one.
+pub const CT_WRONG_NONCE: ct_result = 22;
+/// The ID token's `at_hash` is missing or does not match the access token.
+pub const CT_ACCESS_TOKEN_HASH_MISMATCH: ct_result = 23;
+/// `exp - iat` exceeds the kind's maximum lifetime, or `exp` is not after `iat`.
+pub const CT_LIFETIME_TOO_LONG: ct_result = 24;
+/// The token is longer than the kind's size budget.
+pub const CT_OVER_BUDGET: ct_result = 25;
+/// The output or scratch buffer is too small (issuing writes the length needed).
+pub const CT_BUFFER_TOO_SMALL: ct_result = 26;
+/// Key material is invalid.
+pub const CT_INVALID_KEY: ct_result = 27;
+/// The key's use does not cover this kind of token.
+pub const CT_KEY_USE_MISMATCH: ct_result = 28;
+/// A policy or limit is out of range (also: a registry with a duplicate value).
+pub const CT_INVALID_POLICY: ct_result = 29;
+/// A compact token names a format version this library does not read.
+pub const CT_UNSUPPORTED_VERSION: ct_result = 30;
+/// A compact token carries bytes after its claims.
+pub const CT_TRAILING_BYTES: ct_result = 31;
+/// A compact token was encoded against another registry.
+pub const CT_REGISTRY_MISMATCH: ct_result = 32;
+/// A compact token uses a number the verifier's registry lacks.
+pub const CT_UNREGISTERED_VALUE: ct_result = 33;
+
+/// A required pointer argument is NULL.
+pub const CT_ERR_NULL_POINTER: ct_result = 100;
+/// A string argument (claim, issuer, token, kid, registry value) is not valid UTF-8.
+pub const CT_ERR_INVALID_UTF8: ct_result = 101;
+/// A panic was caught at the boundary (a bug: please report it). Outputs are untouched.
+pub const CT_ERR_PANIC: ct_result = 102;
+/// An enum argument (`ct_key_use`, `ct_profile`) or a count is out of range.
+pub const CT_ERR_INVALID_ARGUMENT: ct_result = 103;
+/// A public (verify-only) key was asked to sign.
+pub const CT_ERR_KEY_CANNOT_SIGN: ct_result = 104;
+
+/// The code of a core error.
+pub(crate) const fn code_of(e: Error) -> ct_result {
+    e.code() as ct_result
+}
+
+/// Every core error, in code order (`CORE_ERRORS[i].code() == i + 1`).
+#[cfg(test)]
+pub(crate) const CORE_ERRORS: [Error; 33] = [
+    Error::Malformed,
+    Error::Base64,
+    Error::MalformedHeader,
+    Error::UnsupportedHeader,
+    Error::AlgorithmMismatch,
+    Error::KeyIdMismatch,
+    Error::WrongType,
+    Error::BadSignature,
+    Error::MalformedClaims,
+    Error::InvalidDate,
+    Error::NestingTooDeep,
+    Error::TooManyValues,
+    Error::WrongKind,
+    Error::WrongProfile,
+    Error::Expired,
+    Error::NotYetValid,
+    Error::IssuedInFuture,
+    Error::WrongIssuer,
+    Error::WrongAudience,
+    Error::WrongAuthorizedParty,
+    Error::MissingScope,
+    Error::WrongNonce,
+    Error::AccessTokenHashMismatch,
+    Error::LifetimeTooLong,
+    Error::OverBudget,
+    Error::BufferTooSmall { needed: 0 },
+    Error::InvalidKey,
+    Error::KeyUseMismatch,
+    Error::InvalidPolicy,
+    Error::UnsupportedVersion,
+    Error::TrailingBytes,
+    Error::RegistryMismatch,
+    Error::UnregisteredValue,
+];
+
+/// Messages of codes 0..=33: core's `Error::as_str()` with a terminating NUL (a test
+/// checks they agree).
+const CORE_MESSAGES: [&CStr; 34] = [
+    c"ok",
+    c"malformed token",
+    c"invalid or non-canonical base64url",
+    c"malformed header",
+    c"unsupported header parameter",
+    c"algorithm does not match the key",
+    c"key id does not match the key",
+    c"wrong token type (typ)",
+    c"bad signature",
+    c"malformed claims",
+    c"invalid date",
+    c"json nested too deep",
+    c"too many values in a claim",
+    c"wrong kind of token",
+    c"wrong token profile",
+    c"token expired",
+    c"token not yet valid",
+    c"token issued in the future",
+    c"wrong issuer",
+    c"wrong audience",
+    c"wrong authorized party (azp)",
+    c"missing required scope",
+    c"wrong nonce",
+    c"at_hash does not match the access token",
+    c"lifetime too long",
+    c"token over its size budget",
+    c"buffer too small",
+    c"invalid key",
+    c"key not meant for this kind of token",
+    c"invalid policy",
+    c"unsupported format version",
+    c"trailing bytes after claims",
+    c"registry fingerprint mismatch",
+    c"unregistered value",
+];
+
+pub(crate) fn message(code: ct_result) -> &'static CStr {
+    match code {
+        0..=33 => CORE_MESSAGES[code as usize],
+        CT_ERR_NULL_POINTER => c"null pointer argument",
+        CT_ERR_INVALID_UTF8 => c"argument is not valid utf-8",
+        CT_ERR_PANIC => c"internal panic caught at the ffi boundary",
+        CT_ERR_INVALID_ARGUMENT => c"argument out of range",
+        CT_ERR_KEY_CANNOT_SIGN => c"public key cannot sign",
+        _ => c"unknown result code",
+    }
+}
+
+/// The static, NUL-terminated description of a result code (never NULL; unknown codes
+/// give `"unknown result code"`). Do not free it.
+#[unsafe(no_mangle)]
+pub extern "C" fn ct_error_message(code: ct_result) -> *const c_char {
+    crate::panic::boundary_or(
+        c"internal panic caught at the ffi boundary".as_ptr(),
+        || message(code).as_ptr(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn core_codes_and_messages_agree() {
+        for (i, e) in CORE_ERRORS.iter().enumerate() {
+            assert_eq!(code_of(*e) as usize, i + 1);
+            assert_eq!(message(code_of(*e)).to_str().unwrap(), e.as_str());
+        }
+        let named = [
+            CT_MALFORMED,
+            CT_BASE64,
+            CT_MALFORMED_HEADER,
+            CT_UNSUPPORTED_HEADER,
+            CT_ALGORITHM_MISMATCH,
+            CT_KEY_ID_MISMATCH,
+            CT_WRONG_TYPE,
+            CT_BAD_SIGNATURE,
+            CT_MALFORMED_CLAIMS,
+            CT_INVALID_DATE,
+            CT_NESTING_TOO_DEEP,
+            CT_TOO_MANY_VALUES,
+            CT_WRONG_KIND,
+            CT_WRONG_PROFILE,
+            CT_EXPIRED,
+            CT_NOT_YET_VALID,
+            CT_ISSUED_IN_FUTURE,
+            CT_WRONG_ISSUER,
+            CT_WRONG_AUDIENCE,
+            CT_WRONG_AUTHORIZED_PARTY,
+            CT_MISSING_SCOPE,
+            CT_WRONG_NONCE,
+            CT_ACCESS_TOKEN_HASH_MISMATCH,
+            CT_LIFETIME_TOO_LONG,
+            CT_OVER_BUDGET,
+            CT_BUFFER_TOO_SMALL,
+            CT_INVALID_KEY,
+            CT_KEY_USE_MISMATCH,
+            CT_INVALID_POLICY,
+            CT_UNSUPPORTED_VERSION,
+            CT_TRAILING_BYTES,
+            CT_REGISTRY_MISMATCH,
+            CT_UNREGISTERED_VALUE,
+        ];
+        for (i, c) in named.iter().enumerate() {
+            assert_eq!(*c, code_of(CORE_ERRORS[i]));
+        }
+    }
+
+    #[test]
+    fn ffi_codes_are_distinct_and_described() {
+        let ffi = [
+            CT_ERR_NULL_POINTER,
+            CT_ERR_INVALID_UTF8,
+            CT_ERR_PANIC,
+            CT_ERR_INVALID_ARGUMENT,
+            CT_ERR_KEY_CANNOT_SIGN,
+        ];
+        for (i, a) in ffi.iter().enumerate() {
+            assert!(*a >= 100);
+            assert_ne!(message(*a).to_bytes(), b"unknown result code");
+            for b in &ffi[i + 1..] {
+                assert_ne!(a, b);
+            }
+        }
+        assert_eq!(message(9999).to_bytes(), b"unknown result code");
+    }
+}

@@ -1,0 +1,425 @@
+//! # compact-token-ffi
+//!
+//! The C ABI of `compact-token`: key and registry handles, issuing and verifying access
+//! and ID tokens in the `jwt` and `compact` profiles. `include/compact_token.h` is
+//! generated from this crate by cbindgen (`gen-header.sh`); `README.md` states the
+//! conventions (ownership, lifetimes, result codes).
+//!
+//! This is the only crate of the workspace with `unsafe` code: each block says why it is
+//! sound in a `// SAFETY:` comment, and every exported body runs inside the panic boundary
+//! ([`panic`]), so no panic unwinds into C.
+#![deny(unsafe_op_in_unsafe_fn)]
+#![deny(clippy::undocumented_unsafe_blocks)]
+#![allow(non_camel_case_types)]
+
+mod claims;
+mod error;
+mod panic;
+
+use core::ptr;
+
+use compact_token::{
+    Ed25519SigningKey, Ed25519VerifyingKey, Error, Hs256Key, KeyUse, Registry, SigningKey,
+    VerifyingKey,
+};
+
+pub use claims::{
+    CT_MAX_AMR, CT_MAX_AUDIENCES, ct_access_claims, ct_access_issue, ct_access_verify,
+    ct_id_claims, ct_id_issue, ct_id_verify,
+};
+pub use error::*;
+
+use panic::boundary;
+
+/// A borrowed string view: `len` bytes of UTF-8 at `ptr`, not NUL-terminated.
+///
+/// In inputs, `ptr` may be NULL only for optional values, meaning "absent" (then `len` is
+/// ignored). In verified claims, an absent optional value is `{NULL, 0}`; a present one
+/// points into the caller's scratch buffer (or into a registry's values) and is valid as
+/// long as that buffer (registry) is neither reused nor freed.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct ct_str {
+    /// First byte, or NULL.
+    pub ptr: *const u8,
+    /// Length in bytes.
+    pub len: usize,
+}
+
+impl ct_str {
+    /// The absent value.
+    pub const NONE: ct_str = ct_str {
+        ptr: ptr::null(),
+        len: 0,
+    };
+
+    /// A view of `s` (valid as long as `s`).
+    pub fn new(s: &str) -> ct_str {
+        ct_str {
+            ptr: s.as_ptr(),
+            len: s.len(),
+        }
+    }
+
+    fn opt(s: Option<&str>) -> ct_str {
+        s.map_or(ct_str::NONE, ct_str::new)
+    }
+}
+
+/// Which kinds of token a key is for: one of `CT_KEY_USE_*`.
+pub type ct_key_use = u32;
+/// Access tokens only.
+pub const CT_KEY_USE_ACCESS: ct_key_use = 1;
+/// ID tokens only.
+pub const CT_KEY_USE_ID: ct_key_use = 2;
+/// Both kinds.
+pub const CT_KEY_USE_BOTH: ct_key_use = 3;
+
+/// The token profile: one of `CT_PROFILE_*`.
+pub type ct_profile = u32;
+/// Standard JWT (JSON header and claims).
+pub const CT_PROFILE_JWT: ct_profile = 0;
+/// The compact profile (smallest header, binary claims), with an optional registry.
+pub const CT_PROFILE_COMPACT: ct_profile = 1;
+
+fn key_use(u: ct_key_use) -> Result<KeyUse, ct_result> {
+    match u {
+        CT_KEY_USE_ACCESS => Ok(KeyUse::Access),
+        CT_KEY_USE_ID => Ok(KeyUse::Id),
+        CT_KEY_USE_BOTH => Ok(KeyUse::AccessAndId),
+        _ => Err(CT_ERR_INVALID_ARGUMENT),
+    }
+}
+
+/// A profile checked, with the registry it uses.
+pub(crate) enum Profile {
+    Jwt,
+    Compact,
+}
+
+pub(crate) fn profile(p: ct_profile) -> Result<Profile, ct_result> {
+    match p {
+        CT_PROFILE_JWT => Ok(Profile::Jwt),
+        CT_PROFILE_COMPACT => Ok(Profile::Compact),
+        _ => Err(CT_ERR_INVALID_ARGUMENT),
+    }
+}
+
+pub(crate) fn err(e: Error) -> ct_result {
+    code_of(e)
+}
+
+/// A key handle (opaque): made by a `ct_key_new_*` function, freed with [`ct_key_free`].
+/// A handle is not to be used from two threads at once while [`ct_key_set_kid`] runs;
+/// otherwise it is only read.
+pub struct ct_key {
+    inner: Key,
+}
+
+#[allow(clippy::large_enum_variant)] // boxed behind the handle anyway
+enum Key {
+    Ed25519(Ed25519SigningKey, Ed25519VerifyingKey),
+    Ed25519Public(Ed25519VerifyingKey),
+    Hs256(Hs256Key),
+}
+
+impl ct_key {
+    pub(crate) fn signer(&self) -> Result<&dyn SigningKey, ct_result> {
+        match &self.inner {
+            Key::Ed25519(k, _) => Ok(k),
+            Key::Ed25519Public(_) => Err(CT_ERR_KEY_CANNOT_SIGN),
+            Key::Hs256(k) => Ok(k),
+        }
+    }
+
+    pub(crate) fn verifier(&self) -> &dyn VerifyingKey {
+        match &self.inner {
+            Key::Ed25519(_, v) | Key::Ed25519Public(v) => v,
+            Key::Hs256(k) => k,
+        }
+    }
+}
+
+/// A registry handle (opaque) for the compact profile: made by [`ct_registry_new`], freed
+/// with [`ct_registry_free`]. It owns copies of its values.
+pub struct ct_registry {
+    values: Vec<String>,
+}
+
+impl ct_registry {
+    /// Runs `f` with the registry `reg` points to, or the empty registry when it is NULL.
+    pub(crate) fn with<R>(
+        reg: *const ct_registry,
+        f: impl FnOnce(&Registry<'_>) -> R,
+    ) -> Result<R, ct_result> {
+        if reg.is_null() {
+            return Ok(f(&Registry::EMPTY));
+        }
+        // SAFETY: non-NULL, and by the API contract a live handle from `ct_registry_new`.
+        let reg = unsafe { &*reg };
+        let refs: Vec<&str> = reg.values.iter().map(String::as_str).collect();
+        let registry = Registry::new(&refs).map_err(err)?;
+        Ok(f(&registry))
+    }
+}
+
+/// Reads `len` bytes at `ptr` (NULL: [`CT_ERR_NULL_POINTER`]).
+///
+/// # Safety
+/// `ptr` must be NULL or valid for reads of `len` bytes for `'a`.
+pub(crate) unsafe fn bytes<'a>(ptr: *const u8, len: usize) -> Result<&'a [u8], ct_result> {
+    if ptr.is_null() {
+        return Err(CT_ERR_NULL_POINTER);
+    }
+    if len > isize::MAX as usize {
+        return Err(CT_ERR_INVALID_ARGUMENT);
+    }
+    // SAFETY: non-NULL, and the caller guarantees `len` readable bytes for `'a`.
+    Ok(unsafe { core::slice::from_raw_parts(ptr, len) })
+}
+
+/// Reads a required UTF-8 string.
+///
+/// # Safety
+/// As for [`bytes`].
+pub(crate) unsafe fn text<'a>(ptr: *const u8, len: usize) -> Result<&'a str, ct_result> {
+    // SAFETY: forwarded contract.
+    let b = unsafe { bytes(ptr, len) }?;
+    core::str::from_utf8(b).map_err(|_| CT_ERR_INVALID_UTF8)
+}
+
+/// Reads an optional UTF-8 string (NULL `ptr`: absent).
+///
+/// # Safety
+/// As for [`bytes`].
+pub(crate) unsafe fn opt_text<'a>(s: ct_str) -> Result<Option<&'a str>, ct_result> {
+    if s.ptr.is_null() {
+        return Ok(None);
+    }
+    // SAFETY: forwarded contract.
+    unsafe { text(s.ptr, s.len) }.map(Some)
+}
+
+/// Writes a new handle into `out` (checked non-NULL by the caller).
+fn put<T>(out: *mut *mut T, value: T) {
+    // SAFETY: `out` was checked non-NULL and points to a writable `T*` by the API contract.
+    unsafe { *out = Box::into_raw(Box::new(value)) };
+}
+
+/// Makes an Ed25519 signing key (which also verifies) from its 32-byte seed.
+///
+/// `key_use` is a `CT_KEY_USE_*`. On success `*out_key` is a new handle to free with
+/// [`ct_key_free`]; on error it is not written.
+///
+/// # Safety
+/// `seed` must point to 32 readable bytes; `out_key` to a writable `ct_key*`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ct_key_new_ed25519_seed(
+    seed: *const u8,
+    key_use: ct_key_use,
+    out_key: *mut *mut ct_key,
+) -> ct_result {
+    boundary(|| {
+        // SAFETY: the caller guarantees 32 readable bytes at `seed`.
+        let seed = unsafe { bytes(seed, 32) }?;
+        if out_key.is_null() {
+            return Err(CT_ERR_NULL_POINTER);
+        }
+        let seed: &[u8; 32] = seed.try_into().map_err(|_| CT_ERR_INVALID_ARGUMENT)?;
+        let k = Ed25519SigningKey::from_seed(seed, self::key_use(key_use)?);
+        let v = k.verifying_key();
+        put(
+            out_key,
+            ct_key {
+                inner: Key::Ed25519(k, v),
+            },
+        );
+        Ok(())
+    })
+}
+
+/// Makes an Ed25519 verify-only key from its 32-byte public key (RFC 8032 encoding).
+/// [`CT_INVALID_KEY`] for an invalid or weak point. Output as [`ct_key_new_ed25519_seed`].
+///
+/// # Safety
+/// `x` must point to 32 readable bytes; `out_key` to a writable `ct_key*`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ct_key_new_ed25519_public(
+    x: *const u8,
+    key_use: ct_key_use,
+    out_key: *mut *mut ct_key,
+) -> ct_result {
+    boundary(|| {
+        // SAFETY: the caller guarantees 32 readable bytes at `x`.
+        let x = unsafe { bytes(x, 32) }?;
+        if out_key.is_null() {
+            return Err(CT_ERR_NULL_POINTER);
+        }
+        let x: &[u8; 32] = x.try_into().map_err(|_| CT_ERR_INVALID_ARGUMENT)?;
+        let v = Ed25519VerifyingKey::from_bytes(x, self::key_use(key_use)?).map_err(err)?;
+        put(
+            out_key,
+            ct_key {
+                inner: Key::Ed25519Public(v),
+            },
+        );
+        Ok(())
+    })
+}
+
+/// Makes an HS256 key (signs and verifies) from a secret of at least 32 bytes
+/// ([`CT_INVALID_KEY`] otherwise). The handle keeps a copy, zeroized when freed.
+///
+/// # Safety
+/// `secret` must point to `secret_len` readable bytes; `out_key` to a writable `ct_key*`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ct_key_new_hs256(
+    secret: *const u8,
+    secret_len: usize,
+    key_use: ct_key_use,
+    out_key: *mut *mut ct_key,
+) -> ct_result {
+    boundary(|| {
+        // SAFETY: the caller guarantees `secret_len` readable bytes at `secret`.
+        let secret = unsafe { bytes(secret, secret_len) }?;
+        if out_key.is_null() {
+            return Err(CT_ERR_NULL_POINTER);
+        }
+        let k = Hs256Key::from_secret(secret, self::key_use(key_use)?).map_err(err)?;
+        put(
+            out_key,
+            ct_key {
+                inner: Key::Hs256(k),
+            },
+        );
+        Ok(())
+    })
+}
+
+/// Sets the key id (`kid`, 1 to 64 bytes of UTF-8, else [`CT_INVALID_KEY`]): issued tokens
+/// carry it, and tokens naming another `kid` are refused. On error the key is unchanged.
+///
+/// # Safety
+/// `key` must be a live handle not used concurrently; `kid` must point to `kid_len`
+/// readable bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ct_key_set_kid(
+    key: *mut ct_key,
+    kid: *const u8,
+    kid_len: usize,
+) -> ct_result {
+    boundary(|| {
+        if key.is_null() {
+            return Err(CT_ERR_NULL_POINTER);
+        }
+        // SAFETY: the caller guarantees `kid_len` readable bytes at `kid`.
+        let kid = unsafe { text(kid, kid_len) }?;
+        // SAFETY: non-NULL live handle, not used concurrently (API contract).
+        let key = unsafe { &mut *key };
+        let inner = match &key.inner {
+            Key::Ed25519(k, v) => Key::Ed25519(
+                k.clone().with_kid(kid).map_err(err)?,
+                v.clone().with_kid(kid).map_err(err)?,
+            ),
+            Key::Ed25519Public(v) => Key::Ed25519Public(v.clone().with_kid(kid).map_err(err)?),
+            Key::Hs256(k) => Key::Hs256(k.clone().with_kid(kid).map_err(err)?),
+        };
+        key.inner = inner;
+        Ok(())
+    })
+}
+
+/// Writes the 32-byte Ed25519 public key of an Ed25519 key into `out32`
+/// ([`CT_ERR_INVALID_ARGUMENT`] for an HS256 key).
+///
+/// # Safety
+/// `key` must be a live handle; `out32` must point to 32 writable bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ct_key_ed25519_public_bytes(
+    key: *const ct_key,
+    out32: *mut u8,
+) -> ct_result {
+    boundary(|| {
+        if key.is_null() || out32.is_null() {
+            return Err(CT_ERR_NULL_POINTER);
+        }
+        // SAFETY: non-NULL live handle (API contract).
+        let key = unsafe { &*key };
+        let bytes = match &key.inner {
+            Key::Ed25519(_, v) | Key::Ed25519Public(v) => v.to_bytes(),
+            Key::Hs256(_) => return Err(CT_ERR_INVALID_ARGUMENT),
+        };
+        // SAFETY: `out32` is non-NULL and points to 32 writable bytes (API contract).
+        unsafe { ptr::copy_nonoverlapping(bytes.as_ptr(), out32, 32) };
+        Ok(())
+    })
+}
+
+/// Frees a key handle (secret material is zeroized). NULL is fine; freeing twice is not.
+///
+/// # Safety
+/// `key` must be NULL or a handle from a `ct_key_new_*` function not yet freed.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ct_key_free(key: *mut ct_key) {
+    let _ = boundary(|| {
+        if !key.is_null() {
+            // SAFETY: a live handle made by `Box::into_raw` in `put`, freed once.
+            drop(unsafe { Box::from_raw(key) });
+        }
+        Ok(())
+    });
+}
+
+/// Makes a registry of `count` values (numbered from 0 in order) for the compact profile;
+/// issuer and verifiers must use the same list. The handle copies the values.
+/// [`CT_INVALID_POLICY`] for a duplicate value or more than 1024 values.
+///
+/// # Safety
+/// `values` must point to `count` readable `ct_str` (it may be NULL when `count` is 0),
+/// each valid for its length; `out_registry` to a writable `ct_registry*`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ct_registry_new(
+    values: *const ct_str,
+    count: usize,
+    out_registry: *mut *mut ct_registry,
+) -> ct_result {
+    boundary(|| {
+        if out_registry.is_null() || (values.is_null() && count != 0) {
+            return Err(CT_ERR_NULL_POINTER);
+        }
+        if count > compact_token::MAX_REGISTERED {
+            return Err(CT_INVALID_POLICY);
+        }
+        let views: &[ct_str] = if count == 0 {
+            &[]
+        } else {
+            // SAFETY: non-NULL, `count` readable elements (API contract).
+            unsafe { core::slice::from_raw_parts(values, count) }
+        };
+        let mut owned = Vec::with_capacity(count);
+        for v in views {
+            // SAFETY: each view is valid for its length (API contract).
+            owned.push(unsafe { text(v.ptr, v.len) }?.to_owned());
+        }
+        let refs: Vec<&str> = owned.iter().map(String::as_str).collect();
+        Registry::new(&refs).map_err(err)?;
+        put(out_registry, ct_registry { values: owned });
+        Ok(())
+    })
+}
+
+/// Frees a registry handle. NULL is fine; freeing twice is not. Claims verified with it
+/// may point into its values: they are invalid afterwards.
+///
+/// # Safety
+/// `registry` must be NULL or a handle from [`ct_registry_new`] not yet freed.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ct_registry_free(registry: *mut ct_registry) {
+    let _ = boundary(|| {
+        if !registry.is_null() {
+            // SAFETY: a live handle made by `Box::into_raw` in `put`, freed once.
+            drop(unsafe { Box::from_raw(registry) });
+        }
+        Ok(())
+    });
+}

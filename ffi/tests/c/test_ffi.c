@@ -1,0 +1,505 @@
+/* C tests of the compact-token C ABI, built against the staticlib by ffi/tests/run.sh.
+ * Every check asserts an exact result code. The last line is "N passed, M failed". */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compact_token.h"
+
+static int passed, failed;
+
+#define CHECK(cond)                                                             \
+    do {                                                                        \
+        if (cond) {                                                             \
+            passed++;                                                           \
+        } else {                                                                \
+            failed++;                                                           \
+            fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);     \
+        }                                                                       \
+    } while (0)
+
+#define CHECK_CODE(expr, want)                                                  \
+    do {                                                                        \
+        ct_result got_ = (expr);                                                \
+        if (got_ == (ct_result)(want)) {                                        \
+            passed++;                                                           \
+        } else {                                                                \
+            failed++;                                                           \
+            fprintf(stderr, "FAIL %s:%d: %s\n  got %u (%s), want %u (%s)\n",    \
+                    __FILE__, __LINE__, #expr, got_, ct_error_message(got_),    \
+                    (unsigned)(want), ct_error_message(want));                  \
+        }                                                                       \
+    } while (0)
+
+#define NOW 1764000000ULL
+#define ISS "https://auth.example.com"
+#define AUD "https://api.example.com"
+#define CLIENT "s6BhdRkqt3"
+
+static ct_str S(const char *s) {
+    ct_str v = {(const uint8_t *)s, strlen(s)};
+    return v;
+}
+
+static int eq(ct_str v, const char *s) {
+    return v.ptr != NULL && v.len == strlen(s) && memcmp(v.ptr, s, v.len) == 0;
+}
+
+static const ct_str NONE = {NULL, 0};
+
+static ct_key *ed, *ed_pub, *hs, *ed_access_only;
+static ct_registry *reg;
+
+static ct_access_claims access_claims(void) {
+    ct_access_claims c;
+    memset(&c, 0, sizeof c);
+    c.iss = S(ISS);
+    c.sub = S("user-8f14e45f");
+    c.aud[0] = S(AUD);
+    c.aud_len = 1;
+    c.client_id = S(CLIENT);
+    c.iat = NOW;
+    c.exp = NOW + 300;
+    c.jti = S("b1c2d3e4f5a6b7c8");
+    c.scope = S("read:orders write:orders");
+    return c;
+}
+
+static ct_id_claims id_claims(void) {
+    ct_id_claims c;
+    memset(&c, 0, sizeof c);
+    c.iss = S(ISS);
+    c.sub = S("user-8f14e45f");
+    c.aud[0] = S(CLIENT);
+    c.aud_len = 1;
+    c.iat = NOW;
+    c.exp = NOW + 600;
+    c.has_auth_time = true;
+    c.auth_time = NOW - 10;
+    c.nonce = S("n-0S6_WzA2Mj");
+    c.azp = S(CLIENT);
+    c.name = S("Jane Doe");
+    c.given_name = S("Jane");
+    c.family_name = S("Doe");
+    c.email = S("jane.doe@example.com");
+    c.has_email_verified = true;
+    c.email_verified = true;
+    c.picture = S("https://example.com/jane.jpg");
+    c.locale = S("en-US");
+    return c;
+}
+
+/* Issues an access token; returns its length (0 on failure, reported). */
+static size_t issue_access(ct_key *key, ct_profile p, ct_registry *r, char *out, size_t cap) {
+    ct_access_claims c = access_claims();
+    size_t n = 0;
+    ct_result rc = ct_access_issue(key, p, r, &c, (uint8_t *)out, cap, &n);
+    CHECK_CODE(rc, CT_OK);
+    return rc == CT_OK ? n : 0;
+}
+
+static size_t issue_id(ct_key *key, ct_profile p, ct_registry *r, char *out, size_t cap) {
+    ct_id_claims c = id_claims();
+    size_t n = 0;
+    ct_result rc = ct_id_issue(key, p, r, &c, (uint8_t *)out, cap, &n);
+    CHECK_CODE(rc, CT_OK);
+    return rc == CT_OK ? n : 0;
+}
+
+static uint8_t scratch[16384];
+
+static ct_result verify_access_at(ct_key *key, ct_profile p, ct_registry *r, const char *t,
+                                  size_t n, uint64_t now) {
+    ct_access_claims out;
+    return ct_access_verify(key, p, r, (const uint8_t *)t, n, S(ISS), S(AUD), now, scratch,
+                            sizeof scratch, &out);
+}
+
+static ct_result verify_access(ct_key *key, ct_profile p, const char *t, size_t n) {
+    return verify_access_at(key, p, p == CT_PROFILE_COMPACT ? reg : NULL, t, n, NOW + 10);
+}
+
+static ct_result verify_id(ct_key *key, ct_profile p, const char *t, size_t n) {
+    ct_id_claims out;
+    return ct_id_verify(key, p, p == CT_PROFILE_COMPACT ? reg : NULL, (const uint8_t *)t, n,
+                        S(ISS), S(CLIENT), S("n-0S6_WzA2Mj"), NONE, NOW + 10, scratch,
+                        sizeof scratch, &out);
+}
+
+/* base64url without padding */
+static size_t b64url(const char *in, size_t n, char *out) {
+    static const char A[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    size_t o = 0, i;
+    for (i = 0; i + 2 < n; i += 3) {
+        unsigned v = (unsigned char)in[i] << 16 | (unsigned char)in[i + 1] << 8 | (unsigned char)in[i + 2];
+        out[o++] = A[v >> 18 & 63]; out[o++] = A[v >> 12 & 63];
+        out[o++] = A[v >> 6 & 63]; out[o++] = A[v & 63];
+    }
+    if (n - i == 1) {
+        unsigned v = (unsigned char)in[i] << 16;
+        out[o++] = A[v >> 18 & 63]; out[o++] = A[v >> 12 & 63];
+    } else if (n - i == 2) {
+        unsigned v = (unsigned char)in[i] << 16 | (unsigned char)in[i + 1] << 8;
+        out[o++] = A[v >> 18 & 63]; out[o++] = A[v >> 12 & 63]; out[o++] = A[v >> 6 & 63];
+    }
+    out[o] = 0;
+    return o;
+}
+
+/* Replaces the header of `token` by base64url(header); keeps payload and signature. */
+static size_t with_header(const char *token, size_t n, const char *header, char *out) {
+    const char *dot = memchr(token, '.', n);
+    size_t h = b64url(header, strlen(header), out);
+    size_t rest = n - (size_t)(dot - token);
+    memcpy(out + h, dot, rest);
+    out[h + rest] = 0;
+    return h + rest;
+}
+
+static void test_roundtrips(void) {
+    char tok[4096], tok2[4096];
+    size_t n;
+    ct_access_claims a;
+    ct_id_claims id;
+    ct_profile profiles[2] = {CT_PROFILE_JWT, CT_PROFILE_COMPACT};
+    ct_key *signers[2] = {ed, hs};
+    ct_key *verifiers[2] = {ed_pub, hs};
+    for (int p = 0; p < 2; p++) {
+        for (int k = 0; k < 2; k++) {
+            ct_registry *r = profiles[p] == CT_PROFILE_COMPACT ? reg : NULL;
+            n = issue_access(signers[k], profiles[p], r, tok, sizeof tok);
+            CHECK(n > 0);
+            memset(&a, 0, sizeof a);
+            CHECK_CODE(ct_access_verify(verifiers[k], profiles[p], r, (uint8_t *)tok, n, S(ISS),
+                                        S(AUD), NOW + 10, scratch, sizeof scratch, &a),
+                       CT_OK);
+            CHECK(eq(a.iss, ISS) && eq(a.sub, "user-8f14e45f") && eq(a.client_id, CLIENT));
+            CHECK(a.aud_len == 1 && eq(a.aud[0], AUD));
+            CHECK(eq(a.scope, "read:orders write:orders") && eq(a.jti, "b1c2d3e4f5a6b7c8"));
+            CHECK(a.iat == NOW && a.exp == NOW + 300 && !a.has_nbf && !a.has_auth_time);
+            CHECK(a.acr.ptr == NULL && a.amr_len == 0);
+            /* claims only, no scratch */
+            CHECK_CODE(ct_access_verify(verifiers[k], profiles[p], r, (uint8_t *)tok, n, S(ISS),
+                                        S(AUD), NOW + 10, NULL, 0, NULL),
+                       CT_OK);
+
+            n = issue_id(signers[k], profiles[p], r, tok2, sizeof tok2);
+            CHECK(n > 0);
+            memset(&id, 0, sizeof id);
+            CHECK_CODE(ct_id_verify(verifiers[k], profiles[p], r, (uint8_t *)tok2, n, S(ISS),
+                                    S(CLIENT), S("n-0S6_WzA2Mj"), NONE, NOW + 10, scratch,
+                                    sizeof scratch, &id),
+                       CT_OK);
+            CHECK(eq(id.sub, "user-8f14e45f") && eq(id.name, "Jane Doe") && eq(id.email, "jane.doe@example.com"));
+            CHECK(id.has_email_verified && id.email_verified && eq(id.locale, "en-US"));
+            CHECK(eq(id.nonce, "n-0S6_WzA2Mj") && eq(id.azp, CLIENT) && id.has_auth_time && id.auth_time == NOW - 10);
+            CHECK(id.middle_name.ptr == NULL && !id.has_phone_number_verified && !id.has_updated_at);
+            /* no nonce expectation */
+            CHECK_CODE(ct_id_verify(verifiers[k], profiles[p], r, (uint8_t *)tok2, n, S(ISS),
+                                    S(CLIENT), NONE, NONE, NOW + 10, NULL, 0, NULL),
+                       CT_OK);
+        }
+    }
+    /* compact with the registry is smaller than jwt */
+    size_t jwt_len = issue_access(ed, CT_PROFILE_JWT, NULL, tok, sizeof tok);
+    size_t compact_len = issue_access(ed, CT_PROFILE_COMPACT, reg, tok, sizeof tok);
+    printf("access token EdDSA: jwt %zu B, compact+registry %zu B\n", jwt_len, compact_len);
+    CHECK(compact_len > 0 && compact_len <= 180 && compact_len < jwt_len);
+    /* registry values: views may point into the registry */
+    CHECK_CODE(ct_access_verify(ed_pub, CT_PROFILE_COMPACT, reg, (uint8_t *)tok, compact_len,
+                                S(ISS), S(AUD), NOW, scratch, sizeof scratch, &a),
+               CT_OK);
+    CHECK(eq(a.iss, ISS) && eq(a.aud[0], AUD));
+}
+
+static void test_attacks(void) {
+    char tok[4096], idt[4096], forged[8192];
+    size_t n, m, f;
+    ct_access_claims out;
+
+    /* alg none (any case), and algorithm substitution */
+    n = issue_access(ed, CT_PROFILE_JWT, NULL, tok, sizeof tok);
+    const char *nones[] = {"{\"alg\":\"none\",\"typ\":\"at+jwt\"}", "{\"alg\":\"NONE\",\"typ\":\"at+jwt\"}"};
+    for (int i = 0; i < 2; i++) {
+        f = with_header(tok, n, nones[i], forged);
+        f = (size_t)(strrchr(forged, '.') - forged) + 1; /* empty signature */
+        CHECK_CODE(verify_access(ed_pub, CT_PROFILE_JWT, forged, f), CT_ALGORITHM_MISMATCH);
+        CHECK_CODE(verify_access(hs, CT_PROFILE_JWT, forged, f), CT_ALGORITHM_MISMATCH);
+    }
+    CHECK_CODE(verify_access(hs, CT_PROFILE_JWT, tok, n), CT_ALGORITHM_MISMATCH);
+    m = issue_access(hs, CT_PROFILE_JWT, NULL, idt, sizeof idt);
+    CHECK_CODE(verify_access(ed_pub, CT_PROFILE_JWT, idt, m), CT_ALGORITHM_MISMATCH);
+    m = issue_access(hs, CT_PROFILE_COMPACT, reg, idt, sizeof idt);
+    CHECK_CODE(verify_access(ed_pub, CT_PROFILE_COMPACT, idt, m), CT_ALGORITHM_MISMATCH);
+
+    /* header key injection and crit */
+    const char *bad_headers[] = {
+        "{\"alg\":\"EdDSA\",\"typ\":\"at+jwt\",\"crit\":[\"exp\"]}",
+        "{\"alg\":\"EdDSA\",\"typ\":\"at+jwt\",\"jku\":\"https://attacker.example/jwks\"}",
+        "{\"alg\":\"EdDSA\",\"typ\":\"at+jwt\",\"jwk\":{\"kty\":\"OKP\",\"crv\":\"Ed25519\",\"x\":\"AAAA\"}}",
+        "{\"alg\":\"EdDSA\",\"typ\":\"at+jwt\",\"x5u\":\"https://attacker.example/c\"}",
+    };
+    for (int i = 0; i < 4; i++) {
+        f = with_header(tok, n, bad_headers[i], forged);
+        CHECK_CODE(verify_access(ed_pub, CT_PROFILE_JWT, forged, f), CT_UNSUPPORTED_HEADER);
+    }
+
+    /* kind confusion, both ways, both profiles */
+    for (int p = 0; p < 2; p++) {
+        ct_profile prof = p ? CT_PROFILE_COMPACT : CT_PROFILE_JWT;
+        ct_registry *r = p ? reg : NULL;
+        n = issue_access(ed, prof, r, tok, sizeof tok);
+        m = issue_id(ed, prof, r, idt, sizeof idt);
+        CHECK_CODE(verify_access(ed_pub, prof, idt, m), CT_WRONG_KIND);
+        CHECK_CODE(verify_id(ed_pub, prof, tok, n), CT_WRONG_KIND);
+        /* profile confusion */
+        CHECK_CODE(verify_access(ed_pub, p ? CT_PROFILE_JWT : CT_PROFILE_COMPACT, tok, n),
+                   CT_WRONG_PROFILE);
+    }
+
+    /* a tampered byte in the payload, a truncated token */
+    n = issue_access(ed, CT_PROFILE_JWT, NULL, tok, sizeof tok);
+    char *payload = strchr(tok, '.') + 1;
+    char saved = payload[10];
+    payload[10] = saved == 'A' ? 'B' : 'A';
+    CHECK_CODE(verify_access(ed_pub, CT_PROFILE_JWT, tok, n), CT_BAD_SIGNATURE);
+    payload[10] = saved;
+    CHECK_CODE(verify_access(ed_pub, CT_PROFILE_JWT, tok, n), CT_OK);
+    size_t sig_start = (size_t)(strrchr(tok, '.') - tok) + 1;
+    CHECK_CODE(verify_access(ed_pub, CT_PROFILE_JWT, tok, sig_start + 40), CT_BAD_SIGNATURE);
+    CHECK_CODE(verify_access(ed_pub, CT_PROFILE_JWT, tok, sig_start), CT_BAD_SIGNATURE);
+    CHECK_CODE(verify_access(ed_pub, CT_PROFILE_JWT, tok, sig_start - 1), CT_MALFORMED);
+    CHECK_CODE(verify_access(ed_pub, CT_PROFILE_JWT, tok, 0), CT_MALFORMED);
+    /* the same for compact */
+    n = issue_access(hs, CT_PROFILE_COMPACT, reg, tok, sizeof tok);
+    payload = strchr(tok, '.') + 1;
+    saved = payload[3];
+    payload[3] = saved == 'A' ? 'B' : 'A';
+    CHECK_CODE(verify_access(hs, CT_PROFILE_COMPACT, tok, n), CT_BAD_SIGNATURE);
+    payload[3] = saved;
+    /* one character short: a 31-byte MAC, still canonical base64url */
+    CHECK_CODE(verify_access(hs, CT_PROFILE_COMPACT, tok, n - 1), CT_BAD_SIGNATURE);
+    CHECK_CODE(verify_access(hs, CT_PROFILE_COMPACT, tok, n - 2), CT_BASE64);
+
+    /* over budget: issuing, and verifying a long token */
+    {
+        static char big[2000];
+        memset(big, 'x', sizeof big - 1);
+        ct_access_claims c = access_claims();
+        c.sub = S(big);
+        size_t w = 12345;
+        CHECK_CODE(ct_access_issue(ed, CT_PROFILE_JWT, NULL, &c, (uint8_t *)forged, sizeof forged, &w),
+                   CT_OVER_BUDGET);
+        CHECK(w == 12345);
+        memset(forged, 'A', 1500);
+        forged[500] = '.';
+        forged[1000] = '.';
+        CHECK_CODE(verify_access(ed_pub, CT_PROFILE_JWT, forged, 1500), CT_OVER_BUDGET);
+    }
+
+    /* time and policy */
+    n = issue_access(ed, CT_PROFILE_JWT, NULL, tok, sizeof tok);
+    CHECK_CODE(verify_access_at(ed_pub, CT_PROFILE_JWT, NULL, tok, n, NOW + 300 + 31), CT_EXPIRED);
+    CHECK_CODE(verify_access_at(ed_pub, CT_PROFILE_JWT, NULL, tok, n, NOW - 31), CT_ISSUED_IN_FUTURE);
+    CHECK_CODE(ct_access_verify(ed_pub, CT_PROFILE_JWT, NULL, (uint8_t *)tok, n, S("https://evil.example"),
+                                S(AUD), NOW, scratch, sizeof scratch, &out),
+               CT_WRONG_ISSUER);
+    CHECK_CODE(ct_access_verify(ed_pub, CT_PROFILE_JWT, NULL, (uint8_t *)tok, n, S(ISS),
+                                S("https://other.example"), NOW, scratch, sizeof scratch, &out),
+               CT_WRONG_AUDIENCE);
+    m = issue_id(ed, CT_PROFILE_JWT, NULL, idt, sizeof idt);
+    CHECK_CODE(ct_id_verify(ed_pub, CT_PROFILE_JWT, NULL, (uint8_t *)idt, m, S(ISS), S(CLIENT),
+                            S("another-nonce"), NONE, NOW, scratch, sizeof scratch, NULL),
+               CT_WRONG_NONCE);
+    CHECK_CODE(ct_id_verify(ed_pub, CT_PROFILE_JWT, NULL, (uint8_t *)idt, m, S(ISS), S(CLIENT),
+                            NONE, S("not-the-access-token"), NOW, scratch, sizeof scratch, NULL),
+               CT_ACCESS_TOKEN_HASH_MISMATCH);
+    {
+        ct_access_claims c = access_claims();
+        size_t w = 777;
+        c.exp = NOW + 3600;
+        CHECK_CODE(ct_access_issue(ed, CT_PROFILE_JWT, NULL, &c, (uint8_t *)forged, sizeof forged, &w),
+                   CT_LIFETIME_TOO_LONG);
+        CHECK(w == 777);
+    }
+
+    /* non-UTF-8 token and claim */
+    memcpy(forged, tok, n);
+    forged[5] = (char)0xff;
+    CHECK_CODE(verify_access(ed_pub, CT_PROFILE_JWT, forged, n), CT_ERR_INVALID_UTF8);
+    {
+        ct_access_claims c = access_claims();
+        size_t w = 0;
+        c.sub = S("\xc3\x28");
+        CHECK_CODE(ct_access_issue(ed, CT_PROFILE_JWT, NULL, &c, (uint8_t *)forged, sizeof forged, &w),
+                   CT_ERR_INVALID_UTF8);
+    }
+
+    /* registry mismatch */
+    {
+        ct_registry *other = NULL;
+        ct_str vals[2] = {S(AUD), S(ISS)};
+        CHECK_CODE(ct_registry_new(vals, 2, &other), CT_OK);
+        n = issue_access(ed, CT_PROFILE_COMPACT, reg, tok, sizeof tok);
+        CHECK_CODE(verify_access_at(ed_pub, CT_PROFILE_COMPACT, other, tok, n, NOW), CT_REGISTRY_MISMATCH);
+        ct_registry_free(other);
+    }
+
+    /* key id */
+    {
+        ct_key *k1 = NULL, *k2 = NULL;
+        uint8_t seed[32], pub[32];
+        memset(seed, 9, sizeof seed);
+        CHECK_CODE(ct_key_new_ed25519_seed(seed, CT_KEY_USE_ACCESS, &k1), CT_OK);
+        CHECK_CODE(ct_key_set_kid(k1, (const uint8_t *)"k1", 2), CT_OK);
+        CHECK_CODE(ct_key_ed25519_public_bytes(k1, pub), CT_OK);
+        CHECK_CODE(ct_key_new_ed25519_public(pub, CT_KEY_USE_ACCESS, &k2), CT_OK);
+        CHECK_CODE(ct_key_set_kid(k2, (const uint8_t *)"k2", 2), CT_OK);
+        n = issue_access(k1, CT_PROFILE_JWT, NULL, tok, sizeof tok);
+        CHECK_CODE(verify_access(k2, CT_PROFILE_JWT, tok, n), CT_KEY_ID_MISMATCH);
+        CHECK_CODE(ct_key_set_kid(k2, (const uint8_t *)"k1", 2), CT_OK);
+        CHECK_CODE(verify_access(k2, CT_PROFILE_JWT, tok, n), CT_OK);
+        CHECK_CODE(verify_access(k1, CT_PROFILE_JWT, tok, n), CT_OK);
+        CHECK_CODE(ct_key_set_kid(k2, (const uint8_t *)"", 0), CT_INVALID_KEY);
+        /* a verify-only key cannot sign */
+        ct_access_claims c = access_claims();
+        size_t w = 0;
+        CHECK_CODE(ct_access_issue(k2, CT_PROFILE_JWT, NULL, &c, (uint8_t *)tok, sizeof tok, &w),
+                   CT_ERR_KEY_CANNOT_SIGN);
+        ct_key_free(k1);
+        ct_key_free(k2);
+    }
+}
+
+static void test_abi_contract(void) {
+    char tok[4096];
+    size_t n, w;
+    ct_access_claims c = access_claims();
+    ct_id_claims ic = id_claims();
+    ct_key *k = NULL;
+    ct_registry *r = NULL;
+    uint8_t seed[32] = {0};
+
+    /* buffer too small: the exact length needed, nothing else written */
+    n = issue_access(ed, CT_PROFILE_JWT, NULL, tok, sizeof tok);
+    memset(tok, '#', sizeof tok);
+    w = 0;
+    CHECK_CODE(ct_access_issue(ed, CT_PROFILE_JWT, NULL, &c, (uint8_t *)tok, 10, &w), CT_BUFFER_TOO_SMALL);
+    CHECK(w == n);
+    CHECK(tok[0] == '#' && tok[9] == '#');
+    w = 0;
+    CHECK_CODE(ct_access_issue(ed, CT_PROFILE_JWT, NULL, &c, (uint8_t *)tok, n - 1, &w), CT_BUFFER_TOO_SMALL);
+    CHECK(w == n);
+    CHECK_CODE(ct_access_issue(ed, CT_PROFILE_JWT, NULL, &c, (uint8_t *)tok, n, &w), CT_OK);
+    CHECK(w == n);
+    w = 0;
+    CHECK_CODE(ct_id_issue(ed, CT_PROFILE_COMPACT, reg, &ic, (uint8_t *)tok, 16, &w), CT_BUFFER_TOO_SMALL);
+    CHECK(w > 16);
+    /* scratch too small when verifying */
+    n = issue_access(ed, CT_PROFILE_JWT, NULL, tok, sizeof tok);
+    {
+        ct_access_claims out;
+        uint8_t small[8];
+        CHECK_CODE(ct_access_verify(ed_pub, CT_PROFILE_JWT, NULL, (uint8_t *)tok, n, S(ISS), S(AUD), NOW,
+                                    small, sizeof small, &out),
+                   CT_BUFFER_TOO_SMALL);
+        /* claims wanted but no scratch */
+        CHECK_CODE(ct_access_verify(ed_pub, CT_PROFILE_JWT, NULL, (uint8_t *)tok, n, S(ISS), S(AUD), NOW,
+                                    NULL, 0, &out),
+                   CT_ERR_NULL_POINTER);
+    }
+
+    /* NULL pointers, outputs untouched */
+    w = 4242;
+    CHECK_CODE(ct_access_issue(NULL, CT_PROFILE_JWT, NULL, &c, (uint8_t *)tok, sizeof tok, &w), CT_ERR_NULL_POINTER);
+    CHECK_CODE(ct_access_issue(ed, CT_PROFILE_JWT, NULL, NULL, (uint8_t *)tok, sizeof tok, &w), CT_ERR_NULL_POINTER);
+    CHECK_CODE(ct_access_issue(ed, CT_PROFILE_JWT, NULL, &c, NULL, sizeof tok, &w), CT_ERR_NULL_POINTER);
+    CHECK_CODE(ct_access_issue(ed, CT_PROFILE_JWT, NULL, &c, (uint8_t *)tok, sizeof tok, NULL), CT_ERR_NULL_POINTER);
+    CHECK_CODE(ct_id_issue(ed, CT_PROFILE_JWT, NULL, NULL, (uint8_t *)tok, sizeof tok, &w), CT_ERR_NULL_POINTER);
+    CHECK(w == 4242);
+    c.iss = NONE;
+    CHECK_CODE(ct_access_issue(ed, CT_PROFILE_JWT, NULL, &c, (uint8_t *)tok, sizeof tok, &w), CT_ERR_NULL_POINTER);
+    c = access_claims();
+    c.aud[0] = NONE;
+    CHECK_CODE(ct_access_issue(ed, CT_PROFILE_JWT, NULL, &c, (uint8_t *)tok, sizeof tok, &w), CT_ERR_NULL_POINTER);
+    CHECK(w == 4242);
+    c = access_claims();
+    CHECK_CODE(ct_access_verify(NULL, CT_PROFILE_JWT, NULL, (uint8_t *)tok, n, S(ISS), S(AUD), NOW, NULL, 0, NULL),
+               CT_ERR_NULL_POINTER);
+    CHECK_CODE(ct_access_verify(ed_pub, CT_PROFILE_JWT, NULL, NULL, n, S(ISS), S(AUD), NOW, NULL, 0, NULL),
+               CT_ERR_NULL_POINTER);
+    CHECK_CODE(ct_access_verify(ed_pub, CT_PROFILE_JWT, NULL, (uint8_t *)tok, n, NONE, S(AUD), NOW, NULL, 0, NULL),
+               CT_ERR_NULL_POINTER);
+    CHECK_CODE(ct_id_verify(NULL, CT_PROFILE_JWT, NULL, (uint8_t *)tok, n, S(ISS), S(CLIENT), NONE, NONE, NOW,
+                            NULL, 0, NULL),
+               CT_ERR_NULL_POINTER);
+    CHECK_CODE(ct_key_new_ed25519_seed(NULL, CT_KEY_USE_ACCESS, &k), CT_ERR_NULL_POINTER);
+    CHECK_CODE(ct_key_new_ed25519_seed(seed, CT_KEY_USE_ACCESS, NULL), CT_ERR_NULL_POINTER);
+    CHECK_CODE(ct_key_new_ed25519_public(NULL, CT_KEY_USE_ACCESS, &k), CT_ERR_NULL_POINTER);
+    CHECK_CODE(ct_key_new_hs256(NULL, 32, CT_KEY_USE_ACCESS, &k), CT_ERR_NULL_POINTER);
+    CHECK_CODE(ct_key_set_kid(NULL, (const uint8_t *)"a", 1), CT_ERR_NULL_POINTER);
+    CHECK_CODE(ct_key_set_kid(ed, NULL, 1), CT_ERR_NULL_POINTER);
+    CHECK_CODE(ct_key_ed25519_public_bytes(NULL, seed), CT_ERR_NULL_POINTER);
+    CHECK_CODE(ct_registry_new(NULL, 1, &r), CT_ERR_NULL_POINTER);
+    CHECK_CODE(ct_registry_new(NULL, 0, NULL), CT_ERR_NULL_POINTER);
+    CHECK(k == NULL && r == NULL);
+    ct_key_free(NULL);
+    ct_registry_free(NULL);
+
+    /* arguments out of range, keys */
+    CHECK_CODE(ct_access_issue(ed, 7, NULL, &c, (uint8_t *)tok, sizeof tok, &w), CT_ERR_INVALID_ARGUMENT);
+    CHECK_CODE(ct_key_new_ed25519_seed(seed, 0, &k), CT_ERR_INVALID_ARGUMENT);
+    CHECK_CODE(ct_key_new_hs256(seed, 16, CT_KEY_USE_ACCESS, &k), CT_INVALID_KEY);
+    memset(seed, 0, sizeof seed); /* the identity point: a weak key */
+    seed[0] = 1;
+    CHECK_CODE(ct_key_new_ed25519_public(seed, CT_KEY_USE_ACCESS, &k), CT_INVALID_KEY);
+    CHECK(k == NULL);
+    c.aud_len = CT_MAX_AUDIENCES + 1;
+    CHECK_CODE(ct_access_issue(ed, CT_PROFILE_JWT, NULL, &c, (uint8_t *)tok, sizeof tok, &w), CT_TOO_MANY_VALUES);
+    c = access_claims();
+    CHECK_CODE(ct_id_issue(ed_access_only, CT_PROFILE_JWT, NULL, &ic, (uint8_t *)tok, sizeof tok, &w),
+               CT_KEY_USE_MISMATCH);
+    {
+        ct_str dup[2] = {S(ISS), S(ISS)};
+        CHECK_CODE(ct_registry_new(dup, 2, &r), CT_INVALID_POLICY);
+        CHECK(r == NULL);
+        CHECK_CODE(ct_registry_new(NULL, 0, &r), CT_OK);
+        ct_registry_free(r);
+    }
+
+    /* messages */
+    CHECK(strcmp(ct_error_message(CT_OK), "ok") == 0);
+    CHECK(strcmp(ct_error_message(CT_BAD_SIGNATURE), "bad signature") == 0);
+    CHECK(strcmp(ct_error_message(CT_ERR_NULL_POINTER), "null pointer argument") == 0);
+    CHECK(strcmp(ct_error_message(9999), "unknown result code") == 0);
+    for (ct_result code = 0; code < 200; code++) CHECK(ct_error_message(code) != NULL);
+}
+
+int main(void) {
+    uint8_t seed[32], secret[32], pub[32];
+    memset(seed, 7, sizeof seed);
+    memset(secret, 0x42, sizeof secret);
+    CHECK_CODE(ct_key_new_ed25519_seed(seed, CT_KEY_USE_BOTH, &ed), CT_OK);
+    CHECK_CODE(ct_key_ed25519_public_bytes(ed, pub), CT_OK);
+    CHECK_CODE(ct_key_new_ed25519_public(pub, CT_KEY_USE_BOTH, &ed_pub), CT_OK);
+    CHECK_CODE(ct_key_new_hs256(secret, sizeof secret, CT_KEY_USE_BOTH, &hs), CT_OK);
+    CHECK_CODE(ct_key_new_ed25519_seed(seed, CT_KEY_USE_ACCESS, &ed_access_only), CT_OK);
+    ct_str values[4] = {S(ISS), S(AUD), S("read:orders"), S(CLIENT)};
+    CHECK_CODE(ct_registry_new(values, 4, &reg), CT_OK);
+    if (failed) {
+        printf("%d passed, %d failed\n", passed, failed);
+        return 1;
+    }
+
+    test_roundtrips();
+    test_attacks();
+    test_abi_contract();
+
+    ct_key_free(ed);
+    ct_key_free(ed_pub);
+    ct_key_free(hs);
+    ct_key_free(ed_access_only);
+    ct_registry_free(reg);
+    printf("%d passed, %d failed\n", passed, failed);
+    return failed ? 1 : 0;
+}
