@@ -3,7 +3,8 @@
 use core::ptr;
 
 use compact_token::{
-    AccessClaims, AccessPolicy, Error, IdClaims, IdPolicy, Limits, List, compact, jwt,
+    AccessClaims, AccessPolicy, Error, IdClaims, IdPolicy, Limits, List, Registry, SigningKey,
+    VerifyingKey, compact, jwt,
 };
 
 use crate::panic::boundary;
@@ -309,17 +310,30 @@ fn id_out(c: &IdClaims<&str>) -> ct_id_claims {
     }
 }
 
-/// Issues through `issue` into a private buffer of `out_len` bytes, then copies the token
-/// to `out` and its length to `*out_written` only on success; on [`Error::BufferTooSmall`]
-/// writes the length needed to `*out_written`.
-fn issue_into(
-    out: *mut u8,
-    out_len: usize,
-    out_written: *mut usize,
-    issue: impl FnOnce(&mut [u8]) -> Result<usize, ct_result>,
+/// What issuing a kind needs: the token length from the `jwt` and the `compact` issuer.
+type JwtIssue<'c> = &'c dyn Fn(&dyn SigningKey, &mut [u8]) -> compact_token::Result<usize>;
+type CompactIssue<'c> =
+    &'c dyn Fn(&dyn SigningKey, &Registry<'_>, &mut [u8]) -> compact_token::Result<usize>;
+
+/// The shared body of the issue functions, after the claims are read: signs with `key` in
+/// `profile` into a private buffer of `out_len` bytes, then copies the token to `out` and
+/// its length to `*out_written` only on success; on [`Error::BufferTooSmall`] writes the
+/// length needed to `*out_written` and nothing else.
+fn issue_with(
+    key: &ct_key,
+    profile: Profile,
+    registry: *const ct_registry,
+    (out, out_len, out_written): (*mut u8, usize, *mut usize),
+    jwt: JwtIssue<'_>,
+    compact: CompactIssue<'_>,
 ) -> Result<(), ct_result> {
+    let signer = key.signer()?;
     let mut buf = vec![0u8; out_len];
-    match issue(&mut buf) {
+    let issued = match profile {
+        Profile::Jwt => jwt(signer, &mut buf),
+        Profile::Compact => ct_registry::with(registry, |r| compact(signer, r, &mut buf))?,
+    };
+    match issued {
         Ok(n) => {
             // SAFETY: `out` (checked non-NULL) holds `out_len >= n` writable bytes, and
             // `out_written` (checked non-NULL) is writable (API contract).
@@ -329,17 +343,13 @@ fn issue_into(
             }
             Ok(())
         }
-        Err(code) => Err(code),
-    }
-}
-
-fn too_small(out_written: *mut usize) -> impl Fn(Error) -> ct_result {
-    move |e| {
-        if let Error::BufferTooSmall { needed } = e {
-            // SAFETY: `out_written` was checked non-NULL and is writable (API contract).
-            unsafe { *out_written = needed };
+        Err(e) => {
+            if let Error::BufferTooSmall { needed } = e {
+                // SAFETY: `out_written` was checked non-NULL and is writable (API contract).
+                unsafe { *out_written = needed };
+            }
+            Err(err(e))
         }
-        err(e)
     }
 }
 
@@ -373,18 +383,14 @@ pub unsafe extern "C" fn ct_access_issue(
         let (key, claims) = unsafe { (&*key, &*claims) };
         // SAFETY: the claims' views are valid (API contract).
         let claims = unsafe { access_in(claims) }?;
-        let signer = key.signer()?;
-        let e = too_small(out_written);
-        issue_into(out, out_len, out_written, |buf| match profile {
-            Profile::Jwt => jwt::issue_access(&claims, signer, &Limits::ACCESS, buf)
-                .map(str::len)
-                .map_err(&e),
-            Profile::Compact => ct_registry::with(registry, |r| {
-                compact::issue_access(&claims, signer, &Limits::ACCESS, r, buf)
-                    .map(str::len)
-                    .map_err(&e)
-            })?,
-        })
+        issue_with(
+            key,
+            profile,
+            registry,
+            (out, out_len, out_written),
+            &|k, buf| jwt::issue_access(&claims, k, &Limits::ACCESS, buf).map(str::len),
+            &|k, r, buf| compact::issue_access(&claims, k, &Limits::ACCESS, r, buf).map(str::len),
+        )
     })
 }
 
@@ -411,18 +417,14 @@ pub unsafe extern "C" fn ct_id_issue(
         let (key, claims) = unsafe { (&*key, &*claims) };
         // SAFETY: the claims' views are valid (API contract).
         let claims = unsafe { id_in(claims) }?;
-        let signer = key.signer()?;
-        let e = too_small(out_written);
-        issue_into(out, out_len, out_written, |buf| match profile {
-            Profile::Jwt => jwt::issue_id(&claims, signer, &Limits::ID, buf)
-                .map(str::len)
-                .map_err(&e),
-            Profile::Compact => ct_registry::with(registry, |r| {
-                compact::issue_id(&claims, signer, &Limits::ID, r, buf)
-                    .map(str::len)
-                    .map_err(&e)
-            })?,
-        })
+        issue_with(
+            key,
+            profile,
+            registry,
+            (out, out_len, out_written),
+            &|k, buf| jwt::issue_id(&claims, k, &Limits::ID, buf).map(str::len),
+            &|k, r, buf| compact::issue_id(&claims, k, &Limits::ID, r, buf).map(str::len),
+        )
     })
 }
 
@@ -450,6 +452,33 @@ unsafe fn scratch_of(
     }
     // SAFETY: non-NULL, `scratch_len` writable bytes (caller's contract).
     Ok(unsafe { core::slice::from_raw_parts_mut(scratch, scratch_len) })
+}
+
+/// The arguments both verify functions share: the key's verifier, the profile, the token
+/// as UTF-8, and two required strings (issuer and audience or client).
+///
+/// # Safety
+/// `key` NULL or a live handle; `token` NULL or `token_len` readable bytes; the views valid.
+unsafe fn verify_args<'a>(
+    key: *const ct_key,
+    profile: ct_profile,
+    token: *const u8,
+    token_len: usize,
+    names: [ct_str; 2],
+) -> Result<(&'a dyn VerifyingKey, Profile, &'a str, [&'a str; 2]), ct_result> {
+    if key.is_null() {
+        return Err(CT_ERR_NULL_POINTER);
+    }
+    let profile = self::profile(profile)?;
+    // SAFETY: non-NULL live handle (caller's contract).
+    let key = unsafe { &*key }.verifier();
+    // SAFETY: `token_len` readable bytes at `token` (caller's contract).
+    let token = unsafe { bytes(token, token_len) }?;
+    let token = core::str::from_utf8(token).map_err(|_| crate::CT_ERR_INVALID_UTF8)?;
+    let [a, b] = names;
+    // SAFETY: valid views (caller's contract).
+    let (a, b) = unsafe { (text(a.ptr, a.len)?, text(b.ptr, b.len)?) };
+    Ok((key, profile, token, [a, b]))
 }
 
 /// Verifies an access token at `now` (Unix seconds) for `issuer` and `audience`, with the
@@ -483,22 +512,9 @@ pub unsafe extern "C" fn ct_access_verify(
     out_claims: *mut ct_access_claims,
 ) -> ct_result {
     boundary(|| {
-        if key.is_null() {
-            return Err(CT_ERR_NULL_POINTER);
-        }
-        let profile = self::profile(profile)?;
-        // SAFETY: non-NULL live handle (API contract).
-        let key = unsafe { &*key }.verifier();
-        // SAFETY: `token_len` readable bytes at `token` (API contract).
-        let token = unsafe { bytes(token, token_len) }?;
-        let token = core::str::from_utf8(token).map_err(|_| crate::CT_ERR_INVALID_UTF8)?;
-        // SAFETY: valid views (API contract).
-        let (issuer, audience) = unsafe {
-            (
-                text(issuer.ptr, issuer.len)?,
-                text(audience.ptr, audience.len)?,
-            )
-        };
+        // SAFETY: the arguments as the API contract states them.
+        let (key, profile, token, [issuer, audience]) =
+            unsafe { verify_args(key, profile, token, token_len, [issuer, audience]) }?;
         let mut own = Vec::new();
         // SAFETY: `scratch` is NULL or `scratch_len` writable bytes (API contract).
         let scratch = unsafe {
@@ -552,22 +568,9 @@ pub unsafe extern "C" fn ct_id_verify(
     out_claims: *mut ct_id_claims,
 ) -> ct_result {
     boundary(|| {
-        if key.is_null() {
-            return Err(CT_ERR_NULL_POINTER);
-        }
-        let profile = self::profile(profile)?;
-        // SAFETY: non-NULL live handle (API contract).
-        let key = unsafe { &*key }.verifier();
-        // SAFETY: `token_len` readable bytes at `token` (API contract).
-        let token = unsafe { bytes(token, token_len) }?;
-        let token = core::str::from_utf8(token).map_err(|_| crate::CT_ERR_INVALID_UTF8)?;
-        // SAFETY: valid views (API contract).
-        let (issuer, client_id) = unsafe {
-            (
-                text(issuer.ptr, issuer.len)?,
-                text(client_id.ptr, client_id.len)?,
-            )
-        };
+        // SAFETY: the arguments as the API contract states them.
+        let (key, profile, token, [issuer, client_id]) =
+            unsafe { verify_args(key, profile, token, token_len, [issuer, client_id]) }?;
         // SAFETY: NULL or valid views (API contract).
         let (nonce, access_token) = unsafe { (opt_text(nonce)?, opt_text(access_token)?) };
         let mut own = Vec::new();
