@@ -13,7 +13,15 @@ const RFC7515_A1: &str = "eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJqb
 const RFC8037_A4: &str = "eyJhbGciOiJFZERTQSJ9.RXhhbXBsZSBvZiBFZDI1NTE5IHNpZ25pbmc.hgyY0il_MGCjP0JzlnLWG1PPOt7-09PGcvMg3AIbQR6dWbhijcNR4ki4iylGjg5BhVsPt9g7sVvpAr_MuM0KAg";
 
 fn access() -> AccessClaims<&'static str> {
-    let mut c = AccessClaims::new(ISS, "user-8f14e45f", AUD, CLIENT, NOW - 10, NOW + 290, "b1c2d3e4f5a6b7c8");
+    let mut c = AccessClaims::new(
+        ISS,
+        "user-8f14e45f",
+        AUD,
+        CLIENT,
+        NOW - 10,
+        NOW + 290,
+        "b1c2d3e4f5a6b7c8",
+    );
     c.scope = Some("read:orders write:orders");
     c
 }
@@ -53,31 +61,82 @@ fn raw_form(token: &str) -> Vec<u8> {
 fn main() {
     let keys: [(&str, u8, &dyn SigningKey); 2] = [("ed", 1, &ed()), ("hs", 2, &hs())];
     let reg = registry();
-    let mut all_tokens = vec![("rfc7515_a1".to_owned(), RFC7515_A1.to_owned()), ("rfc8037_a4".into(), RFC8037_A4.into())];
+    let mut all_tokens = vec![
+        ("rfc7515_a1".to_owned(), RFC7515_A1.to_owned()),
+        ("rfc8037_a4".into(), RFC8037_A4.into()),
+    ];
     for (name, mode, key) in keys {
         let mut b = vec![0u8; BUF];
-        let t = jwt::issue_access(&access(), key, &Limits::ACCESS, &mut b).unwrap().to_owned();
+        let t = jwt::issue_access(&access(), key, &Limits::ACCESS, &mut b)
+            .unwrap()
+            .to_owned();
         write("verify_jwt_access", &format!("{name}_raw"), &raw_form(&t));
-        write("verify_jwt_access", &format!("{name}_signed"), &signed_form(mode, &t));
-        write("verify_jwt_id", &format!("{name}_access_raw"), &raw_form(&t));
+        write(
+            "verify_jwt_access",
+            &format!("{name}_signed"),
+            &signed_form(mode, &t),
+        );
+        write(
+            "verify_jwt_id",
+            &format!("{name}_access_raw"),
+            &raw_form(&t),
+        );
         all_tokens.push((format!("jwt_access_{name}"), t));
 
-        let t = jwt::issue_id(&id(), key, &Limits::ID, &mut b).unwrap().to_owned();
+        let t = jwt::issue_id(&id(), key, &Limits::ID, &mut b)
+            .unwrap()
+            .to_owned();
         write("verify_jwt_id", &format!("{name}_raw"), &raw_form(&t));
-        write("verify_jwt_id", &format!("{name}_signed"), &signed_form(mode, &t));
-        write("verify_jwt_access", &format!("{name}_id_raw"), &raw_form(&t));
+        write(
+            "verify_jwt_id",
+            &format!("{name}_signed"),
+            &signed_form(mode, &t),
+        );
+        write(
+            "verify_jwt_access",
+            &format!("{name}_id_raw"),
+            &raw_form(&t),
+        );
         all_tokens.push((format!("jwt_id_{name}"), t));
 
         for (r, rname) in [(reg, "reg"), (compact_token::Registry::EMPTY, "noreg")] {
-            let t = compact::issue_access(&access(), key, &Limits::ACCESS, &r, &mut b).unwrap().to_owned();
-            write("verify_compact_access", &format!("{name}_{rname}_raw"), &raw_form(&t));
-            write("verify_compact_access", &format!("{name}_{rname}_signed"), &signed_form(mode, &t));
-            write("verify_compact_id", &format!("{name}_{rname}_access_raw"), &raw_form(&t));
+            let t = compact::issue_access(&access(), key, &Limits::ACCESS, &r, &mut b)
+                .unwrap()
+                .to_owned();
+            write(
+                "verify_compact_access",
+                &format!("{name}_{rname}_raw"),
+                &raw_form(&t),
+            );
+            write(
+                "verify_compact_access",
+                &format!("{name}_{rname}_signed"),
+                &signed_form(mode, &t),
+            );
+            write(
+                "verify_compact_id",
+                &format!("{name}_{rname}_access_raw"),
+                &raw_form(&t),
+            );
             all_tokens.push((format!("compact_access_{name}_{rname}"), t));
-            let t = compact::issue_id(&id(), key, &Limits::ID, &r, &mut b).unwrap().to_owned();
-            write("verify_compact_id", &format!("{name}_{rname}_raw"), &raw_form(&t));
-            write("verify_compact_id", &format!("{name}_{rname}_signed"), &signed_form(mode, &t));
-            write("verify_compact_access", &format!("{name}_{rname}_id_raw"), &raw_form(&t));
+            let t = compact::issue_id(&id(), key, &Limits::ID, &r, &mut b)
+                .unwrap()
+                .to_owned();
+            write(
+                "verify_compact_id",
+                &format!("{name}_{rname}_raw"),
+                &raw_form(&t),
+            );
+            write(
+                "verify_compact_id",
+                &format!("{name}_{rname}_signed"),
+                &signed_form(mode, &t),
+            );
+            write(
+                "verify_compact_access",
+                &format!("{name}_{rname}_id_raw"),
+                &raw_form(&t),
+            );
             all_tokens.push((format!("compact_id_{name}_{rname}"), t));
         }
     }
@@ -102,8 +161,15 @@ fn main() {
         write("jws_parts", &format!("header_{i}"), h);
     }
     // Structured targets: a few short byte strings (arbitrary decodes anything).
-    for target in ["roundtrip_jwt", "roundtrip_compact", "differential_jsonwebtoken"] {
-        for (i, s) in [&b""[..], &[0u8; 64], &[1u8; 64], &[0x7fu8; 200]].iter().enumerate() {
+    for target in [
+        "roundtrip_jwt",
+        "roundtrip_compact",
+        "differential_jsonwebtoken",
+    ] {
+        for (i, s) in [&b""[..], &[0u8; 64], &[1u8; 64], &[0x7fu8; 200]]
+            .iter()
+            .enumerate()
+        {
             write(target, &format!("bytes_{i}"), s);
         }
     }

@@ -35,13 +35,28 @@ fn ours(token: &str, id: bool, key: &dyn VerifyingKey) -> Result<Value, compact_
     let mut s = vec![0u8; BUF];
     let (iat, exp, nbf, max_life, v) = if id {
         let c = jwt::verify_id(token, key, &id_policy(), NOW, &mut s)?;
-        (c.iat, c.exp, c.nbf, id_policy().limits.max_lifetime, serde_json::to_value(&c))
+        (
+            c.iat,
+            c.exp,
+            c.nbf,
+            id_policy().limits.max_lifetime,
+            serde_json::to_value(&c),
+        )
     } else {
         let c = jwt::verify_access(token, key, &access_policy(), NOW, &mut s)?;
-        (c.iat, c.exp, c.nbf, access_policy().limits.max_lifetime, serde_json::to_value(&c))
+        (
+            c.iat,
+            c.exp,
+            c.nbf,
+            access_policy().limits.max_lifetime,
+            serde_json::to_value(&c),
+        )
     };
     // Accepted: the times must allow it at the fixed clock (leeway 30).
-    assert!(exp + 30 > NOW && iat <= NOW + 30 && nbf.is_none_or(|n| n <= NOW + 30), "{token}");
+    assert!(
+        exp + 30 > NOW && iat <= NOW + 30 && nbf.is_none_or(|n| n <= NOW + 30),
+        "{token}"
+    );
     assert!(exp > iat && exp - iat <= max_life, "{token}");
     Ok(v.expect("claims serialise"))
 }
@@ -49,8 +64,11 @@ fn ours(token: &str, id: bool, key: &dyn VerifyingKey) -> Result<Value, compact_
 fuzz_target!(|data: &[u8]| {
     with(data, |input: Input| {
         let (ed, hs) = (ed(), hs());
-        let (signer, verifier): (&dyn SigningKey, &dyn VerifyingKey) =
-            if input.hs { (&hs, &hs) } else { (&ed, &ed.verifying_key()) };
+        let (signer, verifier): (&dyn SigningKey, &dyn VerifyingKey) = if input.hs {
+            (&hs, &hs)
+        } else {
+            (&ed, &ed.verifying_key())
+        };
         let ed_v = ed.verifying_key();
         let verifier = if input.hs { verifier } else { &ed_v };
         let (token, facts) = diff::build(&input, signer);

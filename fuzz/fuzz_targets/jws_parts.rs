@@ -1,6 +1,6 @@
-//! The low-level JWS layer on arbitrary input: `jws::split`, base64url decoding and the
-//! header parser (reached through `jws::verify`, since `Header::parse` needs the crate's
-//! private `Arena`), and `jws::sign` → `jws::verify` with arbitrary `typ`/`kid`/payload.
+//! The low-level JWS layer on arbitrary input: `jws::split`, base64url decoding, the header
+//! parser (`jws::untrusted_header`, and through `jws::verify`), header writing, and
+//! `jws::sign` → `jws::verify` with arbitrary `typ`/`kid`/payload.
 #![no_main]
 
 use compact_token::{Header, jws};
@@ -31,7 +31,11 @@ fuzz_target!(|data: &[u8]| {
     for key in [&ed_v as &dyn compact_token::VerifyingKey, &hs] {
         if let Ok(p) = jws::verify(&text, key, &mut out) {
             let segment = jws::split(&text).expect("verified, so it splits").payload;
-            assert_eq!(Some(p.to_vec()), unb64(segment), "payload altered: {text:?}");
+            assert_eq!(
+                Some(p.to_vec()),
+                unb64(segment),
+                "payload altered: {text:?}"
+            );
         }
     }
 
@@ -40,6 +44,23 @@ fuzz_target!(|data: &[u8]| {
         Some(at) => (&data[..at], &data[at + 1..]),
         None => (data, &b"{}"[..]),
     };
+    // The header parser alone, on the raw text and on the input as header JSON: whatever it
+    // reads, written back (byte-minimal) reads the same.
+    let mut hbuf = [0u8; jws::HEADER_BUF_LEN];
+    let _ = jws::untrusted_header(&text, &mut hbuf);
+    let as_header = format!("{}.e30.", b64(header_json));
+    if let Ok(h) = jws::untrusted_header(&as_header, &mut hbuf) {
+        let mut json = [0u8; compact_token::MAX_HEADER_LEN];
+        if let Ok(n) = h.write(&mut json) {
+            let again = format!("{}.e30.", b64(&json[..n]));
+            let mut hbuf2 = [0u8; jws::HEADER_BUF_LEN];
+            assert_eq!(
+                jws::untrusted_header(&again, &mut hbuf2),
+                Ok(h),
+                "{as_header}"
+            );
+        }
+    }
     for key in [&ed as &dyn compact_token::SigningKey, &hs] {
         let token = sign_raw(header_json, payload, key);
         let r = match key.algorithm() {
@@ -52,11 +73,22 @@ fuzz_target!(|data: &[u8]| {
     }
 
     // Writing headers: whatever `typ`/`kid` we write, we read back the payload.
-    let mid = (0..=text.len() / 2).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
+    let mid = (0..=text.len() / 2)
+        .rev()
+        .find(|&i| text.is_char_boundary(i))
+        .unwrap_or(0);
     let (a, b) = text.split_at(mid);
     let a = (!a.is_empty()).then_some(a);
-    let (typ, kid) = if data.len() % 2 == 0 { (a, None) } else { (None, a) };
-    let header = Header { alg: "EdDSA", typ, kid };
+    let (typ, kid) = if data.len() % 2 == 0 {
+        (a, None)
+    } else {
+        (None, a)
+    };
+    let header = Header {
+        alg: "EdDSA",
+        typ,
+        kid,
+    };
     let mut out2 = vec![0u8; BUF];
     if let Ok(token) = jws::sign(&header, b.as_bytes(), &ed, &mut out2) {
         let token = token.to_owned();

@@ -13,20 +13,68 @@ use crate::*;
 
 /// Header parameters the mutations use: ours, the refused ones, and a private one.
 const HEADER_KEYS: &[&str] = &[
-    "alg", "typ", "kid", "crit", "jku", "jwk", "x5u", "x5c", "x5t", "cty", "b64", "zip", "enc",
+    "alg",
+    "typ",
+    "kid",
+    "crit",
+    "jku",
+    "jwk",
+    "x5u",
+    "x5c",
+    "x5t",
+    "cty",
+    "b64",
+    "zip",
+    "enc",
     "x-private",
 ];
 /// Claims the mutations use: every claim either kind reads, and an unknown one.
 const CLAIM_KEYS: &[&str] = &[
-    "iss", "sub", "aud", "client_id", "iat", "exp", "nbf", "jti", "scope", "auth_time", "acr",
-    "amr", "nonce", "azp", "at_hash", "name", "email", "email_verified", "updated_at",
+    "iss",
+    "sub",
+    "aud",
+    "client_id",
+    "iat",
+    "exp",
+    "nbf",
+    "jti",
+    "scope",
+    "auth_time",
+    "acr",
+    "amr",
+    "nonce",
+    "azp",
+    "at_hash",
+    "name",
+    "email",
+    "email_verified",
+    "updated_at",
     "x-unknown",
 ];
 /// Values the string mutations draw from.
 const STRINGS: &[&str] = &[
-    ISS, AUD, CLIENT, "EdDSA", "HS256", "Ed25519", "none", "at+jwt", "application/at+jwt",
-    "AT+JWT", "JWT", "jwt", "application/jwt", "JOSE", "", "k1", "exp", "read:orders",
-    "https:\\/\\/x", "é", "\u{0}", "\u{1f600}",
+    ISS,
+    AUD,
+    CLIENT,
+    "EdDSA",
+    "HS256",
+    "Ed25519",
+    "none",
+    "at+jwt",
+    "application/at+jwt",
+    "AT+JWT",
+    "JWT",
+    "jwt",
+    "application/jwt",
+    "JOSE",
+    "",
+    "k1",
+    "exp",
+    "read:orders",
+    "https:\\/\\/x",
+    "é",
+    "\u{0}",
+    "\u{1f600}",
 ];
 
 #[derive(Debug, Clone, Arbitrary)]
@@ -82,7 +130,12 @@ impl FValue {
             FValue::Arr(v) => Value::Array(v.iter().map(FLeaf::value).collect()),
             FValue::Obj(v) => Value::Object(
                 v.iter()
-                    .map(|(k, l)| (CLAIM_KEYS[usize::from(*k) % CLAIM_KEYS.len()].into(), l.value()))
+                    .map(|(k, l)| {
+                        (
+                            CLAIM_KEYS[usize::from(*k) % CLAIM_KEYS.len()].into(),
+                            l.value(),
+                        )
+                    })
                     .collect(),
             ),
         }
@@ -98,17 +151,36 @@ pub enum Mutation {
     /// A date claim written as a float (`1764000000.0`) or with an exponent.
     DateForm(u8, bool),
     /// In the JSON text: a member added a second time (header or claims).
-    Duplicate { header: bool, key: u8, value: FValue },
+    Duplicate {
+        header: bool,
+        key: u8,
+        value: FValue,
+    },
     /// In the JSON text: the first letter of a member name written as `\u00XX`.
-    EscapeKey { header: bool, key: u8 },
+    EscapeKey {
+        header: bool,
+        key: u8,
+    },
     /// In the JSON text: every `/` in strings written `\/`, every `é` as `\u00e9`.
-    EscapeValues { header: bool },
+    EscapeValues {
+        header: bool,
+    },
     /// In the JSON text: whitespace after every `,` / `:` / `{`.
-    Whitespace { header: bool, which: u8 },
+    Whitespace {
+        header: bool,
+        which: u8,
+    },
     /// In the JSON text: one byte replaced.
-    Byte { header: bool, at: u16, byte: u8 },
+    Byte {
+        header: bool,
+        at: u16,
+        byte: u8,
+    },
     /// In the finished token (after signing): one byte replaced, or the token cut.
-    TokenByte { at: u16, byte: u8 },
+    TokenByte {
+        at: u16,
+        byte: u8,
+    },
     TokenCut(u16),
 }
 
@@ -164,7 +236,10 @@ fn text_mut(json: &mut Vec<u8>, m: &Mutation, header: bool, facts: &mut TextFact
         }
         Mutation::EscapeValues { .. } => {
             let text = String::from_utf8_lossy(json);
-            *json = text.replace('/', "\\/").replace('é', "\\u00e9").into_bytes();
+            *json = text
+                .replace('/', "\\/")
+                .replace('é', "\\u00e9")
+                .into_bytes();
         }
         Mutation::Whitespace { which, .. } => {
             let c = [b',', b':', b'{'][usize::from(*which) % 3];
@@ -210,7 +285,8 @@ pub fn build(input: &Input, signer: &dyn SigningKey) -> (String, TextFacts) {
     let mut facts = TextFacts::default();
     let mut buf = vec![0u8; BUF];
     let token = if input.id {
-        let mut c = compact_token::IdClaims::new(ISS, "user-8f14e45f", CLIENT, NOW - 10, NOW + 3000);
+        let mut c =
+            compact_token::IdClaims::new(ISS, "user-8f14e45f", CLIENT, NOW - 10, NOW + 3000);
         c.azp = Some(CLIENT);
         c.nonce = Some(NONCE);
         c.email = Some("jane.doe@example.com");
@@ -218,7 +294,13 @@ pub fn build(input: &Input, signer: &dyn SigningKey) -> (String, TextFacts) {
         jwt::issue_id(&c, signer, &compact_token::Limits::ID, &mut buf)
     } else {
         let mut c = compact_token::AccessClaims::new(
-            ISS, "user-8f14e45f", AUD, CLIENT, NOW - 10, NOW + 290, "b1c2d3e4f5a6b7c8",
+            ISS,
+            "user-8f14e45f",
+            AUD,
+            CLIENT,
+            NOW - 10,
+            NOW + 290,
+            "b1c2d3e4f5a6b7c8",
         );
         c.scope = Some("read:orders write:orders");
         jwt::issue_access(&c, signer, &compact_token::Limits::ACCESS, &mut buf)
@@ -270,7 +352,11 @@ pub fn build(input: &Input, signer: &dyn SigningKey) -> (String, TextFacts) {
             | Mutation::EscapeValues { header: h }
             | Mutation::Whitespace { header: h, .. }
             | Mutation::Byte { header: h, .. } => {
-                let json = if *h { &mut header_json } else { &mut claims_json };
+                let json = if *h {
+                    &mut header_json
+                } else {
+                    &mut claims_json
+                };
                 text_mut(json, m, *h, &mut facts);
             }
             _ => {}
@@ -300,27 +386,29 @@ fn segment_object(seg: Option<&str>) -> Option<Map<String, Value>> {
 }
 
 fn is_date_ok(v: &Value) -> bool {
-    v.as_f64().is_some_and(|f| f >= 0.0 && f <= MAX_DATE as f64 && f.fract() == 0.0)
+    v.as_f64()
+        .is_some_and(|f| f >= 0.0 && f <= MAX_DATE as f64 && f.fract() == 0.0)
 }
 
 /// Why ours may refuse a token jsonwebtoken accepts: `Some(reason)` when `e` is explained
 /// by a deliberate strictness visible in the token, `None` when it is not.
-pub fn explain_refusal(
-    e: Error,
-    token: &str,
-    id: bool,
-    facts: &TextFacts,
-) -> Option<&'static str> {
+pub fn explain_refusal(e: Error, token: &str, id: bool, facts: &TextFacts) -> Option<&'static str> {
     let mut segs = token.splitn(3, '.');
     let header = segment_object(segs.next());
     let claims = segment_object(segs.next());
     let (header, claims) = (header?, claims?);
-    let limits = if id { compact_token::Limits::ID } else { compact_token::Limits::ACCESS };
+    let limits = if id {
+        compact_token::Limits::ID
+    } else {
+        compact_token::Limits::ACCESS
+    };
     let get = |k: &str| claims.get(k).filter(|v| !v.is_null());
     let date = |k: &str| get(k).and_then(Value::as_f64);
     let typ = header.get("typ").and_then(Value::as_str);
     let strings: &[&str] = if id {
-        &["iss", "sub", "nonce", "acr", "azp", "at_hash", "name", "email"]
+        &[
+            "iss", "sub", "nonce", "acr", "azp", "at_hash", "name", "email",
+        ]
     } else {
         &["iss", "sub", "client_id", "jti", "scope", "acr"]
     };
@@ -355,7 +443,9 @@ pub fn explain_refusal(
     let too_deep = 1 + claims.values().map(depth).max().unwrap_or(0) > 4;
     let header_too_deep = 1 + header.values().map(depth).max().unwrap_or(0) > 4;
     let schema_broken = required.iter().any(|k| get(k).is_none())
-        || strings.iter().any(|k| get(k).is_some_and(|v| !v.is_string()))
+        || strings
+            .iter()
+            .any(|k| get(k).is_some_and(|v| !v.is_string()))
         || list("aud").is_none_or(|n| n == 0)
         || list("amr").is_none()
         || (id
@@ -368,7 +458,10 @@ pub fn explain_refusal(
     let duplicated_known = facts.claim_dups.iter().any(|k| k != "x-unknown");
     let reason = match e {
         // The first of two values may be what we refuse; jsonwebtoken keeps the last.
-        Error::MalformedClaims | Error::InvalidDate | Error::TooManyValues | Error::NestingTooDeep
+        Error::MalformedClaims
+        | Error::InvalidDate
+        | Error::TooManyValues
+        | Error::NestingTooDeep
             if duplicated_known =>
         {
             "a claim twice"
@@ -378,26 +471,36 @@ pub fn explain_refusal(
         }
         Error::OverBudget if token.len() > limits.max_bytes => "size budget",
         Error::UnsupportedHeader
-            if header.keys().any(|k| !["alg", "typ", "kid"].contains(&k.as_str()))
+            if header
+                .keys()
+                .any(|k| !["alg", "typ", "kid"].contains(&k.as_str()))
                 || facts.header_dup =>
         {
             "unknown or duplicate header parameter"
         }
         Error::MalformedHeader if facts.header_escaped_key => "escaped header member name",
         Error::MalformedHeader
-            if ["alg", "typ", "kid"].iter().any(|k| header.get(*k).is_some_and(|v| !v.is_string())) =>
+            if ["alg", "typ", "kid"]
+                .iter()
+                .any(|k| header.get(*k).is_some_and(|v| !v.is_string())) =>
         {
             "alg/typ/kid must be strings (null refused)"
         }
         Error::MalformedHeader if header_too_deep => "header nesting depth",
         Error::MalformedHeader
-            if token.split('.').next().and_then(unb64).is_some_and(|h| h.len() > MAX_HEADER_LEN) =>
+            if token
+                .split('.')
+                .next()
+                .and_then(unb64)
+                .is_some_and(|h| h.len() > MAX_HEADER_LEN) =>
         {
             "header JSON at most 512 bytes"
         }
         Error::WrongKind | Error::WrongType => {
             let ok = match typ {
-                Some(t) if id => t.eq_ignore_ascii_case("jwt") || t.eq_ignore_ascii_case("application/jwt"),
+                Some(t) if id => {
+                    t.eq_ignore_ascii_case("jwt") || t.eq_ignore_ascii_case("application/jwt")
+                }
                 Some(t) => jwt::is_access_typ(t),
                 None => id,
             };
@@ -409,9 +512,7 @@ pub fn explain_refusal(
         Error::NestingTooDeep if too_deep => "nesting depth",
         Error::MalformedClaims if schema_broken => "claims schema (required, types, duplicates)",
         // Counted whatever the values are: we stop reading at the first one too many.
-        Error::TooManyValues
-            if array_len("aud") > MAX_AUDIENCES || array_len("amr") > MAX_AMR =>
-        {
+        Error::TooManyValues if array_len("aud") > MAX_AUDIENCES || array_len("amr") > MAX_AMR => {
             "too many aud/amr values"
         }
         // `null` reads as absent for the optional dates, and is an invalid `iat` / `exp`.
@@ -430,8 +531,12 @@ pub fn explain_refusal(
             }
             _ => return None,
         },
-        Error::Expired if date("exp").is_some_and(|exp| exp + 30.0 <= NOW as f64) => "expired (fixed clock)",
-        Error::NotYetValid if date("nbf").is_some_and(|nbf| nbf > (NOW + 30) as f64) => "nbf (fixed clock)",
+        Error::Expired if date("exp").is_some_and(|exp| exp + 30.0 <= NOW as f64) => {
+            "expired (fixed clock)"
+        }
+        Error::NotYetValid if date("nbf").is_some_and(|nbf| nbf > (NOW + 30) as f64) => {
+            "nbf (fixed clock)"
+        }
         Error::IssuedInFuture if date("iat").is_some_and(|iat| iat > (NOW + 30) as f64) => {
             "iat in the future"
         }
@@ -440,7 +545,9 @@ pub fn explain_refusal(
             None if list("aud").is_some_and(|n| n > 1) => "azp required with several audiences",
             _ => return None,
         },
-        Error::WrongAudience if list("aud") == Some(0) || get("aud").is_some_and(|a| a == &json!([])) => {
+        Error::WrongAudience
+            if list("aud") == Some(0) || get("aud").is_some_and(|a| a == &json!([])) =>
+        {
             "aud required"
         }
         _ => return None,

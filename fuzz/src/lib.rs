@@ -157,8 +157,7 @@ macro_rules! check_accepted {
                 let ($ic, $io, $il) = (&claims, &mut out[..], &unbounded);
                 $issue
             };
-            let reissued =
-                reissued.unwrap_or_else(|e| panic!("re-issue failed ({e:?}): {token}"));
+            let reissued = reissued.unwrap_or_else(|e| panic!("re-issue failed ({e:?}): {token}"));
             let mut s4 = vec![0u8; $crate::BUF];
             let back = {
                 let ($vt, $vs, $vl) = (reissued, &mut s4[..], unbounded);
@@ -311,7 +310,11 @@ impl FId {
         c.azp = self.azp.as_ref().map(FStr::get);
         c.at_hash = self.at_hash.as_ref().map(FStr::get);
         c.c_hash = self.c_hash.as_ref().map(FStr::get);
-        let p: Vec<Option<&str>> = self.profile.iter().map(|s| s.as_ref().map(FStr::get)).collect();
+        let p: Vec<Option<&str>> = self
+            .profile
+            .iter()
+            .map(|s| s.as_ref().map(FStr::get))
+            .collect();
         [
             c.name,
             c.given_name,
@@ -403,8 +406,14 @@ macro_rules! roundtrip {
             }
         };
         let (ed_s, ed_v, hs_k) = ($crate::ed(), $crate::ed_public(), $crate::hs());
-        let (signer, verifier): (&dyn compact_token::SigningKey, &dyn compact_token::VerifyingKey) =
-            if $use_hs { (&hs_k, &hs_k) } else { (&ed_s, &ed_v) };
+        let (signer, verifier): (
+            &dyn compact_token::SigningKey,
+            &dyn compact_token::VerifyingKey,
+        ) = if $use_hs {
+            (&hs_k, &hs_k)
+        } else {
+            (&ed_s, &ed_v)
+        };
         let mut out = vec![0u8; $crate::BUF];
         let token = {
             let ($ic, $ik, $io) = (&claims, signer, &mut out[..]);
