@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Runs every test of compact-token: the Rust workspace (unit, integration, doc tests,
-# RFC vectors, interop with the jsonwebtoken crate, rejection suite, allocation test), the
-# no_std/no-heap/no-libc proof, and the PyJWT / jose peers' self-test. Installs what it needs
-# (Python packages into interop/.venv, npm packages into interop/node_modules).
+# RFC and Wycheproof vectors, interop with the jsonwebtoken crate, PyJWT and jose, attack
+# suites, property tests, allocation test), the C ABI's C tests (ASan/UBSan) and Python
+# example, the no_std/no-heap/no-libc proof, and the PyJWT / jose peers' self-test.
+# Installs what it needs (Python packages into interop/.venv, npm packages into
+# interop/node_modules).
 # Usage: scripts/test.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +14,9 @@ bash interop/install.sh
 
 echo "== cargo test (workspace)"
 cargo test --workspace --locked
+
+echo "== C ABI: C tests and Python example"
+bash ffi/tests/run.sh
 
 echo "== no_std proof"
 bash nostd-proof/build.sh
