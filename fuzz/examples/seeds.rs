@@ -6,37 +6,11 @@
 use std::fs;
 use std::path::Path;
 
-use compact_token::{AccessClaims, IdClaims, Limits, SigningKey, compact, jws, jwt};
+use compact_token::{Limits, SigningKey, compact, jws, jwt};
 use compact_token_fuzz::*;
 
 const RFC7515_A1: &str = "eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ.dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
 const RFC8037_A4: &str = "eyJhbGciOiJFZERTQSJ9.RXhhbXBsZSBvZiBFZDI1NTE5IHNpZ25pbmc.hgyY0il_MGCjP0JzlnLWG1PPOt7-09PGcvMg3AIbQR6dWbhijcNR4ki4iylGjg5BhVsPt9g7sVvpAr_MuM0KAg";
-
-fn access() -> AccessClaims<&'static str> {
-    let mut c = AccessClaims::new(
-        ISS,
-        "user-8f14e45f",
-        AUD,
-        CLIENT,
-        NOW - 10,
-        NOW + 290,
-        "b1c2d3e4f5a6b7c8",
-    );
-    c.scope = Some("read:orders write:orders");
-    c
-}
-
-fn id() -> IdClaims<&'static str> {
-    let mut c = IdClaims::new(ISS, "user-8f14e45f", CLIENT, NOW - 10, NOW + 3000);
-    c.auth_time = Some(NOW - 70);
-    c.nonce = Some(NONCE);
-    c.azp = Some(CLIENT);
-    c.name = Some("Jane Doe");
-    c.email = Some("jane.doe@example.com");
-    c.email_verified = Some(true);
-    c.amr = ["pwd", "otp"][..].try_into().unwrap();
-    c
-}
 
 fn write(target: &str, name: &str, bytes: &[u8]) {
     let dir = Path::new("seeds").join(target);
@@ -67,7 +41,7 @@ fn main() {
     ];
     for (name, mode, key) in keys {
         let mut b = vec![0u8; BUF];
-        let t = jwt::issue_access(&access(), key, &Limits::ACCESS, &mut b)
+        let t = jwt::issue_access(&sample_access(), key, &Limits::ACCESS, &mut b)
             .unwrap()
             .to_owned();
         write("verify_jwt_access", &format!("{name}_raw"), &raw_form(&t));
@@ -83,7 +57,7 @@ fn main() {
         );
         all_tokens.push((format!("jwt_access_{name}"), t));
 
-        let t = jwt::issue_id(&id(), key, &Limits::ID, &mut b)
+        let t = jwt::issue_id(&sample_id(), key, &Limits::ID, &mut b)
             .unwrap()
             .to_owned();
         write("verify_jwt_id", &format!("{name}_raw"), &raw_form(&t));
@@ -100,7 +74,7 @@ fn main() {
         all_tokens.push((format!("jwt_id_{name}"), t));
 
         for (r, rname) in [(reg, "reg"), (compact_token::Registry::EMPTY, "noreg")] {
-            let t = compact::issue_access(&access(), key, &Limits::ACCESS, &r, &mut b)
+            let t = compact::issue_access(&sample_access(), key, &Limits::ACCESS, &r, &mut b)
                 .unwrap()
                 .to_owned();
             write(
@@ -119,7 +93,7 @@ fn main() {
                 &raw_form(&t),
             );
             all_tokens.push((format!("compact_access_{name}_{rname}"), t));
-            let t = compact::issue_id(&id(), key, &Limits::ID, &r, &mut b)
+            let t = compact::issue_id(&sample_id(), key, &Limits::ID, &r, &mut b)
                 .unwrap()
                 .to_owned();
             write(

@@ -285,25 +285,14 @@ pub fn build(input: &Input, signer: &dyn SigningKey) -> (String, TextFacts) {
     let mut facts = TextFacts::default();
     let mut buf = vec![0u8; BUF];
     let token = if input.id {
-        let mut c =
-            compact_token::IdClaims::new(ISS, "user-8f14e45f", CLIENT, NOW - 10, NOW + 3000);
-        c.azp = Some(CLIENT);
-        c.nonce = Some(NONCE);
-        c.email = Some("jane.doe@example.com");
-        c.email_verified = Some(true);
-        jwt::issue_id(&c, signer, &compact_token::Limits::ID, &mut buf)
+        jwt::issue_id(&sample_id(), signer, &compact_token::Limits::ID, &mut buf)
     } else {
-        let mut c = compact_token::AccessClaims::new(
-            ISS,
-            "user-8f14e45f",
-            AUD,
-            CLIENT,
-            NOW - 10,
-            NOW + 290,
-            "b1c2d3e4f5a6b7c8",
-        );
-        c.scope = Some("read:orders write:orders");
-        jwt::issue_access(&c, signer, &compact_token::Limits::ACCESS, &mut buf)
+        jwt::issue_access(
+            &sample_access(),
+            signer,
+            &compact_token::Limits::ACCESS,
+            &mut buf,
+        )
     }
     .expect("base token");
     let parts = compact_token::jws::split(token).expect("ours");

@@ -53,6 +53,34 @@ pub fn id_policy() -> IdPolicy<'static> {
     IdPolicy::new(ISS, CLIENT)
 }
 
+/// The sample access token's claims (the brief's), valid at the fixed clock.
+pub fn sample_access() -> AccessClaims<&'static str> {
+    let mut c = AccessClaims::new(
+        ISS,
+        "user-8f14e45f",
+        AUD,
+        CLIENT,
+        NOW - 10,
+        NOW + 290,
+        "b1c2d3e4f5a6b7c8",
+    );
+    c.scope = Some("read:orders write:orders");
+    c
+}
+
+/// The sample ID token's claims, valid at the fixed clock under [`id_policy`].
+pub fn sample_id() -> IdClaims<&'static str> {
+    let mut c = IdClaims::new(ISS, "user-8f14e45f", CLIENT, NOW - 10, NOW + 3000);
+    c.auth_time = Some(NOW - 70);
+    c.nonce = Some(NONCE);
+    c.azp = Some(CLIENT);
+    c.name = Some("Jane Doe");
+    c.email = Some("jane.doe@example.com");
+    c.email_verified = Some(true);
+    c.amr = ["pwd", "otp"][..].try_into().expect("two values");
+    c
+}
+
 /// Limits with the kind's lifetime and no size budget: re-issuing an accepted token may
 /// legitimately produce a longer one (an ID token without `typ` gains `"typ":"JWT"`).
 pub fn unbounded(limits: Limits) -> Limits {
