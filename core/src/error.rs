@@ -124,6 +124,50 @@ impl Error {
         }
     }
 
+    /// The error with this numeric code (`BufferTooSmall` with `needed: 0`), or `None` for 0
+    /// and codes this version does not know. `Error::from_code(e.code())` names `e`'s kind.
+    pub const fn from_code(code: u16) -> Option<Error> {
+        Some(match code {
+            1 => Error::Malformed,
+            2 => Error::Base64,
+            3 => Error::MalformedHeader,
+            4 => Error::UnsupportedHeader,
+            5 => Error::AlgorithmMismatch,
+            6 => Error::KeyIdMismatch,
+            7 => Error::WrongType,
+            8 => Error::BadSignature,
+            9 => Error::MalformedClaims,
+            10 => Error::InvalidDate,
+            11 => Error::NestingTooDeep,
+            12 => Error::TooManyValues,
+            13 => Error::WrongKind,
+            14 => Error::WrongProfile,
+            15 => Error::Expired,
+            16 => Error::NotYetValid,
+            17 => Error::IssuedInFuture,
+            18 => Error::WrongIssuer,
+            19 => Error::WrongAudience,
+            20 => Error::WrongAuthorizedParty,
+            21 => Error::MissingScope,
+            22 => Error::WrongNonce,
+            23 => Error::AccessTokenHashMismatch,
+            24 => Error::LifetimeTooLong,
+            25 => Error::OverBudget,
+            26 => Error::BufferTooSmall { needed: 0 },
+            27 => Error::InvalidKey,
+            28 => Error::KeyUseMismatch,
+            29 => Error::InvalidPolicy,
+            30 => Error::UnsupportedVersion,
+            31 => Error::TrailingBytes,
+            32 => Error::RegistryMismatch,
+            33 => Error::UnregisteredValue,
+            _ => return None,
+        })
+    }
+
+    /// The highest code in use; every code from 1 to this names an error.
+    pub const MAX_CODE: u16 = 33;
+
     /// A short, lowercase, static description.
     pub const fn as_str(&self) -> &'static str {
         match self {
@@ -185,49 +229,24 @@ mod tests {
     use super::*;
 
     #[test]
-    fn codes_are_unique_and_nonzero() {
-        let all = [
-            Error::Malformed,
-            Error::Base64,
-            Error::MalformedHeader,
-            Error::UnsupportedHeader,
-            Error::AlgorithmMismatch,
-            Error::KeyIdMismatch,
-            Error::WrongType,
-            Error::BadSignature,
-            Error::MalformedClaims,
-            Error::InvalidDate,
-            Error::NestingTooDeep,
-            Error::TooManyValues,
-            Error::WrongKind,
-            Error::WrongProfile,
-            Error::Expired,
-            Error::NotYetValid,
-            Error::IssuedInFuture,
-            Error::WrongIssuer,
-            Error::WrongAudience,
-            Error::WrongAuthorizedParty,
-            Error::MissingScope,
-            Error::WrongNonce,
-            Error::AccessTokenHashMismatch,
-            Error::LifetimeTooLong,
-            Error::OverBudget,
-            Error::BufferTooSmall { needed: 1 },
-            Error::InvalidKey,
-            Error::KeyUseMismatch,
-            Error::InvalidPolicy,
-            Error::UnsupportedVersion,
-            Error::TrailingBytes,
-            Error::RegistryMismatch,
-            Error::UnregisteredValue,
-        ];
-        for (i, a) in all.iter().enumerate() {
-            assert_ne!(a.code(), 0);
-            assert_eq!(usize::from(a.code()), i + 1, "codes are stable and dense");
-            for b in &all[i + 1..] {
-                assert_ne!(a.code(), b.code());
-                assert_ne!(a.as_str(), b.as_str());
+    fn codes_are_dense_stable_and_round_trip() {
+        assert_eq!(Error::from_code(0), None);
+        assert_eq!(Error::from_code(Error::MAX_CODE + 1), None);
+        for code in 1..=Error::MAX_CODE {
+            let e = Error::from_code(code).unwrap();
+            assert_eq!(e.code(), code);
+            // `code()` is a separate match: each variant must map back to its own number.
+            for other in code + 1..=Error::MAX_CODE {
+                let o = Error::from_code(other).unwrap();
+                assert_ne!(e, o);
+                assert_ne!(e.as_str(), o.as_str());
             }
         }
+        // A few fixed points, so renumbering cannot pass unnoticed.
+        assert_eq!(Error::Malformed.code(), 1);
+        assert_eq!(Error::BadSignature.code(), 8);
+        assert_eq!(Error::WrongKind.code(), 13);
+        assert_eq!(Error::BufferTooSmall { needed: 7 }.code(), 26);
+        assert_eq!(Error::UnregisteredValue.code(), 33);
     }
 }
