@@ -206,6 +206,28 @@ pub(crate) fn check_opt_date(d: Option<u64>) -> Result<()> {
     d.map_or(Ok(()), check_date)
 }
 
+/// The value checks both kinds share: dates in range, and an `aud` that is present (it is
+/// required by RFC 9068 §2.2 and OIDC Core §2; an empty list would be written as no `aud`
+/// at all, a token this crate could not read back) and, like `amr`, within capacity.
+pub(crate) fn check_shared<S, const A: usize, const M: usize>(
+    iat: u64,
+    exp: u64,
+    nbf: Option<u64>,
+    auth_time: Option<u64>,
+    aud: &List<S, A>,
+    amr: &List<S, M>,
+) -> Result<()> {
+    check_date(iat)?;
+    check_date(exp)?;
+    check_opt_date(nbf)?;
+    check_opt_date(auth_time)?;
+    if aud.is_empty() {
+        return Err(Error::MalformedClaims);
+    }
+    aud.check()?;
+    amr.check()
+}
+
 /// What the token pipeline needs of a claims type, whatever its kind.
 pub trait ClaimSet {
     /// The kind of token these claims make.
