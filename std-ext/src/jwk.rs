@@ -204,18 +204,14 @@ pub fn public_key_from_jwk(json: &str, default_use: KeyUse) -> Result<Ed25519Ver
 /// use (`RSA`, `EC`, `OKP` with `X25519`/`Ed448`, ...) are skipped, as RFC 7517 §5 advises,
 /// so a provider's mixed set still loads; every other key must be a valid public Ed25519
 /// key: a private member or an `oct` key anywhere refuses the whole set. A set with no
-/// usable key at all is [`Error::UnsupportedKeyType`].
+/// usable key reads as no keys (a key set built from it verifies nothing).
 pub fn public_keys_from_jwks(json: &str, default_use: KeyUse) -> Result<Vec<Ed25519VerifyingKey>> {
-    let keys = parse::<Set>(json)?
+    parse::<Set>(json)?
         .keys
         .iter()
         .filter(|m| !is_foreign(m))
         .map(|m| public_only(m, default_use))
-        .collect::<Result<Vec<_>>>()?;
-    if keys.is_empty() {
-        return Err(Error::UnsupportedKeyType);
-    }
-    Ok(keys)
+        .collect()
 }
 
 /// A key of a type or curve this crate never uses (never one that could be ours, wrongly
@@ -496,14 +492,14 @@ mod tests {
         let keys = public_keys_from_jwks(&set(&[rsa, &a2_public(), x25519]), KeyUse::Id).unwrap();
         assert_eq!(keys.len(), 1);
         assert_eq!(b64(&keys[0].to_bytes()), A1_X);
-        assert_eq!(
-            public_keys_from_jwks(&set(&[rsa, x25519]), KeyUse::Id).unwrap_err(),
-            Error::UnsupportedKeyType
+        assert!(
+            public_keys_from_jwks(&set(&[rsa, x25519]), KeyUse::Id)
+                .unwrap()
+                .is_empty()
         );
-        assert_eq!(
-            public_keys_from_jwks(&set(&[]), KeyUse::Id).unwrap_err(),
-            Error::UnsupportedKeyType
-        );
+        // A malformed key of a type we use is still refused, foreign keys beside it or not.
+        let bad_okp = r#"{"kty":"OKP","crv":"Ed25519","x":"AA"}"#;
+        assert!(public_keys_from_jwks(&set(&[rsa, bad_okp]), KeyUse::Id).is_err());
         assert_eq!(
             public_keys_from_jwks(r#"{"kids":[]}"#, KeyUse::Id).unwrap_err(),
             Error::Json
