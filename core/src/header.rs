@@ -1,11 +1,7 @@
 //! The JOSE header: strict parsing and byte-minimal writing.
 
-use core::fmt;
-
-use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
-
 use crate::error::{Error, Result};
-use crate::json::{self, Arena, Writer};
+use crate::json::{Arena, Reader, Writer};
 
 /// The longest header JSON read or written, in bytes.
 pub const MAX_HEADER_LEN: usize = 512;
@@ -22,69 +18,59 @@ pub struct Header<'h> {
     pub kid: Option<&'h str>,
 }
 
-/// What the visitor saw; turned into precise errors after parsing.
-#[derive(Default)]
-struct RawHeader<'h> {
-    alg: Option<&'h str>,
-    typ: Option<&'h str>,
-    kid: Option<&'h str>,
-    unsupported: bool,
-    duplicate: bool,
-}
-
-impl<'de> Deserialize<'de> for RawHeader<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> core::result::Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = RawHeader<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a JOSE header object")
-            }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> core::result::Result<Self::Value, A::Error> {
-                let mut h = RawHeader::default();
-                while let Some(key) = map.next_key::<&'de str>()? {
-                    let slot = match key {
-                        "alg" => &mut h.alg,
-                        "typ" => &mut h.typ,
-                        "kid" => &mut h.kid,
-                        _ => {
-                            h.unsupported = true;
-                            map.next_value::<IgnoredAny>()?;
-                            continue;
-                        }
-                    };
-                    h.duplicate |= slot.is_some();
-                    *slot = Some(map.next_value::<&'de str>()?);
-                }
-                Ok(h)
-            }
-        }
-        d.deserialize_map(V)
-    }
-}
-
 impl<'h> Header<'h> {
-    /// Parses header JSON; escaped strings are decoded into `arena`.
+    /// Parses header JSON with the crate's one JSON reader; escaped strings are decoded into
+    /// `arena`. A header holds only string members, so nothing nests: the first member that
+    /// is not `alg`, `typ` or `kid` stops the parse with [`Error::UnsupportedHeader`] before
+    /// its value is read, as does a repeated member; anything that is not such a JSON object
+    /// is [`Error::MalformedHeader`].
     pub(crate) fn parse(json: &'h [u8], arena: &mut Arena<'h>) -> Result<Self> {
-        json::prescan(json).map_err(|_| Error::MalformedHeader)?;
-        let raw = match serde_json_core::from_slice::<RawHeader<'h>>(json) {
-            Ok((raw, n)) if n == json.len() => raw,
-            _ => return Err(Error::MalformedHeader),
-        };
-        if raw.unsupported || raw.duplicate {
-            return Err(Error::UnsupportedHeader);
+        let bad = |_: Error| Error::MalformedHeader;
+        let text = core::str::from_utf8(json).map_err(|_| Error::MalformedHeader)?;
+        let mut r = Reader::new(text);
+        let (mut alg, mut typ, mut kid) = (None, None, None);
+        r.eat(b'{').map_err(bad)?;
+        if r.peek() == Some(b'}') {
+            r.bump();
+        } else {
+            loop {
+                if r.peek() != Some(b'"') {
+                    return Err(Error::MalformedHeader);
+                }
+                let name = r.string().map_err(bad)?;
+                let slot = if name.is("alg") {
+                    &mut alg
+                } else if name.is("typ") {
+                    &mut typ
+                } else if name.is("kid") {
+                    &mut kid
+                } else {
+                    return Err(Error::UnsupportedHeader);
+                };
+                if slot.is_some() {
+                    return Err(Error::UnsupportedHeader);
+                }
+                r.eat(b':').map_err(bad)?;
+                if r.peek() != Some(b'"') {
+                    return Err(Error::MalformedHeader);
+                }
+                let value = r.string().map_err(bad)?;
+                *slot = Some(arena.unescape(value).map_err(bad)?);
+                match r.peek() {
+                    Some(b',') => r.bump(),
+                    Some(b'}') => {
+                        r.bump();
+                        break;
+                    }
+                    _ => return Err(Error::MalformedHeader),
+                }
+            }
         }
-        let unescape = |arena: &mut Arena<'h>, s: Option<&'h str>| {
-            s.map(|s| arena.unescape(s).map_err(|_| Error::MalformedHeader))
-                .transpose()
-        };
+        r.end().map_err(bad)?;
         Ok(Header {
-            alg: unescape(arena, raw.alg)?.ok_or(Error::MalformedHeader)?,
-            typ: unescape(arena, raw.typ)?,
-            kid: unescape(arena, raw.kid)?,
+            alg: alg.ok_or(Error::MalformedHeader)?,
+            typ,
+            kid,
         })
     }
 
@@ -123,6 +109,27 @@ mod tests {
         let json = r#"{"kid":"a\/b","alg":"EdDSA"}"#;
         let h = Header::parse(json.as_bytes(), &mut Arena::new(&mut buf)).unwrap();
         assert_eq!(h.kid, Some("a/b"));
+        // Member names are compared after unescaping, as every JSON library reads them.
+        let json = r#"{"\u0061lg":"EdDSA","t\u0079p":"JWT"}"#;
+        let h = Header::parse(json.as_bytes(), &mut Arena::new(&mut buf)).unwrap();
+        assert_eq!((h.alg, h.typ), ("EdDSA", Some("JWT")));
+        assert_eq!(
+            parse_err(r#"{"alg":"EdDSA","\u0061lg":"HS256"}"#),
+            Some(Error::UnsupportedHeader)
+        );
+    }
+
+    #[test]
+    fn stops_at_the_first_unknown_member() {
+        // The audit's header: `{"x":1"a,"1":[[[…` made the old prescan and parser disagree
+        // and drove one level of recursion per bracket. Nothing after `"x"` is read now.
+        let mut json = [b'['; MAX_HEADER_LEN];
+        json[..13].copy_from_slice(br#"{"x":1"a,"1":"#);
+        let mut buf = [0u8; 256];
+        assert_eq!(
+            Header::parse(&json, &mut Arena::new(&mut buf)),
+            Err(Error::UnsupportedHeader)
+        );
     }
 
     #[test]
@@ -146,7 +153,11 @@ mod tests {
             r#"{"alg":5}"#,
             r#"{"alg":"EdDSA"}x"#,
             r#"{"alg":"EdDSA","#,
-            r#"{"\u0061lg":"EdDSA"}"#,
+            r#"{"alg":"EdDSA",}"#,
+            r#"{,"alg":"EdDSA"}"#,
+            r#"{"alg":"EdDSA" "typ":"JWT"}"#,
+            r#"{"alg":"Ed\qDSA"}"#,
+            "{\"alg\":\"EdDSA\u{1}\"}",
         ] {
             assert_eq!(parse_err(json), Some(Error::MalformedHeader), "{json}");
         }

@@ -6,6 +6,7 @@
 
 use crate::alg::{MAX_SIGNATURE_LEN, SigningKey, VerifyingKey};
 use crate::b64;
+use crate::budget::Limits;
 use crate::error::{Error, Result};
 use crate::header::{Header, MAX_HEADER_LEN};
 use crate::json::Arena;
@@ -92,16 +93,24 @@ pub(crate) fn verify_parts<'t, K: VerifyingKey + ?Sized>(
     Ok(parts.payload)
 }
 
+/// The longest JWS [`verify`] reads: the largest default budget of any kind of token
+/// ([`Limits::ID`]). Longer input is refused before it is split or hashed.
+pub const MAX_JWS_LEN: usize = Limits::ID.max_bytes;
+
 /// Verifies a compact JWS with a pinned key and decodes its payload into `payload_out`.
 ///
 /// This is the low-level check any JWS needs (e.g. RFC 7515 Appendix A.1): the header must
 /// name the key's algorithm and nothing this crate refuses; `typ` is not looked at and the
 /// payload is not interpreted. Tokens are verified with [`crate::jwt`] or [`crate::compact`].
+/// A JWS longer than [`MAX_JWS_LEN`] is [`Error::OverBudget`], before any other work.
 pub fn verify<'o, K: VerifyingKey + ?Sized>(
     token: &str,
     key: &K,
     payload_out: &'o mut [u8],
 ) -> Result<&'o [u8]> {
+    if token.len() > MAX_JWS_LEN {
+        return Err(Error::OverBudget);
+    }
     let payload = verify_parts(token, key, |_, _| Ok(()))?;
     b64::decode(payload, payload_out)
 }

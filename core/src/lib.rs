@@ -47,7 +47,7 @@ mod budget;
 mod claims;
 mod error;
 mod header;
-mod json;
+pub mod json;
 mod kind;
 mod profile;
 mod registry;

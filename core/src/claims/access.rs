@@ -2,12 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{
-    Amr, Audience, ClaimSet, Unescape, check_shared, de_date, de_opt_date, unescape_list,
-    unescape_opt,
-};
+use super::{Amr, Audience, ClaimSet, check_opt_text, check_shared, de_date, de_opt_date};
 use crate::error::Result;
-use crate::json::{Arena, Writer};
+use crate::json::Writer;
 use crate::kind::Kind;
 
 /// The claims of an OAuth 2.0 access token in the JWT profile of RFC 9068.
@@ -115,7 +112,10 @@ impl<S: AsRef<str>> ClaimSet for AccessClaims<S> {
     }
 
     fn check_values(&self) -> Result<()> {
+        check_opt_text(&self.scope)?;
+        check_opt_text(&self.acr)?;
         check_shared(
+            &[&self.iss, &self.sub, &self.client_id, &self.jti],
             self.iat,
             self.exp,
             self.nbf,
@@ -123,18 +123,5 @@ impl<S: AsRef<str>> ClaimSet for AccessClaims<S> {
             &self.aud,
             &self.amr,
         )
-    }
-}
-
-impl<'b> Unescape<'b> for AccessClaims<&'b str> {
-    fn unescape(&mut self, arena: &mut Arena<'b>) -> Result<()> {
-        self.iss = arena.unescape(self.iss)?;
-        self.sub = arena.unescape(self.sub)?;
-        unescape_list(&mut self.aud, arena)?;
-        self.client_id = arena.unescape(self.client_id)?;
-        self.jti = arena.unescape(self.jti)?;
-        unescape_opt(&mut self.scope, arena)?;
-        unescape_opt(&mut self.acr, arena)?;
-        unescape_list(&mut self.amr, arena)
     }
 }

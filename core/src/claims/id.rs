@@ -3,11 +3,10 @@
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Amr, Audience, ClaimSet, Unescape, check_opt_date, check_shared, de_date, de_opt_date,
-    unescape_list, unescape_opt,
+    Amr, Audience, ClaimSet, check_opt_date, check_opt_text, check_shared, de_date, de_opt_date,
 };
 use crate::error::Result;
-use crate::json::{Arena, Writer};
+use crate::json::Writer;
 use crate::kind::Kind;
 
 /// The claims of an OpenID Connect ID token.
@@ -161,7 +160,7 @@ impl<S> IdClaims<S> {
 }
 
 /// Expands `$m!(args; field, ...)` over every optional string claim after `azp`, in wire
-/// order: one list serves writing and unescaping.
+/// order: one list serves writing and checking.
 macro_rules! with_profile_strings {
     ($m:ident!($($args:tt)*)) => {
         $m!($($args)*; at_hash, c_hash, name, given_name, family_name, middle_name, nickname,
@@ -176,9 +175,9 @@ macro_rules! write_opt_strs {
     };
 }
 
-macro_rules! unescape_opt_strs {
-    ($a:ident, $s:ident; $($f:ident),*) => {
-        $( unescape_opt(&mut $s.$f, $a)?; )*
+macro_rules! check_opt_strs {
+    ($s:ident; $($f:ident),*) => {
+        $( check_opt_text(&$s.$f)?; )*
     };
 }
 
@@ -214,7 +213,12 @@ impl<S: AsRef<str>> ClaimSet for IdClaims<S> {
     }
 
     fn check_values(&self) -> Result<()> {
+        check_opt_text(&self.nonce)?;
+        check_opt_text(&self.acr)?;
+        check_opt_text(&self.azp)?;
+        with_profile_strings!(check_opt_strs!(self));
         check_shared(
+            &[&self.iss, &self.sub],
             self.iat,
             self.exp,
             self.nbf,
@@ -223,19 +227,5 @@ impl<S: AsRef<str>> ClaimSet for IdClaims<S> {
             &self.amr,
         )?;
         check_opt_date(self.updated_at)
-    }
-}
-
-impl<'b> Unescape<'b> for IdClaims<&'b str> {
-    fn unescape(&mut self, arena: &mut Arena<'b>) -> Result<()> {
-        self.iss = arena.unescape(self.iss)?;
-        self.sub = arena.unescape(self.sub)?;
-        unescape_list(&mut self.aud, arena)?;
-        unescape_opt(&mut self.nonce, arena)?;
-        unescape_opt(&mut self.acr, arena)?;
-        unescape_list(&mut self.amr, arena)?;
-        unescape_opt(&mut self.azp, arena)?;
-        with_profile_strings!(unescape_opt_strs!(arena, self));
-        Ok(())
     }
 }

@@ -17,7 +17,7 @@ use serde::de::{Deserialize, Deserializer, IgnoredAny, SeqAccess, Visitor};
 use serde::ser::{Serialize, SerializeSeq, Serializer};
 
 use crate::error::{Error, Result};
-use crate::json::{Arena, Writer};
+use crate::json::Writer;
 use crate::kind::Kind;
 
 /// The most audiences an `aud` claim may hold.
@@ -161,36 +161,58 @@ impl<'de, S: Deserialize<'de>, const N: usize> Deserialize<'de> for List<S, N> {
                 Ok(list)
             }
         }
-        // `deserialize_ignored_any` is how `serde-json-core` dispatches on the next token
-        // (it has no `deserialize_any`): a string reaches `visit_borrowed_str`, an array
-        // `visit_seq`, and anything else is refused by the visitor.
-        d.deserialize_ignored_any(ListVisitor::<S, N>(PhantomData))
+        // A string reaches `visit_borrowed_str`, an array `visit_seq`; anything else is
+        // refused by the visitor.
+        d.deserialize_any(ListVisitor::<S, N>(PhantomData))
     }
 }
 
-/// Reads a NumericDate. Anything but a non-negative integer up to [`MAX_DATE`] becomes
-/// [`INVALID_DATE`], which [`check_date`] turns into [`Error::InvalidDate`] after parsing
-/// (a serde error could not say which error it was).
+/// Reads a NumericDate (RFC 7519 §2) as an exact integer, never through floating point: the
+/// crate's JSON reader refuses any other number with [`Error::InvalidDate`]; a date above
+/// [`MAX_DATE`] (or a negative or fractional one from another deserializer) becomes
+/// [`INVALID_DATE`], which [`check_date`] turns into [`Error::InvalidDate`] after parsing.
 pub(crate) fn de_date<'de, D: Deserializer<'de>>(d: D) -> core::result::Result<u64, D::Error> {
-    let v = f64::deserialize(d)?;
-    Ok(date_from_f64(v))
+    d.deserialize_newtype_struct(crate::json::DATE, DateVisitor)
 }
 
 pub(crate) fn de_opt_date<'de, D: Deserializer<'de>>(
     d: D,
 ) -> core::result::Result<Option<u64>, D::Error> {
-    Ok(Option::<f64>::deserialize(d)?.map(date_from_f64))
+    struct Date(u64);
+    impl<'de> Deserialize<'de> for Date {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> core::result::Result<Self, D::Error> {
+            de_date(d).map(Date)
+        }
+    }
+    Ok(Option::<Date>::deserialize(d)?.map(|Date(v)| v))
 }
 
 /// Marks a date that was present but invalid.
 pub(crate) const INVALID_DATE: u64 = u64::MAX;
 
-fn date_from_f64(v: f64) -> u64 {
-    // Integers up to 2^53 are exact in f64, and MAX_DATE is far below that.
-    if v >= 0.0 && v <= MAX_DATE as f64 && v == (v as u64) as f64 {
-        v as u64
-    } else {
-        INVALID_DATE
+struct DateVisitor;
+
+impl<'de> Visitor<'de> for DateVisitor {
+    type Value = u64;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a NumericDate")
+    }
+    fn visit_newtype_struct<D: Deserializer<'de>>(
+        self,
+        d: D,
+    ) -> core::result::Result<u64, D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> core::result::Result<u64, E> {
+        Ok(if v <= MAX_DATE { v } else { INVALID_DATE })
+    }
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> core::result::Result<u64, E> {
+        Ok(u64::try_from(v).map_or(INVALID_DATE, |v| {
+            self.visit_u64::<E>(v).unwrap_or(INVALID_DATE)
+        }))
+    }
+    fn visit_f64<E: serde::de::Error>(self, _: f64) -> core::result::Result<u64, E> {
+        Ok(INVALID_DATE)
     }
 }
 
@@ -206,10 +228,27 @@ pub(crate) fn check_opt_date(d: Option<u64>) -> Result<()> {
     d.map_or(Ok(()), check_date)
 }
 
-/// The value checks both kinds share: dates in range, and an `aud` that is present (it is
-/// required by RFC 9068 §2.2 and OIDC Core §2; an empty list would be written as no `aud`
-/// at all, a token this crate could not read back) and, like `amr`, within capacity.
-pub(crate) fn check_shared<S, const A: usize, const M: usize>(
+/// Refuses U+0000 in a string claim: C callers receive strings with their length, but C
+/// code cuts them at the first NUL (`"admin\u0000x"` would be read as `admin`).
+pub(crate) fn check_text<S: AsRef<str>>(s: &S) -> Result<()> {
+    if s.as_ref().contains('\0') {
+        Err(Error::MalformedClaims)
+    } else {
+        Ok(())
+    }
+}
+
+/// [`check_text`] on an optional string claim.
+pub(crate) fn check_opt_text<S: AsRef<str>>(s: &Option<S>) -> Result<()> {
+    s.as_ref().map_or(Ok(()), check_text)
+}
+
+/// The value checks both kinds share: no NUL in the `required` strings, `aud` or `amr`;
+/// dates in range; an `aud` that is present (it is required by RFC 9068 §2.2 and OIDC Core
+/// §2; an empty list would be written as no `aud` at all, a token this crate could not read
+/// back) and, like `amr`, within capacity.
+pub(crate) fn check_shared<S: AsRef<str>, const A: usize, const M: usize>(
+    required: &[&S],
     iat: u64,
     exp: u64,
     nbf: Option<u64>,
@@ -217,6 +256,14 @@ pub(crate) fn check_shared<S, const A: usize, const M: usize>(
     aud: &List<S, A>,
     amr: &List<S, M>,
 ) -> Result<()> {
+    for v in required
+        .iter()
+        .copied()
+        .chain(aud.as_slice())
+        .chain(amr.as_slice())
+    {
+        check_text(v)?;
+    }
     check_date(iat)?;
     check_date(exp)?;
     check_opt_date(nbf)?;
@@ -241,30 +288,8 @@ pub trait ClaimSet {
     /// Writes the claims as one byte-minimal JSON object.
     #[doc(hidden)]
     fn write_json(&self, w: &mut Writer<'_>);
-    /// Checks every value is representable (dates in range, strings without NUL, ...).
+    /// Checks every value is representable (dates in range, no NUL in any string, `aud`
+    /// present, lists within capacity).
     #[doc(hidden)]
     fn check_values(&self) -> Result<()>;
-}
-
-/// Claims decoded from JSON whose strings are still raw JSON string contents.
-pub(crate) trait Unescape<'b>: Sized {
-    /// Replaces every raw string by its unescaped value.
-    fn unescape(&mut self, arena: &mut Arena<'b>) -> Result<()>;
-}
-
-pub(crate) fn unescape_opt<'b>(s: &mut Option<&'b str>, arena: &mut Arena<'b>) -> Result<()> {
-    if let Some(v) = s {
-        *v = arena.unescape(v)?;
-    }
-    Ok(())
-}
-
-pub(crate) fn unescape_list<'b, const N: usize>(
-    list: &mut List<&'b str, N>,
-    arena: &mut Arena<'b>,
-) -> Result<()> {
-    for v in list.items.iter_mut() {
-        *v = arena.unescape(v)?;
-    }
-    Ok(())
 }

@@ -9,9 +9,9 @@ use serde::Deserialize;
 use crate::alg::{SigningKey, VerifyingKey};
 use crate::b64;
 use crate::budget::Limits;
-use crate::claims::{AccessClaims, ClaimSet, IdClaims, Unescape};
+use crate::claims::{AccessClaims, ClaimSet, IdClaims};
 use crate::error::{Error, Result};
-use crate::json::{self, Arena, Writer};
+use crate::json::{self, Writer};
 use crate::kind::Kind;
 use crate::validate::{AccessPolicy, IdPolicy};
 
@@ -102,10 +102,11 @@ fn is_plain_jwt_typ(typ: &str) -> bool {
     typ.eq_ignore_ascii_case("JWT") || typ.eq_ignore_ascii_case("application/jwt")
 }
 
-/// Kind and profile checks on the header, before the signature: a JSON payload always
-/// starts `{`, whose base64url starts `e`; the compact profile never does.
+/// Kind and profile checks on the header, before the signature. A JSON payload starts with
+/// `{` or whitespace: its base64url starts `e` (`{`), `I` (space), `C` (tab, LF) or `D`
+/// (CR). A compact payload's tag byte is never one of those (`0b10……`: `g` to `v`).
 fn check_typ(kind: Kind, typ: Option<&str>, payload: &str) -> Result<()> {
-    if !payload.starts_with('e') {
+    if !matches!(payload.as_bytes().first(), Some(b'e' | b'I' | b'C' | b'D')) {
         return Err(Error::WrongProfile);
     }
     match (kind, typ) {
@@ -125,12 +126,9 @@ fn write_json<C: ClaimSet>(claims: &C, out: &mut [u8]) -> Result<usize> {
     Ok(w.finish())
 }
 
-/// Decodes the payload into the front of `scratch` and the claims from it; strings with
-/// escapes are unescaped into the rest of `scratch`.
-fn read_json<'b, C>(payload: &str, scratch: &'b mut [u8]) -> Result<C>
-where
-    C: Deserialize<'b> + Unescape<'b>,
-{
+/// Decodes the payload into the front of `scratch` and the claims from it, with the crate's
+/// one JSON reader; strings with escapes are decoded into the rest of `scratch`.
+fn read_json<'b, C: Deserialize<'b>>(payload: &str, scratch: &'b mut [u8]) -> Result<C> {
     let n = b64::decoded_len(payload.len())?;
     if scratch.len() < n {
         return Err(Error::BufferTooSmall { needed: 2 * n });
@@ -141,13 +139,5 @@ where
     if json.contains(&b'\\') && rest.len() < n {
         return Err(Error::BufferTooSmall { needed: 2 * n });
     }
-    core::str::from_utf8(json).map_err(|_| Error::MalformedClaims)?;
-    json::prescan(json)?;
-    let mut claims = match serde_json_core::from_slice::<C>(json) {
-        Ok((claims, used)) if used == json.len() => claims,
-        Err(serde_json_core::de::Error::InvalidNumber) => return Err(Error::InvalidDate),
-        _ => return Err(Error::MalformedClaims),
-    };
-    claims.unescape(&mut Arena::new(rest))?;
-    Ok(claims)
+    json::from_slice(json, rest)
 }

@@ -65,3 +65,56 @@ pub fn b64e(bytes: &[u8]) -> String {
     use base64ct::{Base64UrlUnpadded, Encoding};
     Base64UrlUnpadded::encode_string(bytes)
 }
+
+/// The HMAC tag of `input` under [`hs_key`]'s secret, base64url.
+pub fn mac(input: &str) -> String {
+    use hmac::{Hmac, KeyInit, Mac};
+    let mut m = Hmac::<sha2::Sha256>::new_from_slice(&[0x24; 32]).unwrap();
+    m.update(input.as_bytes());
+    b64e(&m.finalize().into_bytes())
+}
+
+/// Signs two raw segment strings as given (not re-encoded) with [`hs_key`]'s secret,
+/// bypassing every check of ours.
+pub fn forge_segments(header: &str, payload: &str) -> String {
+    let input = format!("{header}.{payload}");
+    format!("{input}.{}", mac(&input))
+}
+
+/// A validly signed HS256 token (under [`hs_key`]'s secret) with any header and payload.
+pub fn forge_hs(header: &str, payload: &[u8]) -> String {
+    forge_segments(&b64e(header.as_bytes()), &b64e(payload))
+}
+
+/// An HS256 key (with [`hs_key`]'s secret) that counts its signature checks: proves a
+/// refusal came before any crypto.
+pub struct Tripwire {
+    key: Hs256Key,
+    /// Signature checks so far.
+    pub checks: std::cell::Cell<usize>,
+}
+
+impl Tripwire {
+    pub fn new() -> Self {
+        Self {
+            key: hs_key(KeyUse::AccessAndId),
+            checks: std::cell::Cell::new(0),
+        }
+    }
+}
+
+impl compact_token::VerifyingKey for Tripwire {
+    fn algorithm(&self) -> compact_token::Algorithm {
+        compact_token::Algorithm::HS256
+    }
+    fn key_id(&self) -> Option<&str> {
+        None
+    }
+    fn key_use(&self) -> KeyUse {
+        KeyUse::AccessAndId
+    }
+    fn verify(&self, input: &[u8], signature: &[u8]) -> Result<(), compact_token::Error> {
+        self.checks.set(self.checks.get() + 1);
+        self.key.verify(input, signature)
+    }
+}

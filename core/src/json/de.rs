@@ -1,0 +1,513 @@
+//! The reader as a `serde` deserializer: the claims types (and yours) derive `Deserialize`
+//! and read through it, in one pass, with every rule of the module above.
+
+use core::fmt;
+
+use serde::de::{self, DeserializeSeed, IntoDeserializer, Visitor};
+
+use super::read::{Int, Members, Number, Reader};
+use super::{Arena, MAX_DEPTH};
+use crate::error::{Error, Result};
+
+const BAD: Error = Error::MalformedClaims;
+
+/// The newtype-struct name by which a type asks for a date (a NumericDate, RFC 7519 §2): an
+/// integer, handed over with `visit_u64`; any other number is [`Error::InvalidDate`]. Other
+/// deserializers see an ordinary newtype.
+pub(crate) const DATE: &str = "$compact_token::Date";
+
+impl de::Error for Error {
+    fn custom<T: fmt::Display>(_msg: T) -> Self {
+        BAD
+    }
+}
+
+/// Deserializes one JSON value from `json`, which must hold nothing else but whitespace.
+///
+/// Strings borrow from `json` when they have no escapes and are decoded into `scratch`
+/// otherwise (`json.len()` bytes of scratch always suffice; [`Error::BufferTooSmall`] if it
+/// runs out). Works with any `#[derive(Deserialize)]` type whose strings are `&str`, owned
+/// types, `Option`, sequences, maps and enums, under every rule of the [module](self).
+///
+/// ```
+/// use serde::Deserialize;
+///
+/// #[derive(Deserialize)]
+/// struct RealmAccess<'a> {
+///     #[serde(borrow)]
+///     roles: heapless::Vec<&'a str, 4>,
+/// }
+///
+/// let json = br#"{"roles":["admin","user\/ops"]}"#;
+/// let mut scratch = [0u8; 64];
+/// let access: RealmAccess = compact_token::json::from_slice(json, &mut scratch)?;
+/// assert_eq!(access.roles, ["admin", "user/ops"]);
+///
+/// let dup = br#"{"roles":[],"roles":["admin"]}"#;
+/// let mut scratch = [0u8; 64];
+/// let err = compact_token::json::from_slice::<RealmAccess>(dup, &mut scratch).err();
+/// assert_eq!(err, Some(compact_token::Error::MalformedClaims));
+/// # Ok::<(), compact_token::Error>(())
+/// ```
+pub fn from_slice<'b, T: de::Deserialize<'b>>(json: &'b [u8], scratch: &'b mut [u8]) -> Result<T> {
+    let text = core::str::from_utf8(json).map_err(|_| BAD)?;
+    let mut de = Deserializer::new(text, scratch);
+    let value = T::deserialize(&mut de)?;
+    de.end()?;
+    Ok(value)
+}
+
+/// A strict JSON deserializer over text borrowed for `'b`, decoding escaped strings into a
+/// scratch buffer borrowed for as long. Made by [`from_slice`]; `serde` drives it.
+pub struct Deserializer<'b> {
+    r: Reader<'b>,
+    depth: usize,
+    arena: Arena<'b>,
+}
+
+impl<'b> Deserializer<'b> {
+    fn new(text: &'b str, scratch: &'b mut [u8]) -> Self {
+        Self {
+            r: Reader::new(text),
+            depth: 0,
+            arena: Arena::new(scratch),
+        }
+    }
+
+    fn end(&mut self) -> Result<()> {
+        self.r.end()
+    }
+
+    fn peek(&mut self) -> Result<u8> {
+        self.r.peek().ok_or(BAD)
+    }
+
+    /// The next token as a string, decoded.
+    fn str(&mut self) -> Result<&'b str> {
+        if self.peek()? != b'"' {
+            return Err(BAD);
+        }
+        let raw = self.r.string()?;
+        self.arena.unescape(raw)
+    }
+
+    fn number(&mut self) -> Result<Number<'b>> {
+        match self.peek()? {
+            b'-' | b'0'..=b'9' => self.r.number(),
+            _ => Err(BAD),
+        }
+    }
+
+    fn integer<V: Visitor<'b>>(&mut self, v: V) -> Result<V::Value> {
+        match self.number()?.int {
+            Some(Int::Unsigned(u)) => v.visit_u64(u),
+            Some(Int::Signed(i)) => v.visit_i64(i),
+            None => Err(BAD),
+        }
+    }
+
+    fn float<V: Visitor<'b>>(&mut self, v: V) -> Result<V::Value> {
+        let n = self.number()?;
+        v.visit_f64(n.text.parse().map_err(|_| BAD)?)
+    }
+
+    /// A scalar's value, checked but not converted, for values nobody reads.
+    fn skip_scalar(&mut self) -> Result<()> {
+        match self.peek()? {
+            b'"' => self.r.string().map(drop),
+            b't' => self.r.literal(b"true"),
+            b'f' => self.r.literal(b"false"),
+            b'n' => self.r.literal(b"null"),
+            _ => self.number().map(drop),
+        }
+    }
+
+    /// Goes one level deeper; the only place depth grows, so recursion is bounded here.
+    fn enter(&mut self) -> Result<()> {
+        self.r.bump();
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(Error::NestingTooDeep);
+        }
+        Ok(())
+    }
+
+    fn seq<V: Visitor<'b>>(&mut self, v: V) -> Result<V::Value> {
+        if self.peek()? != b'[' {
+            return Err(BAD);
+        }
+        self.enter()?;
+        let mut seq = Seq {
+            de: self,
+            first: true,
+            done: false,
+        };
+        let value = v.visit_seq(&mut seq)?;
+        if !seq.done {
+            return Err(BAD);
+        }
+        self.depth -= 1;
+        Ok(value)
+    }
+
+    fn map<V: Visitor<'b>>(&mut self, v: V) -> Result<V::Value> {
+        if self.peek()? != b'{' {
+            return Err(BAD);
+        }
+        self.enter()?;
+        let mut map = Map {
+            members: Members::new(self.r.pos()),
+            de: self,
+            first: true,
+            done: false,
+        };
+        let value = v.visit_map(&mut map)?;
+        if !map.done {
+            return Err(BAD);
+        }
+        self.depth -= 1;
+        Ok(value)
+    }
+
+    /// A NumericDate: a non-negative integer; anything else where a date stands (another
+    /// number, a string, `null` where the date is required, ...) is [`Error::InvalidDate`].
+    /// Between the items of an array or object closed by `close`: consumes the separator
+    /// and tells whether an item follows (`[1,]`, `[,1]` and `[1 2]` are refused).
+    fn next_item(&mut self, close: u8, first: &mut bool, done: &mut bool) -> Result<bool> {
+        if *done {
+            return Ok(false);
+        }
+        match (self.peek()?, *first) {
+            (b, _) if b == close => {
+                self.r.bump();
+                *done = true;
+                return Ok(false);
+            }
+            (b',', false) => self.r.bump(),
+            (_, true) => {}
+            (_, false) => return Err(BAD),
+        }
+        *first = false;
+        Ok(true)
+    }
+
+    fn date<V: Visitor<'b>>(&mut self, v: V) -> Result<V::Value> {
+        match self.number() {
+            Ok(Number {
+                int: Some(Int::Unsigned(u)),
+                ..
+            }) => v.visit_u64(u),
+            _ => Err(Error::InvalidDate),
+        }
+    }
+}
+
+impl<'b> de::Deserializer<'b> for &mut Deserializer<'b> {
+    type Error = Error;
+
+    fn deserialize_any<V: Visitor<'b>>(self, v: V) -> Result<V::Value> {
+        match self.peek()? {
+            b'{' => self.map(v),
+            b'[' => self.seq(v),
+            b'"' => v.visit_borrowed_str(self.str()?),
+            b't' => {
+                self.r.literal(b"true")?;
+                v.visit_bool(true)
+            }
+            b'f' => {
+                self.r.literal(b"false")?;
+                v.visit_bool(false)
+            }
+            b'n' => {
+                self.r.literal(b"null")?;
+                v.visit_unit()
+            }
+            _ => {
+                let n = self.number()?;
+                match n.int {
+                    Some(Int::Unsigned(u)) => v.visit_u64(u),
+                    Some(Int::Signed(i)) => v.visit_i64(i),
+                    None => v.visit_f64(n.text.parse().map_err(|_| BAD)?),
+                }
+            }
+        }
+    }
+
+    fn deserialize_ignored_any<V: Visitor<'b>>(self, v: V) -> Result<V::Value> {
+        match self.peek()? {
+            // Containers are walked (every rule applies inside them too); their visitor
+            // decides what it keeps.
+            b'{' => self.map(v),
+            b'[' => self.seq(v),
+            _ => {
+                self.skip_scalar()?;
+                v.visit_unit()
+            }
+        }
+    }
+
+    fn deserialize_bool<V: Visitor<'b>>(self, v: V) -> Result<V::Value> {
+        match self.peek()? {
+            b't' => {
+                self.r.literal(b"true")?;
+                v.visit_bool(true)
+            }
+            b'f' => {
+                self.r.literal(b"false")?;
+                v.visit_bool(false)
+            }
+            _ => Err(BAD),
+        }
+    }
+
+    fn deserialize_i8<V: Visitor<'b>>(self, v: V) -> Result<V::Value> {
+        self.integer(v)
+    }
+    fn deserialize_i16<V: Visitor<'b>>(self, v: V) -> Result<V::Value> {
+        self.integer(v)
+    }
+    fn deserialize_i32<V: Visitor<'b>>(self, v: V) -> Result<V::Value> {
+        self.integer(v)
+    }
+    fn deserialize_i64<V: Visitor<'b>>(self, v: V) -> Result<V::Value> {
+        self.integer(v)
+    }
+    fn deserialize_u8<V: Visitor<'b>>(self, v: V) -> Result<V::Value> {
+        self.integer(v)
+    }
+    fn deserialize_u16<V: Visitor<'b>>(self, v: V) -> Result<V::Value> {
+        self.integer(v)
+    }
+    fn deserialize_u32<V: Visitor<'b>>(self, v: V) -> Result<V::Value> {
+        self.integer(v)
+    }
+    fn deserialize_u64<V: Visitor<'b>>(self, v: V) -> Result<V::Value> {
+        self.integer(v)
+    }
+    fn deserialize_f32<V: Visitor<'b>>(self, v: V) -> Result<V::Value> {
+        self.float(v)
+    }
+    fn deserialize_f64<V: Visitor<'b>>(self, v: V) -> Result<V::Value> {
+        self.float(v)
+    }
+
+    fn deserialize_char<V: Visitor<'b>>(self, v: V) -> Result<V::Value> {
+        v.visit_borrowed_str(self.str()?)
+    }
+    fn deserialize_str<V: Visitor<'b>>(self, v: V) -> Result<V::Value> {
+        v.visit_borrowed_str(self.str()?)
+    }
+    fn deserialize_string<V: Visitor<'b>>(self, v: V) -> Result<V::Value> {
+        v.visit_borrowed_str(self.str()?)
+    }
+    fn deserialize_identifier<V: Visitor<'b>>(self, v: V) -> Result<V::Value> {
+        v.visit_borrowed_str(self.str()?)
+    }
+
+    /// A string's UTF-8 bytes, or an array of byte values.
+    fn deserialize_bytes<V: Visitor<'b>>(self, v: V) -> Result<V::Value> {
+        match self.peek()? {
+            b'[' => self.seq(v),
+            _ => v.visit_borrowed_bytes(self.str()?.as_bytes()),
+        }
+    }
+    fn deserialize_byte_buf<V: Visitor<'b>>(self, v: V) -> Result<V::Value> {
+        self.deserialize_bytes(v)
+    }
+
+    fn deserialize_option<V: Visitor<'b>>(self, v: V) -> Result<V::Value> {
+        if self.peek()? == b'n' {
+            self.r.literal(b"null")?;
+            v.visit_none()
+        } else {
+            v.visit_some(self)
+        }
+    }
+
+    fn deserialize_unit<V: Visitor<'b>>(self, v: V) -> Result<V::Value> {
+        if self.peek()? != b'n' {
+            return Err(BAD);
+        }
+        self.r.literal(b"null")?;
+        v.visit_unit()
+    }
+    fn deserialize_unit_struct<V: Visitor<'b>>(
+        self,
+        _name: &'static str,
+        v: V,
+    ) -> Result<V::Value> {
+        self.deserialize_unit(v)
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'b>>(
+        self,
+        name: &'static str,
+        v: V,
+    ) -> Result<V::Value> {
+        if name == DATE {
+            self.date(v)
+        } else {
+            v.visit_newtype_struct(self)
+        }
+    }
+
+    fn deserialize_seq<V: Visitor<'b>>(self, v: V) -> Result<V::Value> {
+        self.seq(v)
+    }
+    fn deserialize_tuple<V: Visitor<'b>>(self, _len: usize, v: V) -> Result<V::Value> {
+        self.seq(v)
+    }
+    fn deserialize_tuple_struct<V: Visitor<'b>>(
+        self,
+        _name: &'static str,
+        _len: usize,
+        v: V,
+    ) -> Result<V::Value> {
+        self.seq(v)
+    }
+
+    fn deserialize_map<V: Visitor<'b>>(self, v: V) -> Result<V::Value> {
+        self.map(v)
+    }
+    fn deserialize_struct<V: Visitor<'b>>(
+        self,
+        _name: &'static str,
+        _fields: &'static [&'static str],
+        v: V,
+    ) -> Result<V::Value> {
+        self.map(v)
+    }
+
+    /// `"Variant"` for a unit variant, `{"Variant": value}` for the others (as `serde_json`).
+    fn deserialize_enum<V: Visitor<'b>>(
+        self,
+        _name: &'static str,
+        _variants: &'static [&'static str],
+        v: V,
+    ) -> Result<V::Value> {
+        match self.peek()? {
+            b'"' => v.visit_enum(self.str()?.into_deserializer()),
+            b'{' => {
+                self.enter()?;
+                let value = v.visit_enum(Variant { de: self })?;
+                self.r.eat(b'}')?;
+                self.depth -= 1;
+                Ok(value)
+            }
+            _ => Err(BAD),
+        }
+    }
+}
+
+/// The elements of an array.
+struct Seq<'a, 'b> {
+    de: &'a mut Deserializer<'b>,
+    first: bool,
+    done: bool,
+}
+
+impl<'b> de::SeqAccess<'b> for Seq<'_, 'b> {
+    type Error = Error;
+
+    fn next_element_seed<T: DeserializeSeed<'b>>(&mut self, seed: T) -> Result<Option<T::Value>> {
+        if !self.de.next_item(b']', &mut self.first, &mut self.done)? {
+            return Ok(None);
+        }
+        seed.deserialize(&mut *self.de).map(Some)
+    }
+}
+
+/// The members of an object.
+struct Map<'a, 'b> {
+    de: &'a mut Deserializer<'b>,
+    members: Members,
+    first: bool,
+    done: bool,
+}
+
+impl<'b> de::MapAccess<'b> for Map<'_, 'b> {
+    type Error = Error;
+
+    fn next_key_seed<K: DeserializeSeed<'b>>(&mut self, seed: K) -> Result<Option<K::Value>> {
+        if !self.de.next_item(b'}', &mut self.first, &mut self.done)? {
+            return Ok(None);
+        }
+        if self.de.peek()? != b'"' {
+            return Err(BAD);
+        }
+        let at = self.de.r.pos();
+        let key = self.de.r.string()?;
+        self.members.insert(self.de.r.text(), key, at)?;
+        self.de.r.eat(b':')?;
+        seed.deserialize(Key {
+            de: &mut *self.de,
+            key,
+        })
+        .map(Some)
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'b>>(&mut self, seed: V) -> Result<V::Value> {
+        seed.deserialize(&mut *self.de)
+    }
+}
+
+/// A member name, already read and checked.
+struct Key<'a, 'b> {
+    de: &'a mut Deserializer<'b>,
+    key: super::RawStr<'b>,
+}
+
+impl<'de> de::Deserializer<'de> for Key<'_, 'de> {
+    type Error = Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, v: V) -> Result<V::Value> {
+        v.visit_borrowed_str(self.de.arena.unescape(self.key)?)
+    }
+
+    fn deserialize_ignored_any<V: Visitor<'de>>(self, v: V) -> Result<V::Value> {
+        v.visit_unit()
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf option unit unit_struct newtype_struct seq tuple
+        tuple_struct map struct enum identifier
+    }
+}
+
+/// The variant of an enum written `{"Variant": value}`.
+struct Variant<'a, 'b> {
+    de: &'a mut Deserializer<'b>,
+}
+
+impl<'a, 'b> de::EnumAccess<'b> for Variant<'a, 'b> {
+    type Error = Error;
+    type Variant = Self;
+
+    fn variant_seed<T: DeserializeSeed<'b>>(self, seed: T) -> Result<(T::Value, Self)> {
+        let name = seed.deserialize(&mut *self.de)?;
+        self.de.r.eat(b':')?;
+        Ok((name, self))
+    }
+}
+
+impl<'b> de::VariantAccess<'b> for Variant<'_, 'b> {
+    type Error = Error;
+
+    fn unit_variant(self) -> Result<()> {
+        de::Deserialize::deserialize(self.de)
+    }
+    fn newtype_variant_seed<T: DeserializeSeed<'b>>(self, seed: T) -> Result<T::Value> {
+        seed.deserialize(self.de)
+    }
+    fn tuple_variant<V: Visitor<'b>>(self, _len: usize, v: V) -> Result<V::Value> {
+        self.de.seq(v)
+    }
+    fn struct_variant<V: Visitor<'b>>(
+        self,
+        _fields: &'static [&'static str],
+        v: V,
+    ) -> Result<V::Value> {
+        self.de.map(v)
+    }
+}

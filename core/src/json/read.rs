@@ -1,0 +1,545 @@
+//! The lexer every JSON reader of this crate stands on: RFC 8259 tokens (strings with every
+//! escape checked, numbers, literals, structural bytes) over UTF-8 text, and the duplicate
+//! member check. It never recurses; nesting is the caller's, bounded by [`super::MAX_DEPTH`].
+
+use crate::error::{Error, Result};
+
+/// Every lexical error: the callers name it for their context (claims or header).
+const BAD: Error = Error::MalformedClaims;
+/// A member name repeated within one object.
+pub(crate) const DUPLICATE: Error = Error::MalformedClaims;
+
+/// A cursor over JSON text.
+#[derive(Clone)]
+pub(crate) struct Reader<'j> {
+    text: &'j str,
+    pos: usize,
+}
+
+/// A string token: its raw content between the quotes, escapes not yet decoded.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct RawStr<'j> {
+    /// The content as it stands in the JSON.
+    pub raw: &'j str,
+    /// Whether it holds a backslash (its decoded value differs from `raw`).
+    pub escaped: bool,
+}
+
+/// A number token.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Number<'j> {
+    /// The token as it stands in the JSON.
+    pub text: &'j str,
+    /// Its value, when it is an integer (no fraction, no exponent) that fits.
+    pub int: Option<Int>,
+}
+
+/// An integer value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Int {
+    /// Zero or positive.
+    Unsigned(u64),
+    /// Negative (`-0` is `Unsigned(0)`'s twin: `Signed(0)`).
+    Signed(i64),
+}
+
+impl<'j> Reader<'j> {
+    /// A reader at the start of `text`.
+    pub fn new(text: &'j str) -> Self {
+        Self { text, pos: 0 }
+    }
+
+    /// The whole text.
+    pub fn text(&self) -> &'j str {
+        self.text
+    }
+
+    /// The byte offset of the cursor.
+    pub fn pos(&self) -> usize {
+        self.pos
+    }
+
+    /// Skips whitespace (space, tab, CR, LF: RFC 8259 §2) and returns the next byte,
+    /// without consuming it.
+    pub fn peek(&mut self) -> Option<u8> {
+        let bytes = self.text.as_bytes();
+        while let Some(b' ' | b'\t' | b'\r' | b'\n') = bytes.get(self.pos) {
+            self.pos += 1;
+        }
+        bytes.get(self.pos).copied()
+    }
+
+    /// Consumes the byte [`peek`](Self::peek) returned.
+    pub fn bump(&mut self) {
+        self.pos += 1;
+    }
+
+    /// Consumes `byte` (after whitespace), or fails.
+    pub fn eat(&mut self, byte: u8) -> Result<()> {
+        if self.peek() == Some(byte) {
+            self.pos += 1;
+            Ok(())
+        } else {
+            Err(BAD)
+        }
+    }
+
+    /// Succeeds when nothing but whitespace is left.
+    pub fn end(&mut self) -> Result<()> {
+        match self.peek() {
+            None => Ok(()),
+            Some(_) => Err(BAD),
+        }
+    }
+
+    /// Reads a string token; the cursor must be at its opening quote.
+    pub fn string(&mut self) -> Result<RawStr<'j>> {
+        let bytes = self.text.as_bytes();
+        if bytes.get(self.pos) != Some(&b'"') {
+            return Err(BAD);
+        }
+        let start = self.pos + 1;
+        let mut i = start;
+        let mut escaped = false;
+        loop {
+            match bytes.get(i) {
+                None => return Err(BAD),
+                Some(b'"') => break,
+                Some(b'\\') => {
+                    escaped = true;
+                    i = escape_end(bytes, i + 1)?;
+                }
+                // No raw control characters in strings (RFC 8259 §7).
+                Some(&b) if b < 0x20 => return Err(BAD),
+                Some(_) => i += 1,
+            }
+        }
+        self.pos = i + 1;
+        // Both ends are ASCII quotes, so this is a char boundary of the UTF-8 text.
+        let raw = self.text.get(start..i).ok_or(BAD)?;
+        Ok(RawStr { raw, escaped })
+    }
+
+    /// Reads a number token (RFC 8259 §6:
+    /// `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`); the cursor must be at its start.
+    pub fn number(&mut self) -> Result<Number<'j>> {
+        let bytes = self.text.as_bytes();
+        let start = self.pos;
+        let mut i = start;
+        let negative = bytes.get(i) == Some(&b'-');
+        if negative {
+            i += 1;
+        }
+        // The integer part, accumulated while it fits.
+        let mut magnitude: Option<u64> = Some(0);
+        match bytes.get(i) {
+            Some(b'0') => i += 1,
+            Some(b'1'..=b'9') => {
+                while let Some(&d @ b'0'..=b'9') = bytes.get(i) {
+                    magnitude = magnitude
+                        .and_then(|m| m.checked_mul(10))
+                        .and_then(|m| m.checked_add(u64::from(d - b'0')));
+                    i += 1;
+                }
+            }
+            _ => return Err(BAD),
+        }
+        let mut integer = true;
+        if bytes.get(i) == Some(&b'.') {
+            integer = false;
+            i = digits(bytes, i + 1)?;
+        }
+        if let Some(b'e' | b'E') = bytes.get(i) {
+            integer = false;
+            i += 1;
+            if let Some(b'+' | b'-') = bytes.get(i) {
+                i += 1;
+            }
+            i = digits(bytes, i)?;
+        }
+        self.pos = i;
+        let int = match (integer, negative, magnitude) {
+            (true, false, Some(m)) => Some(Int::Unsigned(m)),
+            (true, true, Some(m)) if m <= 1 << 63 => {
+                // -(2^63) is i64::MIN; every smaller magnitude negates without overflow.
+                Some(Int::Signed(0i64.wrapping_sub_unsigned(m)))
+            }
+            _ => None,
+        };
+        Ok(Number {
+            text: self.text.get(start..i).ok_or(BAD)?,
+            int,
+        })
+    }
+
+    /// Reads the literal `word` (`true`, `false` or `null`); the cursor must be at its start.
+    pub fn literal(&mut self, word: &[u8]) -> Result<()> {
+        if self.text.as_bytes()[self.pos..].starts_with(word) {
+            self.pos += word.len();
+            Ok(())
+        } else {
+            Err(BAD)
+        }
+    }
+
+    /// Skips one complete value that this reader has already accepted once (its grammar and
+    /// nesting were checked then), iteratively: used to walk back over an object's earlier
+    /// members.
+    fn skip_checked_value(&mut self) -> Result<()> {
+        let mut depth = 0usize;
+        loop {
+            match self.peek().ok_or(BAD)? {
+                b'{' | b'[' => {
+                    depth += 1;
+                    self.bump();
+                }
+                b'}' | b']' => {
+                    depth = depth.checked_sub(1).ok_or(BAD)?;
+                    self.bump();
+                }
+                b',' | b':' => self.bump(),
+                b'"' => {
+                    self.string()?;
+                }
+                b't' => self.literal(b"true")?,
+                b'f' => self.literal(b"false")?,
+                b'n' => self.literal(b"null")?,
+                _ => {
+                    self.number()?;
+                }
+            }
+            if depth == 0 {
+                return Ok(());
+            }
+        }
+    }
+}
+
+/// One or more digits from `i`; returns the index after them.
+fn digits(bytes: &[u8], mut i: usize) -> Result<usize> {
+    let start = i;
+    while let Some(b'0'..=b'9') = bytes.get(i) {
+        i += 1;
+    }
+    if i > start { Ok(i) } else { Err(BAD) }
+}
+
+/// Checks the escape whose letter is at `i` (just after a backslash); returns the index after
+/// it. `\uXXXX` must name a Unicode scalar value: a high surrogate must be followed by an
+/// escaped low surrogate, and a low surrogate may not stand alone.
+fn escape_end(bytes: &[u8], i: usize) -> Result<usize> {
+    match bytes.get(i) {
+        Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => Ok(i + 1),
+        Some(b'u') => match hex4(bytes, i + 1)? {
+            0xD800..=0xDBFF => {
+                if bytes.get(i + 5) != Some(&b'\\') || bytes.get(i + 6) != Some(&b'u') {
+                    return Err(BAD);
+                }
+                match hex4(bytes, i + 7)? {
+                    0xDC00..=0xDFFF => Ok(i + 11),
+                    _ => Err(BAD),
+                }
+            }
+            0xDC00..=0xDFFF => Err(BAD),
+            _ => Ok(i + 5),
+        },
+        _ => Err(BAD),
+    }
+}
+
+/// Four hex digits from `i`.
+pub(crate) fn hex4(bytes: &[u8], i: usize) -> Result<u32> {
+    let mut v = 0;
+    for k in 0..4 {
+        let d = char::from(*bytes.get(i + k).ok_or(BAD)?)
+            .to_digit(16)
+            .ok_or(BAD)?;
+        v = (v << 4) | d;
+    }
+    Ok(v)
+}
+
+/// The characters of a string token, escapes decoded. The token was checked by
+/// [`Reader::string`]; a malformed escape (which cannot occur then) ends the iteration.
+pub(crate) struct Chars<'j> {
+    rest: core::str::Chars<'j>,
+}
+
+impl<'j> Chars<'j> {
+    /// The decoded characters of `s`.
+    pub fn new(s: RawStr<'j>) -> Self {
+        Self {
+            rest: s.raw.chars(),
+        }
+    }
+}
+
+impl Iterator for Chars<'_> {
+    type Item = char;
+
+    fn next(&mut self) -> Option<char> {
+        let c = self.rest.next()?;
+        if c != '\\' {
+            return Some(c);
+        }
+        let escape = self.rest.next()?;
+        Some(match escape {
+            'b' => '\u{8}',
+            'f' => '\u{c}',
+            'n' => '\n',
+            'r' => '\r',
+            't' => '\t',
+            'u' => {
+                let hi = self.hex4()?;
+                let code = if (0xD800..0xDC00).contains(&hi) {
+                    // `\uDxxx` follows: skip the backslash and the `u`.
+                    self.rest.nth(1)?;
+                    let lo = self.hex4()?;
+                    0x10000 + ((hi - 0xD800) << 10) + (lo.checked_sub(0xDC00)?)
+                } else {
+                    hi
+                };
+                char::from_u32(code)?
+            }
+            other => other, // `"`, `\` and `/` stand for themselves.
+        })
+    }
+}
+
+impl Chars<'_> {
+    fn hex4(&mut self) -> Option<u32> {
+        let s = self.rest.as_str();
+        let v = hex4(s.as_bytes(), 0).ok()?;
+        self.rest = s.get(4..)?.chars();
+        Some(v)
+    }
+}
+
+impl RawStr<'_> {
+    /// Whether the decoded string equals `other`.
+    pub fn is(&self, other: &str) -> bool {
+        if self.escaped {
+            Chars::new(*self).eq(other.chars())
+        } else {
+            self.raw == other
+        }
+    }
+
+    /// Whether the two decoded strings are equal.
+    fn same(&self, other: &RawStr<'_>) -> bool {
+        match (self.escaped, other.escaped) {
+            (false, false) => self.raw == other.raw,
+            _ => Chars::new(*self).eq(Chars::new(*other)),
+        }
+    }
+
+    /// FNV-1a over the decoded characters.
+    fn hash(&self) -> u32 {
+        let mut h: u32 = 0x811c_9dc5;
+        for c in Chars::new(*self) {
+            h = (h ^ u32::from(c)).wrapping_mul(0x0100_0193);
+        }
+        h
+    }
+}
+
+/// The member names read so far in one object, for refusing duplicates (RFC 8259 §4 leaves
+/// them to the implementation; RFC 7515 §5.2 and RFC 7519 §4 require refusing them).
+///
+/// A 256-bit Bloom filter over the decoded names answers most lookups; on a hit the object's
+/// earlier members are read again from its start and compared exactly. No heap, no
+/// recursion; the re-read is bounded by the object's size, which the token budget bounds.
+pub(crate) struct Members {
+    /// Offset just after the object's `{`.
+    start: usize,
+    bloom: [u64; 4],
+}
+
+impl Members {
+    /// An object whose `{` ends at byte `start`.
+    pub fn new(start: usize) -> Self {
+        Self {
+            start,
+            bloom: [0; 4],
+        }
+    }
+
+    /// Records the name `key`, whose opening quote is at `at`, failing if an earlier member
+    /// of the same object has the same decoded name.
+    pub fn insert(&mut self, text: &str, key: RawStr<'_>, at: usize) -> Result<()> {
+        let h = key.hash();
+        let bits = [h & 0xff, (h >> 8) & 0xff];
+        let seen = bits
+            .iter()
+            .all(|&b| self.bloom[(b >> 6) as usize] & (1 << (b & 63)) != 0);
+        for b in bits {
+            self.bloom[(b >> 6) as usize] |= 1 << (b & 63);
+        }
+        if seen && self.earlier(text, key, at)? {
+            return Err(DUPLICATE);
+        }
+        Ok(())
+    }
+
+    /// Whether a member before offset `at` is named `key`.
+    fn earlier(&self, text: &str, key: RawStr<'_>, at: usize) -> Result<bool> {
+        let mut r = Reader {
+            text,
+            pos: self.start,
+        };
+        loop {
+            if r.peek() == Some(b',') {
+                r.bump();
+            }
+            if r.peek() != Some(b'"') || r.pos >= at {
+                return Ok(false);
+            }
+            if r.string()?.same(&key) {
+                return Ok(true);
+            }
+            r.eat(b':')?;
+            r.skip_checked_value()?;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn string(json: &str) -> Result<RawStr<'_>> {
+        let mut r = Reader::new(json);
+        let s = r.string()?;
+        r.end()?;
+        Ok(s)
+    }
+
+    fn number(json: &str) -> Result<Option<Int>> {
+        let mut r = Reader::new(json);
+        let n = r.number()?;
+        r.end()?;
+        Ok(n.int)
+    }
+
+    #[test]
+    fn strings_check_every_escape() {
+        for ok in [
+            r#""""#,
+            r#""plain é 中""#,
+            r#""\"\\\/\b\f\n\r\t""#,
+            r#""\u0000\u00e9\uFFFF""#,
+            r#""\ud83d\ude00""#,
+        ] {
+            assert!(string(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            r#"""#,
+            r#""abc"#,
+            r#""\q""#,
+            r#""\u12""#,
+            r#""\u12g4""#,
+            r#""\ud83d""#,
+            r#""\ud83d\u0041""#,
+            r#""\ude00""#,
+            r#""\ud83dx""#,
+            "\"\\\u{1}\"",
+            "\"a\u{1f}\"",
+            "\"a\nb\"",
+            r#""\"#,
+        ] {
+            assert!(string(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn chars_decode_what_strings_accept() {
+        let s = string(r#""a\/\u00e9\ud83d\ude00\n""#).unwrap();
+        assert!(s.escaped);
+        assert!(Chars::new(s).eq("a/é😀\n".chars()));
+        assert!(s.is("a/é😀\n"));
+        assert!(!s.is("a/é😀"));
+    }
+
+    #[test]
+    fn numbers_follow_rfc_8259_and_keep_integers_exact() {
+        assert_eq!(number("0"), Ok(Some(Int::Unsigned(0))));
+        assert_eq!(number("-0"), Ok(Some(Int::Signed(0))));
+        assert_eq!(
+            number("18446744073709551615"),
+            Ok(Some(Int::Unsigned(u64::MAX)))
+        );
+        assert_eq!(number("18446744073709551616"), Ok(None));
+        assert_eq!(
+            number("-9223372036854775808"),
+            Ok(Some(Int::Signed(i64::MIN)))
+        );
+        assert_eq!(number("-9223372036854775809"), Ok(None));
+        for float in ["1.0", "1e19", "-1.5E+3", "0.5e-2", "1764000000.0"] {
+            assert_eq!(number(float), Ok(None), "{float}");
+        }
+        for bad in [
+            "01", "-", "+1", "1.", ".5", "1e", "1e+", "--1", "0x10", "1.e3",
+        ] {
+            assert!(number(bad).is_err(), "{bad}");
+        }
+    }
+
+    fn members(json: &str) -> Result<()> {
+        let mut r = Reader::new(json);
+        r.eat(b'{')?;
+        let mut m = Members::new(r.pos());
+        while r.peek() == Some(b'"') {
+            let at = r.pos();
+            let key = r.string()?;
+            m.insert(json, key, at)?;
+            r.eat(b':')?;
+            r.skip_checked_value()?;
+            if r.peek() == Some(b',') {
+                r.bump();
+            }
+        }
+        r.eat(b'}')
+    }
+
+    #[test]
+    fn duplicate_names_are_found_after_decoding() {
+        assert_eq!(members(r#"{"a":1,"b":[1,{"a":2}],"c":"a"}"#), Ok(()));
+        assert_eq!(members(r#"{"a":1,"b":2,"a":3}"#), Err(DUPLICATE));
+        assert_eq!(members(r#"{"a":1,"\u0061":3}"#), Err(DUPLICATE));
+        assert_eq!(members(r#"{"\/x":{"y":[]},"/x":3}"#), Err(DUPLICATE));
+        // Many names: the filter fills up, and exact comparison still tells them apart.
+        let mut json = [0u8; 4096];
+        let mut n = 0;
+        json[n] = b'{';
+        n += 1;
+        for i in 0..400u32 {
+            let m = if i > 0 { "," } else { "" };
+            let entry = format_member(m, i);
+            json[n..n + entry.1].copy_from_slice(&entry.0[..entry.1]);
+            n += entry.1;
+        }
+        json[n] = b'}';
+        let text = core::str::from_utf8(&json[..=n]).unwrap();
+        assert_eq!(members(text), Ok(()));
+    }
+
+    /// `,"k<i>":0` without allocating.
+    fn format_member(comma: &str, i: u32) -> ([u8; 16], usize) {
+        let mut out = [0u8; 16];
+        let mut n = 0;
+        for b in comma.bytes().chain(*b"\"k") {
+            out[n] = b;
+            n += 1;
+        }
+        let digits = [i / 100, i / 10 % 10, i % 10];
+        for d in digits {
+            out[n] = b'0' + d as u8;
+            n += 1;
+        }
+        for b in *b"\":0" {
+            out[n] = b;
+            n += 1;
+        }
+        (out, n)
+    }
+}

@@ -1,0 +1,188 @@
+//! The JSON writer: byte-minimal output into a caller's buffer.
+
+/// Writes byte-minimal JSON into a buffer; past its end it keeps counting, so a failed write
+/// still tells how long the output would have been.
+pub struct Writer<'o> {
+    out: &'o mut [u8],
+    len: usize,
+    first: bool,
+}
+
+impl<'o> Writer<'o> {
+    /// A writer over `out`, starting at its beginning.
+    pub fn new(out: &'o mut [u8]) -> Self {
+        Self {
+            out,
+            len: 0,
+            first: true,
+        }
+    }
+
+    /// Bytes written, or that would have been.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether everything fitted.
+    pub fn fits(&self) -> bool {
+        self.len <= self.out.len()
+    }
+
+    fn raw(&mut self, bytes: &[u8]) {
+        if let Some(dst) = self.out.get_mut(self.len..self.len + bytes.len()) {
+            dst.copy_from_slice(bytes);
+        }
+        self.len += bytes.len();
+    }
+
+    fn string(&mut self, s: &str) {
+        self.raw(b"\"");
+        let mut start = 0;
+        let bytes = s.as_bytes();
+        for (i, &b) in bytes.iter().enumerate() {
+            let short: &[u8] = match b {
+                b'"' => b"\\\"",
+                b'\\' => b"\\\\",
+                b'\n' => b"\\n",
+                b'\r' => b"\\r",
+                b'\t' => b"\\t",
+                0x08 => b"\\b",
+                0x0c => b"\\f",
+                0..=0x1f => b"",
+                _ => continue,
+            };
+            self.raw(&bytes[start..i]);
+            if short.is_empty() {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                self.raw(&[
+                    b'\\',
+                    b'u',
+                    b'0',
+                    b'0',
+                    HEX[usize::from(b >> 4)],
+                    HEX[usize::from(b & 15)],
+                ]);
+            } else {
+                self.raw(short);
+            }
+            start = i + 1;
+        }
+        self.raw(&bytes[start..]);
+        self.raw(b"\"");
+    }
+
+    fn key(&mut self, key: &str) {
+        self.raw(if self.first { b"{" } else { b"," });
+        self.first = false;
+        self.string(key);
+        self.raw(b":");
+    }
+
+    /// `"key":"value"`.
+    pub fn str(&mut self, key: &str, value: &str) {
+        self.key(key);
+        self.string(value);
+    }
+
+    /// `"key":"value"` when present.
+    pub fn opt_str(&mut self, key: &str, value: Option<&str>) {
+        if let Some(v) = value {
+            self.str(key, v);
+        }
+    }
+
+    /// `"key":123`.
+    pub fn num(&mut self, key: &str, value: u64) {
+        self.key(key);
+        let mut digits = [0u8; 20];
+        let mut i = digits.len();
+        let mut v = value;
+        loop {
+            i -= 1;
+            digits[i] = b'0' + (v % 10) as u8;
+            v /= 10;
+            if v == 0 {
+                break;
+            }
+        }
+        self.raw(&digits[i..]);
+    }
+
+    /// `"key":123` when present.
+    pub fn opt_num(&mut self, key: &str, value: Option<u64>) {
+        if let Some(v) = value {
+            self.num(key, v);
+        }
+    }
+
+    /// `"key":true` when present.
+    pub fn opt_bool(&mut self, key: &str, value: Option<bool>) {
+        if let Some(v) = value {
+            self.key(key);
+            self.raw(if v { b"true" } else { b"false" });
+        }
+    }
+
+    /// `"key":["a","b"]`; with `single_as_string`, one value is written as `"key":"a"`.
+    pub fn str_list<'s>(
+        &mut self,
+        key: &str,
+        values: impl ExactSizeIterator<Item = &'s str>,
+        single_as_string: bool,
+    ) {
+        let n = values.len();
+        if n == 0 {
+            return;
+        }
+        self.key(key);
+        let array = n > 1 || !single_as_string;
+        if array {
+            self.raw(b"[");
+        }
+        for (i, v) in values.enumerate() {
+            if i > 0 {
+                self.raw(b",");
+            }
+            self.string(v);
+        }
+        if array {
+            self.raw(b"]");
+        }
+    }
+
+    /// Closes the object (an empty object if nothing was written) and returns its length.
+    pub fn finish(mut self) -> usize {
+        if self.first {
+            self.raw(b"{");
+        }
+        self.raw(b"}");
+        self.len
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writer_is_minimal_escapes_and_counts() {
+        let mut buf = [0u8; 128];
+        let mut w = Writer::new(&mut buf);
+        w.str("s", "a\"b\\c\u{1}/é");
+        w.num("n", 0);
+        w.num("m", u64::MAX);
+        w.opt_bool("b", Some(true));
+        w.str_list("l", ["x"].into_iter(), true);
+        w.str_list("k", ["x", "y"].into_iter(), true);
+        w.str_list("j", ["x"].into_iter(), false);
+        let n = w.finish();
+        let expect = r#"{"s":"a\"b\\c\u0001/é","n":0,"m":18446744073709551615,"b":true,"l":"x","k":["x","y"],"j":["x"]}"#;
+        assert_eq!(core::str::from_utf8(&buf[..n]).unwrap(), expect);
+
+        let mut small = [0u8; 4];
+        let mut w = Writer::new(&mut small);
+        w.str("key", "value");
+        assert!(!w.fits());
+        assert_eq!(w.finish(), r#"{"key":"value"}"#.len());
+    }
+}
