@@ -4,27 +4,44 @@
 //! The registry is an ordered list; a value's number is its index. Its fingerprint, the
 //! first [`FINGERPRINT_LEN`] bytes of SHA-256 over a canonical encoding of the whole list,
 //! travels in every token that uses a number, so a verifier holding another list refuses
-//! the token ([`Error::RegistryMismatch`]) instead of mapping a number to the wrong value.
+//! the token ([`Error::RegistryMismatch`]) rather than reading a number as its own value,
+//! unless the two lists' fingerprints are equal: see [`Registry`] for what that costs.
 
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
 use crate::profile::compact::wire::varint;
 
-/// Length of a registry fingerprint, in bytes.
-pub const FINGERPRINT_LEN: usize = 4;
+/// Length of a registry fingerprint, in bytes: 128 bits, so that two colliding registries
+/// cost about 2^64 hash calls to find (the birthday bound) even when the attacker writes
+/// values into both.
+pub const FINGERPRINT_LEN: usize = 16;
 
 /// The most values a registry may hold.
 pub const MAX_REGISTERED: usize = 1024;
 
 /// Domain separation for the fingerprint: no other SHA-256 input of this crate starts so.
-const DOMAIN: &[u8] = b"compact-token registry v1\0";
+/// It names the format version: a list's version-1 and version-2 fingerprints are unrelated.
+const DOMAIN: &[u8] = b"compact-token registry v2\0";
 
 /// An ordered list of registered values, and its fingerprint.
 ///
 /// Issuer and verifiers must configure the same list, in the same order: any difference
-/// changes the fingerprint, and tokens using numbers are then refused, never misread.
-/// Tokens that use no number carry no fingerprint and verify under any registry.
+/// changes the fingerprint, and tokens using numbers are then refused. Tokens that use no
+/// number carry no fingerprint and verify under any registry.
+///
+/// # Security
+///
+/// A verifier misreads a number only if its list and the issuer's differ but have equal
+/// fingerprints. Registries are public configuration, not secrets, and some values
+/// (audiences, scope names) may be contributed by parties the issuer does not fully trust.
+/// Two lists with equal fingerprints, where number `k` is `api-a` in one and `api-b` in the
+/// other, would let a genuine token for `api-a` verify at `api-b` (or one scope be read as
+/// another): the signature is intact, only the fingerprint tells the lists apart. With
+/// [`FINGERPRINT_LEN`] = 16 bytes, finding such a pair costs about 2^64 SHA-256 calls even
+/// to an attacker who chooses values in both lists, and matching a given list about 2^128.
+/// (Format version 1 carried 4 bytes: a pair took about 2^17 calls, under a second; its
+/// tokens are refused.) `FORMAT.md` states the threat model in full.
 ///
 /// ```
 /// use compact_token::Registry;
@@ -50,7 +67,10 @@ impl Registry<'static> {
     pub const EMPTY: Registry<'static> = Registry {
         values: &[],
         // `fingerprint_of(&[])`, checked by a unit test.
-        fingerprint: [0xe4, 0xd9, 0x50, 0xf5],
+        fingerprint: [
+            0xef, 0x60, 0x47, 0x81, 0x93, 0xa8, 0xc6, 0x57, 0xa4, 0x66, 0xf3, 0x9f, 0x18, 0xf6,
+            0x87, 0x38,
+        ],
     };
 }
 
@@ -100,8 +120,10 @@ impl<'r> Registry<'r> {
     }
 }
 
-/// SHA-256 over `DOMAIN || varint(count) || (varint(len) || bytes)*`, first 4 bytes. The
-/// varints are postcard's (LEB128): the same ones the tokens use.
+/// SHA-256 over `DOMAIN || varint(count) || (varint(len) || bytes)*`, first
+/// [`FINGERPRINT_LEN`] bytes. The varints are postcard's (LEB128): the same ones the tokens
+/// use. Length prefixes make the encoding injective, so equal fingerprints of different
+/// lists are SHA-256 collisions (on the truncated output), never encoding ambiguities.
 fn fingerprint_of(values: &[&str]) -> [u8; FINGERPRINT_LEN] {
     let mut h = Sha256::new();
     let mut buf = [0u8; 10];

@@ -12,27 +12,14 @@ use compact_token::{
     AccessPolicy, Error, Header, IdPolicy, KeyUse, Limits, Registry, compact, jws, jwt,
 };
 
-const ACCESS: u8 = 0x84;
-const ID: u8 = 0x85;
+const ACCESS: u8 = 0x88;
+const ID: u8 = 0x89;
 
 /// `varint(len << 2 | 0)` then the UTF-8 bytes: a string in text form.
 fn text(s: &str) -> Vec<u8> {
     let mut v = varint((s.len() as u64) << 2);
     v.extend_from_slice(s.as_bytes());
     v
-}
-
-fn varint(mut v: u64) -> Vec<u8> {
-    let mut out = Vec::new();
-    loop {
-        let b = (v & 0x7f) as u8;
-        v >>= 7;
-        if v == 0 {
-            out.push(b);
-            return out;
-        }
-        out.push(b | 0x80);
-    }
 }
 
 /// An access-token payload by hand: tag, `flags`, then iss `iss`, sub `sub`, aud [`aud`],
@@ -96,8 +83,13 @@ fn format_errors() {
     let ok = |tail: &[u8]| access_payload(ACCESS, &[0], &iss, tail);
     let cases: Vec<(&str, Vec<u8>, Error)> = vec![
         (
-            "unknown version 2",
-            access_payload(0x88, &[0], &iss, &[]),
+            "version 1, no longer read",
+            access_payload(0x84, &[0], &iss, &[]),
+            Error::UnsupportedVersion,
+        ),
+        (
+            "unknown version 3",
+            access_payload(0x8C, &[0], &iss, &[]),
             Error::UnsupportedVersion,
         ),
         (
@@ -112,12 +104,12 @@ fn format_errors() {
         ),
         (
             "unknown kind tag 2",
-            access_payload(0x86, &[0], &iss, &[]),
+            access_payload(0x8A, &[0], &iss, &[]),
             Error::WrongKind,
         ),
         (
             "unknown kind tag 3",
-            access_payload(0x87, &[0], &iss, &[]),
+            access_payload(0x8B, &[0], &iss, &[]),
             Error::WrongKind,
         ),
         (
@@ -127,12 +119,12 @@ fn format_errors() {
         ),
         (
             "not the format",
-            access_payload(0xC4, &[0], &iss, &[]),
+            access_payload(0xC8, &[0], &iss, &[]),
             Error::WrongProfile,
         ),
         (
             "ASCII tag",
-            access_payload(0x04, &[0], &iss, &[]),
+            access_payload(0x08, &[0], &iss, &[]),
             Error::WrongProfile,
         ),
         ("JSON", br#"{"iss":"iss"}"#.to_vec(), Error::WrongProfile),
@@ -315,8 +307,8 @@ fn profile_and_kind_confusion() {
     assert_eq!(got.err(), Some(Error::WrongKind));
     // Payloads that are not base64url at all, around the tag.
     for t in [
-        "eyJhbGciOiJIUzI1NiJ9.h\u{e9}AAAA.sig",
-        "eyJhbGciOiJIUzI1NiJ9.hAN\u{e9}.sig",
+        "eyJhbGciOiJIUzI1NiJ9.i\u{e9}AAAA.sig",
+        "eyJhbGciOiJIUzI1NiJ9.iAN\u{e9}.sig",
     ] {
         assert_eq!(
             verify_access(t, &Registry::EMPTY),
@@ -411,7 +403,7 @@ fn shared_checks_hold_for_compact() {
     let r = compact::issue_access(
         &access(),
         &key,
-        &Limits::ACCESS.tighten_bytes(171),
+        &Limits::ACCESS.tighten_bytes(187),
         &reg,
         &mut out,
     );
@@ -429,9 +421,9 @@ fn shared_checks_hold_for_compact() {
     );
     assert_eq!(r.err(), Some(Error::KeyUseMismatch));
     let r = compact::issue_access(&access(), &key, &Limits::ACCESS, &reg, &mut out[..100]);
-    assert_eq!(r.err(), Some(Error::BufferTooSmall { needed: 172 }));
-    let r = compact::issue_access(&access(), &key, &Limits::ACCESS, &reg, &mut out[..172]);
-    assert_eq!(r.map(str::len), Ok(172));
+    assert_eq!(r.err(), Some(Error::BufferTooSmall { needed: 188 }));
+    let r = compact::issue_access(&access(), &key, &Limits::ACCESS, &reg, &mut out[..188]);
+    assert_eq!(r.map(str::len), Ok(188));
 
     // Verifying into too small a scratch buffer says how much is needed, exactly once the
     // payload fits.

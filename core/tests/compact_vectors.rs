@@ -2,9 +2,12 @@
 //! give exactly the tokens in `tests/data/compact/vectors.json`, and those tokens must
 //! verify back to the same claims.
 //!
-//! The file was generated once from the implementation with
-//! `REGENERATE_COMPACT_VECTORS=1 cargo test -p compact-token --test compact_vectors`;
-//! its first vector's payload is annotated by hand in FORMAT.md.
+//! The file was generated from the implementation with
+//! `REGENERATE_COMPACT_VECTORS=1 cargo test -p compact-token --test compact_vectors`, for
+//! format version 1 and again for version 2. The registered vector's payload is annotated
+//! by hand in FORMAT.md, and each version-2 payload is checked here against its version-1
+//! one (`vectors-v1.json`, kept as it was): the same bytes but for the tag's version and
+//! the fingerprint, which is re-derived from the specification.
 
 mod compact_common;
 
@@ -19,16 +22,13 @@ const PATH: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/tests/data/compact/vectors.json"
 );
+const PATH_V1: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/data/compact/vectors-v1.json"
+);
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn unhex(s: &str) -> Vec<u8> {
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-        .collect()
+fn read_vectors(path: &str) -> Vec<Value> {
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
 /// The vectors' inputs: name, algorithm, kid, registry, claims (JSON, as the jwt profile
@@ -262,19 +262,14 @@ fn vectors_are_rederived_byte_for_byte() {
         let text = serde_json::to_string_pretty(&vectors).unwrap() + "\n";
         std::fs::write(PATH, text).unwrap();
     }
-    let file: Vec<Value> = serde_json::from_str(&std::fs::read_to_string(PATH).unwrap()).unwrap();
+    let file = read_vectors(PATH);
     assert_eq!(file.len(), inputs().len());
     for v in &file {
         let name = v["name"].as_str().unwrap();
         let kind = v["kind"].as_str().unwrap();
         let alg = v["alg"].as_str().unwrap();
         let kid = v["kid"].as_str();
-        let registry: Vec<&str> = v["registry"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|s| s.as_str().unwrap())
-            .collect();
+        let registry = str_list(&v["registry"]);
         let reg = Registry::new(&registry).unwrap();
         let claims = &v["claims"];
         let token = v["token"].as_str().unwrap();
@@ -297,5 +292,40 @@ fn vectors_are_rederived_byte_for_byte() {
             verify(&k, &reg, kind, token, claims)
         };
         assert_eq!(&got, claims, "{name}");
+    }
+}
+
+/// Version 2 changed the tag's version (1 to 2) and the fingerprint (4 bytes under the
+/// `v1` domain string to 16 under `v2`), nothing else: each version-2 payload is its
+/// version-1 payload with exactly those bytes replaced.
+#[test]
+fn version_2_payloads_are_version_1_with_the_new_tag_and_fingerprint() {
+    let (v1, v2) = (read_vectors(PATH_V1), read_vectors(PATH));
+    assert_eq!(v1.len(), v2.len());
+    for (old, new) in v1.iter().zip(&v2) {
+        let name = new["name"].as_str().unwrap();
+        for field in ["name", "kind", "alg", "key", "kid", "registry", "claims"] {
+            assert_eq!(old[field], new[field], "{name}: {field}");
+        }
+        let values = str_list(&old["registry"]);
+        let (fp1, fp2) = (
+            spec_fingerprint(DOMAIN_V1, &values, 4),
+            spec_fingerprint(DOMAIN_V2, &values, 16),
+        );
+        assert_eq!(old["registry_fingerprint"], fp1, "{name}");
+        assert_eq!(new["registry_fingerprint"], fp2, "{name}");
+
+        let mut payload = unhex(old["payload_hex"].as_str().unwrap());
+        // Tag 10 0001 kk becomes 10 0010 kk.
+        assert!(matches!(payload[0], 0x84 | 0x85), "{name}");
+        payload[0] += 0x04;
+        // The flags varint; when its bit 0 is set, the fingerprint follows.
+        let flags_end = 2 + payload[1..].iter().take_while(|b| *b & 0x80 != 0).count();
+        if payload[1] & 1 == 1 {
+            let fp = flags_end..flags_end + 4;
+            assert_eq!(hex(&payload[fp.clone()]), fp1, "{name}");
+            payload.splice(fp, unhex(&fp2));
+        }
+        assert_eq!(hex(&payload), new["payload_hex"], "{name}");
     }
 }

@@ -46,11 +46,13 @@ use crate::validate::{AccessPolicy, IdPolicy};
 
 use wire::{Dec, Enc};
 
-/// The format version this library writes and the only one it reads.
-pub const VERSION: u8 = 1;
-/// The tag byte of version-1 access tokens: `0b10_0001_00`.
+/// The format version this library writes and the only one it reads. Version 1 (a 4-byte
+/// registry fingerprint, collidable in under a second) is refused with
+/// [`Error::UnsupportedVersion`].
+pub const VERSION: u8 = 2;
+/// The tag byte of version-2 access tokens: `0b10_0010_00`.
 pub const ACCESS_TAG: u8 = tag(Kind::Access);
-/// The tag byte of version-1 ID tokens: `0b10_0001_01`.
+/// The tag byte of version-2 ID tokens: `0b10_0010_01`.
 pub const ID_TAG: u8 = tag(Kind::Id);
 
 /// `10` (the format: never ASCII, so never JSON's `{`), 4 bits of version, 2 of kind.
@@ -148,7 +150,7 @@ fn verify_claims<'b, C: Decode<'b>, K: VerifyingKey + ?Sized>(
 
 /// Checks a tag byte: the format ([`Error::WrongProfile`]: a JSON payload starts `{`),
 /// the version ([`Error::UnsupportedVersion`]) and the kind ([`Error::WrongKind`], also
-/// for the two kind values no version 1 token has).
+/// for the two kind values no token of this version has).
 fn check_tag(kind: Kind, tag_byte: u8) -> Result<()> {
     if tag_byte & 0xC0 != 0x80 {
         return Err(Error::WrongProfile);

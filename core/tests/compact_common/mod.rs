@@ -64,3 +64,58 @@ pub fn id() -> IdClaims<&'static str> {
     c.locale = Some("en-US");
     c
 }
+
+/// Lowercase hex of `bytes`.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The bytes of lowercase or uppercase hex `s` (even length).
+pub fn unhex(s: &str) -> Vec<u8> {
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+        .collect()
+}
+
+/// `v` as a postcard varint (unsigned LEB128), written from FORMAT.md.
+pub fn varint(mut v: u64) -> Vec<u8> {
+    let mut out = Vec::new();
+    loop {
+        let b = (v & 0x7f) as u8;
+        v >>= 7;
+        if v == 0 {
+            out.push(b);
+            return out;
+        }
+        out.push(b | 0x80);
+    }
+}
+
+/// The fingerprint domain string of format version 1 (4-byte fingerprints; no longer read).
+pub const DOMAIN_V1: &[u8] = b"compact-token registry v1\0";
+/// The fingerprint domain string of format version 2 (16-byte fingerprints).
+pub const DOMAIN_V2: &[u8] = b"compact-token registry v2\0";
+
+/// FORMAT.md's fingerprint of `values`, in hex: SHA-256 over `domain || varint(count) ||
+/// (varint(len) || value)*`, cut to `len` bytes. Written from the specification with its
+/// own SHA-256 call, not through `Registry`, so the tests re-derive the fingerprint.
+pub fn spec_fingerprint(domain: &[u8], values: &[&str], len: usize) -> String {
+    use sha2::{Digest, Sha256};
+    let mut input = domain.to_vec();
+    input.extend(varint(values.len() as u64));
+    for v in values {
+        input.extend(varint(v.len() as u64));
+        input.extend_from_slice(v.as_bytes());
+    }
+    hex(&Sha256::digest(&input)[..len])
+}
+
+/// A JSON array of strings, as the vector files hold registries.
+pub fn str_list(v: &serde_json::Value) -> Vec<&str> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap())
+        .collect()
+}
