@@ -196,9 +196,7 @@ pub struct Input {
 #[derive(Default, Debug)]
 pub struct TextFacts {
     pub header_dup: bool,
-    pub header_escaped_key: bool,
     pub claim_dups: HashSet<String>,
-    pub claims_escaped_key: bool,
     pub header_bytes: bool,
     pub claims_bytes: bool,
     pub token_bytes: bool,
@@ -226,12 +224,8 @@ fn text_mut(json: &mut Vec<u8>, m: &Mutation, header: bool, facts: &mut TextFact
             let text = String::from_utf8_lossy(json).into_owned();
             if let Some(at) = text.find(&needle) {
                 let escaped = format!("\"\\u{:04x}{}\":", k.as_bytes()[0], &k[1..]);
+                // Read as the plain name, by us and by jsonwebtoken: nothing to note.
                 *json = format!("{}{}{}", &text[..at], escaped, &text[at + needle.len()..]).into();
-                if header {
-                    facts.header_escaped_key = true;
-                } else {
-                    facts.claims_escaped_key = true;
-                }
             }
         }
         Mutation::EscapeValues { .. } => {
@@ -374,18 +368,24 @@ fn segment_object(seg: Option<&str>) -> Option<Map<String, Value>> {
     serde_json::from_slice(&unb64(seg?)?).ok()
 }
 
+/// Dates are integers (no fraction or exponent, even when the value is whole) in range.
 fn is_date_ok(v: &Value) -> bool {
-    v.as_f64()
-        .is_some_and(|f| f >= 0.0 && f <= MAX_DATE as f64 && f.fract() == 0.0)
+    v.as_u64().is_some_and(|d| d <= MAX_DATE)
+}
+
+/// Whether a segment's JSON repeats a member name in any object, at any depth.
+fn segment_has_duplicates(seg: Option<&str>) -> bool {
+    seg.and_then(unb64)
+        .is_some_and(|json| crate::json::has_duplicate_names(&json))
 }
 
 /// Why ours may refuse a token jsonwebtoken accepts: `Some(reason)` when `e` is explained
 /// by a deliberate strictness visible in the token, `None` when it is not.
 pub fn explain_refusal(e: Error, token: &str, id: bool, facts: &TextFacts) -> Option<&'static str> {
     let mut segs = token.splitn(3, '.');
-    let header = segment_object(segs.next());
-    let claims = segment_object(segs.next());
-    let (header, claims) = (header?, claims?);
+    let (header_seg, claims_seg) = (segs.next(), segs.next());
+    let (header, claims) = (segment_object(header_seg)?, segment_object(claims_seg)?);
+    let claims_dup_anywhere = segment_has_duplicates(claims_seg);
     let limits = if id {
         compact_token::Limits::ID
     } else {
@@ -443,7 +443,7 @@ pub fn explain_refusal(e: Error, token: &str, id: bool, facts: &TextFacts) -> Op
                 .any(|k| get(k).is_some_and(|v| !v.is_boolean())))
         || dates.iter().any(|k| get(k).is_some_and(|v| !v.is_number()))
         || facts.claim_dups.iter().any(|k| claims.contains_key(k))
-        || facts.claims_escaped_key;
+        || claims_dup_anywhere;
     let duplicated_known = facts.claim_dups.iter().any(|k| k != "x-unknown");
     let reason = match e {
         // The first of two values may be what we refuse; jsonwebtoken keeps the last.
@@ -455,7 +455,9 @@ pub fn explain_refusal(e: Error, token: &str, id: bool, facts: &TextFacts) -> Op
         {
             "a claim twice"
         }
-        Error::MalformedHeader | Error::UnsupportedHeader if facts.header_dup => {
+        Error::MalformedHeader | Error::UnsupportedHeader
+            if facts.header_dup || segment_has_duplicates(header_seg) =>
+        {
             "a header parameter twice"
         }
         Error::OverBudget if token.len() > limits.max_bytes => "size budget",
@@ -467,7 +469,6 @@ pub fn explain_refusal(e: Error, token: &str, id: bool, facts: &TextFacts) -> Op
         {
             "unknown or duplicate header parameter"
         }
-        Error::MalformedHeader if facts.header_escaped_key => "escaped header member name",
         Error::MalformedHeader
             if ["alg", "typ", "kid"]
                 .iter()

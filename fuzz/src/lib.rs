@@ -12,6 +12,7 @@ use compact_token::{
 };
 
 pub mod diff;
+pub mod json;
 
 /// The fixed clock: 2025-11-24T16:00:00Z.
 pub const NOW: u64 = 1_764_000_000;

@@ -57,6 +57,15 @@ pub fn from_slice<'b, T: de::Deserialize<'b>>(json: &'b [u8], scratch: &'b mut [
     Ok(value)
 }
 
+/// A number as the nearest `f64`; one too large for any (`1e400`) is refused, as
+/// `serde_json` refuses it.
+fn finite(n: Number<'_>) -> Result<f64> {
+    match n.text.parse::<f64>() {
+        Ok(f) if f.is_finite() => Ok(f),
+        _ => Err(BAD),
+    }
+}
+
 /// A strict JSON deserializer over text borrowed for `'b`, decoding escaped strings into a
 /// scratch buffer borrowed for as long. Made by [`from_slice`]; `serde` drives it.
 pub struct Deserializer<'b> {
@@ -108,7 +117,7 @@ impl<'b> Deserializer<'b> {
 
     fn float<V: Visitor<'b>>(&mut self, v: V) -> Result<V::Value> {
         let n = self.number()?;
-        v.visit_f64(n.text.parse().map_err(|_| BAD)?)
+        v.visit_f64(finite(n)?)
     }
 
     /// A scalar's value, checked but not converted, for values nobody reads.
@@ -227,7 +236,7 @@ impl<'b> de::Deserializer<'b> for &mut Deserializer<'b> {
                 match n.int {
                     Some(Int::Unsigned(u)) => v.visit_u64(u),
                     Some(Int::Signed(i)) => v.visit_i64(i),
-                    None => v.visit_f64(n.text.parse().map_err(|_| BAD)?),
+                    None => v.visit_f64(finite(n)?),
                 }
             }
         }
