@@ -19,7 +19,8 @@
 typedef struct ct_key ct_key;
 
 // A registry handle (opaque) for the compact profile: made by [`ct_registry_new`], freed
-// with [`ct_registry_free`]. It owns copies of its values.
+// with [`ct_registry_free`]. It owns copies of its values and the registry over them,
+// built once when the handle is made (duplicate check and fingerprint), never per call.
 typedef struct ct_registry ct_registry;
 
 // A result code: [`CT_OK`], one of `compact_token::Error::code()` (1..=33), or an FFI
@@ -290,7 +291,8 @@ typedef struct ct_id_claims {
 // A panic was caught at the boundary (a bug: please report it). Outputs are untouched.
 #define CT_ERR_PANIC 102
 
-// An enum argument (`ct_key_use`, `ct_profile`) or a count is out of range.
+// An enum argument (`ct_key_use`, `ct_profile`) or a count is out of range, or a
+// verify function's `scratch` overlaps one of its inputs or its claims output.
 #define CT_ERR_INVALID_ARGUMENT 103
 
 // A public (verify-only) key was asked to sign.
@@ -316,8 +318,9 @@ ct_result ct_key_new_ed25519_seed(const uint8_t *seed, ct_key_use key_use, struc
 // `x` must point to 32 readable bytes; `out_key` to a writable `ct_key*`.
 ct_result ct_key_new_ed25519_public(const uint8_t *x, ct_key_use key_use, struct ct_key **out_key);
 
-// Makes an HS256 key (signs and verifies) from a secret of at least 32 bytes
-// ([`CT_INVALID_KEY`] otherwise). The handle keeps a copy, zeroized when freed.
+// Makes an HS256 key (signs and verifies) from a secret of 32 to 64 bytes
+// ([`CT_INVALID_KEY`] for a shorter or longer one). The handle keeps a copy, zeroized
+// when freed.
 //
 // # Safety
 // `secret` must point to `secret_len` readable bytes; `out_key` to a writable `ct_key*`.
@@ -348,8 +351,9 @@ ct_result ct_key_ed25519_public_bytes(const struct ct_key *key, uint8_t *out32);
 void ct_key_free(struct ct_key *key);
 
 // Makes a registry of `count` values (numbered from 0 in order) for the compact profile;
-// issuer and verifiers must use the same list. The handle copies the values.
-// [`CT_INVALID_POLICY`] for a duplicate value or more than 1024 values.
+// issuer and verifiers must use the same list. The handle copies the values and builds
+// the registry (duplicate check and fingerprint) once, here: issuing and verifying use it
+// as it is. [`CT_INVALID_POLICY`] for a duplicate value or more than 1024 values.
 //
 // # Safety
 // `values` must point to `count` readable `ct_str` (it may be NULL when `count` is 0),
@@ -372,6 +376,12 @@ void ct_registry_free(struct ct_registry *registry);
 // The token (ASCII, not NUL-terminated) is written to `out` and its length to
 // `*out_written`. [`CT_BUFFER_TOO_SMALL`](crate::CT_BUFFER_TOO_SMALL): `*out_written` is
 // the length needed and `out` is untouched. Any other error writes nothing.
+//
+// `out_len` is the capacity of `out`, never an allocation size: a token is at most the
+// kind's size budget (1024 bytes for access tokens, 4096 for ID tokens;
+// [`CT_OVER_BUDGET`](crate::CT_OVER_BUDGET) beyond), so any `out_len` at least that large,
+// `SIZE_MAX` included, means "large enough" and works. Only the first `*out_written`
+// bytes of `out` are written.
 //
 // # Safety
 // `key` a live handle, `registry` NULL or a live handle, `claims` a readable struct whose
@@ -406,7 +416,15 @@ ct_result ct_id_issue(const struct ct_key *key,
 // `3 * token_len` bytes always suffice (compact tokens with registered scopes may need
 // more: [`CT_BUFFER_TOO_SMALL`](crate::CT_BUFFER_TOO_SMALL)). With `out_claims` NULL,
 // `scratch` may be NULL too (a private buffer is used). On error nothing is written.
-// A token that is not UTF-8 gives [`CT_ERR_INVALID_UTF8`](crate::CT_ERR_INVALID_UTF8).
+//
+// Checked in this order, before any work on the token: NULL pointers and `profile`, then
+// `token_len` against the size budget (1024 bytes; 4096 for ID tokens): a longer token is
+// [`CT_OVER_BUDGET`](crate::CT_OVER_BUDGET) without being read, allocated for or checked
+// for UTF-8. A token that is not UTF-8 gives
+// [`CT_ERR_INVALID_UTF8`](crate::CT_ERR_INVALID_UTF8). `scratch` must not share a byte
+// with `token`, the expected values (`issuer`, `audience`; `nonce`, `access_token`) or
+// `*out_claims`: an overlap is refused with
+// [`CT_ERR_INVALID_ARGUMENT`](crate::CT_ERR_INVALID_ARGUMENT) before anything is written.
 //
 // # Safety
 // `key` a live handle, `registry` NULL or a live handle, `token` `token_len` readable

@@ -9,8 +9,8 @@ use compact_token::{
 
 use crate::panic::boundary;
 use crate::{
-    CT_ERR_NULL_POINTER, CT_TOO_MANY_VALUES, Profile, bytes, ct_key, ct_profile, ct_registry,
-    ct_result, ct_str, err, opt_text, profile, text,
+    CT_ERR_INVALID_ARGUMENT, CT_ERR_NULL_POINTER, CT_TOO_MANY_VALUES, Profile, ct_key, ct_profile,
+    ct_registry, ct_result, ct_str, err, opt_text, profile, text,
 };
 
 /// The most `aud` values a token carries.
@@ -311,32 +311,43 @@ fn id_out(c: &IdClaims<&str>) -> ct_id_claims {
 }
 
 /// What issuing a kind needs: the token length from the `jwt` and the `compact` issuer.
-type JwtIssue<'c> = &'c dyn Fn(&dyn SigningKey, &mut [u8]) -> compact_token::Result<usize>;
+type JwtIssue<'c> = &'c dyn Fn(&dyn SigningKey, &Limits, &mut [u8]) -> compact_token::Result<usize>;
 type CompactIssue<'c> =
-    &'c dyn Fn(&dyn SigningKey, &Registry<'_>, &mut [u8]) -> compact_token::Result<usize>;
+    &'c dyn Fn(&dyn SigningKey, &Limits, &Registry<'_>, &mut [u8]) -> compact_token::Result<usize>;
 
 /// The shared body of the issue functions, after the claims are read: signs with `key` in
-/// `profile` into a private buffer of `out_len` bytes, then copies the token to `out` and
-/// its length to `*out_written` only on success; on [`Error::BufferTooSmall`] writes the
-/// length needed to `*out_written` and nothing else.
+/// `profile` under `limits` into a private buffer, then copies the token to `out` and its
+/// length to `*out_written` only on success; on [`Error::BufferTooSmall`] writes the length
+/// needed to `*out_written` and nothing else.
+///
+/// The private buffer holds `min(out_len, limits.max_bytes)` bytes: no token is longer than
+/// the budget, so a larger `out_len` (up to `SIZE_MAX`) only means "large enough" and is
+/// never an allocation size.
 fn issue_with(
     key: &ct_key,
     profile: Profile,
     registry: *const ct_registry,
+    limits: &Limits,
     (out, out_len, out_written): (*mut u8, usize, *mut usize),
     jwt: JwtIssue<'_>,
     compact: CompactIssue<'_>,
 ) -> Result<(), ct_result> {
     let signer = key.signer()?;
-    let mut buf = vec![0u8; out_len];
+    let mut buf = vec![0u8; out_len.min(limits.max_bytes)];
     let issued = match profile {
-        Profile::Jwt => jwt(signer, &mut buf),
-        Profile::Compact => ct_registry::with(registry, |r| compact(signer, r, &mut buf))?,
+        Profile::Jwt => jwt(signer, limits, &mut buf),
+        // SAFETY: `registry` is NULL or a live handle (API contract).
+        Profile::Compact => compact(
+            signer,
+            limits,
+            unsafe { ct_registry::of(registry) },
+            &mut buf,
+        ),
     };
     match issued {
         Ok(n) => {
-            // SAFETY: `out` (checked non-NULL) holds `out_len >= n` writable bytes, and
-            // `out_written` (checked non-NULL) is writable (API contract).
+            // SAFETY: `out` (checked non-NULL) holds `out_len >= buf.len() >= n` writable
+            // bytes, and `out_written` (checked non-NULL) is writable (API contract).
             unsafe {
                 ptr::copy_nonoverlapping(buf.as_ptr(), out, n);
                 *out_written = n;
@@ -360,6 +371,12 @@ fn issue_with(
 /// The token (ASCII, not NUL-terminated) is written to `out` and its length to
 /// `*out_written`. [`CT_BUFFER_TOO_SMALL`](crate::CT_BUFFER_TOO_SMALL): `*out_written` is
 /// the length needed and `out` is untouched. Any other error writes nothing.
+///
+/// `out_len` is the capacity of `out`, never an allocation size: a token is at most the
+/// kind's size budget (1024 bytes for access tokens, 4096 for ID tokens;
+/// [`CT_OVER_BUDGET`](crate::CT_OVER_BUDGET) beyond), so any `out_len` at least that large,
+/// `SIZE_MAX` included, means "large enough" and works. Only the first `*out_written`
+/// bytes of `out` are written.
 ///
 /// # Safety
 /// `key` a live handle, `registry` NULL or a live handle, `claims` a readable struct whose
@@ -387,9 +404,10 @@ pub unsafe extern "C" fn ct_access_issue(
             key,
             profile,
             registry,
+            &Limits::ACCESS,
             (out, out_len, out_written),
-            &|k, buf| jwt::issue_access(&claims, k, &Limits::ACCESS, buf).map(str::len),
-            &|k, r, buf| compact::issue_access(&claims, k, &Limits::ACCESS, r, buf).map(str::len),
+            &|k, l, buf| jwt::issue_access(&claims, k, l, buf).map(str::len),
+            &|k, l, r, buf| compact::issue_access(&claims, k, l, r, buf).map(str::len),
         )
     })
 }
@@ -421,23 +439,53 @@ pub unsafe extern "C" fn ct_id_issue(
             key,
             profile,
             registry,
+            &Limits::ID,
             (out, out_len, out_written),
-            &|k, buf| jwt::issue_id(&claims, k, &Limits::ID, buf).map(str::len),
-            &|k, r, buf| compact::issue_id(&claims, k, &Limits::ID, r, buf).map(str::len),
+            &|k, l, buf| jwt::issue_id(&claims, k, l, buf).map(str::len),
+            &|k, l, r, buf| compact::issue_id(&claims, k, l, r, buf).map(str::len),
         )
     })
 }
 
+/// A byte range of the caller's: its first byte (NULL: empty) and its length.
+type Range = (*const u8, usize);
+
+/// The bytes a view covers (none when absent).
+fn range_of(s: ct_str) -> Range {
+    (s.ptr, s.len)
+}
+
+/// The bytes a claims output covers (none when NULL).
+fn out_range<T>(out: *mut T) -> Range {
+    (out.cast_const().cast(), core::mem::size_of::<T>())
+}
+
+/// Whether two ranges share a byte, by address (empty and NULL ranges share none).
+fn overlap((a, a_len): Range, (b, b_len): Range) -> bool {
+    let (a, b) = (a as usize, b as usize);
+    a != 0
+        && b != 0
+        && a_len != 0
+        && b_len != 0
+        && a < b.saturating_add(b_len)
+        && b < a.saturating_add(a_len)
+}
+
 /// The scratch buffer for verifying: the caller's, or (when both `scratch` and the claims
-/// output are NULL) a private one.
+/// output are NULL) a private one for a token of `token_len` bytes, already checked
+/// against the budget, so it is small.
+///
+/// The caller's buffer is refused ([`CT_ERR_INVALID_ARGUMENT`]) when it overlaps any of
+/// `inputs` (the token, the expected values, the claims output): verifying writes into it
+/// while reading them, so an overlap would be undefined behaviour in Rust and would
+/// overwrite, say, the expected issuer before it is compared.
 ///
 /// # Safety
 /// `scratch` must be NULL or point to `scratch_len` writable bytes while the result lives.
 unsafe fn scratch_of(
-    scratch: *mut u8,
-    scratch_len: usize,
-    claims_wanted: bool,
+    (scratch, scratch_len, claims_wanted): (*mut u8, usize, bool),
     token_len: usize,
+    mut inputs: impl Iterator<Item = Range>,
     own: &mut Vec<u8>,
 ) -> Result<&mut [u8], ct_result> {
     if scratch.is_null() {
@@ -447,38 +495,74 @@ unsafe fn scratch_of(
         *own = vec![0u8; token_len.saturating_mul(4).saturating_add(64)];
         return Ok(own.as_mut_slice());
     }
-    if scratch_len > isize::MAX as usize {
-        return Err(crate::CT_ERR_INVALID_ARGUMENT);
+    if scratch_len > isize::MAX as usize
+        || inputs.any(|input| overlap((scratch.cast_const(), scratch_len), input))
+    {
+        return Err(CT_ERR_INVALID_ARGUMENT);
     }
-    // SAFETY: non-NULL, `scratch_len` writable bytes (caller's contract).
+    // SAFETY: non-NULL, `scratch_len` writable bytes (caller's contract), shared with none
+    // of the inputs read while it is borrowed (checked just above).
     Ok(unsafe { core::slice::from_raw_parts_mut(scratch, scratch_len) })
 }
 
-/// The arguments both verify functions share: the key's verifier, the profile, the token
-/// as UTF-8, and two required strings (issuer and audience or client).
+/// What both verify functions read from their arguments ([`verify_args`]).
+struct VerifyArgs<'a> {
+    key: &'a dyn VerifyingKey,
+    profile: Profile,
+    token: &'a str,
+    /// The issuer, and the audience or client.
+    names: [&'a str; 2],
+    scratch: &'a mut [u8],
+}
+
+/// The arguments both verify functions share: the key's verifier, the profile, `token`
+/// and two required strings (issuer, and audience or client) as UTF-8, and the scratch
+/// buffer (`scratch_of`), which may overlap none of them nor the `more` ranges (the other
+/// inputs and the claims output).
+///
+/// The token's length is checked against `limits` first, before any work on its bytes (no
+/// UTF-8 scan, no allocation): a token over budget is
+/// [`CT_OVER_BUDGET`](crate::CT_OVER_BUDGET) whatever it holds.
 ///
 /// # Safety
-/// `key` NULL or a live handle; `token` NULL or `token_len` readable bytes; the views valid.
+/// `key` NULL or a live handle; the views NULL or valid; `scratch` as for `scratch_of`.
 unsafe fn verify_args<'a>(
     key: *const ct_key,
     profile: ct_profile,
-    token: *const u8,
-    token_len: usize,
-    names: [ct_str; 2],
-) -> Result<(&'a dyn VerifyingKey, Profile, &'a str, [&'a str; 2]), ct_result> {
-    if key.is_null() {
+    limits: &Limits,
+    strings: [ct_str; 3],
+    more: &[Range],
+    scratch: (*mut u8, usize, bool),
+    own: &'a mut Vec<u8>,
+) -> Result<VerifyArgs<'a>, ct_result> {
+    let [token, a, b] = strings;
+    if key.is_null() || token.ptr.is_null() {
         return Err(CT_ERR_NULL_POINTER);
     }
     let profile = self::profile(profile)?;
+    limits.check_size(token.len).map_err(err)?;
     // SAFETY: non-NULL live handle (caller's contract).
     let key = unsafe { &*key }.verifier();
-    // SAFETY: `token_len` readable bytes at `token` (caller's contract).
-    let token = unsafe { bytes(token, token_len) }?;
-    let token = core::str::from_utf8(token).map_err(|_| crate::CT_ERR_INVALID_UTF8)?;
-    let [a, b] = names;
     // SAFETY: valid views (caller's contract).
-    let (a, b) = unsafe { (text(a.ptr, a.len)?, text(b.ptr, b.len)?) };
-    Ok((key, profile, token, [a, b]))
+    let (token, names) = unsafe {
+        (
+            text(token.ptr, token.len)?,
+            [text(a.ptr, a.len)?, text(b.ptr, b.len)?],
+        )
+    };
+    let inputs = strings
+        .into_iter()
+        .map(range_of)
+        .chain(more.iter().copied());
+    // SAFETY: the caller's contract.
+    let scratch = unsafe { scratch_of(scratch, token.len(), inputs, own) }?;
+    Ok(VerifyArgs {
+        key,
+        profile,
+        token,
+        names,
+        scratch,
+    })
 }
 
 /// Verifies an access token at `now` (Unix seconds) for `issuer` and `audience`, with the
@@ -491,7 +575,15 @@ unsafe fn verify_args<'a>(
 /// `3 * token_len` bytes always suffice (compact tokens with registered scopes may need
 /// more: [`CT_BUFFER_TOO_SMALL`](crate::CT_BUFFER_TOO_SMALL)). With `out_claims` NULL,
 /// `scratch` may be NULL too (a private buffer is used). On error nothing is written.
-/// A token that is not UTF-8 gives [`CT_ERR_INVALID_UTF8`](crate::CT_ERR_INVALID_UTF8).
+///
+/// Checked in this order, before any work on the token: NULL pointers and `profile`, then
+/// `token_len` against the size budget (1024 bytes; 4096 for ID tokens): a longer token is
+/// [`CT_OVER_BUDGET`](crate::CT_OVER_BUDGET) without being read, allocated for or checked
+/// for UTF-8. A token that is not UTF-8 gives
+/// [`CT_ERR_INVALID_UTF8`](crate::CT_ERR_INVALID_UTF8). `scratch` must not share a byte
+/// with `token`, the expected values (`issuer`, `audience`; `nonce`, `access_token`) or
+/// `*out_claims`: an overlap is refused with
+/// [`CT_ERR_INVALID_ARGUMENT`](crate::CT_ERR_INVALID_ARGUMENT) before anything is written.
 ///
 /// # Safety
 /// `key` a live handle, `registry` NULL or a live handle, `token` `token_len` readable
@@ -512,29 +604,40 @@ pub unsafe extern "C" fn ct_access_verify(
     out_claims: *mut ct_access_claims,
 ) -> ct_result {
     boundary(|| {
-        // SAFETY: the arguments as the API contract states them.
-        let (key, profile, token, [issuer, audience]) =
-            unsafe { verify_args(key, profile, token, token_len, [issuer, audience]) }?;
+        let limits = Limits::ACCESS;
+        let token = ct_str {
+            ptr: token,
+            len: token_len,
+        };
         let mut own = Vec::new();
-        // SAFETY: `scratch` is NULL or `scratch_len` writable bytes (API contract).
-        let scratch = unsafe {
-            scratch_of(
-                scratch,
-                scratch_len,
-                !out_claims.is_null(),
-                token.len(),
+        // SAFETY: the arguments as the API contract states them.
+        let VerifyArgs {
+            key,
+            profile,
+            token,
+            names: [issuer, audience],
+            scratch,
+        } = unsafe {
+            verify_args(
+                key,
+                profile,
+                &limits,
+                [token, issuer, audience],
+                &[out_range(out_claims)],
+                (scratch, scratch_len, !out_claims.is_null()),
                 &mut own,
             )
         }?;
-        let policy = AccessPolicy::new(issuer, audience);
+        let policy = AccessPolicy::new(issuer, audience).with_limits(limits);
         let verified = match profile {
-            Profile::Jwt => {
-                jwt::verify_access(token, key, &policy, now, scratch).map(|c| access_out(&c))
+            Profile::Jwt => jwt::verify_access(token, key, &policy, now, scratch),
+            Profile::Compact => {
+                // SAFETY: `registry` is NULL or a live handle (API contract).
+                let r = unsafe { ct_registry::of(registry) };
+                compact::verify_access(token, key, &policy, r, now, scratch)
             }
-            Profile::Compact => ct_registry::with(registry, |r| {
-                compact::verify_access(token, key, &policy, r, now, scratch).map(|c| access_out(&c))
-            })?,
         }
+        .map(|c| access_out(&c))
         .map_err(err)?;
         if !out_claims.is_null() {
             // SAFETY: non-NULL, writable (API contract).
@@ -568,23 +671,37 @@ pub unsafe extern "C" fn ct_id_verify(
     out_claims: *mut ct_id_claims,
 ) -> ct_result {
     boundary(|| {
-        // SAFETY: the arguments as the API contract states them.
-        let (key, profile, token, [issuer, client_id]) =
-            unsafe { verify_args(key, profile, token, token_len, [issuer, client_id]) }?;
-        // SAFETY: NULL or valid views (API contract).
-        let (nonce, access_token) = unsafe { (opt_text(nonce)?, opt_text(access_token)?) };
+        let limits = Limits::ID;
+        let token = ct_str {
+            ptr: token,
+            len: token_len,
+        };
         let mut own = Vec::new();
-        // SAFETY: `scratch` is NULL or `scratch_len` writable bytes (API contract).
-        let scratch = unsafe {
-            scratch_of(
-                scratch,
-                scratch_len,
-                !out_claims.is_null(),
-                token.len(),
+        // SAFETY: the arguments as the API contract states them.
+        let VerifyArgs {
+            key,
+            profile,
+            token,
+            names: [issuer, client_id],
+            scratch,
+        } = unsafe {
+            verify_args(
+                key,
+                profile,
+                &limits,
+                [token, issuer, client_id],
+                &[
+                    range_of(nonce),
+                    range_of(access_token),
+                    out_range(out_claims),
+                ],
+                (scratch, scratch_len, !out_claims.is_null()),
                 &mut own,
             )
         }?;
-        let mut policy = IdPolicy::new(issuer, client_id);
+        // SAFETY: NULL or valid views (API contract).
+        let (nonce, access_token) = unsafe { (opt_text(nonce)?, opt_text(access_token)?) };
+        let mut policy = IdPolicy::new(issuer, client_id).with_limits(limits);
         if let Some(n) = nonce {
             policy = policy.expect_nonce(n);
         }
@@ -592,11 +709,14 @@ pub unsafe extern "C" fn ct_id_verify(
             policy = policy.expect_access_token(at);
         }
         let verified = match profile {
-            Profile::Jwt => jwt::verify_id(token, key, &policy, now, scratch).map(|c| id_out(&c)),
-            Profile::Compact => ct_registry::with(registry, |r| {
-                compact::verify_id(token, key, &policy, r, now, scratch).map(|c| id_out(&c))
-            })?,
+            Profile::Jwt => jwt::verify_id(token, key, &policy, now, scratch),
+            Profile::Compact => {
+                // SAFETY: `registry` is NULL or a live handle (API contract).
+                let r = unsafe { ct_registry::of(registry) };
+                compact::verify_id(token, key, &policy, r, now, scratch)
+            }
         }
+        .map(|c| id_out(&c))
         .map_err(err)?;
         if !out_claims.is_null() {
             // SAFETY: non-NULL, writable (API contract).

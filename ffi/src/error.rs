@@ -85,7 +85,8 @@ pub const CT_ERR_NULL_POINTER: ct_result = 100;
 pub const CT_ERR_INVALID_UTF8: ct_result = 101;
 /// A panic was caught at the boundary (a bug: please report it). Outputs are untouched.
 pub const CT_ERR_PANIC: ct_result = 102;
-/// An enum argument (`ct_key_use`, `ct_profile`) or a count is out of range.
+/// An enum argument (`ct_key_use`, `ct_profile`) or a count is out of range, or a
+/// verify function's `scratch` overlaps one of its inputs or its claims output.
 pub const CT_ERR_INVALID_ARGUMENT: ct_result = 103;
 /// A public (verify-only) key was asked to sign.
 pub const CT_ERR_KEY_CANNOT_SIGN: ct_result = 104;

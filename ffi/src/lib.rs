@@ -141,25 +141,73 @@ impl ct_key {
 }
 
 /// A registry handle (opaque) for the compact profile: made by [`ct_registry_new`], freed
-/// with [`ct_registry_free`]. It owns copies of its values.
+/// with [`ct_registry_free`]. It owns copies of its values and the registry over them,
+/// built once when the handle is made (duplicate check and fingerprint), never per call.
 pub struct ct_registry {
-    values: Vec<String>,
+    /// The registry over `list`. Its `'static` means "until `drop`": it is only handed out
+    /// behind `&self` ([`ct_registry::registry`]), so no borrow of it outlives the handle.
+    registry: Registry<'static>,
+    /// The values, concatenated: one allocation from `Box::into_raw`, freed in `drop`.
+    text: *mut str,
+    /// The values as slices of `text`: one allocation from `Box::into_raw`, freed in `drop`.
+    list: *mut [&'static str],
 }
 
 impl ct_registry {
-    /// Runs `f` with the registry `reg` points to, or the empty registry when it is NULL.
-    pub(crate) fn with<R>(
-        reg: *const ct_registry,
-        f: impl FnOnce(&Registry<'_>) -> R,
-    ) -> Result<R, ct_result> {
+    /// Copies `values` and builds the registry over the copies ([`Error::InvalidPolicy`]
+    /// for a duplicate or too many values).
+    fn new(values: &[&str]) -> Result<ct_registry, ct_result> {
+        let text = Box::into_raw(values.concat().into_boxed_str());
+        // SAFETY: `text` is a live allocation from `Box::into_raw`, never written, and freed
+        // only in `drop` (after `handle` below owns it, even if `Registry::new` fails); the
+        // borrows made from it never leave the handle (see the `registry` field).
+        let joined: &'static str = unsafe { &*text };
+        let mut at = 0;
+        let list: Box<[&'static str]> = values
+            .iter()
+            .map(|v| {
+                let value = &joined[at..at + v.len()];
+                at += v.len();
+                value
+            })
+            .collect();
+        let mut handle = ct_registry {
+            registry: Registry::EMPTY,
+            text,
+            list: Box::into_raw(list),
+        };
+        // SAFETY: as for `text`: a live allocation from `Box::into_raw`, freed in `drop`.
+        let list: &'static [&'static str] = unsafe { &*handle.list };
+        handle.registry = Registry::new(list).map_err(err)?;
+        Ok(handle)
+    }
+
+    /// The registry, borrowed for as long as the handle.
+    fn registry(&self) -> &Registry<'_> {
+        &self.registry
+    }
+
+    /// The registry `reg` points to, or the empty registry when it is NULL.
+    ///
+    /// # Safety
+    /// `reg` must be NULL or a live handle from [`ct_registry_new`] for `'a`.
+    pub(crate) unsafe fn of<'a>(reg: *const ct_registry) -> &'a Registry<'a> {
         if reg.is_null() {
-            return Ok(f(&Registry::EMPTY));
+            return &Registry::EMPTY;
         }
-        // SAFETY: non-NULL, and by the API contract a live handle from `ct_registry_new`.
-        let reg = unsafe { &*reg };
-        let refs: Vec<&str> = reg.values.iter().map(String::as_str).collect();
-        let registry = Registry::new(&refs).map_err(err)?;
-        Ok(f(&registry))
+        // SAFETY: non-NULL, and by the caller's contract a live handle for `'a`.
+        unsafe { &*reg }.registry()
+    }
+}
+
+impl Drop for ct_registry {
+    fn drop(&mut self) {
+        // SAFETY: both pointers come from `Box::into_raw` in `new` and are freed once, here;
+        // every borrow of them was tied to `&self`, so none is alive any more.
+        unsafe {
+            drop(Box::from_raw(self.list));
+            drop(Box::from_raw(self.text));
+        }
     }
 }
 
@@ -267,8 +315,9 @@ pub unsafe extern "C" fn ct_key_new_ed25519_public(
     })
 }
 
-/// Makes an HS256 key (signs and verifies) from a secret of at least 32 bytes
-/// ([`CT_INVALID_KEY`] otherwise). The handle keeps a copy, zeroized when freed.
+/// Makes an HS256 key (signs and verifies) from a secret of 32 to 64 bytes
+/// ([`CT_INVALID_KEY`] for a shorter or longer one). The handle keeps a copy, zeroized
+/// when freed.
 ///
 /// # Safety
 /// `secret` must point to `secret_len` readable bytes; `out_key` to a writable `ct_key*`.
@@ -371,8 +420,9 @@ pub unsafe extern "C" fn ct_key_free(key: *mut ct_key) {
 }
 
 /// Makes a registry of `count` values (numbered from 0 in order) for the compact profile;
-/// issuer and verifiers must use the same list. The handle copies the values.
-/// [`CT_INVALID_POLICY`] for a duplicate value or more than 1024 values.
+/// issuer and verifiers must use the same list. The handle copies the values and builds
+/// the registry (duplicate check and fingerprint) once, here: issuing and verifying use it
+/// as it is. [`CT_INVALID_POLICY`] for a duplicate value or more than 1024 values.
 ///
 /// # Safety
 /// `values` must point to `count` readable `ct_str` (it may be NULL when `count` is 0),
@@ -396,14 +446,12 @@ pub unsafe extern "C" fn ct_registry_new(
             // SAFETY: non-NULL, `count` readable elements (API contract).
             unsafe { core::slice::from_raw_parts(values, count) }
         };
-        let mut owned = Vec::with_capacity(count);
+        let mut values = Vec::with_capacity(count);
         for v in views {
             // SAFETY: each view is valid for its length (API contract).
-            owned.push(unsafe { text(v.ptr, v.len) }?.to_owned());
+            values.push(unsafe { text(v.ptr, v.len) }?);
         }
-        let refs: Vec<&str> = owned.iter().map(String::as_str).collect();
-        Registry::new(&refs).map_err(err)?;
-        put(out_registry, ct_registry { values: owned });
+        put(out_registry, ct_registry::new(&values)?);
         Ok(())
     })
 }

@@ -200,11 +200,12 @@ static void test_roundtrips(void) {
                        CT_OK);
         }
     }
-    /* compact with the registry is smaller than jwt */
+    /* compact with the registry is smaller than jwt (194 B here since format version 2 and
+     * its 16-byte registry fingerprint; 404 B as jwt) */
     size_t jwt_len = issue_access(ed, CT_PROFILE_JWT, NULL, tok, sizeof tok);
     size_t compact_len = issue_access(ed, CT_PROFILE_COMPACT, reg, tok, sizeof tok);
     printf("access token EdDSA: jwt %zu B, compact+registry %zu B\n", jwt_len, compact_len);
-    CHECK(compact_len > 0 && compact_len <= 180 && compact_len < jwt_len);
+    CHECK(compact_len > 0 && compact_len <= 200 && compact_len < jwt_len);
     /* registry values: views may point into the registry */
     CHECK_CODE(ct_access_verify(ed_pub, CT_PROFILE_COMPACT, reg, (uint8_t *)tok, compact_len,
                                 S(ISS), S(AUD), NOW, scratch, sizeof scratch, &a),
@@ -475,6 +476,133 @@ static void test_abi_contract(void) {
     for (ct_result code = 0; code < 200; code++) CHECK(ct_error_message(code) != NULL);
 }
 
+/* Audit issue 10: the budget is checked before any work, a caller's length is never an
+ * allocation size, and a scratch buffer may not alias the inputs. */
+static void test_lengths_and_aliasing(void) {
+    char tok[4096], tok2[4096];
+    size_t n, w;
+    ct_access_claims c = access_claims(), out;
+    ct_id_claims ic = id_claims();
+
+    /* Over budget: refused before the UTF-8 scan and before any allocation, so 2 MiB of
+     * non-UTF-8 bytes are CT_OVER_BUDGET (not CT_ERR_INVALID_UTF8), with or without
+     * scratch, in both profiles, for both kinds; the budget is the kind's. */
+    {
+        size_t big_len = (size_t)2 << 20;
+        uint8_t *big = malloc(big_len);
+        CHECK(big != NULL);
+        if (big != NULL) {
+            memset(big, 0xff, big_len);
+            CHECK_CODE(ct_access_verify(ed_pub, CT_PROFILE_JWT, NULL, big, big_len, S(ISS), S(AUD), NOW,
+                                        NULL, 0, NULL),
+                       CT_OVER_BUDGET);
+            CHECK_CODE(ct_access_verify(ed_pub, CT_PROFILE_COMPACT, reg, big, big_len, S(ISS), S(AUD), NOW,
+                                        scratch, sizeof scratch, &out),
+                       CT_OVER_BUDGET);
+            CHECK_CODE(ct_id_verify(hs, CT_PROFILE_COMPACT, reg, big, big_len, S(ISS), S(CLIENT), NONE, NONE,
+                                    NOW, NULL, 0, NULL),
+                       CT_OVER_BUDGET);
+            CHECK_CODE(ct_access_verify(ed_pub, CT_PROFILE_JWT, NULL, big, 1025, S(ISS), S(AUD), NOW, NULL, 0,
+                                        NULL),
+                       CT_OVER_BUDGET);
+            CHECK_CODE(ct_id_verify(ed_pub, CT_PROFILE_JWT, NULL, big, 1025, S(ISS), S(CLIENT), NONE, NONE, NOW,
+                                    NULL, 0, NULL),
+                       CT_ERR_INVALID_UTF8);
+            CHECK_CODE(ct_id_verify(ed_pub, CT_PROFILE_JWT, NULL, big, 4097, S(ISS), S(CLIENT), NONE, NONE, NOW,
+                                    NULL, 0, NULL),
+                       CT_OVER_BUDGET);
+            free(big);
+        }
+    }
+
+    /* out_len is a capacity, never an allocation size: SIZE_MAX (or anything past
+     * PTRDIFF_MAX) means "large enough"; exactly the token is written. */
+    {
+        size_t caps[2] = {SIZE_MAX, SIZE_MAX / 2 + 1};
+        for (int i = 0; i < 2; i++) {
+            n = issue_access(ed, CT_PROFILE_JWT, NULL, tok, sizeof tok);
+            memset(tok2, '#', sizeof tok2);
+            w = 0;
+            CHECK_CODE(ct_access_issue(ed, CT_PROFILE_JWT, NULL, &c, (uint8_t *)tok2, caps[i], &w), CT_OK);
+            CHECK(w == n && memcmp(tok, tok2, n) == 0 && tok2[n] == '#');
+            n = issue_id(hs, CT_PROFILE_COMPACT, reg, tok, sizeof tok);
+            memset(tok2, '#', sizeof tok2);
+            w = 0;
+            CHECK_CODE(ct_id_issue(hs, CT_PROFILE_COMPACT, reg, &ic, (uint8_t *)tok2, caps[i], &w), CT_OK);
+            CHECK(w == n && memcmp(tok, tok2, n) == 0 && tok2[n] == '#');
+        }
+        /* a token over budget is still over budget, not "buffer too small" */
+        static char long_sub[2000];
+        memset(long_sub, 'x', sizeof long_sub - 1);
+        ct_access_claims big = access_claims();
+        big.sub = S(long_sub);
+        w = 4242;
+        CHECK_CODE(ct_access_issue(ed, CT_PROFILE_JWT, NULL, &big, (uint8_t *)tok2, SIZE_MAX, &w),
+                   CT_OVER_BUDGET);
+        CHECK(w == 4242);
+    }
+
+    /* The scratch buffer may not overlap the token, an expected value or the claims
+     * output: CT_ERR_INVALID_ARGUMENT, nothing written, the caller's values intact. */
+    {
+        static uint8_t shared[8192];
+        size_t iss_len = strlen(ISS);
+        n = issue_access(ed, CT_PROFILE_JWT, NULL, tok, sizeof tok);
+        memset(shared, 0, sizeof shared);
+        memcpy(shared, ISS, iss_len);
+        ct_str iss_in = {shared, iss_len};
+        memset(&out, 0, sizeof out);
+        CHECK_CODE(ct_access_verify(ed_pub, CT_PROFILE_JWT, NULL, (uint8_t *)tok, n, iss_in, S(AUD), NOW,
+                                    shared, sizeof shared, &out),
+                   CT_ERR_INVALID_ARGUMENT);
+        CHECK(memcmp(shared, ISS, iss_len) == 0 && out.iss.ptr == NULL);
+        /* one shared byte is enough: the audience's last byte is the scratch's first */
+        memcpy(shared + 100, AUD, strlen(AUD));
+        ct_str aud_in = {shared + 100, strlen(AUD)};
+        CHECK_CODE(ct_access_verify(ed_pub, CT_PROFILE_JWT, NULL, (uint8_t *)tok, n, S(ISS), aud_in, NOW,
+                                    shared + 100 + strlen(AUD) - 1, 4096, &out),
+                   CT_ERR_INVALID_ARGUMENT);
+        /* adjacent is not overlapping: scratch just after the audience verifies */
+        CHECK_CODE(ct_access_verify(ed_pub, CT_PROFILE_JWT, NULL, (uint8_t *)tok, n, S(ISS), aud_in, NOW,
+                                    shared + 100 + strlen(AUD), 4096, &out),
+                   CT_OK);
+        CHECK(eq(out.sub, "user-8f14e45f"));
+        /* the token inside the scratch buffer, with and without a claims output */
+        memcpy(shared + 4096, tok, n);
+        CHECK_CODE(ct_access_verify(ed_pub, CT_PROFILE_JWT, NULL, shared + 4096, n, S(ISS), S(AUD), NOW,
+                                    shared, sizeof shared, &out),
+                   CT_ERR_INVALID_ARGUMENT);
+        CHECK_CODE(ct_access_verify(ed_pub, CT_PROFILE_JWT, NULL, shared + 4096, n, S(ISS), S(AUD), NOW,
+                                    shared, sizeof shared, NULL),
+                   CT_ERR_INVALID_ARGUMENT);
+        CHECK(memcmp(shared + 4096, tok, n) == 0);
+        /* the claims output inside the scratch buffer */
+        {
+            static struct {
+                ct_access_claims claims;
+                uint8_t bytes[4096];
+            } both;
+            CHECK_CODE(ct_access_verify(ed_pub, CT_PROFILE_JWT, NULL, (uint8_t *)tok, n, S(ISS), S(AUD), NOW,
+                                        (uint8_t *)&both, sizeof both, &both.claims),
+                       CT_ERR_INVALID_ARGUMENT);
+        }
+        /* ID tokens: the nonce and the access token are inputs too */
+        n = issue_id(ed, CT_PROFILE_COMPACT, reg, tok, sizeof tok);
+        memcpy(shared, "n-0S6_WzA2Mj", 12);
+        ct_str nonce_in = {shared, 12};
+        CHECK_CODE(ct_id_verify(ed_pub, CT_PROFILE_COMPACT, reg, (uint8_t *)tok, n, S(ISS), S(CLIENT), nonce_in,
+                                NONE, NOW, shared, sizeof shared, NULL),
+                   CT_ERR_INVALID_ARGUMENT);
+        ct_str at_in = {shared + 20, 10};
+        CHECK_CODE(ct_id_verify(ed_pub, CT_PROFILE_COMPACT, reg, (uint8_t *)tok, n, S(ISS), S(CLIENT), NONE,
+                                at_in, NOW, shared, sizeof shared, NULL),
+                   CT_ERR_INVALID_ARGUMENT);
+        CHECK_CODE(ct_id_verify(ed_pub, CT_PROFILE_COMPACT, reg, (uint8_t *)tok, n, S(ISS), S(CLIENT), nonce_in,
+                                NONE, NOW, shared + 12, sizeof shared - 12, NULL),
+                   CT_OK);
+    }
+}
+
 int main(void) {
     uint8_t seed[32], secret[32], pub[32];
     memset(seed, 7, sizeof seed);
@@ -494,6 +622,7 @@ int main(void) {
     test_roundtrips();
     test_attacks();
     test_abi_contract();
+    test_lengths_and_aliasing();
 
     ct_key_free(ed);
     ct_key_free(ed_pub);
