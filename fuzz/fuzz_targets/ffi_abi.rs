@@ -6,8 +6,11 @@
 //! Properties: no call panics (never `CT_ERR_PANIC`); every code is one `ct_error_message`
 //! knows; on error the claims output and the buffers are untouched; `CT_BUFFER_TOO_SMALL`
 //! from issuing names a length larger than the buffer, with which issuing succeeds and
-//! writes exactly that many bytes; an issued token verifies through the ABI to the same
-//! subject, and is refused as the other kind.
+//! writes exactly that many bytes; `out_len = SIZE_MAX` is only "large enough" (the same
+//! token); an issued token verifies through the ABI to the same subject, and is refused as
+//! the other kind; a scratch buffer holding the token is refused
+//! (`CT_ERR_INVALID_ARGUMENT`, unless the budget or UTF-8 check refuses first) and the
+//! token is left intact.
 #![no_main]
 
 use core::ptr;
@@ -170,7 +173,48 @@ fn verify_both(
         );
     }
     assert!(ra != CT_OK || ri != CT_OK, "accepted as both kinds");
+    aliased(k, key, profile, token);
     (ra, ri)
+}
+
+/// Verifies `token` from inside the scratch buffer: refused before anything is written.
+fn aliased(k: &Keys, key: *const ct_key, profile: ct_profile, token: &[u8]) {
+    if token.is_empty() {
+        return;
+    }
+    let mut scratch = token.to_vec();
+    scratch.resize(3 * token.len() + 64, 0xA5);
+    let before = scratch.clone();
+    let reg = if profile == CT_PROFILE_COMPACT {
+        k.reg
+    } else {
+        ptr::null_mut()
+    };
+    // SAFETY: valid handles; the token is the first `token.len()` bytes of `scratch`, which
+    // the ABI must refuse to write through.
+    let rc = unsafe {
+        ct_access_verify(
+            key,
+            profile,
+            reg,
+            scratch.as_ptr(),
+            token.len(),
+            ct_str::new(ISS),
+            ct_str::new(AUD),
+            NOW,
+            scratch.as_mut_ptr(),
+            scratch.len(),
+            ptr::null_mut(),
+        )
+    };
+    assert!(
+        [CT_ERR_INVALID_ARGUMENT, CT_OVER_BUDGET, CT_ERR_INVALID_UTF8].contains(&rc),
+        "token inside scratch: {rc}"
+    );
+    assert!(
+        scratch == before,
+        "scratch written although it holds the token"
+    );
 }
 
 fuzz_target!(|input: Input| {
@@ -276,9 +320,12 @@ fn issue(k: &Keys, profile: ct_profile, input: &Input, scratch_len: usize) {
         ac.scope = opt_view(st, 4);
         ac.acr = opt_view(st, 5);
     }
-    let run = |out: &mut Vec<u8>, written: &mut usize| -> ct_result {
+    // `capacity` is what `out_len` says: `out.len()`, or `usize::MAX` when `out` holds the
+    // budget of either kind (4096 bytes), which the ABI must take as "large enough".
+    let run_with = |out: &mut Vec<u8>, capacity: usize, written: &mut usize| -> ct_result {
+        assert!(capacity == out.len() || out.len() >= 4096);
         // SAFETY: valid handles and claims whose views borrow `input`, `out.len()` writable
-        // bytes, a writable `written`.
+        // bytes of which the ABI writes at most the budget, a writable `written`.
         unsafe {
             if id_kind {
                 ct_id_issue(
@@ -287,7 +334,7 @@ fn issue(k: &Keys, profile: ct_profile, input: &Input, scratch_len: usize) {
                     reg,
                     &ic,
                     out.as_mut_ptr(),
-                    out.len(),
+                    capacity,
                     written,
                 )
             } else {
@@ -297,12 +344,13 @@ fn issue(k: &Keys, profile: ct_profile, input: &Input, scratch_len: usize) {
                     reg,
                     &ac,
                     out.as_mut_ptr(),
-                    out.len(),
+                    capacity,
                     written,
                 )
             }
         }
     };
+    let run = |out: &mut Vec<u8>, written: &mut usize| run_with(out, out.len(), written);
     let mut out = vec![0x5Au8; usize::from(input.out_len) % 600];
     let mut written = usize::MAX;
     let rc = run(&mut out, &mut written);
@@ -329,6 +377,12 @@ fn issue(k: &Keys, profile: ct_profile, input: &Input, scratch_len: usize) {
             return;
         }
     };
+    // Both signatures are deterministic: `out_len = SIZE_MAX` gives the same token.
+    let mut any = vec![0x5Au8; 4096];
+    let mut n = 0;
+    assert_eq!(run_with(&mut any, usize::MAX, &mut n), CT_OK);
+    assert_eq!(&any[..n], &token[..]);
+    assert!(any[n..].iter().all(|&b| b == 0x5A), "wrote past the token");
     let (ra, ri) = verify_both(
         k,
         verifier,
