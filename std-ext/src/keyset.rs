@@ -12,6 +12,7 @@
 //!   added last). So a new key takes over at its `not_before`, and an old key never signs a
 //!   token that would outlive it.
 //! - **Verifying** ([`KeySet::verifying_key`], [`KeySet::verify_access`], ...): a token
+//!   over the policy's size budget is refused first, before its header is read. A token
 //!   naming a `kid` is checked with that key only, and only while the key's window holds
 //!   `now` ([`Error::UnknownKeyId`] otherwise); the key's use and algorithm are then checked
 //!   by `compact-token`. A token without `kid` is checked only if exactly one key of the set
@@ -233,7 +234,9 @@ impl KeySet {
         Ok(jwt::issue_id(claims, key, limits, out)?)
     }
 
-    /// Verifies an access token (`jwt` profile) with the key its `kid` selects.
+    /// Verifies an access token (`jwt` profile) with the key its `kid` selects. A token
+    /// over the policy's size budget is [`compact_token::Error::OverBudget`] before its
+    /// header is read.
     pub fn verify_access<'b>(
         &self,
         token: &str,
@@ -241,11 +244,13 @@ impl KeySet {
         now: u64,
         scratch: &'b mut [u8],
     ) -> Result<AccessClaims<&'b str>> {
+        policy.limits.check_size(token.len())?;
         let key = self.verifying_key(token, Kind::Access, now)?;
         Ok(jwt::verify_access(token, key, policy, now, scratch)?)
     }
 
-    /// Verifies an ID token (`jwt` profile) with the key its `kid` selects.
+    /// Verifies an ID token (`jwt` profile) with the key its `kid` selects. Over budget as
+    /// for [`verify_access`](Self::verify_access).
     pub fn verify_id<'b>(
         &self,
         token: &str,
@@ -253,6 +258,7 @@ impl KeySet {
         now: u64,
         scratch: &'b mut [u8],
     ) -> Result<IdClaims<&'b str>> {
+        policy.limits.check_size(token.len())?;
         let key = self.verifying_key(token, Kind::Id, now)?;
         Ok(jwt::verify_id(token, key, policy, now, scratch)?)
     }

@@ -1,6 +1,6 @@
 //! Key formats end to end: published vectors through PEM, JWK and key sets.
 
-use compact_token::{AccessPolicy, Error as TokenError, KeyUse, Limits, jws};
+use compact_token::{AccessPolicy, Error as TokenError, IdPolicy, KeyUse, Limits, jws};
 use compact_token_std::keys::{AnySigningKey, AnyVerifyingKey};
 use compact_token_std::keyset::{KeySet, Window};
 use compact_token_std::{Error, demo, jwk, pem};
@@ -145,5 +145,51 @@ fn an_hs256_secret_never_reaches_a_public_jwks() {
         set.verify_access(&token, &policy, now, &mut scratch)
             .unwrap_err(),
         Error::Token(TokenError::WrongAudience)
+    );
+}
+
+#[test]
+fn a_key_set_refuses_an_over_budget_token_before_reading_its_header() {
+    let mut set = KeySet::new();
+    let key = AnySigningKey::generate(compact_token::Algorithm::EdDSA, KeyUse::AccessAndId)
+        .unwrap()
+        .with_kid("k")
+        .unwrap();
+    set.add_signing_key(key, Window::ALWAYS).unwrap();
+    let now = 1_764_000_000;
+    let mut scratch = [0u8; 2048];
+    // A header that is not base64url, then enough bytes to pass the given budget: the
+    // budget decides, not the header (audit issue 10).
+    let garbage = |len: usize| format!("!!.{}.x", "A".repeat(len - 5));
+    let access = AccessPolicy::new(demo::sample::ISSUER, demo::sample::AUDIENCE);
+    let id = IdPolicy::new(demo::sample::ISSUER, "client");
+    let over_access = garbage(Limits::ACCESS.max_bytes + 1);
+    let over_id = garbage(Limits::ID.max_bytes + 1);
+    let over_budget = Error::Token(TokenError::OverBudget);
+    assert_eq!(
+        set.verify_access(&over_access, &access, now, &mut scratch)
+            .unwrap_err(),
+        over_budget
+    );
+    assert_eq!(
+        set.verify_id(&over_id, &id, now, &mut scratch).unwrap_err(),
+        over_budget
+    );
+    // The budget is the policy's: a tightened one applies, and within it the header is read.
+    let tight = access.with_limits(Limits::ACCESS.tighten_bytes(100));
+    assert_eq!(
+        set.verify_access(&garbage(101), &tight, now, &mut scratch)
+            .unwrap_err(),
+        over_budget
+    );
+    assert_eq!(
+        set.verify_access(&garbage(100), &tight, now, &mut scratch)
+            .unwrap_err(),
+        Error::Token(TokenError::Base64)
+    );
+    assert_eq!(
+        set.verify_id(&over_access, &id, now, &mut scratch)
+            .unwrap_err(),
+        Error::Token(TokenError::Base64)
     );
 }
