@@ -17,7 +17,7 @@ use compact_token::{
 };
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use zeroize::Zeroizing;
+use zeroize::{Zeroize, Zeroizing};
 
 use crate::error::{Error, Result};
 use crate::keys::{AnySigningKey, AnyVerifyingKey};
@@ -259,8 +259,64 @@ pub fn public_keys_to_jwks<'k>(keys: impl IntoIterator<Item = &'k Ed25519Verifyi
     })
 }
 
+/// Counts the bytes written to it, keeping none.
+struct Count(usize);
+
+impl std::io::Write for Count {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0 += bytes.len();
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Appends to a vector within its capacity and refuses a write that would go beyond: the
+/// vector is never reallocated, so it never leaves a copy of what it holds in freed memory.
+struct NoGrow<'v>(&'v mut Vec<u8>);
+
+impl std::io::Write for NoGrow<'_> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        if bytes.len() > self.0.capacity() - self.0.len() {
+            return Err(std::io::ErrorKind::WriteZero.into());
+        }
+        self.0.extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// [`to_json`] for a value holding a secret: a first pass counts the bytes, the second
+/// writes them into one zeroizing buffer of exactly that capacity ([`NoGrow`]), so no
+/// growth leaves part of the secret behind in freed heap memory.
+fn to_secret_json<T: Serialize>(value: &T) -> Zeroizing<String> {
+    let mut len = Count(0);
+    let mut buf = Zeroizing::new(Vec::new());
+    if serde_json::to_writer_pretty(&mut len, value).is_ok() {
+        *buf = Vec::with_capacity(len.0);
+        // Both passes write the same bytes, so this fits; if not, nothing is returned.
+        if serde_json::to_writer_pretty(NoGrow(&mut buf), value).is_err() {
+            buf.zeroize();
+        }
+    }
+    // Moves the buffer, never copies it; serde_json writes UTF-8 only.
+    match String::from_utf8(core::mem::take(&mut *buf)) {
+        Ok(json) => Zeroizing::new(json),
+        Err(e) => {
+            drop(Zeroizing::new(e.into_bytes()));
+            Zeroizing::default()
+        }
+    }
+}
+
 /// Writes a private JWK: `OKP` with `d`, or `oct` with `k`. The result holds the secret
-/// and is zeroized on drop.
+/// and is zeroized on drop; it is written once into a buffer of its exact size, so no
+/// reallocation leaves a copy of the secret in freed memory.
 pub fn signing_key_to_jwk(key: &AnySigningKey) -> Zeroizing<String> {
     let members = match key {
         AnySigningKey::Ed25519(k) => Members {
@@ -277,20 +333,36 @@ pub fn signing_key_to_jwk(key: &AnySigningKey) -> Zeroizing<String> {
             ..Members::default()
         },
     };
-    Zeroizing::new(to_json(&members))
+    to_secret_json(&members)
 }
 
 /// The RFC 7638 thumbprint of a key: SHA-256 over its required members in lexicographic
 /// order without whitespace, base64url. A good `kid` (43 characters).
+///
+/// The canonical JSON is hashed piece by piece, its one value encoded three bytes at a
+/// time into a zeroized stack buffer: an `oct` secret never reaches the heap.
 pub fn thumbprint(key: &AnyVerifyingKey) -> String {
-    let canonical = Zeroizing::new(match key {
-        AnyVerifyingKey::Ed25519(k) => format!(
-            r#"{{"crv":"Ed25519","kty":"OKP","x":"{}"}}"#,
-            b64(&k.to_bytes())
-        ),
-        AnyVerifyingKey::Hs256(k) => format!(r#"{{"k":"{}","kty":"oct"}}"#, b64(k.secret())),
-    });
-    b64(&Sha256::digest(canonical.as_bytes()))
+    let x;
+    let (open, value, close): (&str, &[u8], &str) = match key {
+        AnyVerifyingKey::Ed25519(k) => {
+            x = k.to_bytes();
+            (r#"{"crv":"Ed25519","kty":"OKP","x":""#, &x, r#""}"#)
+        }
+        AnyVerifyingKey::Hs256(k) => (r#"{"k":""#, k.secret(), r#"","kty":"oct"}"#),
+    };
+    let mut h = Sha256::new();
+    h.update(open);
+    // Base64url maps each 3 bytes to 4 characters on their own, so encoding by 3-byte groups
+    // gives the whole value's encoding (only the last group may be short, and unpadded).
+    let mut quad = Zeroizing::new([0u8; 4]);
+    for group in value.chunks(3) {
+        // 4 bytes always hold the encoding of at most 3.
+        if let Ok(chars) = Base64UrlUnpadded::encode(group, quad.as_mut()) {
+            h.update(chars);
+        }
+    }
+    h.update(close);
+    b64(&h.finalize())
 }
 
 #[cfg(test)]
@@ -371,6 +443,55 @@ mod tests {
             signing_key_from_jwk(&short, KeyUse::Id).unwrap_err(),
             Error::Token(compact_token::Error::InvalidKey)
         );
+    }
+
+    /// An HS256 key with the longest secret (64 bytes: the JSON outgrows serde_json's first
+    /// 128-byte buffer after the secret is in it) and a kid.
+    fn long_hs256() -> AnySigningKey {
+        let secret: Vec<u8> = (0..64).map(|i| i * 3 + 1).collect();
+        AnySigningKey::Hs256(Hs256Key::from_secret(&secret, KeyUse::Id).unwrap())
+            .with_kid("hs-2025")
+            .unwrap()
+    }
+
+    #[test]
+    fn a_private_jwk_is_written_once_at_its_exact_size() {
+        // Audit issue 10: serde_json's growing buffer left copies of the secret in freed
+        // memory. One buffer of the exact size, never grown, leaves none.
+        let ed = signing_key_from_jwk(&a1_private(), KeyUse::Access).unwrap();
+        for key in [long_hs256(), ed] {
+            let json = signing_key_to_jwk(&key);
+            assert_eq!(json.capacity(), json.len());
+            assert_eq!(
+                *json,
+                to_json(&serde_json::from_str::<Members>(&json).unwrap())
+            );
+        }
+    }
+
+    #[test]
+    fn the_secret_buffer_never_grows() {
+        use std::io::Write;
+        let mut buf = Vec::with_capacity(4);
+        let at = buf.as_ptr();
+        assert!(NoGrow(&mut buf).write_all(b"abc").is_ok());
+        assert!(NoGrow(&mut buf).write_all(b"de").is_err());
+        assert!(NoGrow(&mut buf).write_all(b"d").is_ok());
+        assert_eq!(
+            (buf.as_slice(), buf.capacity(), buf.as_ptr()),
+            (&b"abcd"[..], 4, at)
+        );
+    }
+
+    #[test]
+    fn oct_thumbprint_hashes_the_canonical_members() {
+        // RFC 7638 §3.2 for `oct`: {"k":...,"kty":"oct"}; every length mod 3.
+        for len in [32, 33, 34, 64] {
+            let secret: Vec<u8> = (0..len).map(|i| (i * 7 + 5) as u8).collect();
+            let key = AnyVerifyingKey::Hs256(Hs256Key::from_secret(&secret, KeyUse::Id).unwrap());
+            let canonical = format!(r#"{{"k":"{}","kty":"oct"}}"#, b64(&secret));
+            assert_eq!(thumbprint(&key), b64(&Sha256::digest(canonical)), "{len}");
+        }
     }
 
     #[test]
