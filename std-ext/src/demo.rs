@@ -436,7 +436,7 @@ mod tests {
         // is 28 bytes more once in base64url: 628 + 28 = 656.
         // Compact: all claims carried (EdDSA, HS256), registered (EdDSA, HS256), then the
         // ID token, whose 43-character `at_hash` is 21 more than the brief's.
-        assert_eq!(sizes, [404, 361, 656, 260, 217, 172, 129, 352]);
+        assert_eq!(sizes, [404, 361, 656, 260, 217, 188, 145, 352]);
         assert_eq!(
             report
                 .rejections
@@ -498,12 +498,12 @@ mod tests {
         assert!(text.contains("signature kept: bad signature (error 8)"));
         assert!(text.contains("(same key): wrong kind of token (error 13)"));
         assert!(
-            text.contains("compact+reg access token, HS256 (129 bytes)\n  eyJhbGciOiJIUzI1NiJ9.")
+            text.contains("compact+reg access token, HS256 (145 bytes)\n  eyJhbGciOiJIUzI1NiJ9.")
         );
         assert!(text.contains("compact verifier: wrong token profile (error 14)"));
         assert!(text.contains("another registry: registry fingerprint mismatch (error 32)"));
         #[cfg(feature = "compare")]
-        assert!(text.contains("| ID, EdDSA | 352 (0.54×) | 304 (0.46×) | 656 (1.00×) | 656 |"));
+        assert!(text.contains("| ID, EdDSA | 352 (0.54×) | 320 (0.49×) | 656 (1.00×) | 656 |"));
     }
 
     /// The size table's tokens of ours are the demo's own: same keys, same claims, same

@@ -82,16 +82,16 @@ fn our_jwt_and_the_standard_jwt_are_the_same_size_and_the_sample_sizes_hold() {
         [
             [
                 Some(260),
-                Some(172),
+                Some(188),
                 Some(404),
                 Some(404),
                 Some(294),
                 Some(404)
             ],
-            [Some(217), Some(129), Some(361), Some(361), Some(251), None],
+            [Some(217), Some(145), Some(361), Some(361), Some(251), None],
             [
                 Some(352),
-                Some(304),
+                Some(320),
                 Some(656),
                 Some(656),
                 Some(512),
