@@ -27,7 +27,7 @@ impl de::Error for Error {
 /// Strings borrow from `json` when they have no escapes and are decoded into `scratch`
 /// otherwise (`json.len()` bytes of scratch always suffice; [`Error::BufferTooSmall`] if it
 /// runs out). Works with any `#[derive(Deserialize)]` type whose strings are `&str`, owned
-/// types, `Option`, sequences, maps and enums, under every rule of the [module](self).
+/// types, `Option`, sequences, maps and enums, under every rule of the [module](crate::json).
 ///
 /// ```
 /// use serde::Deserialize;

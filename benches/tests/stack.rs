@@ -1,0 +1,137 @@
+//! Stack use of a verify is bounded by the budget, not by the input (issue 10).
+//!
+//! The largest stack any verify may take is the one of the worst token the budget admits:
+//! claims nested exactly `json::MAX_DEPTH` deep, filling the ID budget. Hostile inputs —
+//! the audit's 512-byte header, claims with thousands of brackets — must stay at or below
+//! it, and their stack must not grow with their length. Measured by stack painting
+//! (`compact_token_benches::stack`, the method `report` uses), and run on a small thread
+//! where an input-driven recursion would crash the test.
+
+use base64ct::{Base64UrlUnpadded, Encoding};
+use compact_token::{Hs256Key, IdPolicy, KeyUse, Limits, jwt};
+use compact_token_benches::stack;
+
+const ISS: &str = "https://auth.example.com";
+const CLIENT: &str = "s6BhdRkqt3";
+const NOW: u64 = 1_764_000_000;
+
+fn key() -> Hs256Key {
+    Hs256Key::from_secret(&[0x24; 32], KeyUse::Id).unwrap()
+}
+
+/// A validly signed HS256 token with this header and payload, whatever they hold.
+fn signed(header: &str, payload: &str) -> String {
+    use hmac::{Hmac, KeyInit, Mac};
+    let input = format!(
+        "{}.{}",
+        Base64UrlUnpadded::encode_string(header.as_bytes()),
+        Base64UrlUnpadded::encode_string(payload.as_bytes())
+    );
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(&[0x24; 32]).unwrap();
+    mac.update(input.as_bytes());
+    let tag = Base64UrlUnpadded::encode_string(&mac.finalize().into_bytes());
+    format!("{input}.{tag}")
+}
+
+fn id_claims(extra: &str) -> String {
+    format!(
+        r#"{{"iss":"{ISS}","sub":"u","aud":"{CLIENT}","iat":{NOW},"exp":{}{extra}}}"#,
+        NOW + 60
+    )
+}
+
+/// Claims filling most of the ID budget with members nested `MAX_DEPTH` deep.
+fn deepest_legit() -> String {
+    let mut extra = String::new();
+    let mut i = 0;
+    while id_claims(&extra).len() < 2900 {
+        extra.push_str(&format!(r#","m{i}":[{{"a":[1]}}]"#));
+        i += 1;
+    }
+    id_claims(&extra)
+}
+
+/// Peak stack of verifying `token` as an ID token, and its result.
+fn peak(token: &str) -> (usize, Result<(), compact_token::Error>) {
+    let mut result = Ok(());
+    let bytes = stack::peak(|| {
+        let mut scratch = [0u8; 8192];
+        let policy = IdPolicy::new(ISS, CLIENT);
+        result = jwt::verify_id(token, &key(), &policy, NOW, &mut scratch).map(|_| ());
+    })
+    .unwrap();
+    (bytes, result)
+}
+
+#[test]
+fn verify_stack_is_bounded_by_the_budget_not_the_input() {
+    let flat = signed(r#"{"alg":"HS256"}"#, &id_claims(""));
+    let deepest = signed(r#"{"alg":"HS256"}"#, &deepest_legit());
+    assert!(deepest.len() <= Limits::ID.max_bytes, "{}", deepest.len());
+    let (flat_stack, ok) = peak(&flat);
+    assert_eq!(ok, Ok(()));
+    let (bound, ok) = peak(&deepest);
+    assert_eq!(ok, Ok(()), "the deepest legitimate token verifies");
+
+    let mut header = String::from(r#"{"x":1"a,"1":"#);
+    while header.len() < 512 {
+        header.push('[');
+    }
+    let crafted_header = signed(&header, &id_claims(""));
+    let brackets = |n: usize| {
+        signed(
+            r#"{"alg":"HS256"}"#,
+            &id_claims(&format!(r#","x":{}"#, "[".repeat(n))),
+        )
+    };
+    let desync = |n: usize| {
+        signed(
+            r#"{"alg":"HS256"}"#,
+            &id_claims(&format!(r#","x":1"a,"1":{}"#, "[".repeat(n))),
+        )
+    };
+    let mut hostile = Vec::new();
+    for token in [
+        crafted_header,
+        brackets(10),
+        brackets(2800),
+        desync(10),
+        desync(2800),
+    ] {
+        assert!(token.len() <= Limits::ID.max_bytes);
+        let (bytes, result) = peak(&token);
+        assert!(result.is_err());
+        hostile.push(bytes);
+    }
+    // Slack: painting reads a few bytes of the harness's own frames differently per call.
+    const SLACK: usize = 512;
+    for (i, &bytes) in hostile.iter().enumerate() {
+        assert!(
+            bytes <= bound + SLACK,
+            "hostile input {i} took {bytes} B of stack, the budget's worst case {bound} B"
+        );
+    }
+    // Length does not matter: 10 brackets or 2,800 take the same stack.
+    assert!(hostile[2].abs_diff(hostile[1]) <= SLACK, "{hostile:?}");
+    assert!(hostile[4].abs_diff(hostile[3]) <= SLACK, "{hostile:?}");
+    eprintln!(
+        "stack per ID verify: flat {flat_stack} B, deepest legitimate {bound} B, hostile {hostile:?}"
+    );
+
+    // And on a small thread, where input-driven recursion would overflow: 64 KiB, as a
+    // debug build's frames are large (a flat ID verify needs ~40 KiB there, ~6 KiB
+    // optimised); the audit's deep claims needed 2.6 MB in a debug build.
+    let tokens = [deepest, brackets(2800), desync(2800)];
+    std::thread::Builder::new()
+        .stack_size(64 * 1024)
+        .spawn(move || {
+            for t in &tokens {
+                let mut scratch = vec![0u8; 8192];
+                let policy = IdPolicy::new(ISS, CLIENT);
+                let _ = jwt::verify_id(t, &key(), &policy, NOW, &mut scratch);
+            }
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+}
