@@ -27,8 +27,8 @@ pub enum Error {
     WrongType,
     /// The signature does not verify.
     BadSignature,
-    /// The claims are not valid for their profile (bad JSON, wrong types, duplicate claims,
-    /// a missing required claim, invalid UTF-8, or a value out of its allowed form).
+    /// The claims are not valid for their profile (bad JSON, wrong types, a missing required
+    /// claim, invalid UTF-8, U+0000 in a string, or a value out of its allowed form).
     MalformedClaims,
     /// A date claim (`exp`, `iat`, `nbf`, `auth_time`) is not a non-negative integer in range.
     InvalidDate,
@@ -82,6 +82,9 @@ pub enum Error {
     RegistryMismatch,
     /// A compact token uses a registered number that the verifier's registry lacks.
     UnregisteredValue,
+    /// A JSON object names a member twice, at any depth (names compared after unescaping).
+    /// In a JOSE header a repeated parameter is [`Error::UnsupportedHeader`].
+    DuplicateMember,
 }
 
 impl Error {
@@ -121,6 +124,7 @@ impl Error {
             Error::TrailingBytes => 31,
             Error::RegistryMismatch => 32,
             Error::UnregisteredValue => 33,
+            Error::DuplicateMember => 34,
         }
     }
 
@@ -161,12 +165,13 @@ impl Error {
             31 => Error::TrailingBytes,
             32 => Error::RegistryMismatch,
             33 => Error::UnregisteredValue,
+            34 => Error::DuplicateMember,
             _ => return None,
         })
     }
 
     /// The highest code in use; every code from 1 to this names an error.
-    pub const MAX_CODE: u16 = 33;
+    pub const MAX_CODE: u16 = 34;
 
     /// A short, lowercase, static description.
     pub const fn as_str(&self) -> &'static str {
@@ -204,6 +209,7 @@ impl Error {
             Error::TrailingBytes => "trailing bytes after claims",
             Error::RegistryMismatch => "registry fingerprint mismatch",
             Error::UnregisteredValue => "unregistered value",
+            Error::DuplicateMember => "json member named twice",
         }
     }
 }
@@ -248,5 +254,6 @@ mod tests {
         assert_eq!(Error::WrongKind.code(), 13);
         assert_eq!(Error::BufferTooSmall { needed: 7 }.code(), 26);
         assert_eq!(Error::UnregisteredValue.code(), 33);
+        assert_eq!(Error::DuplicateMember.code(), 34);
     }
 }

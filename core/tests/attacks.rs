@@ -193,7 +193,7 @@ fn duplicate_members_in_header_or_claims_are_refused() {
         let t = forge_hs(AT_HEADER, claims.as_bytes());
         assert_eq!(
             verify_access(&t, &hs()),
-            Err(Error::MalformedClaims),
+            Err(Error::DuplicateMember),
             "{claims}"
         );
     }
@@ -202,7 +202,7 @@ fn duplicate_members_in_header_or_claims_are_refused() {
         NOW + 60
     );
     let t = forge_hs(r#"{"alg":"HS256","typ":"JWT"}"#, id.as_bytes());
-    assert_eq!(verify_id(&t, &hs()), Err(Error::MalformedClaims));
+    assert_eq!(verify_id(&t, &hs()), Err(Error::DuplicateMember));
 }
 
 #[test]

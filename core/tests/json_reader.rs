@@ -181,7 +181,7 @@ fn duplicate_names_are_refused_at_every_depth() {
         r#","\u0069ss":"https://evil.example""#,
     ] {
         let t = forge_hs(AT_HEADER, access_json(extra).as_bytes());
-        assert_eq!(verify_access(&t), Err(Error::MalformedClaims), "{extra}");
+        assert_eq!(verify_access(&t), Err(Error::DuplicateMember), "{extra}");
     }
     // The same names in different objects are not duplicates.
     let ok = r#","a":{"a":{"a":1}},"b":[{"a":1},{"a":2}]"#;

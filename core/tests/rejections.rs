@@ -478,10 +478,11 @@ fn payload_contents_are_checked_strictly() {
         (br#"{"iss":1}"#, Error::MalformedClaims),
         (
             br#"{"iss":"a","iss":"b","sub":"u","aud":"x","client_id":"c","iat":1,"exp":2,"jti":"j"}"#,
-            Error::MalformedClaims,
+            Error::DuplicateMember,
         ),
         (br#"{"a":[[[[[]]]]]}"#, Error::NestingTooDeep),
-        (br#"{"\u0065xp":1}"#, Error::MalformedClaims),
+        // An escaped name is the plain name: here, `exp` twice.
+        (br#"{"exp":1,"\u0065xp":2}"#, Error::DuplicateMember),
         (br#"{"exp":1.5}"#, Error::InvalidDate),
         (br#"{"exp":-1}"#, Error::InvalidDate),
         (br#"{"exp":1e19}"#, Error::InvalidDate),

@@ -23,7 +23,7 @@ typedef struct ct_key ct_key;
 // built once when the handle is made (duplicate check and fingerprint), never per call.
 typedef struct ct_registry ct_registry;
 
-// A result code: [`CT_OK`], one of `compact_token::Error::code()` (1..=33), or an FFI
+// A result code: [`CT_OK`], one of `compact_token::Error::code()` (1..=34), or an FFI
 // code (100..).
 typedef uint32_t ct_result;
 
@@ -281,6 +281,9 @@ typedef struct ct_id_claims {
 
 // A compact token uses a number the verifier's registry lacks.
 #define CT_UNREGISTERED_VALUE 33
+
+// A JSON object names a member twice (at any depth, names compared after unescaping).
+#define CT_DUPLICATE_MEMBER 34
 
 // A required pointer argument is NULL.
 #define CT_ERR_NULL_POINTER 100

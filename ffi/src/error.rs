@@ -1,11 +1,11 @@
-//! Result codes: `0` is success, `1..=33` are `compact_token::Error::code()` unchanged, and
+//! Result codes: `0` is success, `1..=34` are `compact_token::Error::code()` unchanged, and
 //! `100..` are the C ABI's own. Stable forever; a retired code is never reused.
 
 use core::ffi::{CStr, c_char};
 
 use compact_token::Error;
 
-/// A result code: [`CT_OK`], one of `compact_token::Error::code()` (1..=33), or an FFI
+/// A result code: [`CT_OK`], one of `compact_token::Error::code()` (1..=34), or an FFI
 /// code (100..).
 #[allow(non_camel_case_types)]
 pub type ct_result = u32;
@@ -78,6 +78,8 @@ pub const CT_TRAILING_BYTES: ct_result = 31;
 pub const CT_REGISTRY_MISMATCH: ct_result = 32;
 /// A compact token uses a number the verifier's registry lacks.
 pub const CT_UNREGISTERED_VALUE: ct_result = 33;
+/// A JSON object names a member twice (at any depth, names compared after unescaping).
+pub const CT_DUPLICATE_MEMBER: ct_result = 34;
 
 /// A required pointer argument is NULL.
 pub const CT_ERR_NULL_POINTER: ct_result = 100;
@@ -102,9 +104,9 @@ pub(crate) fn core_errors() -> impl Iterator<Item = Error> {
     (1..=Error::MAX_CODE).filter_map(Error::from_code)
 }
 
-/// Messages of codes 0..=33: core's `Error::as_str()` with a terminating NUL (a test
+/// Messages of codes 0..=34: core's `Error::as_str()` with a terminating NUL (a test
 /// checks they agree).
-const CORE_MESSAGES: [&CStr; 34] = [
+const CORE_MESSAGES: [&CStr; 35] = [
     c"ok",
     c"malformed token",
     c"invalid or non-canonical base64url",
@@ -139,11 +141,12 @@ const CORE_MESSAGES: [&CStr; 34] = [
     c"trailing bytes after claims",
     c"registry fingerprint mismatch",
     c"unregistered value",
+    c"json member named twice",
 ];
 
 pub(crate) fn message(code: ct_result) -> &'static CStr {
     match code {
-        0..=33 => CORE_MESSAGES[code as usize],
+        0..=34 => CORE_MESSAGES[code as usize],
         CT_ERR_NULL_POINTER => c"null pointer argument",
         CT_ERR_INVALID_UTF8 => c"argument is not valid utf-8",
         CT_ERR_PANIC => c"internal panic caught at the ffi boundary",
@@ -208,6 +211,7 @@ mod tests {
             CT_TRAILING_BYTES,
             CT_REGISTRY_MISMATCH,
             CT_UNREGISTERED_VALUE,
+            CT_DUPLICATE_MEMBER,
         ];
         for (c, e) in named.iter().zip(core_errors()) {
             assert_eq!(*c, code_of(e));

@@ -442,8 +442,7 @@ pub fn explain_refusal(e: Error, token: &str, id: bool, facts: &TextFacts) -> Op
                 .iter()
                 .any(|k| get(k).is_some_and(|v| !v.is_boolean())))
         || dates.iter().any(|k| get(k).is_some_and(|v| !v.is_number()))
-        || facts.claim_dups.iter().any(|k| claims.contains_key(k))
-        || claims_dup_anywhere;
+        || facts.claim_dups.iter().any(|k| claims.contains_key(k));
     let duplicated_known = facts.claim_dups.iter().any(|k| k != "x-unknown");
     let reason = match e {
         // The first of two values may be what we refuse; jsonwebtoken keeps the last.
@@ -455,6 +454,7 @@ pub fn explain_refusal(e: Error, token: &str, id: bool, facts: &TextFacts) -> Op
         {
             "a claim twice"
         }
+        Error::DuplicateMember if claims_dup_anywhere => "a member name twice in one object",
         Error::MalformedHeader | Error::UnsupportedHeader
             if facts.header_dup || segment_has_duplicates(header_seg) =>
         {

@@ -46,7 +46,7 @@ impl de::Error for Error {
 /// let dup = br#"{"roles":[],"roles":["admin"]}"#;
 /// let mut scratch = [0u8; 64];
 /// let err = compact_token::json::from_slice::<RealmAccess>(dup, &mut scratch).err();
-/// assert_eq!(err, Some(compact_token::Error::MalformedClaims));
+/// assert_eq!(err, Some(compact_token::Error::DuplicateMember));
 /// # Ok::<(), compact_token::Error>(())
 /// ```
 pub fn from_slice<'b, T: de::Deserialize<'b>>(json: &'b [u8], scratch: &'b mut [u8]) -> Result<T> {

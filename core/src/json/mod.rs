@@ -12,7 +12,7 @@
 //!   ([`Error::NestingTooDeep`] beyond). The reader recurses once per level and never more,
 //!   so its stack use has a fixed bound whatever the input.
 //! - **No duplicate member names, at any depth**, compared after unescaping (`"a"` and
-//!   `"\u0061"` are the same name): refused with [`Error::MalformedClaims`]. RFC 7515 §5.2
+//!   `"\u0061"` are the same name): refused with [`Error::DuplicateMember`]. RFC 7515 §5.2
 //!   and RFC 7519 §4 require it; lenient parsers that keep the first or the last are how
 //!   two libraries come to read different claims from one token.
 //! - **Integers stay integers**: dates are read as exact integers with no floating point;

@@ -6,8 +6,6 @@ use crate::error::{Error, Result};
 
 /// Every lexical error: the callers name it for their context (claims or header).
 const BAD: Error = Error::MalformedClaims;
-/// A member name repeated within one object.
-pub(crate) const DUPLICATE: Error = Error::MalformedClaims;
 
 /// A cursor over JSON text.
 #[derive(Clone)]
@@ -376,7 +374,7 @@ impl Members {
             self.bloom[(b >> 6) as usize] |= 1 << (b & 63);
         }
         if seen && self.earlier(text, key, at)? {
-            return Err(DUPLICATE);
+            return Err(Error::DuplicateMember);
         }
         Ok(())
     }
@@ -504,9 +502,18 @@ mod tests {
     #[test]
     fn duplicate_names_are_found_after_decoding() {
         assert_eq!(members(r#"{"a":1,"b":[1,{"a":2}],"c":"a"}"#), Ok(()));
-        assert_eq!(members(r#"{"a":1,"b":2,"a":3}"#), Err(DUPLICATE));
-        assert_eq!(members(r#"{"a":1,"\u0061":3}"#), Err(DUPLICATE));
-        assert_eq!(members(r#"{"\/x":{"y":[]},"/x":3}"#), Err(DUPLICATE));
+        assert_eq!(
+            members(r#"{"a":1,"b":2,"a":3}"#),
+            Err(Error::DuplicateMember)
+        );
+        assert_eq!(
+            members(r#"{"a":1,"\u0061":3}"#),
+            Err(Error::DuplicateMember)
+        );
+        assert_eq!(
+            members(r#"{"\/x":{"y":[]},"/x":3}"#),
+            Err(Error::DuplicateMember)
+        );
         // Many names: the filter fills up, and exact comparison still tells them apart.
         let mut json = [0u8; 4096];
         let mut n = 0;
