@@ -18,6 +18,9 @@ cargo test --workspace --locked
 echo "== C ABI: C tests and Python example"
 bash ffi/tests/run.sh
 
+echo "== C library installed into a temporary prefix, used through pkg-config"
+bash ffi/tests/install/run.sh
+
 echo "== no_std proof"
 bash nostd-proof/build.sh
 

@@ -1,3 +1,12 @@
+/* compact_token.h: the C ABI of compact-token (access and ID tokens, JWS compact).
+ *
+ * Conventions: every function returns a ct_result (CT_OK is 0) unless it says otherwise;
+ * a byte buffer is followed by its length; strings are ct_str views (UTF-8, not
+ * NUL-terminated); outputs are written only on success (the exceptions say so); every
+ * pointer is checked for NULL. Handles (ct_key, ct_registry) are owned by the caller from
+ * a successful _new until the one _free; their comments state their thread safety.
+ * Nothing returned ever needs freeing except handles. See ffi/README.md. */
+
 #ifndef COMPACT_TOKEN_H
 #define COMPACT_TOKEN_H
 
@@ -6,34 +15,84 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+/* The scratch size that suffices to verify a token of token_len bytes (see
+ * ct_verify_scratch_len for the one exception: compact tokens with registered scopes). */
+#define CT_VERIFY_SCRATCH_LEN(token_len) (3 * (size_t)(token_len))
 
-// The most `aud` values a token carries.
+
+// The most aud values a token carries.
 #define CT_MAX_AUDIENCES 8
 
-// The most `amr` values a token carries.
+// The most amr values a token carries.
 #define CT_MAX_AMR 8
 
-// A key handle (opaque): made by a `ct_key_new_*` function, freed with [`ct_key_free`].
-// A handle is not to be used from two threads at once while [`ct_key_set_kid`] runs;
-// otherwise it is only read.
+// The longest access token issued or accepted by default, in bytes (its size budget).
+#define CT_ACCESS_MAX_BYTES 1024
+
+// The longest ID token issued or accepted by default, in bytes (its size budget).
+#define CT_ID_MAX_BYTES 4096
+
+// The longest key id (kid), in bytes.
+#define CT_MAX_KID_LEN 64
+
+// The length of an at_hash or c_hash value: at most 43 characters (EdDSA; 22 for HS256).
+#define CT_MAX_HASH_LEN 43
+
+// A verify scratch buffer this large suffices for any access token within the default
+// budget, except compact tokens whose scopes are registered values (see
+// ct_verify_scratch_len).
+#define CT_ACCESS_SCRATCH_BYTES (3 * CT_ACCESS_MAX_BYTES)
+
+// As CT_ACCESS_SCRATCH_BYTES, for ID tokens.
+#define CT_ID_SCRATCH_BYTES (3 * CT_ID_MAX_BYTES)
+
+// Major version of the header (CT_VERSION_MAJOR.CT_VERSION_MINOR.CT_VERSION_PATCH). The
+// ABI is stable within a major version; the shared library's SONAME carries it.
+#define CT_VERSION_MAJOR 0
+
+// Minor version of the header: additions only.
+#define CT_VERSION_MINOR 1
+
+// Patch version of the header: fixes only.
+#define CT_VERSION_PATCH 0
+
+// The header's version as one number, (major << 16) | (minor << 8) | patch, comparable
+// with the value ct_version() returns.
+#define CT_VERSION (((CT_VERSION_MAJOR << 16) | (CT_VERSION_MINOR << 8)) | CT_VERSION_PATCH)
+
+// A key handle (opaque).
+//
+// Ownership: made by a ct_key_new_* function, owned by the caller, freed once with
+// ct_key_free (which zeroizes secret material). The handle copies what it keeps (key
+// bytes, kid): nothing passed to ct_key_new_* or ct_key_set_kid need outlive the call.
+//
+// Thread safety: issuing and verifying only read the handle, so one handle may be used
+// from several threads at once; ct_key_set_kid and ct_key_free change it and must not
+// run while any other call uses it.
 typedef struct ct_key ct_key;
 
-// A registry handle (opaque) for the compact profile: made by [`ct_registry_new`], freed
-// with [`ct_registry_free`]. It owns copies of its values and the registry over them,
-// built once when the handle is made (duplicate check and fingerprint), never per call.
+// A registry handle (opaque) for the compact profile.
+//
+// Ownership: made by ct_registry_new, owned by the caller, freed once with
+// ct_registry_free. It owns copies of its values and the registry over them, built once
+// when the handle is made (duplicate check and fingerprint), never per call. Verified
+// claims may point into its values: they are valid until the handle is freed.
+//
+// Thread safety: after ct_registry_new it is never changed, so it may be used from
+// several threads at once; ct_registry_free must not run while any other call uses it.
 typedef struct ct_registry ct_registry;
 
-// A result code: [`CT_OK`], one of `compact_token::Error::code()` (1..=34), or an FFI
+// A result code: CT_OK, one of compact_token::Error::code() (1..=34), or an FFI
 // code (100..).
 typedef uint32_t ct_result;
 
-// Which kinds of token a key is for: one of `CT_KEY_USE_*`.
+// Which kinds of token a key is for: one of CT_KEY_USE_*.
 typedef uint32_t ct_key_use;
 
-// A borrowed string view: `len` bytes of UTF-8 at `ptr`, not NUL-terminated.
+// A borrowed string view: len bytes of UTF-8 at ptr, not NUL-terminated.
 //
-// In inputs, `ptr` may be NULL only for optional values, meaning "absent" (then `len` is
-// ignored). In verified claims, an absent optional value is `{NULL, 0}`; a present one
+// In inputs, ptr may be NULL only for optional values, meaning "absent" (then len is
+// ignored). In verified claims, an absent optional value is {NULL, 0}; a present one
 // points into the caller's scratch buffer (or into a registry's values) and is valid as
 // long as that buffer (registry) is neither reused nor freed.
 typedef struct ct_str {
@@ -43,18 +102,18 @@ typedef struct ct_str {
   size_t len;
 } ct_str;
 
-// The token profile: one of `CT_PROFILE_*`.
+// The token profile: one of CT_PROFILE_*.
 typedef uint32_t ct_profile;
 
-// The claims of an access token (RFC 9068). Strings are [`ct_str`] views: required ones
-// must not be NULL, optional ones are NULL when absent. Optional dates have a `has_` flag.
-// Zero-initialise it (`= {0}`) and fill in what you need.
+// The claims of an access token (RFC 9068). Strings are ct_str views: required ones
+// must not be NULL, optional ones are NULL when absent. Optional dates have a has_ flag.
+// Zero-initialise it (= {0}) and fill in what you need.
 typedef struct ct_access_claims {
   // Issuer (required).
   struct ct_str iss;
   // Subject (required).
   struct ct_str sub;
-  // Audiences: the first `aud_len` entries (1 to [`CT_MAX_AUDIENCES`]).
+  // Audiences: the first aud_len entries (1 to CT_MAX_AUDIENCES).
   struct ct_str aud[CT_MAX_AUDIENCES];
   // Number of audiences.
   size_t aud_len;
@@ -64,7 +123,7 @@ typedef struct ct_access_claims {
   uint64_t iat;
   // Expires at, Unix seconds.
   uint64_t exp;
-  // Whether `nbf` is present.
+  // Whether nbf is present.
   bool has_nbf;
   // Not before, Unix seconds.
   uint64_t nbf;
@@ -72,26 +131,26 @@ typedef struct ct_access_claims {
   struct ct_str jti;
   // Space-separated scopes (optional).
   struct ct_str scope;
-  // Whether `auth_time` is present.
+  // Whether auth_time is present.
   bool has_auth_time;
   // Time of the end-user's authentication, Unix seconds.
   uint64_t auth_time;
   // Authentication context class (optional).
   struct ct_str acr;
-  // Authentication methods: the first `amr_len` entries (0 to [`CT_MAX_AMR`]).
+  // Authentication methods: the first amr_len entries (0 to CT_MAX_AMR).
   struct ct_str amr[CT_MAX_AMR];
-  // Number of `amr` values.
+  // Number of amr values.
   size_t amr_len;
 } ct_access_claims;
 
 // The claims of an OpenID Connect ID token (Core 1.0 §2 and the standard claims of
-// §5.1). Conventions as for [`ct_access_claims`]; `*_verified` booleans have a `has_` flag.
+// §5.1). Conventions as for ct_access_claims; *_verified booleans have a has_ flag.
 typedef struct ct_id_claims {
   // Issuer (required).
   struct ct_str iss;
   // Subject (required).
   struct ct_str sub;
-  // Audiences: the first `aud_len` entries (1 to [`CT_MAX_AUDIENCES`]).
+  // Audiences: the first aud_len entries (1 to CT_MAX_AUDIENCES).
   struct ct_str aud[CT_MAX_AUDIENCES];
   // Number of audiences.
   size_t aud_len;
@@ -99,11 +158,11 @@ typedef struct ct_id_claims {
   uint64_t exp;
   // Issued at, Unix seconds.
   uint64_t iat;
-  // Whether `nbf` is present.
+  // Whether nbf is present.
   bool has_nbf;
   // Not before, Unix seconds.
   uint64_t nbf;
-  // Whether `auth_time` is present.
+  // Whether auth_time is present.
   bool has_auth_time;
   // Time of the end-user's authentication, Unix seconds.
   uint64_t auth_time;
@@ -111,9 +170,9 @@ typedef struct ct_id_claims {
   struct ct_str nonce;
   // Authentication context class (optional).
   struct ct_str acr;
-  // Authentication methods: the first `amr_len` entries.
+  // Authentication methods: the first amr_len entries.
   struct ct_str amr[CT_MAX_AMR];
-  // Number of `amr` values.
+  // Number of amr values.
   size_t amr_len;
   // Authorized party (optional).
   struct ct_str azp;
@@ -141,7 +200,7 @@ typedef struct ct_id_claims {
   struct ct_str website;
   // E-mail address.
   struct ct_str email;
-  // Whether `email_verified` is present.
+  // Whether email_verified is present.
   bool has_email_verified;
   // Whether the e-mail address was verified.
   bool email_verified;
@@ -155,11 +214,11 @@ typedef struct ct_id_claims {
   struct ct_str locale;
   // Phone number.
   struct ct_str phone_number;
-  // Whether `phone_number_verified` is present.
+  // Whether phone_number_verified is present.
   bool has_phone_number_verified;
   // Whether the phone number was verified.
   bool phone_number_verified;
-  // Whether `updated_at` is present.
+  // Whether updated_at is present.
   bool has_updated_at;
   // Last profile update, Unix seconds.
   uint64_t updated_at;
@@ -192,16 +251,16 @@ typedef struct ct_id_claims {
 // The JOSE header is not a JSON object of the expected shape.
 #define CT_MALFORMED_HEADER 3
 
-// The header carries a refused or unknown parameter (`crit`, `jku`, `jwk`, ...).
+// The header carries a refused or unknown parameter (crit, jku, jwk, ...).
 #define CT_UNSUPPORTED_HEADER 4
 
-// The header's `alg` is not the key's algorithm (this includes `none`).
+// The header's alg is not the key's algorithm (this includes none).
 #define CT_ALGORITHM_MISMATCH 5
 
-// The header's `kid` names another key.
+// The header's kid names another key.
 #define CT_KEY_ID_MISMATCH 6
 
-// The header's `typ` is not the one this kind of token carries.
+// The header's typ is not the one this kind of token carries.
 #define CT_WRONG_TYPE 7
 
 // The signature does not verify.
@@ -216,43 +275,43 @@ typedef struct ct_id_claims {
 // The JSON nests too deep.
 #define CT_NESTING_TOO_DEEP 11
 
-// More values than a claims type holds (audiences, `amr`).
+// More values than a claims type holds (audiences, amr).
 #define CT_TOO_MANY_VALUES 12
 
 // An access token where an ID token is expected, or the reverse.
 #define CT_WRONG_KIND 13
 
-// A token of the other profile (`jwt` vs `compact`).
+// A token of the other profile (jwt vs compact).
 #define CT_WRONG_PROFILE 14
 
 // The token has expired.
 #define CT_EXPIRED 15
 
-// The token is not yet valid (`nbf`).
+// The token is not yet valid (nbf).
 #define CT_NOT_YET_VALID 16
 
 // The token claims to be issued in the future.
 #define CT_ISSUED_IN_FUTURE 17
 
-// `iss` is not the expected issuer.
+// iss is not the expected issuer.
 #define CT_WRONG_ISSUER 18
 
-// `aud` does not contain the expected audience.
+// aud does not contain the expected audience.
 #define CT_WRONG_AUDIENCE 19
 
-// `azp` is not the expected client, or missing where required.
+// azp is not the expected client, or missing where required.
 #define CT_WRONG_AUTHORIZED_PARTY 20
 
 // A required scope is missing.
 #define CT_MISSING_SCOPE 21
 
-// The ID token's `nonce` is missing or not the expected one.
+// The ID token's nonce is missing or not the expected one.
 #define CT_WRONG_NONCE 22
 
-// The ID token's `at_hash` is missing or does not match the access token.
+// The ID token's at_hash is missing or does not match the access token.
 #define CT_ACCESS_TOKEN_HASH_MISMATCH 23
 
-// `exp - iat` exceeds the kind's maximum lifetime, or `exp` is not after `iat`.
+// exp - iat exceeds the kind's maximum lifetime, or exp is not after iat.
 #define CT_LIFETIME_TOO_LONG 24
 
 // The token is longer than the kind's size budget.
@@ -294,8 +353,8 @@ typedef struct ct_id_claims {
 // A panic was caught at the boundary (a bug: please report it). Outputs are untouched.
 #define CT_ERR_PANIC 102
 
-// An enum argument (`ct_key_use`, `ct_profile`) or a count is out of range, or a
-// verify function's `scratch` overlaps one of its inputs or its claims output.
+// An enum argument (ct_key_use, ct_profile) or a count is out of range, or a
+// verify function's scratch overlaps one of its inputs or its claims output.
 #define CT_ERR_INVALID_ARGUMENT 103
 
 // A public (verify-only) key was asked to sign.
@@ -307,60 +366,60 @@ extern "C" {
 
 // Makes an Ed25519 signing key (which also verifies) from its 32-byte seed.
 //
-// `key_use` is a `CT_KEY_USE_*`. On success `*out_key` is a new handle to free with
-// [`ct_key_free`]; on error it is not written.
+// key_use is a CT_KEY_USE_*. On success *out_key is a new handle to free with
+// ct_key_free; on error it is not written.
 //
 // # Safety
-// `seed` must point to 32 readable bytes; `out_key` to a writable `ct_key*`.
+// seed must point to 32 readable bytes; out_key to a writable ct_key*.
 ct_result ct_key_new_ed25519_seed(const uint8_t *seed, ct_key_use key_use, struct ct_key **out_key);
 
 // Makes an Ed25519 verify-only key from its 32-byte public key (RFC 8032 encoding).
-// [`CT_INVALID_KEY`] for an invalid or weak point. Output as [`ct_key_new_ed25519_seed`].
+// CT_INVALID_KEY for an invalid or weak point. Output as ct_key_new_ed25519_seed.
 //
 // # Safety
-// `x` must point to 32 readable bytes; `out_key` to a writable `ct_key*`.
+// x must point to 32 readable bytes; out_key to a writable ct_key*.
 ct_result ct_key_new_ed25519_public(const uint8_t *x, ct_key_use key_use, struct ct_key **out_key);
 
 // Makes an HS256 key (signs and verifies) from a secret of 32 to 64 bytes
-// ([`CT_INVALID_KEY`] for a shorter or longer one). The handle keeps a copy, zeroized
+// (CT_INVALID_KEY for a shorter or longer one). The handle keeps a copy, zeroized
 // when freed.
 //
 // # Safety
-// `secret` must point to `secret_len` readable bytes; `out_key` to a writable `ct_key*`.
+// secret must point to secret_len readable bytes; out_key to a writable ct_key*.
 ct_result ct_key_new_hs256(const uint8_t *secret,
                            size_t secret_len,
                            ct_key_use key_use,
                            struct ct_key **out_key);
 
-// Sets the key id (`kid`, 1 to 64 bytes of UTF-8, else [`CT_INVALID_KEY`]): issued tokens
-// carry it, and tokens naming another `kid` are refused. On error the key is unchanged.
+// Sets the key id (kid, 1 to 64 bytes of UTF-8, else CT_INVALID_KEY): issued tokens
+// carry it, and tokens naming another kid are refused. On error the key is unchanged.
 //
 // # Safety
-// `key` must be a live handle not used concurrently; `kid` must point to `kid_len`
+// key must be a live handle not used concurrently; kid must point to kid_len
 // readable bytes.
 ct_result ct_key_set_kid(struct ct_key *key, const uint8_t *kid, size_t kid_len);
 
-// Writes the 32-byte Ed25519 public key of an Ed25519 key into `out32`
-// ([`CT_ERR_INVALID_ARGUMENT`] for an HS256 key).
+// Writes the 32-byte Ed25519 public key of an Ed25519 key into out32
+// (CT_ERR_INVALID_ARGUMENT for an HS256 key).
 //
 // # Safety
-// `key` must be a live handle; `out32` must point to 32 writable bytes.
+// key must be a live handle; out32 must point to 32 writable bytes.
 ct_result ct_key_ed25519_public_bytes(const struct ct_key *key, uint8_t *out32);
 
 // Frees a key handle (secret material is zeroized). NULL is fine; freeing twice is not.
 //
 // # Safety
-// `key` must be NULL or a handle from a `ct_key_new_*` function not yet freed.
+// key must be NULL or a handle from a ct_key_new_* function not yet freed.
 void ct_key_free(struct ct_key *key);
 
-// Makes a registry of `count` values (numbered from 0 in order) for the compact profile;
+// Makes a registry of count values (numbered from 0 in order) for the compact profile;
 // issuer and verifiers must use the same list. The handle copies the values and builds
 // the registry (duplicate check and fingerprint) once, here: issuing and verifying use it
-// as it is. [`CT_INVALID_POLICY`] for a duplicate value or more than 1024 values.
+// as it is. CT_INVALID_POLICY for a duplicate value or more than 1024 values.
 //
 // # Safety
-// `values` must point to `count` readable `ct_str` (it may be NULL when `count` is 0),
-// each valid for its length; `out_registry` to a writable `ct_registry*`.
+// values must point to count readable ct_str (it may be NULL when count is 0),
+// each valid for its length; out_registry to a writable ct_registry*.
 ct_result ct_registry_new(const struct ct_str *values,
                           size_t count,
                           struct ct_registry **out_registry);
@@ -369,26 +428,26 @@ ct_result ct_registry_new(const struct ct_str *values,
 // may point into its values: they are invalid afterwards.
 //
 // # Safety
-// `registry` must be NULL or a handle from [`ct_registry_new`] not yet freed.
+// registry must be NULL or a handle from ct_registry_new not yet freed.
 void ct_registry_free(struct ct_registry *registry);
 
-// Issues an access token with `key` (which must allow access tokens and be able to sign)
-// in `profile` (a `CT_PROFILE_*`; `registry` is used by the compact profile, NULL meaning
-// the empty registry, and ignored by `jwt`).
+// Issues an access token with key (which must allow access tokens and be able to sign)
+// in profile (a CT_PROFILE_*; registry is used by the compact profile, NULL meaning
+// the empty registry, and ignored by jwt).
 //
-// The token (ASCII, not NUL-terminated) is written to `out` and its length to
-// `*out_written`. [`CT_BUFFER_TOO_SMALL`](crate::CT_BUFFER_TOO_SMALL): `*out_written` is
-// the length needed and `out` is untouched. Any other error writes nothing.
+// The token (ASCII, not NUL-terminated) is written to out and its length to
+// *out_written. CT_BUFFER_TOO_SMALL: *out_written is
+// the length needed and out is untouched. Any other error writes nothing.
 //
-// `out_len` is the capacity of `out`, never an allocation size: a token is at most the
+// out_len is the capacity of out, never an allocation size: a token is at most the
 // kind's size budget (1024 bytes for access tokens, 4096 for ID tokens;
-// [`CT_OVER_BUDGET`](crate::CT_OVER_BUDGET) beyond), so any `out_len` at least that large,
-// `SIZE_MAX` included, means "large enough" and works. Only the first `*out_written`
-// bytes of `out` are written.
+// CT_OVER_BUDGET beyond), so any out_len at least that large,
+// SIZE_MAX included, means "large enough" and works. Only the first *out_written
+// bytes of out are written.
 //
 // # Safety
-// `key` a live handle, `registry` NULL or a live handle, `claims` a readable struct whose
-// views are valid, `out` `out_len` writable bytes, `out_written` a writable `size_t`.
+// key a live handle, registry NULL or a live handle, claims a readable struct whose
+// views are valid, out out_len writable bytes, out_written a writable size_t.
 ct_result ct_access_issue(const struct ct_key *key,
                           ct_profile profile,
                           const struct ct_registry *registry,
@@ -397,10 +456,10 @@ ct_result ct_access_issue(const struct ct_key *key,
                           size_t out_len,
                           size_t *out_written);
 
-// Issues an ID token; as [`ct_access_issue`] (the key must allow ID tokens).
+// Issues an ID token; as ct_access_issue (the key must allow ID tokens).
 //
 // # Safety
-// As for [`ct_access_issue`].
+// As for ct_access_issue.
 ct_result ct_id_issue(const struct ct_key *key,
                       ct_profile profile,
                       const struct ct_registry *registry,
@@ -409,30 +468,30 @@ ct_result ct_id_issue(const struct ct_key *key,
                       size_t out_len,
                       size_t *out_written);
 
-// Verifies an access token at `now` (Unix seconds) for `issuer` and `audience`, with the
-// default leeway (30 s), size budget and lifetime limit. `profile` and `registry` as for
-// [`ct_access_issue`].
+// Verifies an access token at now (Unix seconds) for issuer and audience, with the
+// default leeway (30 s), size budget and lifetime limit. profile and registry as for
+// ct_access_issue.
 //
-// On success, when `out_claims` is not NULL, the claims are written there; their string
-// views point into `scratch` (and into `registry`'s values), valid until the scratch
-// buffer is reused or freed (or the registry freed). `scratch` must then be given:
-// `3 * token_len` bytes always suffice (compact tokens with registered scopes may need
-// more: [`CT_BUFFER_TOO_SMALL`](crate::CT_BUFFER_TOO_SMALL)). With `out_claims` NULL,
-// `scratch` may be NULL too (a private buffer is used). On error nothing is written.
+// On success, when out_claims is not NULL, the claims are written there; their string
+// views point into scratch (and into registry's values), valid until the scratch
+// buffer is reused or freed (or the registry freed). scratch must then be given:
+// 3 * token_len bytes always suffice (compact tokens with registered scopes may need
+// more: CT_BUFFER_TOO_SMALL). With out_claims NULL,
+// scratch may be NULL too (a private buffer is used). On error nothing is written.
 //
-// Checked in this order, before any work on the token: NULL pointers and `profile`, then
-// `token_len` against the size budget (1024 bytes; 4096 for ID tokens): a longer token is
-// [`CT_OVER_BUDGET`](crate::CT_OVER_BUDGET) without being read, allocated for or checked
+// Checked in this order, before any work on the token: NULL pointers and profile, then
+// token_len against the size budget (1024 bytes; 4096 for ID tokens): a longer token is
+// CT_OVER_BUDGET without being read, allocated for or checked
 // for UTF-8. A token that is not UTF-8 gives
-// [`CT_ERR_INVALID_UTF8`](crate::CT_ERR_INVALID_UTF8). `scratch` must not share a byte
-// with `token`, the expected values (`issuer`, `audience`; `nonce`, `access_token`) or
-// `*out_claims`: an overlap is refused with
-// [`CT_ERR_INVALID_ARGUMENT`](crate::CT_ERR_INVALID_ARGUMENT) before anything is written.
+// CT_ERR_INVALID_UTF8. scratch must not share a byte
+// with token, the expected values (issuer, audience; nonce, access_token) or
+// *out_claims: an overlap is refused with
+// CT_ERR_INVALID_ARGUMENT before anything is written.
 //
 // # Safety
-// `key` a live handle, `registry` NULL or a live handle, `token` `token_len` readable
-// bytes, `issuer`/`audience` valid views, `scratch` NULL or `scratch_len` writable bytes,
-// `out_claims` NULL or a writable struct.
+// key a live handle, registry NULL or a live handle, token token_len readable
+// bytes, issuer/audience valid views, scratch NULL or scratch_len writable bytes,
+// out_claims NULL or a writable struct.
 ct_result ct_access_verify(const struct ct_key *key,
                            ct_profile profile,
                            const struct ct_registry *registry,
@@ -445,13 +504,13 @@ ct_result ct_access_verify(const struct ct_key *key,
                            size_t scratch_len,
                            struct ct_access_claims *out_claims);
 
-// Verifies an ID token at `now` for `issuer` and `client_id` (the audience). `nonce`,
-// when its `ptr` is not NULL, must equal the token's `nonce`; `access_token`, when not
-// NULL, must match the token's `at_hash`. Everything else as for [`ct_access_verify`]
-// (`3 * token_len` bytes of scratch suffice).
+// Verifies an ID token at now for issuer and client_id (the audience). nonce,
+// when its ptr is not NULL, must equal the token's nonce; access_token, when not
+// NULL, must match the token's at_hash. Everything else as for ct_access_verify
+// (3 * token_len bytes of scratch suffice).
 //
 // # Safety
-// As for [`ct_access_verify`]; `nonce` and `access_token` NULL or valid views.
+// As for ct_access_verify; nonce and access_token NULL or valid views.
 ct_result ct_id_verify(const struct ct_key *key,
                        ct_profile profile,
                        const struct ct_registry *registry,
@@ -467,8 +526,25 @@ ct_result ct_id_verify(const struct ct_key *key,
                        struct ct_id_claims *out_claims);
 
 // The static, NUL-terminated description of a result code (never NULL; unknown codes
-// give `"unknown result code"`). Do not free it.
+// give "unknown result code"). Do not free it.
 const char *ct_error_message(ct_result code);
+
+// The scratch size that suffices to verify a token of token_len bytes in profile (a
+// CT_PROFILE_*): 3 * token_len (the CT_VERIFY_SCRATCH_LEN macro), except compact tokens
+// whose scopes are registered values, which may need more: then the verify functions
+// that take a scratch_needed output report the exact size with CT_BUFFER_TOO_SMALL.
+// Returns 0 for an unknown profile, SIZE_MAX when the product overflows.
+size_t ct_verify_scratch_len(ct_profile profile, size_t token_len);
+
+// The version of the library linked or loaded at run time, encoded as CT_VERSION is: a
+// program can compare it with the CT_VERSION it was compiled with (same major version:
+// compatible; the library's minor version at least the header's: every function declared
+// is there).
+uint32_t ct_version(void);
+
+// The version of the library as a static NUL-terminated string, "major.minor.patch".
+// Never NULL; do not free it.
+const char *ct_version_string(void);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -13,16 +13,16 @@ use crate::{
     ct_registry, ct_result, ct_str, err, opt_text, profile, text,
 };
 
-/// The most `aud` values a token carries.
+/// The most aud values a token carries.
 pub const CT_MAX_AUDIENCES: usize = 8;
-/// The most `amr` values a token carries.
+/// The most amr values a token carries.
 pub const CT_MAX_AMR: usize = 8;
 const _: () = assert!(CT_MAX_AUDIENCES == compact_token::MAX_AUDIENCES);
 const _: () = assert!(CT_MAX_AMR == compact_token::MAX_AMR);
 
-/// The claims of an access token (RFC 9068). Strings are [`ct_str`] views: required ones
-/// must not be NULL, optional ones are NULL when absent. Optional dates have a `has_` flag.
-/// Zero-initialise it (`= {0}`) and fill in what you need.
+/// The claims of an access token (RFC 9068). Strings are ct_str views: required ones
+/// must not be NULL, optional ones are NULL when absent. Optional dates have a has_ flag.
+/// Zero-initialise it (= {0}) and fill in what you need.
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
 pub struct ct_access_claims {
@@ -30,7 +30,7 @@ pub struct ct_access_claims {
     pub iss: ct_str,
     /// Subject (required).
     pub sub: ct_str,
-    /// Audiences: the first `aud_len` entries (1 to [`CT_MAX_AUDIENCES`]).
+    /// Audiences: the first aud_len entries (1 to CT_MAX_AUDIENCES).
     pub aud: [ct_str; CT_MAX_AUDIENCES],
     /// Number of audiences.
     pub aud_len: usize,
@@ -40,7 +40,7 @@ pub struct ct_access_claims {
     pub iat: u64,
     /// Expires at, Unix seconds.
     pub exp: u64,
-    /// Whether `nbf` is present.
+    /// Whether nbf is present.
     pub has_nbf: bool,
     /// Not before, Unix seconds.
     pub nbf: u64,
@@ -48,20 +48,20 @@ pub struct ct_access_claims {
     pub jti: ct_str,
     /// Space-separated scopes (optional).
     pub scope: ct_str,
-    /// Whether `auth_time` is present.
+    /// Whether auth_time is present.
     pub has_auth_time: bool,
     /// Time of the end-user's authentication, Unix seconds.
     pub auth_time: u64,
     /// Authentication context class (optional).
     pub acr: ct_str,
-    /// Authentication methods: the first `amr_len` entries (0 to [`CT_MAX_AMR`]).
+    /// Authentication methods: the first amr_len entries (0 to CT_MAX_AMR).
     pub amr: [ct_str; CT_MAX_AMR],
-    /// Number of `amr` values.
+    /// Number of amr values.
     pub amr_len: usize,
 }
 
 /// The claims of an OpenID Connect ID token (Core 1.0 §2 and the standard claims of
-/// §5.1). Conventions as for [`ct_access_claims`]; `*_verified` booleans have a `has_` flag.
+/// §5.1). Conventions as for ct_access_claims; *_verified booleans have a has_ flag.
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
 pub struct ct_id_claims {
@@ -69,7 +69,7 @@ pub struct ct_id_claims {
     pub iss: ct_str,
     /// Subject (required).
     pub sub: ct_str,
-    /// Audiences: the first `aud_len` entries (1 to [`CT_MAX_AUDIENCES`]).
+    /// Audiences: the first aud_len entries (1 to CT_MAX_AUDIENCES).
     pub aud: [ct_str; CT_MAX_AUDIENCES],
     /// Number of audiences.
     pub aud_len: usize,
@@ -77,11 +77,11 @@ pub struct ct_id_claims {
     pub exp: u64,
     /// Issued at, Unix seconds.
     pub iat: u64,
-    /// Whether `nbf` is present.
+    /// Whether nbf is present.
     pub has_nbf: bool,
     /// Not before, Unix seconds.
     pub nbf: u64,
-    /// Whether `auth_time` is present.
+    /// Whether auth_time is present.
     pub has_auth_time: bool,
     /// Time of the end-user's authentication, Unix seconds.
     pub auth_time: u64,
@@ -89,9 +89,9 @@ pub struct ct_id_claims {
     pub nonce: ct_str,
     /// Authentication context class (optional).
     pub acr: ct_str,
-    /// Authentication methods: the first `amr_len` entries.
+    /// Authentication methods: the first amr_len entries.
     pub amr: [ct_str; CT_MAX_AMR],
-    /// Number of `amr` values.
+    /// Number of amr values.
     pub amr_len: usize,
     /// Authorized party (optional).
     pub azp: ct_str,
@@ -119,7 +119,7 @@ pub struct ct_id_claims {
     pub website: ct_str,
     /// E-mail address.
     pub email: ct_str,
-    /// Whether `email_verified` is present.
+    /// Whether email_verified is present.
     pub has_email_verified: bool,
     /// Whether the e-mail address was verified.
     pub email_verified: bool,
@@ -133,11 +133,11 @@ pub struct ct_id_claims {
     pub locale: ct_str,
     /// Phone number.
     pub phone_number: ct_str,
-    /// Whether `phone_number_verified` is present.
+    /// Whether phone_number_verified is present.
     pub has_phone_number_verified: bool,
     /// Whether the phone number was verified.
     pub phone_number_verified: bool,
-    /// Whether `updated_at` is present.
+    /// Whether updated_at is present.
     pub has_updated_at: bool,
     /// Last profile update, Unix seconds.
     pub updated_at: u64,
@@ -148,7 +148,7 @@ fn opt_u64(has: bool, v: u64) -> Option<u64> {
 }
 
 /// # Safety
-/// The first `len` views must be valid for their lengths.
+/// The first len views must be valid for their lengths.
 unsafe fn list_in<'a, const N: usize>(
     views: &[ct_str; N],
     len: usize,
@@ -173,7 +173,7 @@ fn list_out<const N: usize>(list: &List<&str, N>) -> ([ct_str; N], usize) {
 }
 
 /// # Safety
-/// Every view of `c` must be NULL or valid for its length.
+/// Every view of c must be NULL or valid for its length.
 unsafe fn access_in<'a>(c: &ct_access_claims) -> Result<AccessClaims<&'a str>, ct_result> {
     // SAFETY: the views of `c` are valid for their lengths (caller's contract).
     let r = |s: ct_str| unsafe { text(s.ptr, s.len) };
@@ -223,7 +223,7 @@ fn access_out(c: &AccessClaims<&str>) -> ct_access_claims {
 }
 
 /// # Safety
-/// Every view of `c` must be NULL or valid for its length.
+/// Every view of c must be NULL or valid for its length.
 unsafe fn id_in<'a>(c: &ct_id_claims) -> Result<IdClaims<&'a str>, ct_result> {
     // SAFETY: the views of `c` are valid for their lengths (caller's contract).
     let r = |s: ct_str| unsafe { text(s.ptr, s.len) };
@@ -310,18 +310,18 @@ fn id_out(c: &IdClaims<&str>) -> ct_id_claims {
     }
 }
 
-/// What issuing a kind needs: the token length from the `jwt` and the `compact` issuer.
+/// What issuing a kind needs: the token length from the jwt and the compact issuer.
 type JwtIssue<'c> = &'c dyn Fn(&dyn SigningKey, &Limits, &mut [u8]) -> compact_token::Result<usize>;
 type CompactIssue<'c> =
     &'c dyn Fn(&dyn SigningKey, &Limits, &Registry<'_>, &mut [u8]) -> compact_token::Result<usize>;
 
-/// The shared body of the issue functions, after the claims are read: signs with `key` in
-/// `profile` under `limits` into a private buffer, then copies the token to `out` and its
-/// length to `*out_written` only on success; on [`Error::BufferTooSmall`] writes the length
-/// needed to `*out_written` and nothing else.
+/// The shared body of the issue functions, after the claims are read: signs with key in
+/// profile under limits into a private buffer, then copies the token to out and its
+/// length to *out_written only on success; on Error::BufferTooSmall writes the length
+/// needed to *out_written and nothing else.
 ///
-/// The private buffer holds `min(out_len, limits.max_bytes)` bytes: no token is longer than
-/// the budget, so a larger `out_len` (up to `SIZE_MAX`) only means "large enough" and is
+/// The private buffer holds min(out_len, limits.max_bytes) bytes: no token is longer than
+/// the budget, so a larger out_len (up to SIZE_MAX) only means "large enough" and is
 /// never an allocation size.
 fn issue_with(
     key: &ct_key,
@@ -364,23 +364,23 @@ fn issue_with(
     }
 }
 
-/// Issues an access token with `key` (which must allow access tokens and be able to sign)
-/// in `profile` (a `CT_PROFILE_*`; `registry` is used by the compact profile, NULL meaning
-/// the empty registry, and ignored by `jwt`).
+/// Issues an access token with key (which must allow access tokens and be able to sign)
+/// in profile (a CT_PROFILE_*; registry is used by the compact profile, NULL meaning
+/// the empty registry, and ignored by jwt).
 ///
-/// The token (ASCII, not NUL-terminated) is written to `out` and its length to
-/// `*out_written`. [`CT_BUFFER_TOO_SMALL`](crate::CT_BUFFER_TOO_SMALL): `*out_written` is
-/// the length needed and `out` is untouched. Any other error writes nothing.
+/// The token (ASCII, not NUL-terminated) is written to out and its length to
+/// *out_written. CT_BUFFER_TOO_SMALL: *out_written is
+/// the length needed and out is untouched. Any other error writes nothing.
 ///
-/// `out_len` is the capacity of `out`, never an allocation size: a token is at most the
+/// out_len is the capacity of out, never an allocation size: a token is at most the
 /// kind's size budget (1024 bytes for access tokens, 4096 for ID tokens;
-/// [`CT_OVER_BUDGET`](crate::CT_OVER_BUDGET) beyond), so any `out_len` at least that large,
-/// `SIZE_MAX` included, means "large enough" and works. Only the first `*out_written`
-/// bytes of `out` are written.
+/// CT_OVER_BUDGET beyond), so any out_len at least that large,
+/// SIZE_MAX included, means "large enough" and works. Only the first *out_written
+/// bytes of out are written.
 ///
 /// # Safety
-/// `key` a live handle, `registry` NULL or a live handle, `claims` a readable struct whose
-/// views are valid, `out` `out_len` writable bytes, `out_written` a writable `size_t`.
+/// key a live handle, registry NULL or a live handle, claims a readable struct whose
+/// views are valid, out out_len writable bytes, out_written a writable size_t.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn ct_access_issue(
     key: *const ct_key,
@@ -412,10 +412,10 @@ pub unsafe extern "C" fn ct_access_issue(
     })
 }
 
-/// Issues an ID token; as [`ct_access_issue`] (the key must allow ID tokens).
+/// Issues an ID token; as ct_access_issue (the key must allow ID tokens).
 ///
 /// # Safety
-/// As for [`ct_access_issue`].
+/// As for ct_access_issue.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn ct_id_issue(
     key: *const ct_key,
@@ -471,17 +471,17 @@ fn overlap((a, a_len): Range, (b, b_len): Range) -> bool {
         && b < a.saturating_add(a_len)
 }
 
-/// The scratch buffer for verifying: the caller's, or (when both `scratch` and the claims
-/// output are NULL) a private one for a token of `token_len` bytes, already checked
+/// The scratch buffer for verifying: the caller's, or (when both scratch and the claims
+/// output are NULL) a private one for a token of token_len bytes, already checked
 /// against the budget, so it is small.
 ///
-/// The caller's buffer is refused ([`CT_ERR_INVALID_ARGUMENT`]) when it overlaps any of
-/// `inputs` (the token, the expected values, the claims output): verifying writes into it
+/// The caller's buffer is refused (CT_ERR_INVALID_ARGUMENT) when it overlaps any of
+/// inputs (the token, the expected values, the claims output): verifying writes into it
 /// while reading them, so an overlap would be undefined behaviour in Rust and would
 /// overwrite, say, the expected issuer before it is compared.
 ///
 /// # Safety
-/// `scratch` must be NULL or point to `scratch_len` writable bytes while the result lives.
+/// scratch must be NULL or point to scratch_len writable bytes while the result lives.
 unsafe fn scratch_of(
     (scratch, scratch_len, claims_wanted): (*mut u8, usize, bool),
     token_len: usize,
@@ -505,7 +505,7 @@ unsafe fn scratch_of(
     Ok(unsafe { core::slice::from_raw_parts_mut(scratch, scratch_len) })
 }
 
-/// What both verify functions read from their arguments ([`verify_args`]).
+/// What both verify functions read from their arguments (verify_args).
 struct VerifyArgs<'a> {
     key: &'a dyn VerifyingKey,
     profile: Profile,
@@ -515,17 +515,17 @@ struct VerifyArgs<'a> {
     scratch: &'a mut [u8],
 }
 
-/// The arguments both verify functions share: the key's verifier, the profile, `token`
+/// The arguments both verify functions share: the key's verifier, the profile, token
 /// and two required strings (issuer, and audience or client) as UTF-8, and the scratch
-/// buffer (`scratch_of`), which may overlap none of them nor the `more` ranges (the other
+/// buffer (scratch_of), which may overlap none of them nor the more ranges (the other
 /// inputs and the claims output).
 ///
-/// The token's length is checked against `limits` first, before any work on its bytes (no
+/// The token's length is checked against limits first, before any work on its bytes (no
 /// UTF-8 scan, no allocation): a token over budget is
-/// [`CT_OVER_BUDGET`](crate::CT_OVER_BUDGET) whatever it holds.
+/// CT_OVER_BUDGET whatever it holds.
 ///
 /// # Safety
-/// `key` NULL or a live handle; the views NULL or valid; `scratch` as for `scratch_of`.
+/// key NULL or a live handle; the views NULL or valid; scratch as for scratch_of.
 unsafe fn verify_args<'a>(
     key: *const ct_key,
     profile: ct_profile,
@@ -565,30 +565,30 @@ unsafe fn verify_args<'a>(
     })
 }
 
-/// Verifies an access token at `now` (Unix seconds) for `issuer` and `audience`, with the
-/// default leeway (30 s), size budget and lifetime limit. `profile` and `registry` as for
-/// [`ct_access_issue`].
+/// Verifies an access token at now (Unix seconds) for issuer and audience, with the
+/// default leeway (30 s), size budget and lifetime limit. profile and registry as for
+/// ct_access_issue.
 ///
-/// On success, when `out_claims` is not NULL, the claims are written there; their string
-/// views point into `scratch` (and into `registry`'s values), valid until the scratch
-/// buffer is reused or freed (or the registry freed). `scratch` must then be given:
-/// `3 * token_len` bytes always suffice (compact tokens with registered scopes may need
-/// more: [`CT_BUFFER_TOO_SMALL`](crate::CT_BUFFER_TOO_SMALL)). With `out_claims` NULL,
-/// `scratch` may be NULL too (a private buffer is used). On error nothing is written.
+/// On success, when out_claims is not NULL, the claims are written there; their string
+/// views point into scratch (and into registry's values), valid until the scratch
+/// buffer is reused or freed (or the registry freed). scratch must then be given:
+/// 3 * token_len bytes always suffice (compact tokens with registered scopes may need
+/// more: CT_BUFFER_TOO_SMALL). With out_claims NULL,
+/// scratch may be NULL too (a private buffer is used). On error nothing is written.
 ///
-/// Checked in this order, before any work on the token: NULL pointers and `profile`, then
-/// `token_len` against the size budget (1024 bytes; 4096 for ID tokens): a longer token is
-/// [`CT_OVER_BUDGET`](crate::CT_OVER_BUDGET) without being read, allocated for or checked
+/// Checked in this order, before any work on the token: NULL pointers and profile, then
+/// token_len against the size budget (1024 bytes; 4096 for ID tokens): a longer token is
+/// CT_OVER_BUDGET without being read, allocated for or checked
 /// for UTF-8. A token that is not UTF-8 gives
-/// [`CT_ERR_INVALID_UTF8`](crate::CT_ERR_INVALID_UTF8). `scratch` must not share a byte
-/// with `token`, the expected values (`issuer`, `audience`; `nonce`, `access_token`) or
-/// `*out_claims`: an overlap is refused with
-/// [`CT_ERR_INVALID_ARGUMENT`](crate::CT_ERR_INVALID_ARGUMENT) before anything is written.
+/// CT_ERR_INVALID_UTF8. scratch must not share a byte
+/// with token, the expected values (issuer, audience; nonce, access_token) or
+/// *out_claims: an overlap is refused with
+/// CT_ERR_INVALID_ARGUMENT before anything is written.
 ///
 /// # Safety
-/// `key` a live handle, `registry` NULL or a live handle, `token` `token_len` readable
-/// bytes, `issuer`/`audience` valid views, `scratch` NULL or `scratch_len` writable bytes,
-/// `out_claims` NULL or a writable struct.
+/// key a live handle, registry NULL or a live handle, token token_len readable
+/// bytes, issuer/audience valid views, scratch NULL or scratch_len writable bytes,
+/// out_claims NULL or a writable struct.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn ct_access_verify(
     key: *const ct_key,
@@ -647,13 +647,13 @@ pub unsafe extern "C" fn ct_access_verify(
     })
 }
 
-/// Verifies an ID token at `now` for `issuer` and `client_id` (the audience). `nonce`,
-/// when its `ptr` is not NULL, must equal the token's `nonce`; `access_token`, when not
-/// NULL, must match the token's `at_hash`. Everything else as for [`ct_access_verify`]
-/// (`3 * token_len` bytes of scratch suffice).
+/// Verifies an ID token at now for issuer and client_id (the audience). nonce,
+/// when its ptr is not NULL, must equal the token's nonce; access_token, when not
+/// NULL, must match the token's at_hash. Everything else as for ct_access_verify
+/// (3 * token_len bytes of scratch suffice).
 ///
 /// # Safety
-/// As for [`ct_access_verify`]; `nonce` and `access_token` NULL or valid views.
+/// As for ct_access_verify; nonce and access_token NULL or valid views.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn ct_id_verify(
     key: *const ct_key,

@@ -5,7 +5,7 @@ use core::ffi::{CStr, c_char};
 
 use compact_token::Error;
 
-/// A result code: [`CT_OK`], one of `compact_token::Error::code()` (1..=34), or an FFI
+/// A result code: CT_OK, one of compact_token::Error::code() (1..=34), or an FFI
 /// code (100..).
 #[allow(non_camel_case_types)]
 pub type ct_result = u32;
@@ -18,13 +18,13 @@ pub const CT_MALFORMED: ct_result = 1;
 pub const CT_BASE64: ct_result = 2;
 /// The JOSE header is not a JSON object of the expected shape.
 pub const CT_MALFORMED_HEADER: ct_result = 3;
-/// The header carries a refused or unknown parameter (`crit`, `jku`, `jwk`, ...).
+/// The header carries a refused or unknown parameter (crit, jku, jwk, ...).
 pub const CT_UNSUPPORTED_HEADER: ct_result = 4;
-/// The header's `alg` is not the key's algorithm (this includes `none`).
+/// The header's alg is not the key's algorithm (this includes none).
 pub const CT_ALGORITHM_MISMATCH: ct_result = 5;
-/// The header's `kid` names another key.
+/// The header's kid names another key.
 pub const CT_KEY_ID_MISMATCH: ct_result = 6;
-/// The header's `typ` is not the one this kind of token carries.
+/// The header's typ is not the one this kind of token carries.
 pub const CT_WRONG_TYPE: ct_result = 7;
 /// The signature does not verify.
 pub const CT_BAD_SIGNATURE: ct_result = 8;
@@ -34,31 +34,31 @@ pub const CT_MALFORMED_CLAIMS: ct_result = 9;
 pub const CT_INVALID_DATE: ct_result = 10;
 /// The JSON nests too deep.
 pub const CT_NESTING_TOO_DEEP: ct_result = 11;
-/// More values than a claims type holds (audiences, `amr`).
+/// More values than a claims type holds (audiences, amr).
 pub const CT_TOO_MANY_VALUES: ct_result = 12;
 /// An access token where an ID token is expected, or the reverse.
 pub const CT_WRONG_KIND: ct_result = 13;
-/// A token of the other profile (`jwt` vs `compact`).
+/// A token of the other profile (jwt vs compact).
 pub const CT_WRONG_PROFILE: ct_result = 14;
 /// The token has expired.
 pub const CT_EXPIRED: ct_result = 15;
-/// The token is not yet valid (`nbf`).
+/// The token is not yet valid (nbf).
 pub const CT_NOT_YET_VALID: ct_result = 16;
 /// The token claims to be issued in the future.
 pub const CT_ISSUED_IN_FUTURE: ct_result = 17;
-/// `iss` is not the expected issuer.
+/// iss is not the expected issuer.
 pub const CT_WRONG_ISSUER: ct_result = 18;
-/// `aud` does not contain the expected audience.
+/// aud does not contain the expected audience.
 pub const CT_WRONG_AUDIENCE: ct_result = 19;
-/// `azp` is not the expected client, or missing where required.
+/// azp is not the expected client, or missing where required.
 pub const CT_WRONG_AUTHORIZED_PARTY: ct_result = 20;
 /// A required scope is missing.
 pub const CT_MISSING_SCOPE: ct_result = 21;
-/// The ID token's `nonce` is missing or not the expected one.
+/// The ID token's nonce is missing or not the expected one.
 pub const CT_WRONG_NONCE: ct_result = 22;
-/// The ID token's `at_hash` is missing or does not match the access token.
+/// The ID token's at_hash is missing or does not match the access token.
 pub const CT_ACCESS_TOKEN_HASH_MISMATCH: ct_result = 23;
-/// `exp - iat` exceeds the kind's maximum lifetime, or `exp` is not after `iat`.
+/// exp - iat exceeds the kind's maximum lifetime, or exp is not after iat.
 pub const CT_LIFETIME_TOO_LONG: ct_result = 24;
 /// The token is longer than the kind's size budget.
 pub const CT_OVER_BUDGET: ct_result = 25;
@@ -87,8 +87,8 @@ pub const CT_ERR_NULL_POINTER: ct_result = 100;
 pub const CT_ERR_INVALID_UTF8: ct_result = 101;
 /// A panic was caught at the boundary (a bug: please report it). Outputs are untouched.
 pub const CT_ERR_PANIC: ct_result = 102;
-/// An enum argument (`ct_key_use`, `ct_profile`) or a count is out of range, or a
-/// verify function's `scratch` overlaps one of its inputs or its claims output.
+/// An enum argument (ct_key_use, ct_profile) or a count is out of range, or a
+/// verify function's scratch overlaps one of its inputs or its claims output.
 pub const CT_ERR_INVALID_ARGUMENT: ct_result = 103;
 /// A public (verify-only) key was asked to sign.
 pub const CT_ERR_KEY_CANNOT_SIGN: ct_result = 104;
@@ -98,13 +98,13 @@ pub(crate) const fn code_of(e: Error) -> ct_result {
     e.code() as ct_result
 }
 
-/// Every core error, in code order (the `i`-th has code `i + 1`).
+/// Every core error, in code order (the i-th has code i + 1).
 #[cfg(test)]
 pub(crate) fn core_errors() -> impl Iterator<Item = Error> {
     (1..=Error::MAX_CODE).filter_map(Error::from_code)
 }
 
-/// Messages of codes 0..=34: core's `Error::as_str()` with a terminating NUL (a test
+/// Messages of codes 0..=34: core's Error::as_str() with a terminating NUL (a test
 /// checks they agree).
 const CORE_MESSAGES: [&CStr; 35] = [
     c"ok",
@@ -157,7 +157,7 @@ pub(crate) fn message(code: ct_result) -> &'static CStr {
 }
 
 /// The static, NUL-terminated description of a result code (never NULL; unknown codes
-/// give `"unknown result code"`). Do not free it.
+/// give "unknown result code"). Do not free it.
 #[unsafe(no_mangle)]
 pub extern "C" fn ct_error_message(code: ct_result) -> *const c_char {
     crate::panic::boundary_or(

@@ -7,7 +7,7 @@
 //!
 //! This is the only crate of the workspace with `unsafe` code: each block says why it is
 //! sound in a `// SAFETY:` comment, and every exported body runs inside the panic boundary
-//! ([`panic`]), so no panic unwinds into C.
+//! (panic), so no panic unwinds into C.
 #![deny(unsafe_op_in_unsafe_fn)]
 #![deny(clippy::undocumented_unsafe_blocks)]
 #![allow(non_camel_case_types)]
@@ -15,6 +15,8 @@
 mod claims;
 mod error;
 mod panic;
+mod sizes;
+mod version;
 
 use core::ptr;
 
@@ -28,13 +30,15 @@ pub use claims::{
     ct_id_claims, ct_id_issue, ct_id_verify,
 };
 pub use error::*;
+pub use sizes::*;
+pub use version::*;
 
 use panic::boundary;
 
-/// A borrowed string view: `len` bytes of UTF-8 at `ptr`, not NUL-terminated.
+/// A borrowed string view: len bytes of UTF-8 at ptr, not NUL-terminated.
 ///
-/// In inputs, `ptr` may be NULL only for optional values, meaning "absent" (then `len` is
-/// ignored). In verified claims, an absent optional value is `{NULL, 0}`; a present one
+/// In inputs, ptr may be NULL only for optional values, meaning "absent" (then len is
+/// ignored). In verified claims, an absent optional value is {NULL, 0}; a present one
 /// points into the caller's scratch buffer (or into a registry's values) and is valid as
 /// long as that buffer (registry) is neither reused nor freed.
 #[repr(C)]
@@ -53,7 +57,7 @@ impl ct_str {
         len: 0,
     };
 
-    /// A view of `s` (valid as long as `s`).
+    /// A view of s (valid as long as s).
     pub fn new(s: &str) -> ct_str {
         ct_str {
             ptr: s.as_ptr(),
@@ -66,7 +70,7 @@ impl ct_str {
     }
 }
 
-/// Which kinds of token a key is for: one of `CT_KEY_USE_*`.
+/// Which kinds of token a key is for: one of CT_KEY_USE_*.
 pub type ct_key_use = u32;
 /// Access tokens only.
 pub const CT_KEY_USE_ACCESS: ct_key_use = 1;
@@ -75,7 +79,7 @@ pub const CT_KEY_USE_ID: ct_key_use = 2;
 /// Both kinds.
 pub const CT_KEY_USE_BOTH: ct_key_use = 3;
 
-/// The token profile: one of `CT_PROFILE_*`.
+/// The token profile: one of CT_PROFILE_*.
 pub type ct_profile = u32;
 /// Standard JWT (JSON header and claims).
 pub const CT_PROFILE_JWT: ct_profile = 0;
@@ -109,9 +113,15 @@ pub(crate) fn err(e: Error) -> ct_result {
     code_of(e)
 }
 
-/// A key handle (opaque): made by a `ct_key_new_*` function, freed with [`ct_key_free`].
-/// A handle is not to be used from two threads at once while [`ct_key_set_kid`] runs;
-/// otherwise it is only read.
+/// A key handle (opaque).
+///
+/// Ownership: made by a ct_key_new_* function, owned by the caller, freed once with
+/// ct_key_free (which zeroizes secret material). The handle copies what it keeps (key
+/// bytes, kid): nothing passed to ct_key_new_* or ct_key_set_kid need outlive the call.
+///
+/// Thread safety: issuing and verifying only read the handle, so one handle may be used
+/// from several threads at once; ct_key_set_kid and ct_key_free change it and must not
+/// run while any other call uses it.
 pub struct ct_key {
     inner: Key,
 }
@@ -140,21 +150,27 @@ impl ct_key {
     }
 }
 
-/// A registry handle (opaque) for the compact profile: made by [`ct_registry_new`], freed
-/// with [`ct_registry_free`]. It owns copies of its values and the registry over them,
-/// built once when the handle is made (duplicate check and fingerprint), never per call.
+/// A registry handle (opaque) for the compact profile.
+///
+/// Ownership: made by ct_registry_new, owned by the caller, freed once with
+/// ct_registry_free. It owns copies of its values and the registry over them, built once
+/// when the handle is made (duplicate check and fingerprint), never per call. Verified
+/// claims may point into its values: they are valid until the handle is freed.
+///
+/// Thread safety: after ct_registry_new it is never changed, so it may be used from
+/// several threads at once; ct_registry_free must not run while any other call uses it.
 pub struct ct_registry {
-    /// The registry over `list`. Its `'static` means "until `drop`": it is only handed out
-    /// behind `&self` ([`ct_registry::registry`]), so no borrow of it outlives the handle.
+    /// The registry over list. Its 'static means "until drop": it is only handed out
+    /// behind &self (ct_registry::registry), so no borrow of it outlives the handle.
     registry: Registry<'static>,
-    /// The values, concatenated: one allocation from `Box::into_raw`, freed in `drop`.
+    /// The values, concatenated: one allocation from Box::into_raw, freed in drop.
     text: *mut str,
-    /// The values as slices of `text`: one allocation from `Box::into_raw`, freed in `drop`.
+    /// The values as slices of text: one allocation from Box::into_raw, freed in drop.
     list: *mut [&'static str],
 }
 
 impl ct_registry {
-    /// Copies `values` and builds the registry over the copies ([`Error::InvalidPolicy`]
+    /// Copies values and builds the registry over the copies (Error::InvalidPolicy
     /// for a duplicate or too many values).
     fn new(values: &[&str]) -> Result<ct_registry, ct_result> {
         let text = Box::into_raw(values.concat().into_boxed_str());
@@ -187,10 +203,10 @@ impl ct_registry {
         &self.registry
     }
 
-    /// The registry `reg` points to, or the empty registry when it is NULL.
+    /// The registry reg points to, or the empty registry when it is NULL.
     ///
     /// # Safety
-    /// `reg` must be NULL or a live handle from [`ct_registry_new`] for `'a`.
+    /// reg must be NULL or a live handle from ct_registry_new for 'a.
     pub(crate) unsafe fn of<'a>(reg: *const ct_registry) -> &'a Registry<'a> {
         if reg.is_null() {
             return &Registry::EMPTY;
@@ -211,10 +227,10 @@ impl Drop for ct_registry {
     }
 }
 
-/// Reads `len` bytes at `ptr` (NULL: [`CT_ERR_NULL_POINTER`]).
+/// Reads len bytes at ptr (NULL: CT_ERR_NULL_POINTER).
 ///
 /// # Safety
-/// `ptr` must be NULL or valid for reads of `len` bytes for `'a`.
+/// ptr must be NULL or valid for reads of len bytes for 'a.
 pub(crate) unsafe fn bytes<'a>(ptr: *const u8, len: usize) -> Result<&'a [u8], ct_result> {
     if ptr.is_null() {
         return Err(CT_ERR_NULL_POINTER);
@@ -229,17 +245,17 @@ pub(crate) unsafe fn bytes<'a>(ptr: *const u8, len: usize) -> Result<&'a [u8], c
 /// Reads a required UTF-8 string.
 ///
 /// # Safety
-/// As for [`bytes`].
+/// As for bytes.
 pub(crate) unsafe fn text<'a>(ptr: *const u8, len: usize) -> Result<&'a str, ct_result> {
     // SAFETY: forwarded contract.
     let b = unsafe { bytes(ptr, len) }?;
     core::str::from_utf8(b).map_err(|_| CT_ERR_INVALID_UTF8)
 }
 
-/// Reads an optional UTF-8 string (NULL `ptr`: absent).
+/// Reads an optional UTF-8 string (NULL ptr: absent).
 ///
 /// # Safety
-/// As for [`bytes`].
+/// As for bytes.
 pub(crate) unsafe fn opt_text<'a>(s: ct_str) -> Result<Option<&'a str>, ct_result> {
     if s.ptr.is_null() {
         return Ok(None);
@@ -248,7 +264,7 @@ pub(crate) unsafe fn opt_text<'a>(s: ct_str) -> Result<Option<&'a str>, ct_resul
     unsafe { text(s.ptr, s.len) }.map(Some)
 }
 
-/// Writes a new handle into `out` (checked non-NULL by the caller).
+/// Writes a new handle into out (checked non-NULL by the caller).
 fn put<T>(out: *mut *mut T, value: T) {
     // SAFETY: `out` was checked non-NULL and points to a writable `T*` by the API contract.
     unsafe { *out = Box::into_raw(Box::new(value)) };
@@ -256,11 +272,11 @@ fn put<T>(out: *mut *mut T, value: T) {
 
 /// Makes an Ed25519 signing key (which also verifies) from its 32-byte seed.
 ///
-/// `key_use` is a `CT_KEY_USE_*`. On success `*out_key` is a new handle to free with
-/// [`ct_key_free`]; on error it is not written.
+/// key_use is a CT_KEY_USE_*. On success *out_key is a new handle to free with
+/// ct_key_free; on error it is not written.
 ///
 /// # Safety
-/// `seed` must point to 32 readable bytes; `out_key` to a writable `ct_key*`.
+/// seed must point to 32 readable bytes; out_key to a writable ct_key*.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn ct_key_new_ed25519_seed(
     seed: *const u8,
@@ -287,10 +303,10 @@ pub unsafe extern "C" fn ct_key_new_ed25519_seed(
 }
 
 /// Makes an Ed25519 verify-only key from its 32-byte public key (RFC 8032 encoding).
-/// [`CT_INVALID_KEY`] for an invalid or weak point. Output as [`ct_key_new_ed25519_seed`].
+/// CT_INVALID_KEY for an invalid or weak point. Output as ct_key_new_ed25519_seed.
 ///
 /// # Safety
-/// `x` must point to 32 readable bytes; `out_key` to a writable `ct_key*`.
+/// x must point to 32 readable bytes; out_key to a writable ct_key*.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn ct_key_new_ed25519_public(
     x: *const u8,
@@ -316,11 +332,11 @@ pub unsafe extern "C" fn ct_key_new_ed25519_public(
 }
 
 /// Makes an HS256 key (signs and verifies) from a secret of 32 to 64 bytes
-/// ([`CT_INVALID_KEY`] for a shorter or longer one). The handle keeps a copy, zeroized
+/// (CT_INVALID_KEY for a shorter or longer one). The handle keeps a copy, zeroized
 /// when freed.
 ///
 /// # Safety
-/// `secret` must point to `secret_len` readable bytes; `out_key` to a writable `ct_key*`.
+/// secret must point to secret_len readable bytes; out_key to a writable ct_key*.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn ct_key_new_hs256(
     secret: *const u8,
@@ -345,11 +361,11 @@ pub unsafe extern "C" fn ct_key_new_hs256(
     })
 }
 
-/// Sets the key id (`kid`, 1 to 64 bytes of UTF-8, else [`CT_INVALID_KEY`]): issued tokens
-/// carry it, and tokens naming another `kid` are refused. On error the key is unchanged.
+/// Sets the key id (kid, 1 to 64 bytes of UTF-8, else CT_INVALID_KEY): issued tokens
+/// carry it, and tokens naming another kid are refused. On error the key is unchanged.
 ///
 /// # Safety
-/// `key` must be a live handle not used concurrently; `kid` must point to `kid_len`
+/// key must be a live handle not used concurrently; kid must point to kid_len
 /// readable bytes.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn ct_key_set_kid(
@@ -378,11 +394,11 @@ pub unsafe extern "C" fn ct_key_set_kid(
     })
 }
 
-/// Writes the 32-byte Ed25519 public key of an Ed25519 key into `out32`
-/// ([`CT_ERR_INVALID_ARGUMENT`] for an HS256 key).
+/// Writes the 32-byte Ed25519 public key of an Ed25519 key into out32
+/// (CT_ERR_INVALID_ARGUMENT for an HS256 key).
 ///
 /// # Safety
-/// `key` must be a live handle; `out32` must point to 32 writable bytes.
+/// key must be a live handle; out32 must point to 32 writable bytes.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn ct_key_ed25519_public_bytes(
     key: *const ct_key,
@@ -407,7 +423,7 @@ pub unsafe extern "C" fn ct_key_ed25519_public_bytes(
 /// Frees a key handle (secret material is zeroized). NULL is fine; freeing twice is not.
 ///
 /// # Safety
-/// `key` must be NULL or a handle from a `ct_key_new_*` function not yet freed.
+/// key must be NULL or a handle from a ct_key_new_* function not yet freed.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn ct_key_free(key: *mut ct_key) {
     let _ = boundary(|| {
@@ -419,14 +435,14 @@ pub unsafe extern "C" fn ct_key_free(key: *mut ct_key) {
     });
 }
 
-/// Makes a registry of `count` values (numbered from 0 in order) for the compact profile;
+/// Makes a registry of count values (numbered from 0 in order) for the compact profile;
 /// issuer and verifiers must use the same list. The handle copies the values and builds
 /// the registry (duplicate check and fingerprint) once, here: issuing and verifying use it
-/// as it is. [`CT_INVALID_POLICY`] for a duplicate value or more than 1024 values.
+/// as it is. CT_INVALID_POLICY for a duplicate value or more than 1024 values.
 ///
 /// # Safety
-/// `values` must point to `count` readable `ct_str` (it may be NULL when `count` is 0),
-/// each valid for its length; `out_registry` to a writable `ct_registry*`.
+/// values must point to count readable ct_str (it may be NULL when count is 0),
+/// each valid for its length; out_registry to a writable ct_registry*.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn ct_registry_new(
     values: *const ct_str,
@@ -460,7 +476,7 @@ pub unsafe extern "C" fn ct_registry_new(
 /// may point into its values: they are invalid afterwards.
 ///
 /// # Safety
-/// `registry` must be NULL or a handle from [`ct_registry_new`] not yet freed.
+/// registry must be NULL or a handle from ct_registry_new not yet freed.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn ct_registry_free(registry: *mut ct_registry) {
     let _ = boundary(|| {

@@ -1,15 +1,15 @@
 //! The panic boundary (after rustls-ffi's `panic.rs`): every exported function runs its body
-//! through [`boundary`], so a panic becomes [`CT_ERR_PANIC`](crate::CT_ERR_PANIC) and never
+//! through boundary, so a panic becomes CT_ERR_PANIC and never
 //! unwinds into C.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use crate::error::{CT_ERR_PANIC, CT_OK, ct_result};
 
-/// Runs `body`, mapping `Ok` to [`CT_OK`], `Err(code)` to `code`, and a panic to
-/// [`CT_ERR_PANIC`].
+/// Runs body, mapping Ok to CT_OK, Err(code) to code, and a panic to
+/// CT_ERR_PANIC.
 ///
-/// `AssertUnwindSafe`: after a panic nothing of the body's state is used again; outputs are
+/// AssertUnwindSafe: after a panic nothing of the body's state is used again; outputs are
 /// written only as the body's last step, so a caught panic leaves them untouched.
 pub(crate) fn boundary<F: FnOnce() -> Result<(), ct_result>>(body: F) -> ct_result {
     match catch_unwind(AssertUnwindSafe(body)) {
@@ -19,7 +19,7 @@ pub(crate) fn boundary<F: FnOnce() -> Result<(), ct_result>>(body: F) -> ct_resu
     }
 }
 
-/// As [`boundary`] for functions that return a value rather than a code: `fallback` on panic.
+/// As boundary for functions that return a value rather than a code: fallback on panic.
 pub(crate) fn boundary_or<T, F: FnOnce() -> T>(fallback: T, body: F) -> T {
     catch_unwind(AssertUnwindSafe(body)).unwrap_or(fallback)
 }

@@ -24,5 +24,14 @@ else
 fi
 "$CC" "${flags[@]}" "$root/ffi/tests/c/test_ffi.c" "${libs[@]}" -o "$out/test_ffi"
 ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}" "$out/test_ffi"
+# Valgrind sees what the sanitizers do not instrument (the Rust side): uninitialised reads,
+# leaks. CI installs it; elsewhere it runs when present.
+if command -v valgrind >/dev/null; then
+    "$CC" -std=c11 -Wall -Wextra -Werror -O1 -g -I "$root/ffi/include" \
+        "$root/ffi/tests/c/test_ffi.c" "${libs[@]}" -o "$out/test_ffi_vg"
+    valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite \
+        "$out/test_ffi_vg" >/dev/null
+    echo "ffi tests: valgrind clean"
+fi
 python3 "$root/ffi/examples/python/example.py" "$target/libcompact_token_ffi.so"
 echo "ffi tests: ok in $(( $(date +%s) - start )) s"

@@ -89,21 +89,31 @@ static ct_id_claims id_claims(void) {
     return c;
 }
 
-/* Issues an access token; returns its length (0 on failure, reported). */
+/* A token issued into out (cap bytes), NUL-terminated for the string functions the tests
+ * use on it (the library does not terminate it); returns its length (0 on failure,
+ * reported). */
+static size_t terminated(ct_result rc, char *out, size_t cap, size_t n) {
+    CHECK_CODE(rc, CT_OK);
+    if (rc != CT_OK || n >= cap) {
+        out[0] = '\0';
+        return 0;
+    }
+    out[n] = '\0';
+    return n;
+}
+
 static size_t issue_access(ct_key *key, ct_profile p, ct_registry *r, char *out, size_t cap) {
     ct_access_claims c = access_claims();
     size_t n = 0;
     ct_result rc = ct_access_issue(key, p, r, &c, (uint8_t *)out, cap, &n);
-    CHECK_CODE(rc, CT_OK);
-    return rc == CT_OK ? n : 0;
+    return terminated(rc, out, cap, n);
 }
 
 static size_t issue_id(ct_key *key, ct_profile p, ct_registry *r, char *out, size_t cap) {
     ct_id_claims c = id_claims();
     size_t n = 0;
     ct_result rc = ct_id_issue(key, p, r, &c, (uint8_t *)out, cap, &n);
-    CHECK_CODE(rc, CT_OK);
-    return rc == CT_OK ? n : 0;
+    return terminated(rc, out, cap, n);
 }
 
 static uint8_t scratch[16384];
