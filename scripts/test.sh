@@ -24,5 +24,8 @@ bash ffi/tests/install/run.sh
 echo "== no_std proof"
 bash nostd-proof/build.sh
 
+echo "== C ABI firmware build (no_std, no heap, no libc), linked -nostdlib"
+bash ffi/firmware/build.sh
+
 echo "== interop peers (PyJWT, jose)"
 bash interop/selftest.sh

@@ -38,6 +38,10 @@
 // The length of an at_hash or c_hash value: at most 43 characters (EdDSA; 22 for HS256).
 #define CT_MAX_HASH_LEN 43
 
+// How many key handles the no_std (firmware) build holds at once, in a static pool (it
+// has no heap): ct_key_new_* gives CT_ERR_NO_HANDLE beyond. The std build has no limit.
+#define CT_FIRMWARE_MAX_KEYS 8
+
 // A verify scratch buffer this large suffices for any access token within the default
 // budget, except compact tokens whose scopes are registered values (see
 // ct_verify_scratch_len).
@@ -82,12 +86,18 @@ typedef struct ct_key ct_key;
 // several threads at once; ct_registry_free must not run while any other call uses it.
 typedef struct ct_registry ct_registry;
 
+// The no_std build's registry handle: never made (ct_registry_new is unsupported there).
+typedef struct ct_registry ct_registry;
+
 // A result code: CT_OK, one of compact_token::Error::code() (1..=34), or an FFI
 // code (100..).
 typedef uint32_t ct_result;
 
 // Which kinds of token a key is for: one of CT_KEY_USE_*.
 typedef uint32_t ct_key_use;
+
+// The token profile: one of CT_PROFILE_*.
+typedef uint32_t ct_profile;
 
 // A borrowed string view: len bytes of UTF-8 at ptr, not NUL-terminated.
 //
@@ -101,9 +111,6 @@ typedef struct ct_str {
   // Length in bytes.
   size_t len;
 } ct_str;
-
-// The token profile: one of CT_PROFILE_*.
-typedef uint32_t ct_profile;
 
 // The claims of an access token (RFC 9068). Strings are ct_str views: required ones
 // must not be NULL, optional ones are NULL when absent. Optional dates have a has_ flag.
@@ -360,6 +367,14 @@ typedef struct ct_id_claims {
 // A public (verify-only) key was asked to sign.
 #define CT_ERR_KEY_CANNOT_SIGN 104
 
+// The function is not available in this build (the no_std firmware build has no heap for
+// what it would copy: ct_registry_new, a NULL scratch buffer).
+#define CT_ERR_UNSUPPORTED 105
+
+// No free handle: the no_std firmware build holds at most CT_FIRMWARE_MAX_KEYS (8) keys
+// at once; free one first.
+#define CT_ERR_NO_HANDLE 106
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -411,25 +426,6 @@ ct_result ct_key_ed25519_public_bytes(const struct ct_key *key, uint8_t *out32);
 // # Safety
 // key must be NULL or a handle from a ct_key_new_* function not yet freed.
 void ct_key_free(struct ct_key *key);
-
-// Makes a registry of count values (numbered from 0 in order) for the compact profile;
-// issuer and verifiers must use the same list. The handle copies the values and builds
-// the registry (duplicate check and fingerprint) once, here: issuing and verifying use it
-// as it is. CT_INVALID_POLICY for a duplicate value or more than 1024 values.
-//
-// # Safety
-// values must point to count readable ct_str (it may be NULL when count is 0),
-// each valid for its length; out_registry to a writable ct_registry*.
-ct_result ct_registry_new(const struct ct_str *values,
-                          size_t count,
-                          struct ct_registry **out_registry);
-
-// Frees a registry handle. NULL is fine; freeing twice is not. Claims verified with it
-// may point into its values: they are invalid afterwards.
-//
-// # Safety
-// registry must be NULL or a handle from ct_registry_new not yet freed.
-void ct_registry_free(struct ct_registry *registry);
 
 // Issues an access token with key (which must allow access tokens and be able to sign)
 // in profile (a CT_PROFILE_*; registry is used by the compact profile, NULL meaning
@@ -528,6 +524,26 @@ ct_result ct_id_verify(const struct ct_key *key,
 // The static, NUL-terminated description of a result code (never NULL; unknown codes
 // give "unknown result code"). Do not free it.
 const char *ct_error_message(ct_result code);
+
+// Makes a registry of count values (numbered from 0 in order) for the compact profile;
+// issuer and verifiers must use the same list. The handle copies the values and builds
+// the registry (duplicate check and fingerprint) once, here: issuing and verifying use it
+// as it is. CT_INVALID_POLICY for a duplicate value or more than 1024 values.
+// CT_ERR_UNSUPPORTED in the no_std (firmware) build, which has no heap to copy them to.
+//
+// # Safety
+// values must point to count readable ct_str (it may be NULL when count is 0),
+// each valid for its length; out_registry to a writable ct_registry*.
+ct_result ct_registry_new(const struct ct_str *values,
+                          size_t count,
+                          struct ct_registry **out_registry);
+
+// Frees a registry handle. NULL is fine; freeing twice is not. Claims verified with it
+// may point into its values: they are invalid afterwards.
+//
+// # Safety
+// registry must be NULL or a handle from ct_registry_new not yet freed.
+void ct_registry_free(struct ct_registry *registry);
 
 // The scratch size that suffices to verify a token of token_len bytes in profile (a
 // CT_PROFILE_*): 3 * token_len (the CT_VERIFY_SCRATCH_LEN macro), except compact tokens

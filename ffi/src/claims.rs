@@ -323,7 +323,7 @@ type CompactIssue<'c> =
 /// The private buffer holds min(out_len, limits.max_bytes) bytes: no token is longer than
 /// the budget, so a larger out_len (up to SIZE_MAX) only means "large enough" and is
 /// never an allocation size.
-fn issue_with(
+fn issue_with<const N: usize>(
     key: &ct_key,
     profile: Profile,
     registry: *const ct_registry,
@@ -333,16 +333,13 @@ fn issue_with(
     compact: CompactIssue<'_>,
 ) -> Result<(), ct_result> {
     let signer = key.signer()?;
-    let mut buf = vec![0u8; out_len.min(limits.max_bytes)];
+    // On the stack: the build without a heap issues the same way.
+    let mut storage = [0u8; N];
+    let buf = &mut storage[..out_len.min(limits.max_bytes).min(N)];
     let issued = match profile {
-        Profile::Jwt => jwt(signer, limits, &mut buf),
+        Profile::Jwt => jwt(signer, limits, buf),
         // SAFETY: `registry` is NULL or a live handle (API contract).
-        Profile::Compact => compact(
-            signer,
-            limits,
-            unsafe { ct_registry::of(registry) },
-            &mut buf,
-        ),
+        Profile::Compact => compact(signer, limits, unsafe { ct_registry::of(registry) }, buf),
     };
     match issued {
         Ok(n) => {
@@ -400,7 +397,7 @@ pub unsafe extern "C" fn ct_access_issue(
         let (key, claims) = unsafe { (&*key, &*claims) };
         // SAFETY: the claims' views are valid (API contract).
         let claims = unsafe { access_in(claims) }?;
-        issue_with(
+        issue_with::<{ crate::CT_ACCESS_MAX_BYTES }>(
             key,
             profile,
             registry,
@@ -435,7 +432,7 @@ pub unsafe extern "C" fn ct_id_issue(
         let (key, claims) = unsafe { (&*key, &*claims) };
         // SAFETY: the claims' views are valid (API contract).
         let claims = unsafe { id_in(claims) }?;
-        issue_with(
+        issue_with::<{ crate::CT_ID_MAX_BYTES }>(
             key,
             profile,
             registry,
@@ -486,14 +483,22 @@ unsafe fn scratch_of(
     (scratch, scratch_len, claims_wanted): (*mut u8, usize, bool),
     token_len: usize,
     mut inputs: impl Iterator<Item = Range>,
-    own: &mut Vec<u8>,
+    own: &mut Own,
 ) -> Result<&mut [u8], ct_result> {
     if scratch.is_null() {
         if claims_wanted {
             return Err(CT_ERR_NULL_POINTER);
         }
-        *own = vec![0u8; token_len.saturating_mul(4).saturating_add(64)];
-        return Ok(own.as_mut_slice());
+        #[cfg(feature = "std")]
+        {
+            *own = vec![0u8; token_len.saturating_mul(4).saturating_add(64)];
+            return Ok(own.as_mut_slice());
+        }
+        #[cfg(not(feature = "std"))]
+        {
+            let _ = (own, token_len);
+            return Err(crate::CT_ERR_UNSUPPORTED);
+        }
     }
     if scratch_len > isize::MAX as usize
         || inputs.any(|input| overlap((scratch.cast_const(), scratch_len), input))
@@ -503,6 +508,16 @@ unsafe fn scratch_of(
     // SAFETY: non-NULL, `scratch_len` writable bytes (caller's contract), shared with none
     // of the inputs read while it is borrowed (checked just above).
     Ok(unsafe { core::slice::from_raw_parts_mut(scratch, scratch_len) })
+}
+
+/// The private scratch buffer of a verify call given none (std build only).
+#[cfg(feature = "std")]
+type Own = Vec<u8>;
+/// None in the no_std build (no heap): a verify call needs the caller's scratch buffer.
+#[cfg(not(feature = "std"))]
+#[derive(Default)]
+struct Own {
+    _none: (),
 }
 
 /// What both verify functions read from their arguments (verify_args).
@@ -533,7 +548,7 @@ unsafe fn verify_args<'a>(
     strings: [ct_str; 3],
     more: &[Range],
     scratch: (*mut u8, usize, bool),
-    own: &'a mut Vec<u8>,
+    own: &'a mut Own,
 ) -> Result<VerifyArgs<'a>, ct_result> {
     let [token, a, b] = strings;
     if key.is_null() || token.ptr.is_null() {
@@ -609,7 +624,7 @@ pub unsafe extern "C" fn ct_access_verify(
             ptr: token,
             len: token_len,
         };
-        let mut own = Vec::new();
+        let mut own = Own::default();
         // SAFETY: the arguments as the API contract states them.
         let VerifyArgs {
             key,
@@ -676,7 +691,7 @@ pub unsafe extern "C" fn ct_id_verify(
             ptr: token,
             len: token_len,
         };
-        let mut own = Vec::new();
+        let mut own = Own::default();
         // SAFETY: the arguments as the API contract states them.
         let VerifyArgs {
             key,

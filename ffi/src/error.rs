@@ -92,6 +92,12 @@ pub const CT_ERR_PANIC: ct_result = 102;
 pub const CT_ERR_INVALID_ARGUMENT: ct_result = 103;
 /// A public (verify-only) key was asked to sign.
 pub const CT_ERR_KEY_CANNOT_SIGN: ct_result = 104;
+/// The function is not available in this build (the no_std firmware build has no heap for
+/// what it would copy: ct_registry_new, a NULL scratch buffer).
+pub const CT_ERR_UNSUPPORTED: ct_result = 105;
+/// No free handle: the no_std firmware build holds at most CT_FIRMWARE_MAX_KEYS (8) keys
+/// at once; free one first.
+pub const CT_ERR_NO_HANDLE: ct_result = 106;
 
 /// The code of a core error.
 pub(crate) const fn code_of(e: Error) -> ct_result {
@@ -152,6 +158,8 @@ pub(crate) fn message(code: ct_result) -> &'static CStr {
         CT_ERR_PANIC => c"internal panic caught at the ffi boundary",
         CT_ERR_INVALID_ARGUMENT => c"argument out of range",
         CT_ERR_KEY_CANNOT_SIGN => c"public key cannot sign",
+        CT_ERR_UNSUPPORTED => c"not available in this build",
+        CT_ERR_NO_HANDLE => c"no free handle",
         _ => c"unknown result code",
     }
 }
@@ -227,6 +235,8 @@ mod tests {
             CT_ERR_PANIC,
             CT_ERR_INVALID_ARGUMENT,
             CT_ERR_KEY_CANNOT_SIGN,
+            CT_ERR_UNSUPPORTED,
+            CT_ERR_NO_HANDLE,
         ];
         for (i, a) in ffi.iter().enumerate() {
             assert!(*a >= 100);

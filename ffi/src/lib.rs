@@ -8,6 +8,7 @@
 //! This is the only crate of the workspace with `unsafe` code: each block says why it is
 //! sound in a `// SAFETY:` comment, and every exported body runs inside the panic boundary
 //! (panic), so no panic unwinds into C.
+#![cfg_attr(not(feature = "std"), no_std)]
 #![deny(unsafe_op_in_unsafe_fn)]
 #![deny(clippy::undocumented_unsafe_blocks)]
 #![allow(non_camel_case_types)]
@@ -15,14 +16,15 @@
 mod claims;
 mod error;
 mod panic;
+mod registry;
 mod sizes;
+mod store;
 mod version;
 
 use core::ptr;
 
 use compact_token::{
-    Ed25519SigningKey, Ed25519VerifyingKey, Error, Hs256Key, KeyUse, Registry, SigningKey,
-    VerifyingKey,
+    Ed25519SigningKey, Ed25519VerifyingKey, Error, Hs256Key, KeyUse, SigningKey, VerifyingKey,
 };
 
 pub use claims::{
@@ -30,6 +32,7 @@ pub use claims::{
     ct_id_claims, ct_id_issue, ct_id_verify,
 };
 pub use error::*;
+pub use registry::{ct_registry, ct_registry_free, ct_registry_new};
 pub use sizes::*;
 pub use version::*;
 
@@ -150,83 +153,6 @@ impl ct_key {
     }
 }
 
-/// A registry handle (opaque) for the compact profile.
-///
-/// Ownership: made by ct_registry_new, owned by the caller, freed once with
-/// ct_registry_free. It owns copies of its values and the registry over them, built once
-/// when the handle is made (duplicate check and fingerprint), never per call. Verified
-/// claims may point into its values: they are valid until the handle is freed.
-///
-/// Thread safety: after ct_registry_new it is never changed, so it may be used from
-/// several threads at once; ct_registry_free must not run while any other call uses it.
-pub struct ct_registry {
-    /// The registry over list. Its 'static means "until drop": it is only handed out
-    /// behind &self (ct_registry::registry), so no borrow of it outlives the handle.
-    registry: Registry<'static>,
-    /// The values, concatenated: one allocation from Box::into_raw, freed in drop.
-    text: *mut str,
-    /// The values as slices of text: one allocation from Box::into_raw, freed in drop.
-    list: *mut [&'static str],
-}
-
-impl ct_registry {
-    /// Copies values and builds the registry over the copies (Error::InvalidPolicy
-    /// for a duplicate or too many values).
-    fn new(values: &[&str]) -> Result<ct_registry, ct_result> {
-        let text = Box::into_raw(values.concat().into_boxed_str());
-        // SAFETY: `text` is a live allocation from `Box::into_raw`, never written, and freed
-        // only in `drop` (after `handle` below owns it, even if `Registry::new` fails); the
-        // borrows made from it never leave the handle (see the `registry` field).
-        let joined: &'static str = unsafe { &*text };
-        let mut at = 0;
-        let list: Box<[&'static str]> = values
-            .iter()
-            .map(|v| {
-                let value = &joined[at..at + v.len()];
-                at += v.len();
-                value
-            })
-            .collect();
-        let mut handle = ct_registry {
-            registry: Registry::EMPTY,
-            text,
-            list: Box::into_raw(list),
-        };
-        // SAFETY: as for `text`: a live allocation from `Box::into_raw`, freed in `drop`.
-        let list: &'static [&'static str] = unsafe { &*handle.list };
-        handle.registry = Registry::new(list).map_err(err)?;
-        Ok(handle)
-    }
-
-    /// The registry, borrowed for as long as the handle.
-    fn registry(&self) -> &Registry<'_> {
-        &self.registry
-    }
-
-    /// The registry reg points to, or the empty registry when it is NULL.
-    ///
-    /// # Safety
-    /// reg must be NULL or a live handle from ct_registry_new for 'a.
-    pub(crate) unsafe fn of<'a>(reg: *const ct_registry) -> &'a Registry<'a> {
-        if reg.is_null() {
-            return &Registry::EMPTY;
-        }
-        // SAFETY: non-NULL, and by the caller's contract a live handle for `'a`.
-        unsafe { &*reg }.registry()
-    }
-}
-
-impl Drop for ct_registry {
-    fn drop(&mut self) {
-        // SAFETY: both pointers come from `Box::into_raw` in `new` and are freed once, here;
-        // every borrow of them was tied to `&self`, so none is alive any more.
-        unsafe {
-            drop(Box::from_raw(self.list));
-            drop(Box::from_raw(self.text));
-        }
-    }
-}
-
 /// Reads len bytes at ptr (NULL: CT_ERR_NULL_POINTER).
 ///
 /// # Safety
@@ -264,12 +190,6 @@ pub(crate) unsafe fn opt_text<'a>(s: ct_str) -> Result<Option<&'a str>, ct_resul
     unsafe { text(s.ptr, s.len) }.map(Some)
 }
 
-/// Writes a new handle into out (checked non-NULL by the caller).
-fn put<T>(out: *mut *mut T, value: T) {
-    // SAFETY: `out` was checked non-NULL and points to a writable `T*` by the API contract.
-    unsafe { *out = Box::into_raw(Box::new(value)) };
-}
-
 /// Makes an Ed25519 signing key (which also verifies) from its 32-byte seed.
 ///
 /// key_use is a CT_KEY_USE_*. On success *out_key is a new handle to free with
@@ -292,13 +212,12 @@ pub unsafe extern "C" fn ct_key_new_ed25519_seed(
         let seed: &[u8; 32] = seed.try_into().map_err(|_| CT_ERR_INVALID_ARGUMENT)?;
         let k = Ed25519SigningKey::from_seed(seed, self::key_use(key_use)?);
         let v = k.verifying_key();
-        put(
+        store::put(
             out_key,
             ct_key {
                 inner: Key::Ed25519(k, v),
             },
-        );
-        Ok(())
+        )
     })
 }
 
@@ -321,13 +240,12 @@ pub unsafe extern "C" fn ct_key_new_ed25519_public(
         }
         let x: &[u8; 32] = x.try_into().map_err(|_| CT_ERR_INVALID_ARGUMENT)?;
         let v = Ed25519VerifyingKey::from_bytes(x, self::key_use(key_use)?).map_err(err)?;
-        put(
+        store::put(
             out_key,
             ct_key {
                 inner: Key::Ed25519Public(v),
             },
-        );
-        Ok(())
+        )
     })
 }
 
@@ -351,13 +269,12 @@ pub unsafe extern "C" fn ct_key_new_hs256(
             return Err(CT_ERR_NULL_POINTER);
         }
         let k = Hs256Key::from_secret(secret, self::key_use(key_use)?).map_err(err)?;
-        put(
+        store::put(
             out_key,
             ct_key {
                 inner: Key::Hs256(k),
             },
-        );
-        Ok(())
+        )
     })
 }
 
@@ -428,61 +345,8 @@ pub unsafe extern "C" fn ct_key_ed25519_public_bytes(
 pub unsafe extern "C" fn ct_key_free(key: *mut ct_key) {
     let _ = boundary(|| {
         if !key.is_null() {
-            // SAFETY: a live handle made by `Box::into_raw` in `put`, freed once.
-            drop(unsafe { Box::from_raw(key) });
-        }
-        Ok(())
-    });
-}
-
-/// Makes a registry of count values (numbered from 0 in order) for the compact profile;
-/// issuer and verifiers must use the same list. The handle copies the values and builds
-/// the registry (duplicate check and fingerprint) once, here: issuing and verifying use it
-/// as it is. CT_INVALID_POLICY for a duplicate value or more than 1024 values.
-///
-/// # Safety
-/// values must point to count readable ct_str (it may be NULL when count is 0),
-/// each valid for its length; out_registry to a writable ct_registry*.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn ct_registry_new(
-    values: *const ct_str,
-    count: usize,
-    out_registry: *mut *mut ct_registry,
-) -> ct_result {
-    boundary(|| {
-        if out_registry.is_null() || (values.is_null() && count != 0) {
-            return Err(CT_ERR_NULL_POINTER);
-        }
-        if count > compact_token::MAX_REGISTERED {
-            return Err(CT_INVALID_POLICY);
-        }
-        let views: &[ct_str] = if count == 0 {
-            &[]
-        } else {
-            // SAFETY: non-NULL, `count` readable elements (API contract).
-            unsafe { core::slice::from_raw_parts(values, count) }
-        };
-        let mut values = Vec::with_capacity(count);
-        for v in views {
-            // SAFETY: each view is valid for its length (API contract).
-            values.push(unsafe { text(v.ptr, v.len) }?);
-        }
-        put(out_registry, ct_registry::new(&values)?);
-        Ok(())
-    })
-}
-
-/// Frees a registry handle. NULL is fine; freeing twice is not. Claims verified with it
-/// may point into its values: they are invalid afterwards.
-///
-/// # Safety
-/// registry must be NULL or a handle from ct_registry_new not yet freed.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn ct_registry_free(registry: *mut ct_registry) {
-    let _ = boundary(|| {
-        if !registry.is_null() {
-            // SAFETY: a live handle made by `Box::into_raw` in `put`, freed once.
-            drop(unsafe { Box::from_raw(registry) });
+            // SAFETY: a live handle from store::put, freed once (API contract).
+            unsafe { store::free(key) };
         }
         Ok(())
     });

@@ -13,6 +13,9 @@ pub const CT_ID_MAX_BYTES: usize = 4096;
 pub const CT_MAX_KID_LEN: usize = 64;
 /// The length of an at_hash or c_hash value: at most 43 characters (EdDSA; 22 for HS256).
 pub const CT_MAX_HASH_LEN: usize = 43;
+/// How many key handles the no_std (firmware) build holds at once, in a static pool (it
+/// has no heap): ct_key_new_* gives CT_ERR_NO_HANDLE beyond. The std build has no limit.
+pub const CT_FIRMWARE_MAX_KEYS: usize = 8;
 /// A verify scratch buffer this large suffices for any access token within the default
 /// budget, except compact tokens whose scopes are registered values (see
 /// ct_verify_scratch_len).

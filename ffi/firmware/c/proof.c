@@ -1,0 +1,114 @@
+/* The firmware proof: with no libc, no heap and no OS, through the C ABI of the no_std
+ * build (libcompact_token.a from ffi/firmware), issue an access token with an Ed25519 key
+ * and an ID token with HS256, verify both with the public key / secret, and check the
+ * refusals firmware relies on. Linked -nostdlib with nostd-proof's _start (which calls
+ * ct_nostd_proof and exits with its result) and memory routines. Returns 0 on success,
+ * else the number of the failed check. */
+#include "compact_token.h"
+
+#define NOW 1764000000ULL
+#define LEN(s) (sizeof(s) - 1)
+#define S(s) ((ct_str){(const uint8_t *)(s), LEN(s)})
+#define ISS "https://auth.example.com"
+#define AUD "https://api.example.com"
+#define CLIENT "s6BhdRkqt3"
+
+static uint8_t token[CT_ACCESS_MAX_BYTES];
+static uint8_t id_token[CT_ID_MAX_BYTES];
+static uint8_t scratch[CT_ID_SCRATCH_BYTES];
+
+static int same(ct_str v, const char *s, size_t n) {
+    if (v.ptr == NULL || v.len != n) return 0;
+    for (size_t i = 0; i < n; i++)
+        if (v.ptr[i] != (uint8_t)s[i]) return 0;
+    return 1;
+}
+
+int ct_nostd_proof(void) {
+    static const uint8_t seed[32] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+    static const uint8_t secret[32] = {42, 42, 42, 42, 42, 42, 42, 42, 42, 42, 42};
+    uint8_t pub[32];
+    ct_key *signer = NULL, *verifier = NULL, *hs = NULL;
+    if (ct_version() != CT_VERSION) return 1;
+    if (ct_key_new_ed25519_seed(seed, CT_KEY_USE_BOTH, &signer) != CT_OK) return 2;
+    if (ct_key_ed25519_public_bytes(signer, pub) != CT_OK) return 3;
+    if (ct_key_new_ed25519_public(pub, CT_KEY_USE_BOTH, &verifier) != CT_OK) return 4;
+    if (ct_key_set_kid(verifier, (const uint8_t *)"k1", 2) != CT_OK) return 5;
+    if (ct_key_set_kid(signer, (const uint8_t *)"k1", 2) != CT_OK) return 6;
+    if (ct_key_new_hs256(secret, sizeof secret, CT_KEY_USE_ID, &hs) != CT_OK) return 7;
+
+    ct_access_claims a = {0};
+    a.iss = S(ISS);
+    a.sub = S("user-8f14e45f");
+    a.aud[0] = S(AUD);
+    a.aud_len = 1;
+    a.client_id = S(CLIENT);
+    a.iat = NOW;
+    a.exp = NOW + 300;
+    a.jti = S("b1c2d3e4f5a6b7c8");
+    a.scope = S("read:orders write:orders");
+    for (ct_profile p = CT_PROFILE_JWT; p <= CT_PROFILE_COMPACT; p++) {
+        size_t n = 0;
+        if (ct_access_issue(signer, p, NULL, &a, token, sizeof token, &n) != CT_OK) return 10;
+        ct_access_claims v;
+        if (ct_access_verify(verifier, p, NULL, token, n, S(ISS), S(AUD), NOW + 10, scratch,
+                             sizeof scratch, &v) != CT_OK)
+            return 11;
+        if (!same(v.sub, "user-8f14e45f", LEN("user-8f14e45f"))) return 12;
+        token[n / 2] ^= 1;
+        ct_result r = ct_access_verify(verifier, p, NULL, token, n, S(ISS), S(AUD), NOW + 10,
+                                       scratch, sizeof scratch, &v);
+        if (r == CT_OK) return 13;
+        token[n / 2] ^= 1;
+        if (ct_access_verify(verifier, p, NULL, token, n, S(ISS), S(AUD), NOW + 400, scratch,
+                             sizeof scratch, &v) != CT_EXPIRED)
+            return 14;
+        /* no heap here: no private scratch buffer, no registry copies */
+        if (ct_access_verify(verifier, p, NULL, token, n, S(ISS), S(AUD), NOW + 10, NULL, 0,
+                             NULL) != CT_ERR_UNSUPPORTED)
+            return 15;
+    }
+
+    ct_id_claims c = {0};
+    c.iss = S(ISS);
+    c.sub = S("user-8f14e45f");
+    c.aud[0] = S(CLIENT);
+    c.aud_len = 1;
+    c.iat = NOW;
+    c.exp = NOW + 600;
+    c.nonce = S("n-0S6_WzA2Mj");
+    c.name = S("Jane Doe");
+    size_t m = 0;
+    if (ct_id_issue(hs, CT_PROFILE_COMPACT, NULL, &c, id_token, sizeof id_token, &m) != CT_OK)
+        return 20;
+    ct_id_claims w;
+    if (ct_id_verify(hs, CT_PROFILE_COMPACT, NULL, id_token, m, S(ISS), S(CLIENT),
+                     S("n-0S6_WzA2Mj"), (ct_str){0, 0}, NOW + 10, scratch, sizeof scratch,
+                     &w) != CT_OK)
+        return 21;
+    if (!same(w.name, "Jane Doe", LEN("Jane Doe"))) return 22;
+    /* an ID token is never an access token */
+    ct_access_claims v;
+    if (ct_access_verify(hs, CT_PROFILE_COMPACT, NULL, id_token, m, S(ISS), S(CLIENT),
+                         NOW + 10, scratch, sizeof scratch, &v) != CT_KEY_USE_MISMATCH)
+        return 23;
+
+    ct_registry *reg = NULL;
+    if (ct_registry_new(NULL, 0, &reg) != CT_ERR_UNSUPPORTED || reg != NULL) return 30;
+
+    /* the static key pool: 8 handles, then CT_ERR_NO_HANDLE until one is freed */
+    ct_key *more[8] = {0};
+    int made = 0;
+    ct_result r = CT_OK;
+    while (made < 8 && (r = ct_key_new_hs256(secret, 32, CT_KEY_USE_ID, &more[made])) == CT_OK)
+        made++;
+    if (r != CT_ERR_NO_HANDLE || made != 5) return 40;
+    ct_key_free(more[0]);
+    if (ct_key_new_hs256(secret, 32, CT_KEY_USE_ID, &more[0]) != CT_OK) return 41;
+    for (int i = 0; i < made; i++) ct_key_free(more[i]);
+
+    ct_key_free(signer);
+    ct_key_free(verifier);
+    ct_key_free(hs);
+    return 0;
+}
