@@ -26,6 +26,9 @@
 // The most amr values a token carries.
 #define CT_MAX_AMR 8
 
+// The most required scopes an access policy lists.
+#define CT_MAX_REQUIRED_SCOPES 16
+
 // The longest access token issued or accepted by default, in bytes (its size budget).
 #define CT_ACCESS_MAX_BYTES 1024
 
@@ -150,6 +153,16 @@ typedef struct ct_access_claims {
   size_t amr_len;
 } ct_access_claims;
 
+// Size budget and maximum lifetime, tightening the kind's defaults: 0 keeps the default
+// (CT_ACCESS_MAX_BYTES / CT_ID_MAX_BYTES bytes; 600 / 3600 seconds); a larger value than
+// the default is CT_INVALID_POLICY (limits only tighten).
+typedef struct ct_limits {
+  // The longest token, in bytes (0: the default budget).
+  size_t max_bytes;
+  // The longest lifetime, exp - iat, in seconds (0: the default).
+  uint64_t max_lifetime;
+} ct_limits;
+
 // The claims of an OpenID Connect ID token (Core 1.0 §2 and the standard claims of
 // §5.1). Conventions as for ct_access_claims; *_verified booleans have a has_ flag.
 typedef struct ct_id_claims {
@@ -230,6 +243,45 @@ typedef struct ct_id_claims {
   // Last profile update, Unix seconds.
   uint64_t updated_at;
 } ct_id_claims;
+
+// What a resource server expects of an access token. Zero-initialise it and set issuer
+// and audience; the rest keeps the defaults.
+typedef struct ct_access_policy {
+  // The one issuer accepted (required).
+  struct ct_str issuer;
+  // This resource server's identifier: aud must contain it (required).
+  struct ct_str audience;
+  // Scopes that must all be granted: required_scopes[0..required_scopes_len], at most
+  // CT_MAX_REQUIRED_SCOPES (else CT_INVALID_POLICY); NULL when the length is 0.
+  const struct ct_str *required_scopes;
+  // Number of required scopes.
+  size_t required_scopes_len;
+  // Whether leeway is set; when false the default, 30 seconds.
+  bool has_leeway;
+  // Clock leeway for exp, nbf and iat, 0 to 300 seconds (else CT_INVALID_POLICY).
+  uint64_t leeway;
+  // Size budget and lifetime limit.
+  struct ct_limits limits;
+} ct_access_policy;
+
+// What a client (relying party) expects of an ID token. Zero-initialise it and set issuer
+// and client_id; the rest keeps the defaults.
+typedef struct ct_id_policy {
+  // The one issuer accepted (required).
+  struct ct_str issuer;
+  // This client's client_id: aud must contain it, azp when present equal it (required).
+  struct ct_str client_id;
+  // When ptr is not NULL, the token's nonce must equal it.
+  struct ct_str nonce;
+  // When ptr is not NULL, the token's at_hash must be this access token's.
+  struct ct_str access_token;
+  // Whether leeway is set; when false the default, 30 seconds.
+  bool has_leeway;
+  // Clock leeway for exp, nbf and iat, 0 to 300 seconds (else CT_INVALID_POLICY).
+  uint64_t leeway;
+  // Size budget and lifetime limit.
+  struct ct_limits limits;
+} ct_id_policy;
 
 // Access tokens only.
 #define CT_KEY_USE_ACCESS 1
@@ -452,6 +504,22 @@ ct_result ct_access_issue(const struct ct_key *key,
                           size_t out_len,
                           size_t *out_written);
 
+// Issues an access token as ct_access_issue does, under limits tighter than the defaults
+// (NULL: the defaults): a token over limits->max_bytes is CT_OVER_BUDGET, a lifetime over
+// limits->max_lifetime CT_LIFETIME_TOO_LONG, limits larger than the defaults
+// CT_INVALID_POLICY.
+//
+// # Safety
+// As for ct_access_issue; limits NULL or a readable struct.
+ct_result ct_access_issue_with(const struct ct_key *key,
+                               ct_profile profile,
+                               const struct ct_registry *registry,
+                               const struct ct_access_claims *claims,
+                               const struct ct_limits *limits,
+                               uint8_t *out,
+                               size_t out_len,
+                               size_t *out_written);
+
 // Issues an ID token; as ct_access_issue (the key must allow ID tokens).
 //
 // # Safety
@@ -464,25 +532,38 @@ ct_result ct_id_issue(const struct ct_key *key,
                       size_t out_len,
                       size_t *out_written);
 
+// Issues an ID token under limits; as ct_access_issue_with.
+//
+// # Safety
+// As for ct_access_issue_with.
+ct_result ct_id_issue_with(const struct ct_key *key,
+                           ct_profile profile,
+                           const struct ct_registry *registry,
+                           const struct ct_id_claims *claims,
+                           const struct ct_limits *limits,
+                           uint8_t *out,
+                           size_t out_len,
+                           size_t *out_written);
+
 // Verifies an access token at now (Unix seconds) for issuer and audience, with the
-// default leeway (30 s), size budget and lifetime limit. profile and registry as for
-// ct_access_issue.
+// default leeway (30 s), size budget and lifetime limit: ct_access_verify_with with a
+// policy naming only those two. profile and registry as for ct_access_issue.
 //
 // On success, when out_claims is not NULL, the claims are written there; their string
 // views point into scratch (and into registry's values), valid until the scratch
 // buffer is reused or freed (or the registry freed). scratch must then be given:
-// 3 * token_len bytes always suffice (compact tokens with registered scopes may need
-// more: CT_BUFFER_TOO_SMALL). With out_claims NULL,
-// scratch may be NULL too (a private buffer is used). On error nothing is written.
+// CT_VERIFY_SCRATCH_LEN(token_len) bytes always suffice but for compact tokens with
+// registered scopes (CT_BUFFER_TOO_SMALL; ct_access_verify_with reports the size needed).
+// With out_claims NULL, scratch may be NULL too (a private buffer is used; the firmware
+// build has none: CT_ERR_UNSUPPORTED). On error nothing is written.
 //
 // Checked in this order, before any work on the token: NULL pointers and profile, then
 // token_len against the size budget (1024 bytes; 4096 for ID tokens): a longer token is
-// CT_OVER_BUDGET without being read, allocated for or checked
-// for UTF-8. A token that is not UTF-8 gives
-// CT_ERR_INVALID_UTF8. scratch must not share a byte
-// with token, the expected values (issuer, audience; nonce, access_token) or
-// *out_claims: an overlap is refused with
-// CT_ERR_INVALID_ARGUMENT before anything is written.
+// CT_OVER_BUDGET without being read, allocated for or checked for UTF-8. A token that is
+// not UTF-8 gives CT_ERR_INVALID_UTF8. scratch must not share a byte with token, the
+// expected values (issuer, audience, required scopes; nonce, access_token) or
+// *out_claims: an overlap is refused with CT_ERR_INVALID_ARGUMENT before anything is
+// written.
 //
 // # Safety
 // key a live handle, registry NULL or a live handle, token token_len readable
@@ -500,10 +581,33 @@ ct_result ct_access_verify(const struct ct_key *key,
                            size_t scratch_len,
                            struct ct_access_claims *out_claims);
 
-// Verifies an ID token at now for issuer and client_id (the audience). nonce,
-// when its ptr is not NULL, must equal the token's nonce; access_token, when not
-// NULL, must match the token's at_hash. Everything else as for ct_access_verify
-// (3 * token_len bytes of scratch suffice).
+// Verifies an access token at now (Unix seconds) against policy: issuer, audience,
+// required scopes (CT_MISSING_SCOPE), leeway and tightened limits (CT_INVALID_POLICY when
+// out of range; the token's length is checked against the policy's budget first). On
+// CT_BUFFER_TOO_SMALL the scratch size needed is written to *out_scratch_needed when that
+// is not NULL (nothing else is written); call again with that much. Everything else as
+// for ct_access_verify.
+//
+// # Safety
+// As for ct_access_verify; policy a readable struct whose views are valid, its
+// required_scopes required_scopes_len valid views; out_scratch_needed NULL or a writable
+// size_t.
+ct_result ct_access_verify_with(const struct ct_key *key,
+                                ct_profile profile,
+                                const struct ct_registry *registry,
+                                const uint8_t *token,
+                                size_t token_len,
+                                const struct ct_access_policy *policy,
+                                uint64_t now,
+                                uint8_t *scratch,
+                                size_t scratch_len,
+                                struct ct_access_claims *out_claims,
+                                size_t *out_scratch_needed);
+
+// Verifies an ID token at now for issuer and client_id (the audience): ct_id_verify_with
+// with a policy naming those, nonce (when its ptr is not NULL, it must equal the token's
+// nonce) and access_token (when not NULL, it must match the token's at_hash). Everything
+// else as for ct_access_verify.
 //
 // # Safety
 // As for ct_access_verify; nonce and access_token NULL or valid views.
@@ -521,9 +625,75 @@ ct_result ct_id_verify(const struct ct_key *key,
                        size_t scratch_len,
                        struct ct_id_claims *out_claims);
 
+// Verifies an ID token at now against policy (issuer, client_id, nonce, access token for
+// at_hash, leeway, limits); as ct_access_verify_with.
+//
+// # Safety
+// As for ct_access_verify_with.
+ct_result ct_id_verify_with(const struct ct_key *key,
+                            ct_profile profile,
+                            const struct ct_registry *registry,
+                            const uint8_t *token,
+                            size_t token_len,
+                            const struct ct_id_policy *policy,
+                            uint64_t now,
+                            uint8_t *scratch,
+                            size_t scratch_len,
+                            struct ct_id_claims *out_claims,
+                            size_t *out_scratch_needed);
+
 // The static, NUL-terminated description of a result code (never NULL; unknown codes
 // give "unknown result code"). Do not free it.
 const char *ct_error_message(ct_result code);
+
+// The at_hash of an access token for an ID token signed with key (OpenID Connect Core
+// 3.1.3.6): the left half of the hash of its bytes, base64url, with the hash of key's
+// algorithm (SHA-256 for HS256: 22 characters; SHA-512 for EdDSA: 43). Put it in
+// ct_id_claims.at_hash when issuing. At most CT_MAX_HASH_LEN bytes are written to out
+// (not NUL-terminated), their number to *out_written; CT_BUFFER_TOO_SMALL writes the
+// length needed to *out_written and nothing to out.
+//
+// # Safety
+// key a live handle; access_token access_token_len readable bytes (UTF-8, else
+// CT_ERR_INVALID_UTF8); out out_len writable bytes; out_written a writable size_t.
+ct_result ct_at_hash(const struct ct_key *key,
+                     const uint8_t *access_token,
+                     size_t access_token_len,
+                     uint8_t *out,
+                     size_t out_len,
+                     size_t *out_written);
+
+// The c_hash of an authorization code for an ID token signed with key (OpenID Connect
+// Core 3.3.2.11): computed as at_hash is, over the code. As ct_at_hash.
+//
+// # Safety
+// As for ct_at_hash, with code and code_len.
+ct_result ct_c_hash(const struct ct_key *key,
+                    const uint8_t *code,
+                    size_t code_len,
+                    uint8_t *out,
+                    size_t out_len,
+                    size_t *out_written);
+
+// Reads a token's kid WITHOUT verifying anything, to choose the key to verify it with
+// (verifying then checks the whole header again). A token longer than the largest budget
+// (CT_ID_MAX_BYTES) is CT_OVER_BUDGET unread; a header verification would refuse on its
+// own (unknown or duplicate parameters, bad base64url or JSON) gives that error.
+//
+// On success *out_has_kid says whether the header has a kid; if so its bytes (UTF-8, not
+// NUL-terminated) are in out and their number in *out_kid_len (else 0). CT_MAX_KID_LEN
+// bytes hold any kid this library issues; a longer one from another issuer gives
+// CT_BUFFER_TOO_SMALL with the length needed in *out_kid_len, and nothing else written.
+//
+// # Safety
+// token token_len readable bytes; out out_len writable bytes; out_kid_len a writable
+// size_t; out_has_kid a writable bool.
+ct_result ct_token_peek_kid(const uint8_t *token,
+                            size_t token_len,
+                            uint8_t *out,
+                            size_t out_len,
+                            size_t *out_kid_len,
+                            bool *out_has_kid);
 
 // Makes a registry of count values (numbered from 0 in order) for the compact profile;
 // issuer and verifiers must use the same list. The handle copies the values and builds

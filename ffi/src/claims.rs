@@ -8,6 +8,7 @@ use compact_token::{
 };
 
 use crate::panic::boundary;
+use crate::policy::{CT_MAX_REQUIRED_SCOPES, Scopes, ct_access_policy, ct_id_policy, ct_limits};
 use crate::{
     CT_ERR_INVALID_ARGUMENT, CT_ERR_NULL_POINTER, CT_TOO_MANY_VALUES, Profile, ct_key, ct_profile,
     ct_registry, ct_result, ct_str, err, opt_text, profile, text,
@@ -388,11 +389,46 @@ pub unsafe extern "C" fn ct_access_issue(
     out_len: usize,
     out_written: *mut usize,
 ) -> ct_result {
+    // SAFETY: forwarded contract; NULL limits are the defaults.
+    unsafe {
+        ct_access_issue_with(
+            key,
+            profile,
+            registry,
+            claims,
+            ptr::null(),
+            out,
+            out_len,
+            out_written,
+        )
+    }
+}
+
+/// Issues an access token as ct_access_issue does, under limits tighter than the defaults
+/// (NULL: the defaults): a token over limits->max_bytes is CT_OVER_BUDGET, a lifetime over
+/// limits->max_lifetime CT_LIFETIME_TOO_LONG, limits larger than the defaults
+/// CT_INVALID_POLICY.
+///
+/// # Safety
+/// As for ct_access_issue; limits NULL or a readable struct.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ct_access_issue_with(
+    key: *const ct_key,
+    profile: ct_profile,
+    registry: *const ct_registry,
+    claims: *const ct_access_claims,
+    limits: *const ct_limits,
+    out: *mut u8,
+    out_len: usize,
+    out_written: *mut usize,
+) -> ct_result {
     boundary(|| {
         if key.is_null() || claims.is_null() || out.is_null() || out_written.is_null() {
             return Err(CT_ERR_NULL_POINTER);
         }
         let profile = self::profile(profile)?;
+        // SAFETY: NULL or readable (API contract).
+        let limits = unsafe { ct_limits::of(limits, Limits::ACCESS) }?;
         // SAFETY: non-NULL live handle and readable claims (API contract).
         let (key, claims) = unsafe { (&*key, &*claims) };
         // SAFETY: the claims' views are valid (API contract).
@@ -401,7 +437,7 @@ pub unsafe extern "C" fn ct_access_issue(
             key,
             profile,
             registry,
-            &Limits::ACCESS,
+            &limits,
             (out, out_len, out_written),
             &|k, l, buf| jwt::issue_access(&claims, k, l, buf).map(str::len),
             &|k, l, r, buf| compact::issue_access(&claims, k, l, r, buf).map(str::len),
@@ -423,11 +459,43 @@ pub unsafe extern "C" fn ct_id_issue(
     out_len: usize,
     out_written: *mut usize,
 ) -> ct_result {
+    // SAFETY: forwarded contract; NULL limits are the defaults.
+    unsafe {
+        ct_id_issue_with(
+            key,
+            profile,
+            registry,
+            claims,
+            ptr::null(),
+            out,
+            out_len,
+            out_written,
+        )
+    }
+}
+
+/// Issues an ID token under limits; as ct_access_issue_with.
+///
+/// # Safety
+/// As for ct_access_issue_with.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ct_id_issue_with(
+    key: *const ct_key,
+    profile: ct_profile,
+    registry: *const ct_registry,
+    claims: *const ct_id_claims,
+    limits: *const ct_limits,
+    out: *mut u8,
+    out_len: usize,
+    out_written: *mut usize,
+) -> ct_result {
     boundary(|| {
         if key.is_null() || claims.is_null() || out.is_null() || out_written.is_null() {
             return Err(CT_ERR_NULL_POINTER);
         }
         let profile = self::profile(profile)?;
+        // SAFETY: NULL or readable (API contract).
+        let limits = unsafe { ct_limits::of(limits, Limits::ID) }?;
         // SAFETY: non-NULL live handle and readable claims (API contract).
         let (key, claims) = unsafe { (&*key, &*claims) };
         // SAFETY: the claims' views are valid (API contract).
@@ -436,7 +504,7 @@ pub unsafe extern "C" fn ct_id_issue(
             key,
             profile,
             registry,
-            &Limits::ID,
+            &limits,
             (out, out_len, out_written),
             &|k, l, buf| jwt::issue_id(&claims, k, l, buf).map(str::len),
             &|k, l, r, buf| compact::issue_id(&claims, k, l, r, buf).map(str::len),
@@ -580,25 +648,53 @@ unsafe fn verify_args<'a>(
     })
 }
 
+/// The end of a verify call: the claims to out (when not NULL) on success; on error its
+/// code, and when the scratch buffer was too small the size needed to needed (when not
+/// NULL). Nothing else is written.
+fn deliver<T>(
+    verified: compact_token::Result<T>,
+    out: *mut T,
+    needed: *mut usize,
+) -> Result<(), ct_result> {
+    match verified {
+        Ok(claims) => {
+            if !out.is_null() {
+                // SAFETY: non-NULL, writable (API contract).
+                unsafe { *out = claims };
+            }
+            Ok(())
+        }
+        Err(e) => {
+            if let Error::BufferTooSmall { needed: n } = e
+                && !needed.is_null()
+            {
+                // SAFETY: non-NULL and writable (API contract).
+                unsafe { *needed = n };
+            }
+            Err(err(e))
+        }
+    }
+}
+
 /// Verifies an access token at now (Unix seconds) for issuer and audience, with the
-/// default leeway (30 s), size budget and lifetime limit. profile and registry as for
-/// ct_access_issue.
+/// default leeway (30 s), size budget and lifetime limit: ct_access_verify_with with a
+/// policy naming only those two. profile and registry as for ct_access_issue.
 ///
 /// On success, when out_claims is not NULL, the claims are written there; their string
 /// views point into scratch (and into registry's values), valid until the scratch
 /// buffer is reused or freed (or the registry freed). scratch must then be given:
-/// 3 * token_len bytes always suffice (compact tokens with registered scopes may need
-/// more: CT_BUFFER_TOO_SMALL). With out_claims NULL,
-/// scratch may be NULL too (a private buffer is used). On error nothing is written.
+/// CT_VERIFY_SCRATCH_LEN(token_len) bytes always suffice but for compact tokens with
+/// registered scopes (CT_BUFFER_TOO_SMALL; ct_access_verify_with reports the size needed).
+/// With out_claims NULL, scratch may be NULL too (a private buffer is used; the firmware
+/// build has none: CT_ERR_UNSUPPORTED). On error nothing is written.
 ///
 /// Checked in this order, before any work on the token: NULL pointers and profile, then
 /// token_len against the size budget (1024 bytes; 4096 for ID tokens): a longer token is
-/// CT_OVER_BUDGET without being read, allocated for or checked
-/// for UTF-8. A token that is not UTF-8 gives
-/// CT_ERR_INVALID_UTF8. scratch must not share a byte
-/// with token, the expected values (issuer, audience; nonce, access_token) or
-/// *out_claims: an overlap is refused with
-/// CT_ERR_INVALID_ARGUMENT before anything is written.
+/// CT_OVER_BUDGET without being read, allocated for or checked for UTF-8. A token that is
+/// not UTF-8 gives CT_ERR_INVALID_UTF8. scratch must not share a byte with token, the
+/// expected values (issuer, audience, required scopes; nonce, access_token) or
+/// *out_claims: an overlap is refused with CT_ERR_INVALID_ARGUMENT before anything is
+/// written.
 ///
 /// # Safety
 /// key a live handle, registry NULL or a live handle, token token_len readable
@@ -618,12 +714,75 @@ pub unsafe extern "C" fn ct_access_verify(
     scratch_len: usize,
     out_claims: *mut ct_access_claims,
 ) -> ct_result {
+    let policy = ct_access_policy {
+        issuer,
+        audience,
+        required_scopes: ptr::null(),
+        required_scopes_len: 0,
+        has_leeway: false,
+        leeway: 0,
+        limits: ct_limits::default(),
+    };
+    // SAFETY: forwarded contract; policy is a live local.
+    unsafe {
+        ct_access_verify_with(
+            key,
+            profile,
+            registry,
+            token,
+            token_len,
+            &policy,
+            now,
+            scratch,
+            scratch_len,
+            out_claims,
+            ptr::null_mut(),
+        )
+    }
+}
+
+/// Verifies an access token at now (Unix seconds) against policy: issuer, audience,
+/// required scopes (CT_MISSING_SCOPE), leeway and tightened limits (CT_INVALID_POLICY when
+/// out of range; the token's length is checked against the policy's budget first). On
+/// CT_BUFFER_TOO_SMALL the scratch size needed is written to *out_scratch_needed when that
+/// is not NULL (nothing else is written); call again with that much. Everything else as
+/// for ct_access_verify.
+///
+/// # Safety
+/// As for ct_access_verify; policy a readable struct whose views are valid, its
+/// required_scopes required_scopes_len valid views; out_scratch_needed NULL or a writable
+/// size_t.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ct_access_verify_with(
+    key: *const ct_key,
+    profile: ct_profile,
+    registry: *const ct_registry,
+    token: *const u8,
+    token_len: usize,
+    policy: *const ct_access_policy,
+    now: u64,
+    scratch: *mut u8,
+    scratch_len: usize,
+    out_claims: *mut ct_access_claims,
+    out_scratch_needed: *mut usize,
+) -> ct_result {
     boundary(|| {
-        let limits = Limits::ACCESS;
+        if policy.is_null() {
+            return Err(CT_ERR_NULL_POINTER);
+        }
+        // SAFETY: non-NULL and readable (API contract).
+        let policy = unsafe { &*policy };
+        let limits = policy.limits.over(Limits::ACCESS)?;
+        // SAFETY: the policy's scope views are valid (API contract).
+        let scopes = unsafe { Scopes::of(policy) }?;
         let token = ct_str {
             ptr: token,
             len: token_len,
         };
+        let mut more = [(ptr::null(), 0); CT_MAX_REQUIRED_SCOPES + 2];
+        more[0] = out_range(out_claims);
+        more[1] = out_range(out_scratch_needed);
+        more[2..].copy_from_slice(&scopes.ranges);
         let mut own = Own::default();
         // SAFETY: the arguments as the API contract states them.
         let VerifyArgs {
@@ -637,35 +796,35 @@ pub unsafe extern "C" fn ct_access_verify(
                 key,
                 profile,
                 &limits,
-                [token, issuer, audience],
-                &[out_range(out_claims)],
+                [token, policy.issuer, policy.audience],
+                &more,
                 (scratch, scratch_len, !out_claims.is_null()),
                 &mut own,
             )
         }?;
-        let policy = AccessPolicy::new(issuer, audience).with_limits(limits);
+        let mut rules = AccessPolicy::new(issuer, audience)
+            .with_limits(limits)
+            .require_scopes(scopes.as_slice());
+        if policy.has_leeway {
+            rules = rules.with_leeway(policy.leeway);
+        }
         let verified = match profile {
-            Profile::Jwt => jwt::verify_access(token, key, &policy, now, scratch),
+            Profile::Jwt => jwt::verify_access(token, key, &rules, now, scratch),
             Profile::Compact => {
-                // SAFETY: `registry` is NULL or a live handle (API contract).
+                // SAFETY: registry is NULL or a live handle (API contract).
                 let r = unsafe { ct_registry::of(registry) };
-                compact::verify_access(token, key, &policy, r, now, scratch)
+                compact::verify_access(token, key, &rules, r, now, scratch)
             }
         }
-        .map(|c| access_out(&c))
-        .map_err(err)?;
-        if !out_claims.is_null() {
-            // SAFETY: non-NULL, writable (API contract).
-            unsafe { *out_claims = verified };
-        }
-        Ok(())
+        .map(|c| access_out(&c));
+        deliver(verified, out_claims, out_scratch_needed)
     })
 }
 
-/// Verifies an ID token at now for issuer and client_id (the audience). nonce,
-/// when its ptr is not NULL, must equal the token's nonce; access_token, when not
-/// NULL, must match the token's at_hash. Everything else as for ct_access_verify
-/// (3 * token_len bytes of scratch suffice).
+/// Verifies an ID token at now for issuer and client_id (the audience): ct_id_verify_with
+/// with a policy naming those, nonce (when its ptr is not NULL, it must equal the token's
+/// nonce) and access_token (when not NULL, it must match the token's at_hash). Everything
+/// else as for ct_access_verify.
 ///
 /// # Safety
 /// As for ct_access_verify; nonce and access_token NULL or valid views.
@@ -685,8 +844,59 @@ pub unsafe extern "C" fn ct_id_verify(
     scratch_len: usize,
     out_claims: *mut ct_id_claims,
 ) -> ct_result {
+    let policy = ct_id_policy {
+        issuer,
+        client_id,
+        nonce,
+        access_token,
+        has_leeway: false,
+        leeway: 0,
+        limits: ct_limits::default(),
+    };
+    // SAFETY: forwarded contract; policy is a live local.
+    unsafe {
+        ct_id_verify_with(
+            key,
+            profile,
+            registry,
+            token,
+            token_len,
+            &policy,
+            now,
+            scratch,
+            scratch_len,
+            out_claims,
+            ptr::null_mut(),
+        )
+    }
+}
+
+/// Verifies an ID token at now against policy (issuer, client_id, nonce, access token for
+/// at_hash, leeway, limits); as ct_access_verify_with.
+///
+/// # Safety
+/// As for ct_access_verify_with.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ct_id_verify_with(
+    key: *const ct_key,
+    profile: ct_profile,
+    registry: *const ct_registry,
+    token: *const u8,
+    token_len: usize,
+    policy: *const ct_id_policy,
+    now: u64,
+    scratch: *mut u8,
+    scratch_len: usize,
+    out_claims: *mut ct_id_claims,
+    out_scratch_needed: *mut usize,
+) -> ct_result {
     boundary(|| {
-        let limits = Limits::ID;
+        if policy.is_null() {
+            return Err(CT_ERR_NULL_POINTER);
+        }
+        // SAFETY: non-NULL and readable (API contract).
+        let policy = unsafe { &*policy };
+        let limits = policy.limits.over(Limits::ID)?;
         let token = ct_str {
             ptr: token,
             len: token_len,
@@ -704,39 +914,39 @@ pub unsafe extern "C" fn ct_id_verify(
                 key,
                 profile,
                 &limits,
-                [token, issuer, client_id],
+                [token, policy.issuer, policy.client_id],
                 &[
-                    range_of(nonce),
-                    range_of(access_token),
+                    range_of(policy.nonce),
+                    range_of(policy.access_token),
                     out_range(out_claims),
+                    out_range(out_scratch_needed),
                 ],
                 (scratch, scratch_len, !out_claims.is_null()),
                 &mut own,
             )
         }?;
         // SAFETY: NULL or valid views (API contract).
-        let (nonce, access_token) = unsafe { (opt_text(nonce)?, opt_text(access_token)?) };
-        let mut policy = IdPolicy::new(issuer, client_id).with_limits(limits);
+        let (nonce, access_token) =
+            unsafe { (opt_text(policy.nonce)?, opt_text(policy.access_token)?) };
+        let mut rules = IdPolicy::new(issuer, client_id).with_limits(limits);
         if let Some(n) = nonce {
-            policy = policy.expect_nonce(n);
+            rules = rules.expect_nonce(n);
         }
         if let Some(at) = access_token {
-            policy = policy.expect_access_token(at);
+            rules = rules.expect_access_token(at);
+        }
+        if policy.has_leeway {
+            rules = rules.with_leeway(policy.leeway);
         }
         let verified = match profile {
-            Profile::Jwt => jwt::verify_id(token, key, &policy, now, scratch),
+            Profile::Jwt => jwt::verify_id(token, key, &rules, now, scratch),
             Profile::Compact => {
-                // SAFETY: `registry` is NULL or a live handle (API contract).
+                // SAFETY: registry is NULL or a live handle (API contract).
                 let r = unsafe { ct_registry::of(registry) };
-                compact::verify_id(token, key, &policy, r, now, scratch)
+                compact::verify_id(token, key, &rules, r, now, scratch)
             }
         }
-        .map(|c| id_out(&c))
-        .map_err(err)?;
-        if !out_claims.is_null() {
-            // SAFETY: non-NULL, writable (API contract).
-            unsafe { *out_claims = verified };
-        }
-        Ok(())
+        .map(|c| id_out(&c));
+        deliver(verified, out_claims, out_scratch_needed)
     })
 }

@@ -15,7 +15,9 @@
 
 mod claims;
 mod error;
+mod inspect;
 mod panic;
+mod policy;
 mod registry;
 mod sizes;
 mod store;
@@ -28,10 +30,13 @@ use compact_token::{
 };
 
 pub use claims::{
-    CT_MAX_AMR, CT_MAX_AUDIENCES, ct_access_claims, ct_access_issue, ct_access_verify,
-    ct_id_claims, ct_id_issue, ct_id_verify,
+    CT_MAX_AMR, CT_MAX_AUDIENCES, ct_access_claims, ct_access_issue, ct_access_issue_with,
+    ct_access_verify, ct_access_verify_with, ct_id_claims, ct_id_issue, ct_id_issue_with,
+    ct_id_verify, ct_id_verify_with,
 };
 pub use error::*;
+pub use inspect::{ct_at_hash, ct_c_hash, ct_token_peek_kid};
+pub use policy::{CT_MAX_REQUIRED_SCOPES, ct_access_policy, ct_id_policy, ct_limits};
 pub use registry::{ct_registry, ct_registry_free, ct_registry_new};
 pub use sizes::*;
 pub use version::*;

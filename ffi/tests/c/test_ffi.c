@@ -613,6 +613,208 @@ static void test_lengths_and_aliasing(void) {
     }
 }
 
+/* Policies (required scopes, leeway, tightened limits), the scratch size reported by the
+ * _with verify functions, at_hash / c_hash, peeking at the kid, version and sizes. */
+static void test_policies_and_helpers(void) {
+    char tok[4096], idt[4096];
+    static uint8_t small[4096];
+    ct_access_claims a;
+    ct_id_claims id;
+    size_t needed;
+    for (int p = 0; p < 2; p++) {
+        ct_profile prof = p ? CT_PROFILE_COMPACT : CT_PROFILE_JWT;
+        ct_registry *r = p ? reg : NULL;
+        size_t n = issue_access(ed, prof, r, tok, sizeof tok);
+        ct_str scopes[2] = {S("read:orders"), S("write:orders")};
+        ct_access_policy pol;
+        memset(&pol, 0, sizeof pol);
+        pol.issuer = S(ISS);
+        pol.audience = S(AUD);
+        pol.required_scopes = scopes;
+        pol.required_scopes_len = 2;
+        CHECK_CODE(ct_access_verify_with(ed_pub, prof, r, (uint8_t *)tok, n, &pol, NOW + 10,
+                                         scratch, sizeof scratch, &a, NULL), CT_OK);
+        ct_str missing[1] = {S("admin")};
+        pol.required_scopes = missing;
+        pol.required_scopes_len = 1;
+        CHECK_CODE(ct_access_verify_with(ed_pub, prof, r, (uint8_t *)tok, n, &pol, NOW + 10,
+                                         scratch, sizeof scratch, &a, NULL), CT_MISSING_SCOPE);
+        pol.required_scopes_len = CT_MAX_REQUIRED_SCOPES + 1;
+        CHECK_CODE(ct_access_verify_with(ed_pub, prof, r, (uint8_t *)tok, n, &pol, NOW + 10,
+                                         scratch, sizeof scratch, &a, NULL), CT_INVALID_POLICY);
+        pol.required_scopes = NULL;
+        pol.required_scopes_len = 1;
+        CHECK_CODE(ct_access_verify_with(ed_pub, prof, r, (uint8_t *)tok, n, &pol, NOW + 10,
+                                         scratch, sizeof scratch, &a, NULL), CT_ERR_NULL_POINTER);
+        pol.required_scopes_len = 0;
+        /* a scope view inside the scratch buffer is refused, untouched */
+        memcpy(scratch, "read:orders", 11);
+        ct_str aliased[1] = {{scratch, 11}};
+        pol.required_scopes = aliased;
+        pol.required_scopes_len = 1;
+        CHECK_CODE(ct_access_verify_with(ed_pub, prof, r, (uint8_t *)tok, n, &pol, NOW + 10,
+                                         scratch, sizeof scratch, &a, NULL),
+                   CT_ERR_INVALID_ARGUMENT);
+        CHECK(memcmp(scratch, "read:orders", 11) == 0);
+        pol.required_scopes = NULL;
+        pol.required_scopes_len = 0;
+        /* leeway: exp is NOW + 300 */
+        pol.has_leeway = true;
+        pol.leeway = 0;
+        CHECK_CODE(ct_access_verify_with(ed_pub, prof, r, (uint8_t *)tok, n, &pol, NOW + 310,
+                                         scratch, sizeof scratch, &a, NULL), CT_EXPIRED);
+        pol.leeway = 60;
+        CHECK_CODE(ct_access_verify_with(ed_pub, prof, r, (uint8_t *)tok, n, &pol, NOW + 310,
+                                         scratch, sizeof scratch, &a, NULL), CT_OK);
+        pol.leeway = 301;
+        CHECK_CODE(ct_access_verify_with(ed_pub, prof, r, (uint8_t *)tok, n, &pol, NOW + 10,
+                                         scratch, sizeof scratch, &a, NULL), CT_INVALID_POLICY);
+        pol.has_leeway = false;
+        /* tightened limits: budget and lifetime (300 s) */
+        pol.limits.max_bytes = n - 1;
+        CHECK_CODE(ct_access_verify_with(ed_pub, prof, r, (uint8_t *)tok, n, &pol, NOW + 10,
+                                         scratch, sizeof scratch, &a, NULL), CT_OVER_BUDGET);
+        pol.limits.max_bytes = n;
+        pol.limits.max_lifetime = 299;
+        CHECK_CODE(ct_access_verify_with(ed_pub, prof, r, (uint8_t *)tok, n, &pol, NOW + 10,
+                                         scratch, sizeof scratch, &a, NULL),
+                   CT_LIFETIME_TOO_LONG);
+        pol.limits.max_lifetime = 300;
+        CHECK_CODE(ct_access_verify_with(ed_pub, prof, r, (uint8_t *)tok, n, &pol, NOW + 10,
+                                         scratch, sizeof scratch, &a, NULL), CT_OK);
+        pol.limits.max_bytes = CT_ACCESS_MAX_BYTES + 1;
+        CHECK_CODE(ct_access_verify_with(ed_pub, prof, r, (uint8_t *)tok, n, &pol, NOW + 10,
+                                         scratch, sizeof scratch, &a, NULL), CT_INVALID_POLICY);
+        pol.limits.max_bytes = 0;
+        CHECK_CODE(ct_access_verify_with(ed_pub, prof, r, (uint8_t *)tok, n, NULL, NOW + 10,
+                                         scratch, sizeof scratch, &a, NULL), CT_ERR_NULL_POINTER);
+        /* scratch too small: the size needed, then success with exactly that */
+        needed = 0;
+        CHECK_CODE(ct_access_verify_with(ed_pub, prof, r, (uint8_t *)tok, n, &pol, NOW + 10,
+                                         small, 10, &a, &needed), CT_BUFFER_TOO_SMALL);
+        CHECK(needed > 10 && needed <= ct_verify_scratch_len(prof, n));
+        CHECK_CODE(ct_access_verify_with(ed_pub, prof, r, (uint8_t *)tok, n, &pol, NOW + 10,
+                                         small, needed, &a, &needed), CT_OK);
+        CHECK(eq(a.sub, "user-8f14e45f"));
+
+        /* issuing under tighter limits */
+        ct_access_claims c = access_claims();
+        ct_limits lim = {n - 1, 0};
+        size_t w = 0;
+        CHECK_CODE(ct_access_issue_with(ed, prof, r, &c, &lim, (uint8_t *)tok, sizeof tok, &w),
+                   CT_OVER_BUDGET);
+        lim.max_bytes = 0;
+        lim.max_lifetime = 200;
+        CHECK_CODE(ct_access_issue_with(ed, prof, r, &c, &lim, (uint8_t *)tok, sizeof tok, &w),
+                   CT_LIFETIME_TOO_LONG);
+        lim.max_lifetime = 601;
+        CHECK_CODE(ct_access_issue_with(ed, prof, r, &c, &lim, (uint8_t *)tok, sizeof tok, &w),
+                   CT_INVALID_POLICY);
+        lim.max_lifetime = 300;
+        lim.max_bytes = n;
+        CHECK_CODE(ct_access_issue_with(ed, prof, r, &c, &lim, (uint8_t *)tok, sizeof tok, &w),
+                   CT_OK);
+        CHECK(w == n);
+
+        /* at_hash: the ID token binds the access token; its policy checks it */
+        uint8_t at[CT_MAX_HASH_LEN];
+        size_t at_len = 0;
+        CHECK_CODE(ct_at_hash(ed, (uint8_t *)tok, n, at, sizeof at, &at_len), CT_OK);
+        CHECK(at_len == 43); /* EdDSA: SHA-512 */
+        size_t hs_len = 0;
+        CHECK_CODE(ct_at_hash(hs, (uint8_t *)tok, n, at, sizeof at, &hs_len), CT_OK);
+        CHECK(hs_len == 22); /* HS256: SHA-256 */
+        CHECK_CODE(ct_at_hash(ed, (uint8_t *)tok, n, at, 42, &at_len), CT_BUFFER_TOO_SMALL);
+        CHECK(at_len == 43);
+        CHECK_CODE(ct_at_hash(ed, (uint8_t *)tok, n, at, sizeof at, &at_len), CT_OK);
+        CHECK_CODE(ct_at_hash(NULL, (uint8_t *)tok, n, at, sizeof at, &at_len),
+                   CT_ERR_NULL_POINTER);
+        ct_id_claims ic = id_claims();
+        ic.at_hash.ptr = at;
+        ic.at_hash.len = at_len;
+        uint8_t ch[CT_MAX_HASH_LEN];
+        size_t ch_len = 0;
+        CHECK_CODE(ct_c_hash(ed, (const uint8_t *)"SplxlOBeZQQYbYS6WxSbIA", 22, ch, sizeof ch,
+                             &ch_len), CT_OK);
+        ic.c_hash.ptr = ch;
+        ic.c_hash.len = ch_len;
+        size_t m = 0;
+        CHECK_CODE(ct_id_issue_with(ed, prof, r, &ic, NULL, (uint8_t *)idt, sizeof idt, &m),
+                   CT_OK);
+        ct_id_policy ip;
+        memset(&ip, 0, sizeof ip);
+        ip.issuer = S(ISS);
+        ip.client_id = S(CLIENT);
+        ip.nonce = S("n-0S6_WzA2Mj");
+        ip.access_token.ptr = (const uint8_t *)tok;
+        ip.access_token.len = n;
+        CHECK_CODE(ct_id_verify_with(ed_pub, prof, r, (uint8_t *)idt, m, &ip, NOW + 10, scratch,
+                                     sizeof scratch, &id, NULL), CT_OK);
+        CHECK(id.at_hash.len == 43 && memcmp(id.at_hash.ptr, at, 43) == 0);
+        CHECK(id.c_hash.len == ch_len && memcmp(id.c_hash.ptr, ch, ch_len) == 0);
+        ip.access_token.len = n - 1;
+        CHECK_CODE(ct_id_verify_with(ed_pub, prof, r, (uint8_t *)idt, m, &ip, NOW + 10, scratch,
+                                     sizeof scratch, &id, NULL), CT_ACCESS_TOKEN_HASH_MISMATCH);
+        ip.access_token.len = n;
+        ip.has_leeway = true;
+        ip.leeway = 0;
+        CHECK_CODE(ct_id_verify_with(ed_pub, prof, r, (uint8_t *)idt, m, &ip, NOW + 610, scratch,
+                                     sizeof scratch, &id, NULL), CT_EXPIRED);
+        ip.has_leeway = false;
+        ip.limits.max_lifetime = 599;
+        CHECK_CODE(ct_id_verify_with(ed_pub, prof, r, (uint8_t *)idt, m, &ip, NOW + 10, scratch,
+                                     sizeof scratch, &id, NULL), CT_LIFETIME_TOO_LONG);
+        ip.limits.max_lifetime = 0;
+        needed = 0;
+        CHECK_CODE(ct_id_verify_with(ed_pub, prof, r, (uint8_t *)idt, m, &ip, NOW + 10, small, 10,
+                                     &id, &needed), CT_BUFFER_TOO_SMALL);
+        CHECK(needed > 10 && needed <= ct_verify_scratch_len(prof, m));
+        CHECK_CODE(ct_id_verify_with(ed_pub, prof, r, (uint8_t *)idt, m, &ip, NOW + 10, small,
+                                     needed, &id, &needed), CT_OK);
+        CHECK(eq(id.name, "Jane Doe"));
+    }
+
+    /* peek at the kid */
+    uint8_t kid[CT_MAX_KID_LEN];
+    size_t kid_len = 99;
+    bool has = true;
+    ct_key *k1 = NULL;
+    uint8_t seed[32];
+    memset(seed, 9, sizeof seed);
+    CHECK_CODE(ct_key_new_ed25519_seed(seed, CT_KEY_USE_BOTH, &k1), CT_OK);
+    size_t n = issue_access(k1, CT_PROFILE_JWT, NULL, tok, sizeof tok);
+    CHECK_CODE(ct_token_peek_kid((uint8_t *)tok, n, kid, sizeof kid, &kid_len, &has), CT_OK);
+    CHECK(!has && kid_len == 0);
+    CHECK_CODE(ct_key_set_kid(k1, (const uint8_t *)"2026-rotation-b", 15), CT_OK);
+    for (int p = 0; p < 2; p++) {
+        ct_profile prof = p ? CT_PROFILE_COMPACT : CT_PROFILE_JWT;
+        n = issue_access(k1, prof, NULL, tok, sizeof tok);
+        CHECK_CODE(ct_token_peek_kid((uint8_t *)tok, n, kid, sizeof kid, &kid_len, &has), CT_OK);
+        CHECK(has && kid_len == 15 && memcmp(kid, "2026-rotation-b", 15) == 0);
+        kid_len = 0;
+        CHECK_CODE(ct_token_peek_kid((uint8_t *)tok, n, kid, 14, &kid_len, &has),
+                   CT_BUFFER_TOO_SMALL);
+        CHECK(kid_len == 15);
+    }
+    CHECK_CODE(ct_token_peek_kid((const uint8_t *)"e30.e30.", 8, kid, sizeof kid, &kid_len, &has),
+               CT_MALFORMED_HEADER); /* {} has no alg */
+    CHECK_CODE(ct_token_peek_kid((const uint8_t *)"abc", 3, kid, sizeof kid, &kid_len, &has),
+               CT_MALFORMED);
+    CHECK_CODE(ct_token_peek_kid((uint8_t *)tok, CT_ID_MAX_BYTES + 1, kid, sizeof kid, &kid_len,
+                                 &has), CT_OVER_BUDGET);
+    CHECK_CODE(ct_token_peek_kid(NULL, 0, kid, sizeof kid, &kid_len, &has), CT_ERR_NULL_POINTER);
+    ct_key_free(k1);
+
+    /* version and sizes */
+    CHECK(ct_version() == CT_VERSION);
+    CHECK(strcmp(ct_version_string(), "0.1.0") == 0);
+    CHECK(ct_verify_scratch_len(CT_PROFILE_JWT, 100) == CT_VERIFY_SCRATCH_LEN(100));
+    CHECK(ct_verify_scratch_len(7, 100) == 0);
+    CHECK(ct_verify_scratch_len(CT_PROFILE_COMPACT, SIZE_MAX) == SIZE_MAX);
+    CHECK(strcmp(ct_error_message(CT_ERR_UNSUPPORTED), "not available in this build") == 0);
+    CHECK(strcmp(ct_error_message(CT_ERR_NO_HANDLE), "no free handle") == 0);
+}
+
 int main(void) {
     uint8_t seed[32], secret[32], pub[32];
     memset(seed, 7, sizeof seed);
@@ -633,6 +835,7 @@ int main(void) {
     test_attacks();
     test_abi_contract();
     test_lengths_and_aliasing();
+    test_policies_and_helpers();
 
     ct_key_free(ed);
     ct_key_free(ed_pub);
