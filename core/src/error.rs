@@ -85,6 +85,28 @@ pub enum Error {
     /// A JSON object names a member twice, at any depth (names compared after unescaping).
     /// In a JOSE header a repeated parameter is [`Error::UnsupportedHeader`].
     DuplicateMember,
+    /// Signing failed: the key's randomness source (PS256 salts) failed, or the key wrote
+    /// a signature of another length than it announced. Nothing usable was written.
+    SigningFailed,
+    /// The ID token's `c_hash` is missing or does not match the authorization code.
+    CodeHashMismatch,
+    /// A custom claim takes the name of a claim the typed struct holds (`claim`), which
+    /// would be written twice.
+    ClaimCollision {
+        /// The typed claim's name.
+        claim: &'static str,
+    },
+    /// A custom claim a policy requires is absent: `index` is the requirement's place in
+    /// the policy's list ([`crate::Require`]).
+    RequiredClaimMissing {
+        /// The failed requirement's index.
+        index: u16,
+    },
+    /// A custom claim a policy requires has another value: `index` as above.
+    RequiredClaimMismatch {
+        /// The failed requirement's index.
+        index: u16,
+    },
 }
 
 impl Error {
@@ -125,6 +147,11 @@ impl Error {
             Error::RegistryMismatch => 32,
             Error::UnregisteredValue => 33,
             Error::DuplicateMember => 34,
+            Error::SigningFailed => 35,
+            Error::CodeHashMismatch => 36,
+            Error::ClaimCollision { .. } => 37,
+            Error::RequiredClaimMissing { .. } => 38,
+            Error::RequiredClaimMismatch { .. } => 39,
         }
     }
 
@@ -166,12 +193,17 @@ impl Error {
             32 => Error::RegistryMismatch,
             33 => Error::UnregisteredValue,
             34 => Error::DuplicateMember,
+            35 => Error::SigningFailed,
+            36 => Error::CodeHashMismatch,
+            37 => Error::ClaimCollision { claim: "" },
+            38 => Error::RequiredClaimMissing { index: 0 },
+            39 => Error::RequiredClaimMismatch { index: 0 },
             _ => return None,
         })
     }
 
     /// The highest code in use; every code from 1 to this names an error.
-    pub const MAX_CODE: u16 = 34;
+    pub const MAX_CODE: u16 = 39;
 
     /// A short, lowercase, static description.
     pub const fn as_str(&self) -> &'static str {
@@ -210,6 +242,11 @@ impl Error {
             Error::RegistryMismatch => "registry fingerprint mismatch",
             Error::UnregisteredValue => "unregistered value",
             Error::DuplicateMember => "json member named twice",
+            Error::SigningFailed => "signing failed",
+            Error::CodeHashMismatch => "c_hash does not match the authorization code",
+            Error::ClaimCollision { .. } => "custom claim named as a typed claim",
+            Error::RequiredClaimMissing { .. } => "required claim missing",
+            Error::RequiredClaimMismatch { .. } => "required claim has another value",
         }
     }
 }
@@ -255,5 +292,7 @@ mod tests {
         assert_eq!(Error::BufferTooSmall { needed: 7 }.code(), 26);
         assert_eq!(Error::UnregisteredValue.code(), 33);
         assert_eq!(Error::DuplicateMember.code(), 34);
+        assert_eq!(Error::SigningFailed.code(), 35);
+        assert_eq!(Error::CodeHashMismatch.code(), 36);
     }
 }

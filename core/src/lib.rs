@@ -61,7 +61,8 @@ pub use alg::{
 };
 pub use budget::Limits;
 pub use claims::{
-    AccessClaims, Amr, Audience, ClaimSet, IdClaims, List, MAX_AMR, MAX_AUDIENCES, MAX_DATE,
+    AccessClaims, Amr, Audience, ClaimSet, Elements, Extras, ExtrasWriter, IdClaims, JsonStr, List,
+    MAX_AMR, MAX_AUDIENCES, MAX_DATE, Members, Require, Rule, Value, ValueKind,
 };
 pub use error::{Error, Result};
 pub use header::{Header, MAX_HEADER_LEN};

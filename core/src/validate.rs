@@ -4,7 +4,7 @@ use sha2::{Digest, Sha256, Sha512};
 
 use crate::alg::Algorithm;
 use crate::budget::Limits;
-use crate::claims::{AccessClaims, ClaimSet, IdClaims};
+use crate::claims::{AccessClaims, ClaimSet, IdClaims, Require, check_required};
 use crate::error::{Error, Result};
 
 /// The largest clock leeway a policy may allow, in seconds.
@@ -25,6 +25,8 @@ pub struct AccessPolicy<'p> {
     pub limits: Limits,
     /// Scopes that must all be granted.
     pub required_scopes: &'p [&'p str],
+    /// Requirements on custom claims, checked in order.
+    pub required_claims: &'p [Require<'p>],
 }
 
 impl<'p> AccessPolicy<'p> {
@@ -36,6 +38,7 @@ impl<'p> AccessPolicy<'p> {
             leeway: DEFAULT_LEEWAY,
             limits: Limits::ACCESS,
             required_scopes: &[],
+            required_claims: &[],
         }
     }
 
@@ -57,6 +60,12 @@ impl<'p> AccessPolicy<'p> {
         self
     }
 
+    /// The same policy with requirements on custom claims ([`Require`]).
+    pub const fn require_claims(mut self, required: &'p [Require<'p>]) -> Self {
+        self.required_claims = required;
+        self
+    }
+
     pub(crate) fn check<S: AsRef<str>>(&self, claims: &AccessClaims<S>, now: u64) -> Result<()> {
         check_common(self.leeway, &self.limits, claims, now)?;
         if claims.iss.as_ref() != self.issuer {
@@ -68,7 +77,7 @@ impl<'p> AccessPolicy<'p> {
         if !self.required_scopes.iter().all(|s| claims.has_scope(s)) {
             return Err(Error::MissingScope);
         }
-        Ok(())
+        check_required(self.required_claims, &claims.extra)
     }
 }
 
@@ -87,6 +96,8 @@ pub struct IdPolicy<'p> {
     pub nonce: Option<&'p str>,
     /// The access token issued with this ID token: `at_hash` must match it.
     pub access_token: Option<&'p str>,
+    /// Requirements on custom claims, checked in order.
+    pub required_claims: &'p [Require<'p>],
 }
 
 impl<'p> IdPolicy<'p> {
@@ -99,6 +110,7 @@ impl<'p> IdPolicy<'p> {
             limits: Limits::ID,
             nonce: None,
             access_token: None,
+            required_claims: &[],
         }
     }
 
@@ -117,6 +129,12 @@ impl<'p> IdPolicy<'p> {
     /// The same policy requiring `nonce`.
     pub const fn expect_nonce(mut self, nonce: &'p str) -> Self {
         self.nonce = Some(nonce);
+        self
+    }
+
+    /// The same policy with requirements on custom claims ([`Require`]).
+    pub const fn require_claims(mut self, required: &'p [Require<'p>]) -> Self {
+        self.required_claims = required;
         self
     }
 
@@ -155,7 +173,7 @@ impl<'p> IdPolicy<'p> {
                 return Err(Error::AccessTokenHashMismatch);
             }
         }
-        Ok(())
+        check_required(self.required_claims, &claims.extra)
     }
 }
 

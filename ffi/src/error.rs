@@ -1,11 +1,11 @@
-//! Result codes: `0` is success, `1..=34` are `compact_token::Error::code()` unchanged, and
+//! Result codes: `0` is success, `1..=39` are `compact_token::Error::code()` unchanged, and
 //! `100..` are the C ABI's own. Stable forever; a retired code is never reused.
 
 use core::ffi::{CStr, c_char};
 
 use compact_token::Error;
 
-/// A result code: CT_OK, one of compact_token::Error::code() (1..=34), or an FFI
+/// A result code: CT_OK, one of compact_token::Error::code() (1..=39), or an FFI
 /// code (100..).
 #[allow(non_camel_case_types)]
 pub type ct_result = u32;
@@ -80,6 +80,16 @@ pub const CT_REGISTRY_MISMATCH: ct_result = 32;
 pub const CT_UNREGISTERED_VALUE: ct_result = 33;
 /// A JSON object names a member twice (at any depth, names compared after unescaping).
 pub const CT_DUPLICATE_MEMBER: ct_result = 34;
+/// Signing failed (the key's randomness source failed); nothing usable was written.
+pub const CT_SIGNING_FAILED: ct_result = 35;
+/// The ID token's c_hash is missing or does not match the authorization code.
+pub const CT_CODE_HASH_MISMATCH: ct_result = 36;
+/// A custom claim takes the name of a typed claim (issuing).
+pub const CT_CLAIM_COLLISION: ct_result = 37;
+/// A custom claim the policy requires is absent.
+pub const CT_REQUIRED_CLAIM_MISSING: ct_result = 38;
+/// A custom claim the policy requires has another value.
+pub const CT_REQUIRED_CLAIM_MISMATCH: ct_result = 39;
 
 /// A required pointer argument is NULL.
 pub const CT_ERR_NULL_POINTER: ct_result = 100;
@@ -110,9 +120,9 @@ pub(crate) fn core_errors() -> impl Iterator<Item = Error> {
     (1..=Error::MAX_CODE).filter_map(Error::from_code)
 }
 
-/// Messages of codes 0..=34: core's Error::as_str() with a terminating NUL (a test
+/// Messages of codes 0..=39: core's Error::as_str() with a terminating NUL (a test
 /// checks they agree).
-const CORE_MESSAGES: [&CStr; 35] = [
+const CORE_MESSAGES: [&CStr; 40] = [
     c"ok",
     c"malformed token",
     c"invalid or non-canonical base64url",
@@ -148,11 +158,16 @@ const CORE_MESSAGES: [&CStr; 35] = [
     c"registry fingerprint mismatch",
     c"unregistered value",
     c"json member named twice",
+    c"signing failed",
+    c"c_hash does not match the authorization code",
+    c"custom claim named as a typed claim",
+    c"required claim missing",
+    c"required claim has another value",
 ];
 
 pub(crate) fn message(code: ct_result) -> &'static CStr {
     match code {
-        0..=34 => CORE_MESSAGES[code as usize],
+        0..=39 => CORE_MESSAGES[code as usize],
         CT_ERR_NULL_POINTER => c"null pointer argument",
         CT_ERR_INVALID_UTF8 => c"argument is not valid utf-8",
         CT_ERR_PANIC => c"internal panic caught at the ffi boundary",
@@ -220,6 +235,11 @@ mod tests {
             CT_REGISTRY_MISMATCH,
             CT_UNREGISTERED_VALUE,
             CT_DUPLICATE_MEMBER,
+            CT_SIGNING_FAILED,
+            CT_CODE_HASH_MISMATCH,
+            CT_CLAIM_COLLISION,
+            CT_REQUIRED_CLAIM_MISSING,
+            CT_REQUIRED_CLAIM_MISMATCH,
         ];
         for (c, e) in named.iter().zip(core_errors()) {
             assert_eq!(*c, code_of(e));

@@ -429,7 +429,12 @@ pub fn explain_refusal(e: Error, token: &str, id: bool, facts: &TextFacts) -> Op
         }
         d(v)
     };
-    let too_deep = 1 + claims.values().map(depth).max().unwrap_or(0) > 4;
+    // Read from the text: a `Value` keeps the last of two equal names and may lose depth.
+    let text_depth = claims_seg
+        .and_then(unb64)
+        .and_then(|j| crate::json::facts(&j))
+        .map_or(0, |f| f.depth);
+    let too_deep = (1 + claims.values().map(depth).max().unwrap_or(0)).max(text_depth) > 4;
     let header_too_deep = 1 + header.values().map(depth).max().unwrap_or(0) > 4;
     let schema_broken = required.iter().any(|k| get(k).is_none())
         || strings

@@ -8,70 +8,87 @@ use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
+/// What `serde_json` sees in a text beyond the value it builds (a `Value` keeps the last of
+/// two equal names, and with it loses the other's nesting).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Facts {
+    /// Some object names a member twice (after unescaping).
+    pub duplicates: bool,
+    /// The deepest nesting in the text, the outermost array or object counting as 1.
+    pub depth: usize,
+}
+
+/// The [`Facts`] of `json`, or `None` when `serde_json` cannot read it.
+pub fn facts(json: &[u8]) -> Option<Facts> {
+    serde_json::from_slice::<Walk>(json).ok().map(|w| w.0)
+}
+
 /// Whether `json` (read by `serde_json`) names a member twice in any one object, after
 /// unescaping; `false` when `serde_json` cannot read it.
 pub fn has_duplicate_names(json: &[u8]) -> bool {
-    serde_json::from_slice::<Dups>(json).is_ok_and(|d| d.0)
+    facts(json).is_some_and(|f| f.duplicates)
 }
 
-/// Reads any JSON value, noting whether some object repeats a member name.
-struct Dups(bool);
+/// Reads any JSON value, noting its [`Facts`].
+struct Walk(Facts);
 
-impl<'de> Deserialize<'de> for Dups {
+impl<'de> Deserialize<'de> for Walk {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(DupsVisitor)
+        d.deserialize_any(WalkVisitor)
     }
 }
 
-struct DupsVisitor;
+struct WalkVisitor;
 
-impl<'de> Visitor<'de> for DupsVisitor {
-    type Value = Dups;
+impl WalkVisitor {
+    fn scalar<E>(self) -> Result<Walk, E> {
+        Ok(Walk(Facts::default()))
+    }
+}
+
+impl<'de> Visitor<'de> for WalkVisitor {
+    type Value = Walk;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("any JSON")
     }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Dups, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Walk, A::Error> {
         let mut seen = HashSet::new();
-        let mut dup = false;
+        let mut facts = Facts::default();
         while let Some(key) = map.next_key::<String>()? {
-            dup |= !seen.insert(key);
-            dup |= map.next_value::<Dups>()?.0;
+            facts.duplicates |= !seen.insert(key);
+            let inner = map.next_value::<Walk>()?.0;
+            facts.duplicates |= inner.duplicates;
+            facts.depth = facts.depth.max(inner.depth);
         }
-        Ok(Dups(dup))
+        facts.depth += 1;
+        Ok(Walk(facts))
     }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Dups, A::Error> {
-        let mut dup = false;
-        while let Some(d) = seq.next_element::<Dups>()? {
-            dup |= d.0;
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Walk, A::Error> {
+        let mut facts = Facts::default();
+        while let Some(Walk(inner)) = seq.next_element::<Walk>()? {
+            facts.duplicates |= inner.duplicates;
+            facts.depth = facts.depth.max(inner.depth);
         }
-        Ok(Dups(dup))
+        facts.depth += 1;
+        Ok(Walk(facts))
     }
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Dups, E> {
-        Ok(Dups(false))
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Walk, E> {
+        self.scalar()
     }
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Dups, E> {
-        Ok(Dups(false))
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Walk, E> {
+        self.scalar()
     }
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Dups, E> {
-        Ok(Dups(false))
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Walk, E> {
+        self.scalar()
     }
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Dups, E> {
-        Ok(Dups(false))
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Walk, E> {
+        self.scalar()
     }
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<Dups, E> {
-        Ok(Dups(false))
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Walk, E> {
+        self.scalar()
     }
-    fn visit_unit<E: de::Error>(self) -> Result<Dups, E> {
-        Ok(Dups(false))
-    }
-}
-
-/// Nesting depth of a value, the outermost array or object counting as 1 (scalars 0).
-pub fn depth(v: &Value) -> usize {
-    match v {
-        Value::Array(a) => 1 + a.iter().map(depth).max().unwrap_or(0),
-        Value::Object(o) => 1 + o.values().map(depth).max().unwrap_or(0),
-        _ => 0,
+    fn visit_unit<E: de::Error>(self) -> Result<Walk, E> {
+        self.scalar()
     }
 }
 

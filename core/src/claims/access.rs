@@ -2,7 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Amr, Audience, ClaimSet, check_opt_text, check_shared, de_date, de_opt_date};
+use super::{
+    Amr, Audience, ClaimSet, Extras, SetExtras, check_opt_text, check_shared, de_date, de_opt_date,
+};
 use crate::error::Result;
 use crate::json::Writer;
 use crate::kind::Kind;
@@ -10,7 +12,7 @@ use crate::kind::Kind;
 /// The claims of an OAuth 2.0 access token in the JWT profile of RFC 9068.
 ///
 /// `iss`, `exp`, `aud`, `sub`, `client_id`, `iat` and `jti` are required; the rest optional.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(bound(deserialize = "S: Deserialize<'de>"))]
 pub struct AccessClaims<S> {
     /// Issuer: the authorization server's identifier.
@@ -52,6 +54,9 @@ pub struct AccessClaims<S> {
     /// Authentication methods used.
     #[serde(default, skip_serializing_if = "Amr::is_empty")]
     pub amr: Amr<S>,
+    /// Every other claim (`roles`, `groups`, a tenant, `cnf`, ...): see [`Extras`].
+    #[serde(skip)]
+    pub extra: Extras<S>,
 }
 
 impl<S> AccessClaims<S> {
@@ -70,8 +75,25 @@ impl<S> AccessClaims<S> {
             auth_time: None,
             acr: None,
             amr: Amr::new(),
+            extra: Extras::none(),
         }
     }
+
+    /// The names of the claims this struct holds: a custom claim may not take one.
+    pub(crate) const TYPED: &'static [&'static str] = &[
+        "iss",
+        "sub",
+        "aud",
+        "client_id",
+        "iat",
+        "exp",
+        "nbf",
+        "jti",
+        "scope",
+        "auth_time",
+        "acr",
+        "amr",
+    ];
 }
 
 impl<S: AsRef<str>> AccessClaims<S> {
@@ -109,9 +131,11 @@ impl<S: AsRef<str>> ClaimSet for AccessClaims<S> {
         w.opt_num("auth_time", self.auth_time);
         w.opt_str("acr", self.acr.as_ref().map(AsRef::as_ref));
         w.str_list("amr", self.amr.iter(), false);
+        self.extra.write(w);
     }
 
     fn check_values(&self) -> Result<()> {
+        self.extra.check(Kind::Access)?;
         check_opt_text(&self.scope)?;
         check_opt_text(&self.acr)?;
         check_shared(
@@ -125,3 +149,11 @@ impl<S: AsRef<str>> ClaimSet for AccessClaims<S> {
         )
     }
 }
+
+impl<'b> SetExtras<'b> for AccessClaims<&'b str> {
+    fn set_extras(&mut self, extras: Extras<&'b str>) {
+        self.extra = extras;
+    }
+}
+
+super::claims_eq!(AccessClaims; iss, sub, aud, client_id, iat, exp, nbf, jti, scope, auth_time, acr, amr, extra);

@@ -3,7 +3,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Amr, Audience, ClaimSet, check_opt_date, check_opt_text, check_shared, de_date, de_opt_date,
+    Amr, Audience, ClaimSet, Extras, SetExtras, check_opt_date, check_opt_text, check_shared,
+    de_date, de_opt_date,
 };
 use crate::error::Result;
 use crate::json::Writer;
@@ -13,7 +14,7 @@ use crate::kind::Kind;
 ///
 /// `iss`, `sub`, `aud`, `exp` and `iat` are required; the rest optional. The §5.1 `address`
 /// claim (a JSON object) is not carried; unknown claims are ignored when reading.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(bound(deserialize = "S: Deserialize<'de>"))]
 pub struct IdClaims<S> {
     /// Issuer: the OpenID Provider.
@@ -118,6 +119,9 @@ pub struct IdClaims<S> {
         skip_serializing_if = "Option::is_none"
     )]
     pub updated_at: Option<u64>,
+    /// Every other claim (`groups`, a tenant, `address`, ...): see [`Extras`].
+    #[serde(skip)]
+    pub extra: Extras<S>,
 }
 
 impl<S> IdClaims<S> {
@@ -155,8 +159,44 @@ impl<S> IdClaims<S> {
             phone_number: None,
             phone_number_verified: None,
             updated_at: None,
+            extra: Extras::none(),
         }
     }
+
+    /// The names of the claims this struct holds: a custom claim may not take one.
+    pub(crate) const TYPED: &'static [&'static str] = &[
+        "iss",
+        "sub",
+        "aud",
+        "exp",
+        "iat",
+        "nbf",
+        "auth_time",
+        "nonce",
+        "acr",
+        "amr",
+        "azp",
+        "at_hash",
+        "c_hash",
+        "name",
+        "given_name",
+        "family_name",
+        "middle_name",
+        "nickname",
+        "preferred_username",
+        "profile",
+        "picture",
+        "website",
+        "email",
+        "email_verified",
+        "gender",
+        "birthdate",
+        "zoneinfo",
+        "locale",
+        "phone_number",
+        "phone_number_verified",
+        "updated_at",
+    ];
 }
 
 /// Expands `$m!(args; field, ...)` over every optional string claim after `azp`, in wire
@@ -210,9 +250,11 @@ impl<S: AsRef<str>> ClaimSet for IdClaims<S> {
         w.opt_bool("email_verified", self.email_verified);
         w.opt_bool("phone_number_verified", self.phone_number_verified);
         w.opt_num("updated_at", self.updated_at);
+        self.extra.write(w);
     }
 
     fn check_values(&self) -> Result<()> {
+        self.extra.check(Kind::Id)?;
         check_opt_text(&self.nonce)?;
         check_opt_text(&self.acr)?;
         check_opt_text(&self.azp)?;
@@ -229,3 +271,14 @@ impl<S: AsRef<str>> ClaimSet for IdClaims<S> {
         check_opt_date(self.updated_at)
     }
 }
+
+impl<'b> SetExtras<'b> for IdClaims<&'b str> {
+    fn set_extras(&mut self, extras: Extras<&'b str>) {
+        self.extra = extras;
+    }
+}
+
+super::claims_eq!(IdClaims; iss, sub, aud, exp, iat, nbf, auth_time, nonce, acr, amr, azp, at_hash,
+    c_hash, name, given_name, family_name, middle_name, nickname, preferred_username, profile,
+    picture, website, email, email_verified, gender, birthdate, zoneinfo, locale, phone_number,
+    phone_number_verified, updated_at, extra);

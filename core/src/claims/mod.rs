@@ -5,10 +5,15 @@
 //! data at hand; a fixed-capacity `heapless::String<N>` to own them without a heap.
 
 mod access;
+mod extra;
 mod id;
+mod require;
 
 pub use access::AccessClaims;
+pub use extra::{Elements, Extras, ExtrasWriter, JsonStr, Members, Value, ValueKind};
 pub use id::IdClaims;
+pub(crate) use require::check as check_required;
+pub use require::{Require, Rule};
 
 use core::fmt;
 use core::marker::PhantomData;
@@ -292,4 +297,24 @@ pub trait ClaimSet {
     /// present, lists within capacity).
     #[doc(hidden)]
     fn check_values(&self) -> Result<()>;
+}
+
+/// Equality of claims types field by field, custom claims compared as JSON values (the
+/// verified view of a `jwt` token holds the whole claims set, the issued one only extras).
+macro_rules! claims_eq {
+    ($ty:ident; $($f:ident),* $(,)?) => {
+        impl<S: PartialEq + AsRef<str>> PartialEq for $ty<S> {
+            fn eq(&self, other: &Self) -> bool {
+                $( self.$f == other.$f )&&*
+            }
+        }
+        impl<S: Eq + AsRef<str>> Eq for $ty<S> {}
+    };
+}
+pub(crate) use claims_eq;
+
+/// Claims types whose custom claims a verifier sets to a view of the claims it read.
+pub(crate) trait SetExtras<'b> {
+    /// Sets the custom claims.
+    fn set_extras(&mut self, extras: Extras<&'b str>);
 }

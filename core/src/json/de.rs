@@ -5,7 +5,7 @@ use core::fmt;
 
 use serde::de::{self, DeserializeSeed, IntoDeserializer, Visitor};
 
-use super::read::{Int, Members, Number, Reader};
+use super::read::{Int, Members, Number, RawStr, Reader};
 use super::{Arena, MAX_DEPTH};
 use crate::error::{Error, Result};
 
@@ -50,8 +50,26 @@ impl de::Error for Error {
 /// # Ok::<(), compact_token::Error>(())
 /// ```
 pub fn from_slice<'b, T: de::Deserialize<'b>>(json: &'b [u8], scratch: &'b mut [u8]) -> Result<T> {
+    read(json, scratch, false)
+}
+
+/// [`from_slice`] for claims: also refuses U+0000 in any string, names included, at any
+/// depth ([`Error::MalformedClaims`]), since C callers would cut a string there.
+pub(crate) fn from_claims<'b, T: de::Deserialize<'b>>(
+    json: &'b [u8],
+    scratch: &'b mut [u8],
+) -> Result<T> {
+    read(json, scratch, true)
+}
+
+fn read<'b, T: de::Deserialize<'b>>(
+    json: &'b [u8],
+    scratch: &'b mut [u8],
+    refuse_nul: bool,
+) -> Result<T> {
     let text = core::str::from_utf8(json).map_err(|_| BAD)?;
     let mut de = Deserializer::new(text, scratch);
+    de.refuse_nul = refuse_nul;
     let value = T::deserialize(&mut de)?;
     de.end()?;
     Ok(value)
@@ -72,6 +90,7 @@ pub struct Deserializer<'b> {
     r: Reader<'b>,
     depth: usize,
     arena: Arena<'b>,
+    refuse_nul: bool,
 }
 
 impl<'b> Deserializer<'b> {
@@ -80,6 +99,7 @@ impl<'b> Deserializer<'b> {
             r: Reader::new(text),
             depth: 0,
             arena: Arena::new(scratch),
+            refuse_nul: false,
         }
     }
 
@@ -93,11 +113,20 @@ impl<'b> Deserializer<'b> {
 
     /// The next token as a string, decoded.
     fn str(&mut self) -> Result<&'b str> {
+        let raw = self.raw_str()?;
+        self.arena.unescape(raw)
+    }
+
+    /// The next token as a string, checked but not decoded.
+    fn raw_str(&mut self) -> Result<RawStr<'b>> {
         if self.peek()? != b'"' {
             return Err(BAD);
         }
         let raw = self.r.string()?;
-        self.arena.unescape(raw)
+        if raw.nul && self.refuse_nul {
+            return Err(BAD);
+        }
+        Ok(raw)
     }
 
     fn number(&mut self) -> Result<Number<'b>> {
@@ -123,7 +152,7 @@ impl<'b> Deserializer<'b> {
     /// A scalar's value, checked but not converted, for values nobody reads.
     fn skip_scalar(&mut self) -> Result<()> {
         match self.peek()? {
-            b'"' => self.r.string().map(drop),
+            b'"' => self.raw_str().map(drop),
             b't' => self.r.literal(b"true"),
             b'f' => self.r.literal(b"false"),
             b'n' => self.r.literal(b"null"),
@@ -445,7 +474,7 @@ impl<'b> de::MapAccess<'b> for Map<'_, 'b> {
             return Err(BAD);
         }
         let at = self.de.r.pos();
-        let key = self.de.r.string()?;
+        let key = self.de.raw_str()?;
         self.members.insert(self.de.r.text(), key, at)?;
         self.de.r.eat(b':')?;
         seed.deserialize(Key {
@@ -463,7 +492,7 @@ impl<'b> de::MapAccess<'b> for Map<'_, 'b> {
 /// A member name, already read and checked.
 struct Key<'a, 'b> {
     de: &'a mut Deserializer<'b>,
-    key: super::RawStr<'b>,
+    key: RawStr<'b>,
 }
 
 impl<'de> de::Deserializer<'de> for Key<'_, 'de> {

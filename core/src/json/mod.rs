@@ -33,12 +33,10 @@ mod de;
 mod read;
 mod write;
 
-pub(crate) use de::DATE;
+pub(crate) use de::{DATE, from_claims};
 pub use de::{Deserializer, from_slice};
-pub(crate) use read::{RawStr, Reader};
+pub(crate) use read::{Chars, Int, RawStr, Reader, depth_within};
 pub(crate) use write::Writer;
-
-use read::Chars;
 
 use crate::error::{Error, Result};
 

@@ -21,6 +21,8 @@ pub(crate) struct RawStr<'j> {
     pub raw: &'j str,
     /// Whether it holds a backslash (its decoded value differs from `raw`).
     pub escaped: bool,
+    /// Whether it holds `\u0000` (U+0000, which C code would take for the string's end).
+    pub nul: bool,
 }
 
 /// A number token.
@@ -99,12 +101,14 @@ impl<'j> Reader<'j> {
         let start = self.pos + 1;
         let mut i = start;
         let mut escaped = false;
+        let mut nul = false;
         loop {
             match bytes.get(i) {
                 None => return Err(BAD),
                 Some(b'"') => break,
                 Some(b'\\') => {
                     escaped = true;
+                    nul |= bytes.get(i + 1..i + 6) == Some(b"u0000");
                     i = escape_end(bytes, i + 1)?;
                 }
                 // No raw control characters in strings (RFC 8259 §7).
@@ -115,7 +119,7 @@ impl<'j> Reader<'j> {
         self.pos = i + 1;
         // Both ends are ASCII quotes, so this is a char boundary of the UTF-8 text.
         let raw = self.text.get(start..i).ok_or(BAD)?;
-        Ok(RawStr { raw, escaped })
+        Ok(RawStr { raw, escaped, nul })
     }
 
     /// Reads a number token (RFC 8259 §6:
@@ -183,7 +187,7 @@ impl<'j> Reader<'j> {
     /// Skips one complete value that this reader has already accepted once (its grammar and
     /// nesting were checked then), iteratively: used to walk back over an object's earlier
     /// members.
-    fn skip_checked_value(&mut self) -> Result<()> {
+    pub fn skip_checked_value(&mut self) -> Result<()> {
         let mut depth = 0usize;
         loop {
             match self.peek().ok_or(BAD)? {
@@ -211,6 +215,53 @@ impl<'j> Reader<'j> {
             }
         }
     }
+}
+
+impl Reader<'_> {
+    /// Skips one token that is not a string: a structural byte, a number or a literal.
+    pub fn skip_token(&mut self) {
+        let skipped = match self.peek() {
+            Some(b'-' | b'0'..=b'9') => self.number().map(drop),
+            Some(b't') => self.literal(b"true"),
+            Some(b'f') => self.literal(b"false"),
+            Some(b'n') => self.literal(b"null"),
+            Some(_) => {
+                self.bump();
+                Ok(())
+            }
+            None => Ok(()),
+        };
+        if skipped.is_err() {
+            self.bump();
+        }
+    }
+}
+
+/// Whether checked JSON `text` nests at most `max` deep (the outermost array or object
+/// counting as 1); [`Error::NestingTooDeep`] otherwise.
+pub(crate) fn depth_within(text: &str, max: usize) -> Result<()> {
+    let mut r = Reader::new(text);
+    let mut depth = 0usize;
+    while let Some(b) = r.peek() {
+        match b {
+            b'"' => {
+                r.string()?;
+            }
+            b'{' | b'[' => {
+                depth += 1;
+                if depth > max {
+                    return Err(Error::NestingTooDeep);
+                }
+                r.bump();
+            }
+            b'}' | b']' => {
+                depth = depth.saturating_sub(1);
+                r.bump();
+            }
+            _ => r.skip_token(),
+        }
+    }
+    Ok(())
 }
 
 /// One or more digits from `i`; returns the index after them.
@@ -324,7 +375,7 @@ impl RawStr<'_> {
     }
 
     /// Whether the two decoded strings are equal.
-    fn same(&self, other: &RawStr<'_>) -> bool {
+    pub fn same(&self, other: &RawStr<'_>) -> bool {
         match (self.escaped, other.escaped) {
             (false, false) => self.raw == other.raw,
             _ => Chars::new(*self).eq(Chars::new(*other)),

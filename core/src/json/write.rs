@@ -18,6 +18,16 @@ impl<'o> Writer<'o> {
         }
     }
 
+    /// Whether no member has been started (the object's `{` is not written yet).
+    pub(crate) fn is_first(&self) -> bool {
+        self.first
+    }
+
+    /// Notes that the object's `{` was written by the caller.
+    pub(crate) fn set_started(&mut self) {
+        self.first = false;
+    }
+
     /// Bytes written, or that would have been.
     pub fn len(&self) -> usize {
         self.len
@@ -28,14 +38,14 @@ impl<'o> Writer<'o> {
         self.len <= self.out.len()
     }
 
-    fn raw(&mut self, bytes: &[u8]) {
+    pub(crate) fn raw(&mut self, bytes: &[u8]) {
         if let Some(dst) = self.out.get_mut(self.len..self.len + bytes.len()) {
             dst.copy_from_slice(bytes);
         }
         self.len += bytes.len();
     }
 
-    fn string(&mut self, s: &str) {
+    pub(crate) fn string(&mut self, s: &str) {
         self.raw(b"\"");
         let mut start = 0;
         let bytes = s.as_bytes();
@@ -94,6 +104,11 @@ impl<'o> Writer<'o> {
     /// `"key":123`.
     pub fn num(&mut self, key: &str, value: u64) {
         self.key(key);
+        self.digits(value);
+    }
+
+    /// The decimal digits of `value`.
+    pub(crate) fn digits(&mut self, value: u64) {
         let mut digits = [0u8; 20];
         let mut i = digits.len();
         let mut v = value;
@@ -148,6 +163,73 @@ impl<'o> Writer<'o> {
         if array {
             self.raw(b"]");
         }
+    }
+
+    /// `"key":-123`.
+    pub fn int(&mut self, key: &str, value: i64) {
+        if value < 0 {
+            self.key(key);
+            self.raw(b"-");
+            self.digits(value.unsigned_abs());
+        } else {
+            self.num(key, value.unsigned_abs());
+        }
+    }
+
+    /// `"key":["a","b"]`, always an array.
+    pub fn str_array<'s>(&mut self, key: &str, values: impl Iterator<Item = &'s str>) {
+        self.key(key);
+        self.raw(b"[");
+        for (i, v) in values.enumerate() {
+            if i > 0 {
+                self.raw(b",");
+            }
+            self.string(v);
+        }
+        self.raw(b"]");
+    }
+
+    /// `"key":<raw>`: `name` is raw JSON string content (escapes kept), `value` checked
+    /// JSON text written as it is.
+    pub fn raw_member(&mut self, name: &str, value: &str) {
+        self.raw(if self.first { b"{" } else { b"," });
+        self.first = false;
+        self.raw(b"\"");
+        self.raw(name.as_bytes());
+        self.raw(b"\":");
+        self.raw(value.as_bytes());
+    }
+
+    /// `"key":<raw>` with `key` escaped as needed and `value` checked JSON text.
+    pub fn raw_member_str(&mut self, key: &str, value: &str) {
+        self.key(key);
+        self.raw(value.as_bytes());
+    }
+
+    /// `"key":<value>` with checked JSON text `value` re-emitted without whitespace.
+    pub fn minified_member(&mut self, key: &str, value: &str) {
+        self.key(key);
+        let mut r = super::Reader::new(value);
+        while let Some(b) = r.peek() {
+            let start = r.pos();
+            if b == b'"' {
+                if r.string().is_err() {
+                    r.bump();
+                }
+            } else {
+                r.skip_token();
+            }
+            self.raw(value.as_bytes().get(start..r.pos()).unwrap_or_default());
+        }
+    }
+
+    /// Closes the object and gives back the buffer with the length written (or needed).
+    pub fn finish_into(mut self) -> (&'o mut [u8], usize) {
+        if self.first {
+            self.raw(b"{");
+        }
+        self.raw(b"}");
+        (self.out, self.len)
     }
 
     /// Closes the object (an empty object if nothing was written) and returns its length.

@@ -267,6 +267,11 @@ macro_rules! enc_field {
             $e.list($c.$f.iter());
         }
     };
+    ($e:ident, $c:ident, extras, $f:ident) => {
+        if $e.opt((!$c.$f.is_empty()).then_some(())).is_some() {
+            $e.extras(&$c.$f);
+        }
+    };
 }
 
 /// One optional field, read: the mirror of [`enc_field`].
@@ -289,6 +294,11 @@ macro_rules! dec_field {
             $c.$f = $d.list(true)?;
         }
     };
+    ($d:ident, $c:ident, extras, $f:ident) => {
+        if $d.present() {
+            $c.$f = $d.extras(Self::KIND)?;
+        }
+    };
 }
 
 /// The optional access-token claims in wire (and flag bit) order, from bit 1.
@@ -299,6 +309,7 @@ macro_rules! access_optional {
         $m!($x, $c, str, acr);
         $m!($x, $c, list, amr);
         $m!($x, $c, date, nbf);
+        $m!($x, $c, extras, extra);
     };
 }
 
@@ -332,6 +343,7 @@ macro_rules! id_optional {
         $m!($x, $c, str, phone_number);
         $m!($x, $c, bool, phone_number_verified);
         $m!($x, $c, date, updated_at);
+        $m!($x, $c, extras, extra);
     };
 }
 

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use crate::alg::{SigningKey, VerifyingKey};
 use crate::b64;
 use crate::budget::Limits;
-use crate::claims::{AccessClaims, ClaimSet, IdClaims};
+use crate::claims::{AccessClaims, ClaimSet, Extras, IdClaims, SetExtras};
 use crate::error::{Error, Result};
 use crate::json::{self, Writer};
 use crate::kind::Kind;
@@ -128,7 +128,10 @@ fn write_json<C: ClaimSet>(claims: &C, out: &mut [u8]) -> Result<usize> {
 
 /// Decodes the payload into the front of `scratch` and the claims from it, with the crate's
 /// one JSON reader; strings with escapes are decoded into the rest of `scratch`.
-fn read_json<'b, C: Deserialize<'b>>(payload: &str, scratch: &'b mut [u8]) -> Result<C> {
+fn read_json<'b, C: Deserialize<'b> + SetExtras<'b> + ClaimSet>(
+    payload: &str,
+    scratch: &'b mut [u8],
+) -> Result<C> {
     let n = b64::decoded_len(payload.len())?;
     if scratch.len() < n {
         return Err(Error::BufferTooSmall { needed: 2 * n });
@@ -139,5 +142,9 @@ fn read_json<'b, C: Deserialize<'b>>(payload: &str, scratch: &'b mut [u8]) -> Re
     if json.contains(&b'\\') && rest.len() < n {
         return Err(Error::BufferTooSmall { needed: 2 * n });
     }
-    json::from_slice(json, rest)
+    let mut claims: C = json::from_claims(json, rest)?;
+    // The reader accepted the text: it is UTF-8.
+    let text = core::str::from_utf8(json).map_err(|_| Error::MalformedClaims)?;
+    claims.set_extras(Extras::of_claims(text, C::KIND));
+    Ok(claims)
 }

@@ -466,3 +466,273 @@ impl<'b, 'x> Dec<'b, 'x> {
         }
     }
 }
+
+/// Custom claims' value types: the low three bits of a value's header varint.
+mod value {
+    /// `null` (payload 0), `false` (1) or `true` (2).
+    pub const LITERAL: u64 = 0;
+    /// An integer `0 ..= 2^61 - 1`: the payload.
+    pub const UNSIGNED: u64 = 1;
+    /// An integer `-2^61 ..= -1`: `-1 - payload`.
+    pub const NEGATIVE: u64 = 2;
+    /// A string in one of the four forms, which follows (payload 0).
+    pub const STRING: u64 = 3;
+    /// An array of `payload` values, which follow.
+    pub const ARRAY: u64 = 4;
+    /// An object of `payload` members (a name string, a value), which follow.
+    pub const OBJECT: u64 = 5;
+    /// Any other number, as its JSON text in a string that follows (payload 0).
+    pub const NUMBER_TEXT: u64 = 6;
+    /// A string that is canonical unpadded base64url: the `payload` bytes it decodes to
+    /// follow, and are encoded again when read.
+    pub const BASE64URL: u64 = 7;
+}
+
+/// The largest payload of an integer value: the header is `payload << 3 | type` in a u64.
+const MAX_INT_PAYLOAD: u64 = (1 << 61) - 1;
+
+/// The bytes a string decodes to when it is canonical unpadded base64url, chunk by chunk
+/// to `out` (called with at most 3 bytes at a time); `None` when it is not.
+fn b64url_bytes(s: &str, mut out: impl FnMut(&[u8])) -> Option<usize> {
+    crate::b64::decoded_len(s.len()).ok()?;
+    let mut n = 0;
+    let mut chunk = [0u8; 3];
+    for part in s.as_bytes().chunks(4) {
+        let part = core::str::from_utf8(part).ok()?;
+        let bytes = crate::b64::decode(part, &mut chunk).ok()?;
+        out(bytes);
+        n += bytes.len();
+    }
+    Some(n)
+}
+
+impl Enc<'_, '_> {
+    /// Appends custom claims: `varint(count)`, then each member's name and value.
+    pub fn extras<S: AsRef<str>>(&mut self, extras: &crate::claims::Extras<S>) {
+        self.varint(extras.iter().count() as u64);
+        for (name, v) in extras.iter() {
+            self.name(name);
+            self.value(v);
+        }
+    }
+
+    /// A string as UTF-8 text, whatever form would be shorter.
+    fn text(&mut self, s: &str) {
+        self.varint((s.len() as u64) << 2 | FORM_TEXT);
+        self.bytes(s.as_bytes());
+    }
+
+    /// A member name: a string in its shortest form (registrable), escapes decoded.
+    fn name(&mut self, s: crate::claims::JsonStr<'_>) {
+        match s.as_str() {
+            Some(plain) => self.str(plain),
+            None => {
+                // Escaped text is rare: carried as UTF-8 text, decoded.
+                let len: usize = s.chars().map(char::len_utf8).sum();
+                self.varint((len as u64) << 2 | FORM_TEXT);
+                for c in s.chars() {
+                    let mut utf8 = [0u8; 4];
+                    self.bytes(c.encode_utf8(&mut utf8).as_bytes());
+                }
+            }
+        }
+    }
+
+    /// A JSON value, as `FORMAT.md` ("Custom claims") specifies.
+    fn value(&mut self, v: crate::claims::Value<'_>) {
+        use crate::claims::ValueKind;
+        match v.kind() {
+            ValueKind::Null => self.varint(value::LITERAL),
+            ValueKind::Bool => {
+                let p = if v.as_bool() == Some(true) { 2 } else { 1 };
+                self.varint(p << 3 | value::LITERAL);
+            }
+            ValueKind::Number => match (v.as_u64(), v.as_i64()) {
+                (Some(u), _) if u <= MAX_INT_PAYLOAD => self.varint(u << 3 | value::UNSIGNED),
+                (None, Some(i)) if i.unsigned_abs() - 1 <= MAX_INT_PAYLOAD => {
+                    self.varint((i.unsigned_abs() - 1) << 3 | value::NEGATIVE);
+                }
+                _ => {
+                    self.varint(value::NUMBER_TEXT);
+                    self.text(v.raw());
+                }
+            },
+            ValueKind::String => {
+                let Some(s) = v.as_str() else { return };
+                let plain = s.as_str();
+                let raw_len = plain.and_then(|p| b64url_bytes(p, |_| {}));
+                match (plain, raw_len) {
+                    (Some(p), Some(n)) if self.b64url_saves(p, n) => {
+                        self.varint((n as u64) << 3 | value::BASE64URL);
+                        b64url_bytes(p, |b| self.bytes(b));
+                    }
+                    _ => {
+                        self.varint(value::STRING);
+                        self.name(s);
+                    }
+                }
+            }
+            ValueKind::Array => {
+                self.varint((v.elements().count() as u64) << 3 | value::ARRAY);
+                for e in v.elements() {
+                    self.value(e);
+                }
+            }
+            ValueKind::Object => {
+                self.varint((v.members().count() as u64) << 3 | value::OBJECT);
+                for (name, e) in v.members() {
+                    self.name(name);
+                    self.value(e);
+                }
+            }
+        }
+    }
+
+    /// Whether `n` raw bytes are shorter than the string `s` in its usual form.
+    fn b64url_saves(&self, s: &str, n: usize) -> bool {
+        let mut buf = [0u8; 10];
+        let raw = varint((n as u64) << 3 | value::BASE64URL, &mut buf).len() + n;
+        let mut probe = Enc::new(&mut [], self.registry);
+        probe.varint(value::STRING);
+        probe.str(s);
+        raw < probe.len()
+    }
+}
+
+impl Raw<'_> {
+    /// Writes the string as a JSON string (quoted, escaped where needed).
+    fn write_json(&self, w: &mut crate::json::Writer<'_>) {
+        match *self {
+            Raw::Borrowed(s) => w.string(s),
+            Raw::Packed { n, .. } => {
+                // Hex digits and the base64url alphabet need no escaping.
+                let mut chunk = [0u8; 64];
+                w.raw(b"\"");
+                let mut done = 0;
+                while done < n {
+                    let take = (n - done).min(chunk.len());
+                    self.write_range(done, &mut chunk[..take]);
+                    w.raw(&chunk[..take]);
+                    done += take;
+                }
+                w.raw(b"\"");
+            }
+        }
+    }
+
+    /// Writes characters `from .. from + dst.len()` of a packed string into `dst`.
+    fn write_range(&self, from: usize, dst: &mut [u8]) {
+        if let Raw::Packed { bits, bytes, .. } = *self {
+            let mask = (1u32 << bits) - 1;
+            for (k, c) in dst.iter_mut().enumerate() {
+                let bit = (from + k) * bits as usize;
+                let hi = u32::from(*bytes.get(bit / 8).unwrap_or(&0));
+                let lo = u32::from(*bytes.get(bit / 8 + 1).unwrap_or(&0));
+                let v = (((hi << 8 | lo) >> (16 - bits as usize - bit % 8)) & mask) as usize;
+                *c = if bits == 4 { HEX[v] } else { B64[v] };
+            }
+        }
+    }
+}
+
+impl<'b> Dec<'b, '_> {
+    /// Reads custom claims into JSON text in scratch, then checks them as issuing would
+    /// (no name twice at any depth, no typed claim's name, no U+0000).
+    pub fn extras(&mut self, kind: crate::kind::Kind) -> Result<crate::claims::Extras<&'b str>> {
+        // First pass counts the JSON's length; the second writes it into one reservation.
+        let start = self.rest;
+        let mut count = crate::json::Writer::new(&mut []);
+        self.members(&mut count, 0)?;
+        let len = count.finish_into().1;
+        self.rest = start;
+        let Some(dst) = self.alloc(len) else {
+            // Reported by `finish` as BufferTooSmall; skip the bytes meanwhile.
+            let mut skip = crate::json::Writer::new(&mut []);
+            self.members(&mut skip, 0)?;
+            return Ok(crate::claims::Extras::none());
+        };
+        let mut w = crate::json::Writer::new(dst);
+        self.members(&mut w, 0)?;
+        let (dst, written) = w.finish_into();
+        let text = core::str::from_utf8(dst.get(..written).ok_or(Error::MalformedClaims)?)
+            .map_err(|_| Error::MalformedClaims)?;
+        let extras = crate::claims::Extras::from_json(text)?;
+        extras.check(kind)?;
+        Ok(extras)
+    }
+
+    /// `varint(count)` members: the object's inside (its braces are the writer's).
+    fn members(&mut self, w: &mut crate::json::Writer<'_>, depth: usize) -> Result<()> {
+        let count = self.varint()?;
+        for _ in 0..count {
+            w.raw(if w.is_first() { b"{" } else { b"," });
+            w.set_started();
+            self.raw()?.write_json(w);
+            w.raw(b":");
+            self.value(w, depth + 1)?;
+        }
+        Ok(())
+    }
+
+    /// One value at `depth` below the claims object.
+    fn value(&mut self, w: &mut crate::json::Writer<'_>, depth: usize) -> Result<()> {
+        let h = self.varint()?;
+        let p = h >> 3;
+        match h & 7 {
+            value::LITERAL => w.raw(match p {
+                0 => b"null",
+                1 => b"false",
+                2 => b"true",
+                _ => return Err(Error::MalformedClaims),
+            }),
+            value::UNSIGNED => w.digits(p),
+            value::NEGATIVE => {
+                w.raw(b"-");
+                w.digits(p + 1);
+            }
+            value::STRING if p == 0 => self.raw()?.write_json(w),
+            value::NUMBER_TEXT if p == 0 => {
+                let raw = self.raw()?;
+                let Raw::Borrowed(text) = raw else {
+                    return Err(Error::MalformedClaims);
+                };
+                let mut r = crate::json::Reader::new(text);
+                r.number()?;
+                if r.pos() != text.len() {
+                    return Err(Error::MalformedClaims);
+                }
+                w.raw(text.as_bytes());
+            }
+            value::ARRAY | value::OBJECT => {
+                if depth + 1 > crate::json::MAX_DEPTH {
+                    return Err(Error::NestingTooDeep);
+                }
+                let object = h & 7 == value::OBJECT;
+                w.raw(if object { b"{" } else { b"[" });
+                for i in 0..p {
+                    if i > 0 {
+                        w.raw(b",");
+                    }
+                    if object {
+                        self.raw()?.write_json(w);
+                        w.raw(b":");
+                    }
+                    self.value(w, depth + 1)?;
+                }
+                w.raw(if object { b"}" } else { b"]" });
+            }
+            value::BASE64URL => {
+                let n = usize::try_from(p).map_err(|_| Error::MalformedClaims)?;
+                let bytes = self.take(n)?;
+                w.raw(b"\"");
+                let mut chars = [0u8; 4];
+                for chunk in bytes.chunks(3) {
+                    w.raw(crate::b64::encode(chunk, &mut chars)?.as_bytes());
+                }
+                w.raw(b"\"");
+            }
+            _ => return Err(Error::MalformedClaims),
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,608 @@
+//! Custom claims: every claim the typed structs do not hold (`roles`, `groups`, a tenant,
+//! `cnf`, Keycloak's `realm_access`, Auth0's URI-named claims, ...), of any JSON type.
+//!
+//! They are held as JSON text that the crate's one reader has accepted: zero-copy when
+//! verifying (a view into the token's decoded claims), written by [`ExtrasWriter`] into your
+//! buffer (or given as JSON text) when issuing. Nothing allocates.
+
+use core::fmt;
+
+use serde::Deserialize;
+
+use crate::error::{Error, Result};
+use crate::json::{self, Arena, MAX_DEPTH, RawStr, Reader, Writer};
+use crate::kind::Kind;
+
+/// The custom claims of a token: a JSON object's members, less the claims its typed struct
+/// holds (`Extras<&str>` when verifying or issuing from borrowed data).
+///
+/// When issuing, build them with [`ExtrasWriter`] or [`Extras::from_json`]; a name the typed
+/// struct already carries is [`Error::ClaimCollision`]. After verifying, read them with
+/// [`get`](Self::get), [`path`](Self::path), [`iter`](Self::iter) or
+/// [`deserialize`](Self::deserialize):
+///
+/// ```
+/// use compact_token::{jwt, AccessClaims, AccessPolicy, Ed25519SigningKey, ExtrasWriter, KeyUse, Limits};
+///
+/// let key = Ed25519SigningKey::from_seed(&[7; 32], KeyUse::Access);
+/// let now = 1_764_000_000;
+/// let mut extras_buf = [0u8; 128];
+/// let mut claims = AccessClaims::new(
+///     "https://auth.example.com", "user-8f14e45f", "https://api.example.com",
+///     "s6BhdRkqt3", now, now + 300, "b1c2d3e4f5a6b7c8",
+/// );
+/// let mut w = ExtrasWriter::new(&mut extras_buf);
+/// w.strs("roles", &["admin", "ops"]);
+/// w.str("tenant", "acme");
+/// w.json("cnf", r#"{"jkt":"0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I"}"#)?;
+/// claims.extra = w.finish()?;
+///
+/// let mut buf = [0u8; 1024];
+/// let token = jwt::issue_access(&claims, &key, &Limits::ACCESS, &mut buf)?;
+///
+/// let policy = AccessPolicy::new("https://auth.example.com", "https://api.example.com");
+/// let mut scratch = [0u8; 1024];
+/// let verified = jwt::verify_access(token, &key.verifying_key(), &policy, now, &mut scratch)?;
+/// assert!(verified.extra.get("roles").unwrap().contains_str("admin"));
+/// assert_eq!(verified.extra.get("tenant").unwrap().as_str().unwrap(), "acme");
+/// let jkt = verified.extra.path(&["cnf", "jkt"]).unwrap().as_str().unwrap();
+/// assert_eq!(jkt.as_str(), Some("0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I"));
+/// assert_eq!(verified.extra.iter().count(), 3);
+/// # Ok::<(), compact_token::Error>(())
+/// ```
+#[derive(Clone, Copy)]
+pub struct Extras<S> {
+    /// A JSON object text, checked by the crate's reader; `None` for no extras.
+    json: Option<S>,
+    /// Names of this kind's typed claims are not extras (when `json` is a whole claims set).
+    kind: Option<Kind>,
+}
+
+impl<S> Extras<S> {
+    /// No custom claims.
+    pub const fn none() -> Self {
+        Self {
+            json: None,
+            kind: None,
+        }
+    }
+}
+
+impl<S> Default for Extras<S> {
+    fn default() -> Self {
+        Self::none()
+    }
+}
+
+impl<'a> Extras<&'a str> {
+    /// The members of the JSON object `json` as custom claims, checked by the crate's reader
+    /// (grammar, nesting — the object itself counts as the claims' first level — and no name
+    /// twice at any depth). A name the typed claims carry is refused when issuing.
+    pub fn from_json(json: &'a str) -> Result<Self> {
+        check_object(json)?;
+        Ok(Self {
+            json: Some(json),
+            kind: None,
+        })
+    }
+
+    /// A view of the members of a whole claims set `json` (already read by the crate's
+    /// reader) that are not typed claims of `kind`.
+    pub(crate) fn of_claims(json: &'a str, kind: Kind) -> Self {
+        Self {
+            json: Some(json),
+            kind: Some(kind),
+        }
+    }
+}
+
+impl<S: AsRef<str>> Extras<S> {
+    /// The JSON object text that holds the custom claims (for a verified `jwt` token, the
+    /// whole claims set, typed claims included), if any.
+    pub fn json(&self) -> Option<&str> {
+        self.json.as_ref().map(AsRef::as_ref)
+    }
+
+    /// Every custom claim, in order: its name and its value.
+    pub fn iter(&self) -> impl Iterator<Item = (JsonStr<'_>, Value<'_>)> {
+        let kind = self.kind;
+        let members = match self.json() {
+            Some(json) => Value { raw: json }.members(),
+            None => Members::empty(),
+        };
+        members.filter(move |(name, _)| kind.is_none_or(|k| !is_typed(k, name)))
+    }
+
+    /// The custom claim `name` (compared after unescaping), if present.
+    pub fn get(&self, name: &str) -> Option<Value<'_>> {
+        self.iter().find(|(n, _)| *n == *name).map(|(_, v)| v)
+    }
+
+    /// The value at `path`: `["realm_access", "roles"]` is the `roles` member of the custom
+    /// claim `realm_access`.
+    pub fn path(&self, path: &[&str]) -> Option<Value<'_>> {
+        let (first, rest) = path.split_first()?;
+        self.get(first)?.path(rest)
+    }
+
+    /// Whether there are no custom claims.
+    pub fn is_empty(&self) -> bool {
+        self.iter().next().is_none()
+    }
+
+    /// Deserializes the JSON object holding the custom claims into your own type (strings
+    /// with escapes are decoded into `scratch`; as many bytes as the JSON always suffice).
+    /// For a verified `jwt` token the object is the whole claims set, so your type may name
+    /// typed claims too; unknown members are ignored unless your type says otherwise.
+    pub fn deserialize<'s, T: Deserialize<'s>>(&'s self, scratch: &'s mut [u8]) -> Result<T> {
+        json::from_slice(self.json().unwrap_or("{}").as_bytes(), scratch)
+    }
+
+    /// Issue-time checks: no custom claim named as a typed claim of `kind`
+    /// ([`Error::ClaimCollision`]), no U+0000 in any string ([`Error::MalformedClaims`]).
+    /// A view of a verified claims set passes: the claims reader refused U+0000, and typed
+    /// names were read into their fields.
+    pub(crate) fn check(&self, kind: Kind) -> Result<()> {
+        let Some(json) = self.json() else {
+            return Ok(());
+        };
+        if self.kind.is_some() {
+            return Ok(());
+        }
+        for (name, _) in (Value { raw: json }).members() {
+            if let Some(typed) = typed_name(kind, &name) {
+                return Err(Error::ClaimCollision { claim: typed });
+            }
+        }
+        // Every string token, names included, at any depth.
+        let mut r = Reader::new(json);
+        while let Some(b) = r.peek() {
+            if b == b'"' {
+                if r.string()?.nul {
+                    return Err(Error::MalformedClaims);
+                }
+            } else {
+                r.bump();
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes the custom claims as members of the object `w` is writing.
+    pub(crate) fn write(&self, w: &mut Writer<'_>) {
+        for (name, value) in self.iter() {
+            w.raw_member(name.raw.raw, value.raw);
+        }
+    }
+}
+
+impl<S: AsRef<str>, T: AsRef<str>> PartialEq<Extras<T>> for Extras<S> {
+    /// The same custom claims with the same values (compared as JSON: names and strings
+    /// after unescaping, in any member order at the top level).
+    fn eq(&self, other: &Extras<T>) -> bool {
+        self.iter().count() == other.iter().count()
+            && self
+                .iter()
+                .all(|(n, v)| other.iter().any(|(m, w)| n == m && v == w))
+    }
+}
+
+impl<S: AsRef<str>> Eq for Extras<S> {}
+
+impl<S: fmt::Debug> fmt::Debug for Extras<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Extras")
+            .field("json", &self.json)
+            .field("of_kind", &self.kind)
+            .finish()
+    }
+}
+
+/// Checks that `json` is one JSON object the reader accepts, nested at most
+/// [`MAX_DEPTH`] deep counting the object itself.
+fn check_object(json: &str) -> Result<()> {
+    let mut scratch = [0u8; 0];
+    let mut r = Reader::new(json);
+    if r.peek() != Some(b'{') {
+        return Err(Error::MalformedClaims);
+    }
+    // The reader checks grammar, depth and duplicates; nothing is decoded (no scratch).
+    json::from_slice::<serde::de::IgnoredAny>(json.as_bytes(), &mut scratch).map(drop)
+}
+
+/// A custom claim's name, or a string value: raw JSON string content, decoded on demand.
+#[derive(Clone, Copy)]
+pub struct JsonStr<'a> {
+    raw: RawStr<'a>,
+}
+
+impl<'a> JsonStr<'a> {
+    /// The string itself when it has no escapes (zero-copy), else `None`: use
+    /// [`to_str`](Self::to_str) or compare with `==`, which decode.
+    pub fn as_str(&self) -> Option<&'a str> {
+        (!self.raw.escaped).then_some(self.raw.raw)
+    }
+
+    /// The decoded string, borrowed when it has no escapes, else decoded into `buf` (as
+    /// many bytes as the raw text always suffice; [`Error::BufferTooSmall`] otherwise).
+    pub fn to_str<'s>(&self, buf: &'s mut [u8]) -> Result<&'s str>
+    where
+        'a: 's,
+    {
+        Arena::new(buf).unescape(self.raw)
+    }
+
+    /// The decoded characters.
+    pub fn chars(&self) -> impl Iterator<Item = char> + 'a {
+        json::Chars::new(self.raw)
+    }
+}
+
+impl PartialEq<str> for JsonStr<'_> {
+    fn eq(&self, other: &str) -> bool {
+        self.raw.is(other)
+    }
+}
+
+impl PartialEq<&str> for JsonStr<'_> {
+    fn eq(&self, other: &&str) -> bool {
+        self.raw.is(other)
+    }
+}
+
+impl PartialEq for JsonStr<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.raw.same(&other.raw)
+    }
+}
+
+impl fmt::Debug for JsonStr<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.raw.raw, f)
+    }
+}
+
+impl fmt::Display for JsonStr<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use fmt::Write as _;
+        self.chars().try_for_each(|c| f.write_char(c))
+    }
+}
+
+/// The JSON type of a [`Value`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValueKind {
+    /// `null`.
+    Null,
+    /// `true` or `false`.
+    Bool,
+    /// A number.
+    Number,
+    /// A string.
+    String,
+    /// An array.
+    Array,
+    /// An object.
+    Object,
+}
+
+/// One JSON value of a custom claim, as checked text (zero-copy).
+#[derive(Clone, Copy)]
+pub struct Value<'a> {
+    raw: &'a str,
+}
+
+impl<'a> Value<'a> {
+    /// The value's JSON text, exactly as in the token (for the `compact` profile, as the
+    /// decoder wrote it: byte-minimal).
+    pub fn raw(&self) -> &'a str {
+        self.raw
+    }
+
+    /// Its JSON type.
+    pub fn kind(&self) -> ValueKind {
+        match self.raw.as_bytes().first() {
+            Some(b'n') => ValueKind::Null,
+            Some(b't' | b'f') => ValueKind::Bool,
+            Some(b'"') => ValueKind::String,
+            Some(b'[') => ValueKind::Array,
+            Some(b'{') => ValueKind::Object,
+            _ => ValueKind::Number,
+        }
+    }
+
+    /// The boolean, if it is one.
+    pub fn as_bool(&self) -> Option<bool> {
+        match self.raw {
+            "true" => Some(true),
+            "false" => Some(false),
+            _ => None,
+        }
+    }
+
+    /// The integer, if it is one (no fraction or exponent) that fits an `i64`.
+    pub fn as_i64(&self) -> Option<i64> {
+        match self.int()? {
+            json::Int::Unsigned(u) => i64::try_from(u).ok(),
+            json::Int::Signed(i) => Some(i),
+        }
+    }
+
+    /// The integer, if it is one (no fraction or exponent) that fits a `u64`.
+    pub fn as_u64(&self) -> Option<u64> {
+        match self.int()? {
+            json::Int::Unsigned(u) => Some(u),
+            json::Int::Signed(_) => None,
+        }
+    }
+
+    fn int(&self) -> Option<json::Int> {
+        if self.kind() != ValueKind::Number {
+            return None;
+        }
+        Reader::new(self.raw).number().ok()?.int
+    }
+
+    /// The string, if it is one.
+    pub fn as_str(&self) -> Option<JsonStr<'a>> {
+        if self.kind() != ValueKind::String {
+            return None;
+        }
+        Reader::new(self.raw)
+            .string()
+            .ok()
+            .map(|raw| JsonStr { raw })
+    }
+
+    /// Whether it is the string `s`, or an array holding the string `s`.
+    pub fn contains_str(&self, s: &str) -> bool {
+        match self.kind() {
+            ValueKind::String => self.as_str().is_some_and(|v| v == s),
+            ValueKind::Array => self.elements().any(|e| e.as_str().is_some_and(|v| v == s)),
+            _ => false,
+        }
+    }
+
+    /// The strings of an array (other elements skipped; nothing for a non-array).
+    pub fn strs(&self) -> impl Iterator<Item = JsonStr<'a>> {
+        self.elements().filter_map(|e| e.as_str())
+    }
+
+    /// The elements of an array (nothing for a non-array).
+    pub fn elements(&self) -> Elements<'a> {
+        Elements {
+            r: (self.kind() == ValueKind::Array).then(|| open(self.raw)),
+        }
+    }
+
+    /// The members of an object (nothing for a non-object).
+    pub fn members(&self) -> Members<'a> {
+        Members {
+            r: (self.kind() == ValueKind::Object).then(|| open(self.raw)),
+        }
+    }
+
+    /// The member `name` of an object (compared after unescaping).
+    pub fn get(&self, name: &str) -> Option<Value<'a>> {
+        self.members().find(|(n, _)| *n == *name).map(|(_, v)| v)
+    }
+
+    /// The value at `path` below this one (`[]` is this value).
+    pub fn path(&self, path: &[&str]) -> Option<Value<'a>> {
+        path.iter().try_fold(*self, |v, name| v.get(name))
+    }
+
+    /// Deserializes the value into your own type (escaped strings decoded into `scratch`).
+    pub fn deserialize<'s, T: Deserialize<'s>>(&self, scratch: &'s mut [u8]) -> Result<T>
+    where
+        'a: 's,
+    {
+        json::from_slice(self.raw.as_bytes(), scratch)
+    }
+}
+
+impl PartialEq for Value<'_> {
+    /// Equal JSON: the same tokens, strings compared after unescaping.
+    fn eq(&self, other: &Self) -> bool {
+        let (mut a, mut b) = (Reader::new(self.raw), Reader::new(other.raw));
+        loop {
+            match (a.peek(), b.peek()) {
+                (None, None) => return true,
+                (Some(b'"'), Some(b'"')) => match (a.string(), b.string()) {
+                    (Ok(x), Ok(y)) if x.same(&y) => {}
+                    _ => return false,
+                },
+                (Some(x), Some(y)) if x == y => {
+                    let (sa, sb) = (a.pos(), b.pos());
+                    a.skip_token();
+                    b.skip_token();
+                    if self.raw[sa..a.pos()] != other.raw[sb..b.pos()] {
+                        return false;
+                    }
+                }
+                _ => return false,
+            }
+        }
+    }
+}
+
+impl fmt::Debug for Value<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.raw)
+    }
+}
+
+/// A reader just inside the opening bracket of `raw`.
+fn open(raw: &str) -> Reader<'_> {
+    let mut r = Reader::new(raw);
+    r.bump();
+    r
+}
+
+/// The elements of an array [`Value`].
+pub struct Elements<'a> {
+    r: Option<Reader<'a>>,
+}
+
+impl<'a> Iterator for Elements<'a> {
+    type Item = Value<'a>;
+
+    fn next(&mut self) -> Option<Value<'a>> {
+        let r = self.r.as_mut()?;
+        if r.peek() == Some(b',') {
+            r.bump();
+        }
+        let value = next_value(r);
+        if value.is_none() {
+            self.r = None;
+        }
+        value
+    }
+}
+
+/// The members of an object [`Value`]: name and value.
+pub struct Members<'a> {
+    r: Option<Reader<'a>>,
+}
+
+impl Members<'_> {
+    fn empty() -> Self {
+        Members { r: None }
+    }
+}
+
+impl<'a> Iterator for Members<'a> {
+    type Item = (JsonStr<'a>, Value<'a>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let r = self.r.as_mut()?;
+        if r.peek() == Some(b',') {
+            r.bump();
+        }
+        let member = (|| {
+            if r.peek() != Some(b'"') {
+                return None;
+            }
+            let name = r.string().ok()?;
+            r.eat(b':').ok()?;
+            Some((JsonStr { raw: name }, next_value(r)?))
+        })();
+        if member.is_none() {
+            self.r = None;
+        }
+        member
+    }
+}
+
+/// The next value of checked JSON, or `None` at a closing bracket.
+fn next_value<'a>(r: &mut Reader<'a>) -> Option<Value<'a>> {
+    match r.peek()? {
+        b']' | b'}' => None,
+        _ => {
+            let start = r.pos();
+            r.skip_checked_value().ok()?;
+            Some(Value {
+                raw: r.text().get(start..r.pos())?,
+            })
+        }
+    }
+}
+
+/// Whether `name` is a typed claim of `kind`.
+fn is_typed(kind: Kind, name: &JsonStr<'_>) -> bool {
+    typed_name(kind, name).is_some()
+}
+
+/// The typed claim of `kind` that `name` names, if any.
+fn typed_name(kind: Kind, name: &JsonStr<'_>) -> Option<&'static str> {
+    let names = match kind {
+        Kind::Access => super::AccessClaims::<&str>::TYPED,
+        Kind::Id => super::IdClaims::<&str>::TYPED,
+    };
+    names.iter().copied().find(|t| name == t)
+}
+
+/// Writes custom claims as a JSON object into your buffer, for [`Extras`] with no heap.
+///
+/// Values are written byte-minimal; [`json`](Self::json) takes any JSON value as text
+/// (checked by the crate's reader: it must nest at most [`MAX_DEPTH`]` - 1` deep).
+/// [`finish`](Self::finish) checks the whole object (no name twice) and returns the
+/// extras, or [`Error::BufferTooSmall`] with the length needed.
+pub struct ExtrasWriter<'o> {
+    w: Writer<'o>,
+    error: Option<Error>,
+}
+
+impl<'o> ExtrasWriter<'o> {
+    /// A writer over `out`.
+    pub fn new(out: &'o mut [u8]) -> Self {
+        Self {
+            w: Writer::new(out),
+            error: None,
+        }
+    }
+
+    /// `name` as a string claim.
+    pub fn str(&mut self, name: &str, value: &str) -> &mut Self {
+        self.w.str(name, value);
+        self
+    }
+
+    /// `name` as an array of strings.
+    pub fn strs(&mut self, name: &str, values: &[&str]) -> &mut Self {
+        self.w.str_array(name, values.iter().copied());
+        self
+    }
+
+    /// `name` as an integer.
+    pub fn int(&mut self, name: &str, value: i64) -> &mut Self {
+        self.w.int(name, value);
+        self
+    }
+
+    /// `name` as a boolean.
+    pub fn bool(&mut self, name: &str, value: bool) -> &mut Self {
+        self.w.opt_bool(name, Some(value));
+        self
+    }
+
+    /// `name` as `null`.
+    pub fn null(&mut self, name: &str) -> &mut Self {
+        self.w.raw_member_str(name, "null");
+        self
+    }
+
+    /// `name` with any JSON value, given as text: an object or array (nested at most
+    /// [`MAX_DEPTH`]` - 1` deep), a string, number, boolean or `null`. Whitespace outside
+    /// strings is dropped. [`Error::MalformedClaims`] (or [`Error::NestingTooDeep`],
+    /// [`Error::DuplicateMember`]) if it is not such JSON; also reported by `finish`.
+    pub fn json(&mut self, name: &str, value: &str) -> Result<&mut Self> {
+        let mut scratch = [0u8; 0];
+        let checked = json::from_slice::<serde::de::IgnoredAny>(value.as_bytes(), &mut scratch)
+            .and_then(|_| json::depth_within(value, MAX_DEPTH - 1));
+        match checked {
+            Ok(()) => {
+                self.w.minified_member(name, value);
+                Ok(self)
+            }
+            Err(e) => {
+                self.error.get_or_insert(e);
+                Err(e)
+            }
+        }
+    }
+
+    /// Closes the object and returns the extras.
+    pub fn finish(self) -> Result<Extras<&'o str>> {
+        if let Some(e) = self.error {
+            return Err(e);
+        }
+        let (out, len) = self.w.finish_into();
+        let text = core::str::from_utf8(
+            out.get(..len)
+                .ok_or(Error::BufferTooSmall { needed: len })?,
+        )
+        .map_err(|_| Error::MalformedClaims)?;
+        Extras::from_json(text)
+    }
+}

@@ -1,0 +1,540 @@
+//! Custom claims (issue 16): issued with `ExtrasWriter` or JSON text, read back zero-copy
+//! after verification, required by policies, refused with exact errors.
+
+mod common;
+
+use common::*;
+use compact_token::{
+    AccessPolicy, Error, Extras, ExtrasWriter, IdPolicy, KeyUse, Limits, Require, ValueKind, jwt,
+};
+use serde::Deserialize;
+
+const JKT: &str = "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I";
+const KEYCLOAK: &str = r#"{"roles":["offline_access","admin"]}"#;
+const RESOURCE: &str = r#"{"account":{"roles":["manage-account","view-profile"]}}"#;
+
+fn typical(buf: &mut [u8]) -> Extras<&str> {
+    let mut w = ExtrasWriter::new(buf);
+    w.strs("roles", &["admin", "ops"])
+        .str("tenant", "acme")
+        .int("level", -3)
+        .bool("mfa", true)
+        .null("nothing")
+        .str("https://example.com/roles", "auditor");
+    w.json("cnf", &format!(r#"{{ "jkt" : "{JKT}" }}"#)).unwrap();
+    w.json("realm_access", KEYCLOAK).unwrap();
+    w.json("resource_access", RESOURCE).unwrap();
+    w.json("ratio", "0.25").unwrap();
+    w.finish().unwrap()
+}
+
+#[test]
+fn every_json_type_round_trips_through_the_jwt_profile() {
+    let key = ed_key(KeyUse::AccessAndId);
+    let mut ebuf = [0u8; 512];
+    let mut claims = access_claims(NOW);
+    claims.extra = typical(&mut ebuf);
+    let mut out = [0u8; 1024];
+    let token = jwt::issue_access(&claims, &key, &Limits::ACCESS, &mut out).unwrap();
+    let mut scratch = [0u8; 2048];
+    let v = jwt::verify_access(
+        token,
+        &key.verifying_key(),
+        &access_policy(),
+        NOW,
+        &mut scratch,
+    )
+    .unwrap();
+    assert_eq!(v, claims, "typed and custom claims equal");
+    let e = &v.extra;
+    let names: Vec<String> = e.iter().map(|(n, _)| n.to_string()).collect();
+    assert_eq!(
+        names,
+        [
+            "roles",
+            "tenant",
+            "level",
+            "mfa",
+            "nothing",
+            "https://example.com/roles",
+            "cnf",
+            "realm_access",
+            "resource_access",
+            "ratio"
+        ]
+    );
+    assert!(e.get("roles").unwrap().contains_str("ops"));
+    let roles: Vec<String> = e
+        .get("roles")
+        .unwrap()
+        .strs()
+        .map(|s| s.to_string())
+        .collect();
+    assert_eq!(roles, ["admin", "ops"]);
+    assert_eq!(e.get("tenant").unwrap().as_str().unwrap(), "acme");
+    assert_eq!(e.get("level").unwrap().as_i64(), Some(-3));
+    assert_eq!(e.get("level").unwrap().as_u64(), None);
+    assert_eq!(e.get("mfa").unwrap().as_bool(), Some(true));
+    assert_eq!(e.get("nothing").unwrap().kind(), ValueKind::Null);
+    assert_eq!(e.get("ratio").unwrap().raw(), "0.25");
+    assert_eq!(
+        e.path(&["cnf", "jkt"]).unwrap().as_str().unwrap().as_str(),
+        Some(JKT)
+    );
+    assert!(
+        e.path(&["resource_access", "account", "roles"])
+            .unwrap()
+            .contains_str("view-profile")
+    );
+    assert_eq!(
+        e.get("https://example.com/roles")
+            .unwrap()
+            .as_str()
+            .unwrap(),
+        "auditor"
+    );
+    // Typed claims are not extras.
+    assert!(e.get("sub").is_none() && e.get("scope").is_none());
+    // Whitespace in `json` values is not written.
+    assert!(!token.contains(' '));
+}
+
+#[derive(Debug, Deserialize, PartialEq)]
+struct Mine<'a> {
+    #[serde(borrow)]
+    roles: Vec<&'a str>,
+    tenant: &'a str,
+    realm_access: Realm<'a>,
+    #[serde(default)]
+    absent: Option<u32>,
+}
+
+#[derive(Debug, Deserialize, PartialEq)]
+struct Realm<'a> {
+    #[serde(borrow)]
+    roles: Vec<&'a str>,
+}
+
+#[test]
+fn extras_deserialize_into_your_own_types_and_unescape() {
+    let key = hs_key(KeyUse::AccessAndId);
+    let mut claims = id_claims(NOW);
+    let text = r#"{"roles":["a\/b","c"],"tenant":"acm\u00e9","realm_access":{"roles":["x"]}}"#;
+    claims.extra = Extras::from_json(text).unwrap();
+    let mut out = [0u8; 2048];
+    let token = jwt::issue_id(&claims, &key, &Limits::ID, &mut out).unwrap();
+    let mut scratch = [0u8; 4096];
+    let v = jwt::verify_id(token, &key, &id_policy(), NOW, &mut scratch).unwrap();
+    let mut s2 = [0u8; 1024];
+    let mine: Mine = v.extra.deserialize(&mut s2).unwrap();
+    assert_eq!(
+        mine,
+        Mine {
+            roles: vec!["a/b", "c"],
+            tenant: "acmé",
+            realm_access: Realm { roles: vec!["x"] },
+            absent: None,
+        }
+    );
+    // Escaped strings compare decoded, and decode into a buffer on request.
+    let tenant = v.extra.get("tenant").unwrap().as_str().unwrap();
+    assert_eq!(tenant, "acmé");
+    assert_eq!(tenant.as_str(), None, "escaped: not borrowable as is");
+    let mut buf = [0u8; 16];
+    assert_eq!(tenant.to_str(&mut buf).unwrap(), "acmé");
+    let mut s3 = [0u8; 64];
+    let realm: Realm = v
+        .extra
+        .get("realm_access")
+        .unwrap()
+        .deserialize(&mut s3)
+        .unwrap();
+    assert_eq!(realm.roles, ["x"]);
+}
+
+#[test]
+fn policies_require_custom_claims_and_name_the_failed_requirement() {
+    let key = hs_key(KeyUse::AccessAndId);
+    let mut ebuf = [0u8; 512];
+    let mut claims = access_claims(NOW);
+    claims.extra = typical(&mut ebuf);
+    let mut out = [0u8; 1024];
+    let token = jwt::issue_access(&claims, &key, &Limits::ACCESS, &mut out).unwrap();
+    let check = |required: &[Require]| {
+        let mut scratch = [0u8; 2048];
+        let policy = AccessPolicy::new(ISS, AUD).require_claims(required);
+        jwt::verify_access(token, &key, &policy, NOW, &mut scratch).map(|_| ())
+    };
+    assert_eq!(
+        check(&[
+            Require::contains(&["roles"], "admin"),
+            Require::equals(&["tenant"], "acme"),
+            Require::contains(&["realm_access", "roles"], "admin"),
+            Require::present(&["cnf", "jkt"]),
+            Require::present(&["nothing"]),
+            Require::is_true(&["mfa"]),
+        ]),
+        Ok(())
+    );
+    let ok = Require::present(&["tenant"]);
+    assert_eq!(
+        check(&[ok, Require::contains(&["roles"], "root")]),
+        Err(Error::RequiredClaimMismatch { index: 1 })
+    );
+    assert_eq!(
+        check(&[ok, ok, Require::equals(&["group"], "x")]),
+        Err(Error::RequiredClaimMissing { index: 2 })
+    );
+    assert_eq!(
+        check(&[Require::equals(&["roles"], "admin")]),
+        Err(Error::RequiredClaimMismatch { index: 0 }),
+        "equals wants a string, not an array"
+    );
+    assert_eq!(
+        check(&[Require::is_true(&["tenant"])]),
+        Err(Error::RequiredClaimMismatch { index: 0 })
+    );
+    assert_eq!(
+        check(&[Require::present(&["realm_access", "groups"])]),
+        Err(Error::RequiredClaimMissing { index: 0 })
+    );
+    // Typed claims are not custom claims.
+    assert_eq!(
+        check(&[Require::present(&["sub"])]),
+        Err(Error::RequiredClaimMissing { index: 0 })
+    );
+    // ID tokens too.
+    let mut id = id_claims(NOW);
+    id.extra = Extras::from_json(r#"{"groups":["staff"]}"#).unwrap();
+    let mut out = [0u8; 2048];
+    let token = jwt::issue_id(&id, &key, &Limits::ID, &mut out).unwrap();
+    let mut scratch = [0u8; 4096];
+    let need = [Require::contains(&["groups"], "admins")];
+    let policy = IdPolicy::new(ISS, CLIENT).require_claims(&need);
+    assert_eq!(
+        jwt::verify_id(token, &key, &policy, NOW, &mut scratch).err(),
+        Some(Error::RequiredClaimMismatch { index: 0 })
+    );
+}
+
+#[test]
+fn bad_extras_are_refused_with_exact_errors() {
+    let key = hs_key(KeyUse::AccessAndId);
+    let mut out = [0u8; 4096];
+    // A typed claim's name, for each kind; `name` is typed only in ID tokens.
+    let mut c = access_claims(NOW);
+    c.extra = Extras::from_json(r#"{"tenant":"a","sub":"admin"}"#).unwrap();
+    assert_eq!(
+        jwt::issue_access(&c, &key, &Limits::ACCESS, &mut out).err(),
+        Some(Error::ClaimCollision { claim: "sub" })
+    );
+    c.extra = Extras::from_json(r#"{"\u0073cope":"admin"}"#).unwrap();
+    assert_eq!(
+        jwt::issue_access(&c, &key, &Limits::ACCESS, &mut out).err(),
+        Some(Error::ClaimCollision { claim: "scope" })
+    );
+    c.extra = Extras::from_json(r#"{"name":"n"}"#).unwrap();
+    assert!(jwt::issue_access(&c, &key, &Limits::ACCESS, &mut out).is_ok());
+    let mut id = id_claims(NOW);
+    id.extra = Extras::from_json(r#"{"name":"n"}"#).unwrap();
+    assert_eq!(
+        jwt::issue_id(&id, &key, &Limits::ID, &mut out).err(),
+        Some(Error::ClaimCollision { claim: "name" })
+    );
+    // Duplicates, at the top and nested; not JSON; too deep; NUL.
+    for (json, err) in [
+        (r#"{"roles":[],"roles":["admin"]}"#, Error::DuplicateMember),
+        (r#"{"cnf":{"jkt":"a","jkt":"b"}}"#, Error::DuplicateMember),
+        (r#"{"x":[{"a":1,"\u0061":2}]}"#, Error::DuplicateMember),
+        (r#"{"x":1,}"#, Error::MalformedClaims),
+        (r#"["roles"]"#, Error::MalformedClaims),
+        (r#"{"x":[[[[1]]]]}"#, Error::NestingTooDeep),
+    ] {
+        assert_eq!(Extras::from_json(json).err(), Some(err), "{json}");
+    }
+    c.extra = Extras::from_json(r#"{"x":{"y":"a\u0000b"}}"#).unwrap();
+    assert_eq!(
+        jwt::issue_access(&c, &key, &Limits::ACCESS, &mut out).err(),
+        Some(Error::MalformedClaims)
+    );
+    let mut buf = [0u8; 256];
+    let mut w = ExtrasWriter::new(&mut buf);
+    w.str("a", "1");
+    assert_eq!(w.json("b", "[[[[1]]]]").err(), Some(Error::NestingTooDeep));
+    assert_eq!(w.finish().err(), Some(Error::NestingTooDeep));
+    let mut w = ExtrasWriter::new(&mut buf);
+    w.str("a", "1").str("a", "2");
+    assert_eq!(w.finish().err(), Some(Error::DuplicateMember));
+    let mut small = [0u8; 8];
+    let mut w = ExtrasWriter::new(&mut small);
+    w.str("tenant", "acme");
+    assert_eq!(
+        w.finish().err(),
+        Some(Error::BufferTooSmall {
+            needed: r#"{"tenant":"acme"}"#.len()
+        })
+    );
+    // The budget counts extras.
+    let big = format!(r#"{{"blob":"{}"}}"#, "x".repeat(700));
+    let mut c = access_claims(NOW);
+    c.extra = Extras::from_json(&big).unwrap();
+    assert_eq!(
+        jwt::issue_access(&c, &key, &Limits::ACCESS, &mut out).err(),
+        Some(Error::OverBudget)
+    );
+    // Signed by someone else: a duplicate custom claim, nested, and a NUL in one.
+    for extra in [
+        r#","roles":["a"],"roles":["admin"]"#,
+        r#","cnf":{"jkt":"a","jkt":"b"}"#,
+    ] {
+        let claims = access_json_with(extra);
+        let t = forge_hs(r#"{"alg":"HS256","typ":"at+jwt"}"#, claims.as_bytes());
+        let mut scratch = [0u8; 4096];
+        assert_eq!(
+            jwt::verify_access(&t, &key, &access_policy(), NOW, &mut scratch).err(),
+            Some(Error::DuplicateMember)
+        );
+    }
+    let claims = access_json_with(r#","x":{"y":["\u0000"]}"#);
+    let t = forge_hs(r#"{"alg":"HS256","typ":"at+jwt"}"#, claims.as_bytes());
+    let mut scratch = [0u8; 4096];
+    assert_eq!(
+        jwt::verify_access(&t, &key, &access_policy(), NOW, &mut scratch).err(),
+        Some(Error::MalformedClaims)
+    );
+}
+
+fn access_json_with(extra: &str) -> String {
+    format!(
+        r#"{{"iss":"{ISS}","sub":"u","aud":"{AUD}","client_id":"{CLIENT}","iat":{NOW},"exp":{},"jti":"j"{extra}}}"#,
+        NOW + 60
+    )
+}
+
+mod compact_profile {
+    use super::*;
+    use compact_token::{Header, Registry, compact, jws};
+
+    /// A postcard varint.
+    fn varint(mut v: u64) -> Vec<u8> {
+        let mut out = Vec::new();
+        loop {
+            let b = (v & 0x7f) as u8;
+            v >>= 7;
+            if v == 0 {
+                out.push(b);
+                return out;
+            }
+            out.push(b | 0x80);
+        }
+    }
+
+    /// A string in the text form.
+    fn text(s: &str) -> Vec<u8> {
+        let mut out = varint((s.len() as u64) << 2);
+        out.extend_from_slice(s.as_bytes());
+        out
+    }
+
+    /// A version-2 compact access token with the extras flag (bit 6) and `extras` as the
+    /// custom claims' bytes (FORMAT.md), signed with the HS256 test key.
+    fn forged(extras: &[u8]) -> String {
+        let mut p = vec![0x88];
+        p.extend(varint(1 << 6));
+        for s in [ISS, "u"] {
+            p.extend(text(s));
+        }
+        p.extend(varint(1));
+        p.extend(text(AUD));
+        p.extend(text(CLIENT));
+        p.extend(varint(NOW));
+        p.extend(varint(60));
+        p.extend(text("j"));
+        p.extend_from_slice(extras);
+        let header = Header {
+            alg: "HS256",
+            typ: None,
+            kid: None,
+        };
+        let mut out = vec![0u8; 1024];
+        jws::sign(&header, &p, &hs_key(KeyUse::Access), &mut out)
+            .unwrap()
+            .to_owned()
+    }
+
+    fn verify(token: &str) -> Result<compact_token::AccessClaims<String>, Error> {
+        let mut scratch = [0u8; 4096];
+        let key = hs_key(KeyUse::Access);
+        let c = compact::verify_access(
+            token,
+            &key,
+            &access_policy(),
+            &Registry::EMPTY,
+            NOW,
+            &mut scratch,
+        )?;
+        // Owned copies of what the tests look at.
+        let mut owned = compact_token::AccessClaims::new(
+            c.iss.to_owned(),
+            c.sub.to_owned(),
+            String::new(),
+            c.client_id.to_owned(),
+            c.iat,
+            c.exp,
+            c.jti.to_owned(),
+        );
+        owned.scope = c.extra.json().map(str::to_owned);
+        Ok(owned)
+    }
+
+    #[test]
+    fn every_json_type_round_trips_through_the_compact_profile() {
+        let key = ed_key(KeyUse::AccessAndId);
+        let mut ebuf = [0u8; 512];
+        let mut claims = access_claims(NOW);
+        claims.extra = typical(&mut ebuf);
+        let names = ["roles", "tenant", "cnf", "jkt", "admin", "acme", ISS, AUD];
+        for registry in [Registry::EMPTY, Registry::new(&names).unwrap()] {
+            let mut out = [0u8; 1024];
+            let token =
+                compact::issue_access(&claims, &key, &Limits::ACCESS, &registry, &mut out).unwrap();
+            let mut scratch = [0u8; 4096];
+            let v = compact::verify_access(
+                token,
+                &key.verifying_key(),
+                &access_policy(),
+                &registry,
+                NOW,
+                &mut scratch,
+            )
+            .unwrap();
+            assert_eq!(v, claims);
+            assert_eq!(
+                v.extra.path(&["cnf", "jkt"]).unwrap().as_str().unwrap(),
+                JKT
+            );
+            assert_eq!(v.extra.get("level").unwrap().as_i64(), Some(-3));
+            assert_eq!(v.extra.get("ratio").unwrap().raw(), "0.25");
+            let need = [Require::contains(&["realm_access", "roles"], "admin")];
+            let policy = AccessPolicy::new(ISS, AUD).require_claims(&need);
+            let mut scratch = [0u8; 4096];
+            assert!(
+                compact::verify_access(
+                    token,
+                    &key.verifying_key(),
+                    &policy,
+                    &registry,
+                    NOW,
+                    &mut scratch
+                )
+                .is_ok()
+            );
+        }
+    }
+
+    #[test]
+    fn integers_strings_and_numbers_at_their_edges_round_trip() {
+        let key = hs_key(KeyUse::AccessAndId);
+        let json = r#"{"a":0,"b":2305843009213693951,"c":2305843009213693952,"d":-2305843009213693952,"e":-2305843009213693953,"f":18446744073709551615,"g":-9223372036854775808,"h":1e400,"i":"","j":"AA","k":"A","l":"abc","m":"é\"\\\n","n":"0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I","o":"deadbeef","p":[],"q":{},"r":[[[1]]],"s":false,"\u0074":"escaped name"}"#;
+        let mut claims = access_claims(NOW);
+        claims.extra = Extras::from_json(json).unwrap();
+        let mut out = [0u8; 1024];
+        let token =
+            compact::issue_access(&claims, &key, &Limits::ACCESS, &Registry::EMPTY, &mut out)
+                .unwrap();
+        let mut scratch = [0u8; 4096];
+        let v = compact::verify_access(
+            token,
+            &key,
+            &access_policy(),
+            &Registry::EMPTY,
+            NOW,
+            &mut scratch,
+        )
+        .unwrap();
+        assert_eq!(v.extra, claims.extra);
+        assert_eq!(v.extra.get("h").unwrap().raw(), "1e400");
+        assert_eq!(v.extra.get("g").unwrap().as_i64(), Some(i64::MIN));
+        assert_eq!(v.extra.get("f").unwrap().as_u64(), Some(u64::MAX));
+        assert_eq!(v.extra.get("m").unwrap().as_str().unwrap(), "é\"\\\n");
+        assert_eq!(v.extra.get("t").unwrap().as_str().unwrap(), "escaped name");
+    }
+
+    #[test]
+    fn bad_custom_claims_bytes_are_refused_with_exact_errors() {
+        let s = |v: &str| {
+            let mut out = varint(3);
+            out.extend(text(v));
+            out
+        };
+        let cat = |parts: &[&[u8]]| parts.concat();
+        let ok = cat(&[&varint(1), &text("tenant"), &s("acme")]);
+        let got = verify(&forged(&ok)).unwrap();
+        assert_eq!(got.scope.as_deref(), Some(r#"{"tenant":"acme"}"#));
+        for (bytes, err) in [
+            // The same name twice, at the top and nested.
+            (
+                cat(&[&varint(2), &text("r"), &s("a"), &text("r"), &s("b")]),
+                Error::DuplicateMember,
+            ),
+            (
+                cat(&[
+                    &varint(1),
+                    &text("o"),
+                    &varint(2 << 3 | 5),
+                    &text("k"),
+                    &varint(0),
+                    &text("k"),
+                    &varint(0),
+                ]),
+                Error::DuplicateMember,
+            ),
+            // A typed claim's name.
+            (
+                cat(&[&varint(1), &text("scope"), &s("admin")]),
+                Error::ClaimCollision { claim: "scope" },
+            ),
+            // Nesting: the claims object, then five levels of arrays.
+            (
+                cat(&[
+                    &varint(1),
+                    &text("x"),
+                    &varint(1 << 3 | 4),
+                    &varint(1 << 3 | 4),
+                    &varint(1 << 3 | 4),
+                    &varint(4),
+                ]),
+                Error::NestingTooDeep,
+            ),
+            // Unknown literal, number text that is not a number, string header payload,
+            // U+0000, truncated, a count larger than the bytes.
+            (
+                cat(&[&varint(1), &text("x"), &varint(3 << 3)]),
+                Error::MalformedClaims,
+            ),
+            (
+                cat(&[&varint(1), &text("x"), &varint(6), &text("1x")]),
+                Error::MalformedClaims,
+            ),
+            (
+                cat(&[&varint(1), &text("x"), &varint(1 << 3 | 3), &text("a")]),
+                Error::MalformedClaims,
+            ),
+            (
+                cat(&[&varint(1), &text("x"), &s("a\0b")]),
+                Error::MalformedClaims,
+            ),
+            (cat(&[&varint(1), &text("x")]), Error::MalformedClaims),
+            (
+                cat(&[&varint(9), &text("x"), &s("a")]),
+                Error::MalformedClaims,
+            ),
+            (
+                cat(&[&varint(1), &text("x"), &varint(1000 << 3 | 4)]),
+                Error::MalformedClaims,
+            ),
+        ] {
+            assert_eq!(verify(&forged(&bytes)).err(), Some(err), "{bytes:02x?}");
+        }
+    }
+}
