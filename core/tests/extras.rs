@@ -336,6 +336,13 @@ mod compact_profile {
         out
     }
 
+    /// A custom claim's name spelled out: its text-form header offset by 64.
+    fn name(s: &str) -> Vec<u8> {
+        let mut out = varint(64 + ((s.len() as u64) << 2));
+        out.extend_from_slice(s.as_bytes());
+        out
+    }
+
     /// A version-2 compact access token with the extras flag (bit 6) and `extras` as the
     /// custom claims' bytes (FORMAT.md), signed with the HS256 test key.
     fn forged(extras: &[u8]) -> String {
@@ -468,37 +475,55 @@ mod compact_profile {
             out
         };
         let cat = |parts: &[&[u8]]| parts.concat();
-        let ok = cat(&[&varint(1), &text("tenant"), &s("acme")]);
+        let ok = cat(&[&varint(1), &name("tenant"), &s("acme")]);
         let got = verify(&forged(&ok)).unwrap();
         assert_eq!(got.scope.as_deref(), Some(r#"{"tenant":"acme"}"#));
+        // Well-known names by code (FORMAT.md): 0 is `roles`, 29 `uid`, 39 (`acr`) the
+        // last, here nested: at the top it would collide with the typed claim.
+        let ok = cat(&[
+            &varint(3),
+            &varint(0),
+            &s("a"),
+            &varint(29),
+            &s("b"),
+            &varint(10),
+            &varint(1 << 3 | 5),
+            &varint(39),
+            &s("c"),
+        ]);
+        let got = verify(&forged(&ok)).unwrap();
+        assert_eq!(
+            got.scope.as_deref(),
+            Some(r#"{"roles":"a","uid":"b","act":{"acr":"c"}}"#)
+        );
         for (bytes, err) in [
             // The same name twice, at the top and nested.
             (
-                cat(&[&varint(2), &text("r"), &s("a"), &text("r"), &s("b")]),
+                cat(&[&varint(2), &name("r"), &s("a"), &name("r"), &s("b")]),
                 Error::DuplicateMember,
             ),
             (
                 cat(&[
                     &varint(1),
-                    &text("o"),
+                    &name("o"),
                     &varint(2 << 3 | 5),
-                    &text("k"),
+                    &name("k"),
                     &varint(0),
-                    &text("k"),
+                    &name("k"),
                     &varint(0),
                 ]),
                 Error::DuplicateMember,
             ),
             // A typed claim's name.
             (
-                cat(&[&varint(1), &text("scope"), &s("admin")]),
+                cat(&[&varint(1), &name("scope"), &s("admin")]),
                 Error::ClaimCollision { claim: "scope" },
             ),
             // Nesting: the claims object, then five levels of arrays.
             (
                 cat(&[
                     &varint(1),
-                    &text("x"),
+                    &name("x"),
                     &varint(1 << 3 | 4),
                     &varint(1 << 3 | 4),
                     &varint(1 << 3 | 4),
@@ -509,32 +534,75 @@ mod compact_profile {
             // Unknown literal, number text that is not a number, string header payload,
             // U+0000, truncated, a count larger than the bytes.
             (
-                cat(&[&varint(1), &text("x"), &varint(3 << 3)]),
+                cat(&[&varint(1), &name("x"), &varint(3 << 3)]),
                 Error::MalformedClaims,
             ),
             (
-                cat(&[&varint(1), &text("x"), &varint(6), &text("1x")]),
+                cat(&[&varint(1), &name("x"), &varint(6), &text("1x")]),
                 Error::MalformedClaims,
             ),
             (
-                cat(&[&varint(1), &text("x"), &varint(1 << 3 | 3), &text("a")]),
+                cat(&[&varint(1), &name("x"), &varint(1 << 3 | 3), &text("a")]),
                 Error::MalformedClaims,
             ),
             (
-                cat(&[&varint(1), &text("x"), &s("a\0b")]),
+                cat(&[&varint(1), &name("x"), &s("a\0b")]),
                 Error::MalformedClaims,
             ),
-            (cat(&[&varint(1), &text("x")]), Error::MalformedClaims),
+            (cat(&[&varint(1), &name("x")]), Error::MalformedClaims),
             (
-                cat(&[&varint(9), &text("x"), &s("a")]),
+                cat(&[&varint(9), &name("x"), &s("a")]),
                 Error::MalformedClaims,
             ),
             (
-                cat(&[&varint(1), &text("x"), &varint(1000 << 3 | 4)]),
+                cat(&[&varint(1), &name("x"), &varint(1000 << 3 | 4)]),
                 Error::MalformedClaims,
             ),
         ] {
             assert_eq!(verify(&forged(&bytes)).err(), Some(err), "{bytes:02x?}");
         }
     }
+}
+
+/// The brief's sample access token plus three typical custom claims (`roles` with two
+/// values, a `tenant`, `cnf.jkt`), EdDSA: the compact profile against the standard JWT.
+#[test]
+fn three_typical_custom_claims_stay_small_in_the_compact_profile() {
+    use compact_token::{Registry, compact};
+    let key = ed_key(KeyUse::Access);
+    let mut ebuf = [0u8; 256];
+    let mut w = ExtrasWriter::new(&mut ebuf);
+    w.strs("roles", &["orders:read", "orders:write"])
+        .str("tenant", "acme-corp");
+    w.json("cnf", &format!(r#"{{"jkt":"{JKT}"}}"#)).unwrap();
+    let mut claims = access_claims(NOW);
+    claims.extra = w.finish().unwrap();
+    let mut out = [0u8; 1024];
+    let jwt_len = jwt::issue_access(&claims, &key, &Limits::ACCESS, &mut out)
+        .unwrap()
+        .len();
+    let full = compact::issue_access(&claims, &key, &Limits::ACCESS, &Registry::EMPTY, &mut out)
+        .unwrap()
+        .len();
+    let registered = Registry::new(&[
+        ISS,
+        AUD,
+        "read:orders",
+        "write:orders",
+        "roles",
+        "tenant",
+        "cnf",
+        "jkt",
+        "orders:read",
+        "orders:write",
+        "acme-corp",
+    ])
+    .unwrap();
+    let reg = compact::issue_access(&claims, &key, &Limits::ACCESS, &registered, &mut out)
+        .unwrap()
+        .len();
+    eprintln!("jwt {jwt_len} B, compact {full} B, registered {reg} B");
+    // The issue's goals: at most 0.65× the JWT with everything carried, 0.45× registered.
+    assert!(full * 100 <= jwt_len * 65, "{full} / {jwt_len}");
+    assert!(reg * 100 <= jwt_len * 45, "{reg} / {jwt_len}");
 }

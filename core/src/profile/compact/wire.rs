@@ -135,14 +135,20 @@ impl<'o, 'r> Enc<'o, 'r> {
 
     /// Appends a string in its shortest form: `varint(n << 2 | form)`, then the bytes.
     pub fn str(&mut self, s: &str) {
+        self.str_after(s, 0);
+    }
+
+    /// [`Enc::str`] with `offset` added to the header (custom claim names: the first
+    /// [`NAME_CODES`] header values name well-known claims).
+    fn str_after(&mut self, s: &str, offset: u64) {
         if let Some(number) = self.registry.number_of(s) {
             self.used_registry = true;
-            self.varint(u64::from(number) << 2 | FORM_REGISTERED);
+            self.varint(offset + (u64::from(number) << 2 | FORM_REGISTERED));
             return;
         }
         let form = form_of(s);
         let b = s.as_bytes();
-        self.varint((b.len() as u64) << 2 | form);
+        self.varint(offset + ((b.len() as u64) << 2 | form));
         let bits = match form {
             FORM_HEX => 4,
             FORM_B64 => 6,
@@ -344,6 +350,24 @@ impl<'b, 'x> Dec<'b, 'x> {
 
     fn raw(&mut self) -> Result<Raw<'b>> {
         let h = self.varint()?;
+        self.raw_from(h)
+    }
+
+    /// A custom claim's name: a well-known name's code, or a string whose header is offset
+    /// by [`NAME_CODES`].
+    fn name(&mut self) -> Result<Raw<'b>> {
+        let h = self.varint()?;
+        match h.checked_sub(NAME_CODES) {
+            Some(header) => self.raw_from(header),
+            None => WELL_KNOWN_NAMES
+                .get(h as usize)
+                .map(|n| Raw::Borrowed(n))
+                .ok_or(Error::MalformedClaims),
+        }
+    }
+
+    /// The string whose header `h` was just read.
+    fn raw_from(&mut self, h: u64) -> Result<Raw<'b>> {
         let n = usize::try_from(h >> 2).map_err(|_| Error::MalformedClaims)?;
         let bits = match h & 3 {
             FORM_TEXT => {
@@ -488,6 +512,56 @@ mod value {
     pub const BASE64URL: u64 = 7;
 }
 
+/// Header values below this name a well-known custom claim ([`WELL_KNOWN_NAMES`]); a
+/// name spelled out has its string header offset by it.
+pub const NAME_CODES: u64 = 64;
+
+/// Custom claim names common enough to cost one byte, by code (`FORMAT.md` lists them; a
+/// code past the end is refused). From RFC 9068 §2.2.3.1, RFC 7800, RFC 8693, OpenID
+/// Connect, and the access tokens of Keycloak, Microsoft Entra ID, Auth0, Okta and Cognito.
+pub const WELL_KNOWN_NAMES: [&str; 40] = [
+    "roles",
+    "groups",
+    "entitlements",
+    "permissions",
+    "tenant",
+    "tid",
+    "org_id",
+    "cnf",
+    "jkt",
+    "x5t#S256",
+    "act",
+    "may_act",
+    "sub",
+    "azp",
+    "sid",
+    "realm_access",
+    "resource_access",
+    "allowed-origins",
+    "scp",
+    "oid",
+    "upn",
+    "email",
+    "email_verified",
+    "name",
+    "preferred_username",
+    "given_name",
+    "family_name",
+    "typ",
+    "ver",
+    "uid",
+    "cid",
+    "appid",
+    "idp",
+    "wids",
+    "gty",
+    "cognito:groups",
+    "username",
+    "token_use",
+    "amr",
+    "acr",
+];
+
 /// The largest payload of an integer value: the header is `payload << 3 | type` in a u64.
 const MAX_INT_PAYLOAD: u64 = (1 << 61) - 1;
 
@@ -522,14 +596,25 @@ impl Enc<'_, '_> {
         self.bytes(s.as_bytes());
     }
 
-    /// A member name: a string in its shortest form (registrable), escapes decoded.
+    /// A member name: a well-known name's code, or a string with its header offset by
+    /// [`NAME_CODES`].
     fn name(&mut self, s: crate::claims::JsonStr<'_>) {
+        let plain = s.as_str();
+        if let Some(code) = plain.and_then(|p| WELL_KNOWN_NAMES.iter().position(|n| *n == p)) {
+            return self.varint(code as u64);
+        }
+        self.string(s, NAME_CODES);
+    }
+
+    /// A string value or name: its shortest form (registrable), escapes decoded, with
+    /// `offset` added to its header.
+    fn string(&mut self, s: crate::claims::JsonStr<'_>, offset: u64) {
         match s.as_str() {
-            Some(plain) => self.str(plain),
+            Some(plain) => self.str_after(plain, offset),
             None => {
                 // Escaped text is rare: carried as UTF-8 text, decoded.
                 let len: usize = s.chars().map(char::len_utf8).sum();
-                self.varint((len as u64) << 2 | FORM_TEXT);
+                self.varint(offset + ((len as u64) << 2 | FORM_TEXT));
                 for c in s.chars() {
                     let mut utf8 = [0u8; 4];
                     self.bytes(c.encode_utf8(&mut utf8).as_bytes());
@@ -568,7 +653,7 @@ impl Enc<'_, '_> {
                     }
                     _ => {
                         self.varint(value::STRING);
-                        self.name(s);
+                        self.string(s, 0);
                     }
                 }
             }
@@ -667,7 +752,7 @@ impl<'b> Dec<'b, '_> {
         for _ in 0..count {
             w.raw(if w.is_first() { b"{" } else { b"," });
             w.set_started();
-            self.raw()?.write_json(w);
+            self.name()?.write_json(w);
             w.raw(b":");
             self.value(w, depth + 1)?;
         }
@@ -714,7 +799,7 @@ impl<'b> Dec<'b, '_> {
                         w.raw(b",");
                     }
                     if object {
-                        self.raw()?.write_json(w);
+                        self.name()?.write_json(w);
                         w.raw(b":");
                     }
                     self.value(w, depth + 1)?;
