@@ -606,3 +606,34 @@ fn three_typical_custom_claims_stay_small_in_the_compact_profile() {
     assert!(full * 100 <= jwt_len * 65, "{full} / {jwt_len}");
     assert!(reg * 100 <= jwt_len * 45, "{reg} / {jwt_len}");
 }
+
+/// FORMAT.md's custom-claims example, byte for byte, both ways.
+#[test]
+fn the_format_example_is_what_the_encoder_writes_and_the_decoder_reads() {
+    use compact_token::{Registry, compact};
+    const BYTES: [u8; 13] = [
+        0x03, 0x00, 0x0c, 0x03, 0x04, 0x61, 0x44, 0x6e, 0x0a, 0x4a, 0xa2, 0x40, 0x10,
+    ];
+    let key = hs_key(KeyUse::Access);
+    let mut claims = access_claims(NOW);
+    claims.scope = None;
+    claims.extra = Extras::from_json(r#"{"roles":["a"],"n":-2,"ok":true}"#).unwrap();
+    let mut out = [0u8; 1024];
+    let token =
+        compact::issue_access(&claims, &key, &Limits::ACCESS, &Registry::EMPTY, &mut out).unwrap();
+    let payload = b64(token.split('.').nth(1).unwrap());
+    assert!(payload.ends_with(&BYTES), "{payload:02x?}");
+    // The flags: only bit 6 (custom claims).
+    assert_eq!(payload[1], 1 << 6);
+    let mut scratch = [0u8; 2048];
+    let v = compact::verify_access(
+        token,
+        &key,
+        &access_policy(),
+        &Registry::EMPTY,
+        NOW,
+        &mut scratch,
+    )
+    .unwrap();
+    assert_eq!(v.extra.json(), Some(r#"{"roles":["a"],"n":-2,"ok":true}"#));
+}
