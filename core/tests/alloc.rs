@@ -41,3 +41,38 @@ fn issue_and_verify_allocate_nothing() {
     });
     assert_eq!(n, 0, "core allocated {n} times");
 }
+
+#[test]
+fn custom_claims_allocate_nothing_in_either_profile() {
+    use compact_token::{AccessPolicy, ExtrasWriter, Registry, Require, compact};
+    let hs = hs_key(KeyUse::AccessAndId);
+    let registry = Registry::new(&["roles", "admin"]).unwrap();
+    let needs = [
+        Require::contains(&["roles"], "admin"),
+        Require::present(&["cnf", "jkt"]),
+    ];
+    let policy = AccessPolicy::new(ISS, AUD).require_claims(&needs);
+    let n = allocations(|| {
+        let mut ebuf = [0u8; 256];
+        let mut w = ExtrasWriter::new(&mut ebuf);
+        w.strs("roles", &["admin", "ops"]).str("tenant", "acme");
+        w.json(
+            "cnf",
+            r#"{"jkt":"0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I"}"#,
+        )
+        .unwrap();
+        let mut access = access_claims(NOW);
+        access.extra = w.finish().unwrap();
+        let mut buf = [0u8; 2048];
+        let mut scratch = [0u8; 4096];
+        let t = jwt::issue_access(&access, &hs, &Limits::ACCESS, &mut buf).unwrap();
+        let v = jwt::verify_access(t, &hs, &policy, NOW, &mut scratch).unwrap();
+        assert!(v.extra.get("tenant").is_some());
+        let mut buf = [0u8; 2048];
+        let mut scratch = [0u8; 4096];
+        let t = compact::issue_access(&access, &hs, &Limits::ACCESS, &registry, &mut buf).unwrap();
+        let v = compact::verify_access(t, &hs, &policy, &registry, NOW, &mut scratch).unwrap();
+        assert!(v.extra.path(&["cnf", "jkt"]).is_some());
+    });
+    assert_eq!(n, 0, "custom claims allocated {n} times");
+}
