@@ -21,6 +21,9 @@ bash ffi/tests/run.sh
 echo "== C library installed into a temporary prefix, used through pkg-config"
 bash ffi/tests/install/run.sh
 
+echo "== Python package: wheel built, installed into a fresh venv, pytest (PyJWT interop)"
+bash ffi/python/test.sh
+
 echo "== no_std proof"
 bash nostd-proof/build.sh
 

@@ -15,10 +15,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-/* The scratch size that suffices to verify a token of token_len bytes (see
- * ct_verify_scratch_len for the one exception: compact tokens with registered scopes). */
-#define CT_VERIFY_SCRATCH_LEN(token_len) (3 * (size_t)(token_len))
-
 
 // The most aud values a token carries.
 #define CT_MAX_AUDIENCES 8
@@ -45,13 +41,18 @@
 // has no heap): ct_key_new_* gives CT_ERR_NO_HANDLE beyond. The std build has no limit.
 #define CT_FIRMWARE_MAX_KEYS 8
 
+// A verify scratch buffer of CT_VERIFY_SCRATCH_FACTOR * token_len bytes suffices for a
+// token of token_len bytes (the exception: see ct_verify_scratch_len). A constant rather
+// than a function-like macro so that every binding (cffi included) reads the header.
+#define CT_VERIFY_SCRATCH_FACTOR 3
+
 // A verify scratch buffer this large suffices for any access token within the default
 // budget, except compact tokens whose scopes are registered values (see
 // ct_verify_scratch_len).
-#define CT_ACCESS_SCRATCH_BYTES (3 * CT_ACCESS_MAX_BYTES)
+#define CT_ACCESS_SCRATCH_BYTES 3072
 
 // As CT_ACCESS_SCRATCH_BYTES, for ID tokens.
-#define CT_ID_SCRATCH_BYTES (3 * CT_ID_MAX_BYTES)
+#define CT_ID_SCRATCH_BYTES 12288
 
 // Major version of the header (CT_VERSION_MAJOR.CT_VERSION_MINOR.CT_VERSION_PATCH). The
 // ABI is stable within a major version; the shared library's SONAME carries it.
@@ -65,7 +66,7 @@
 
 // The header's version as one number, (major << 16) | (minor << 8) | patch, comparable
 // with the value ct_version() returns.
-#define CT_VERSION (((CT_VERSION_MAJOR << 16) | (CT_VERSION_MINOR << 8)) | CT_VERSION_PATCH)
+#define CT_VERSION 256
 
 // A key handle (opaque).
 //
@@ -92,7 +93,7 @@ typedef struct ct_registry ct_registry;
 // The no_std build's registry handle: never made (ct_registry_new is unsupported there).
 typedef struct ct_registry ct_registry;
 
-// A result code: CT_OK, one of compact_token::Error::code() (1..=39), or an FFI
+// A result code: CT_OK, one of compact_token::Error::code() (1..=34), or an FFI
 // code (100..).
 typedef uint32_t ct_result;
 
@@ -403,21 +404,6 @@ typedef struct ct_id_policy {
 // A JSON object names a member twice (at any depth, names compared after unescaping).
 #define CT_DUPLICATE_MEMBER 34
 
-// Signing failed (the key's randomness source failed); nothing usable was written.
-#define CT_SIGNING_FAILED 35
-
-// The ID token's c_hash is missing or does not match the authorization code.
-#define CT_CODE_HASH_MISMATCH 36
-
-// A custom claim takes the name of a typed claim (issuing).
-#define CT_CLAIM_COLLISION 37
-
-// A custom claim the policy requires is absent.
-#define CT_REQUIRED_CLAIM_MISSING 38
-
-// A custom claim the policy requires has another value.
-#define CT_REQUIRED_CLAIM_MISMATCH 39
-
 // A required pointer argument is NULL.
 #define CT_ERR_NULL_POINTER 100
 
@@ -567,7 +553,7 @@ ct_result ct_id_issue_with(const struct ct_key *key,
 // On success, when out_claims is not NULL, the claims are written there; their string
 // views point into scratch (and into registry's values), valid until the scratch
 // buffer is reused or freed (or the registry freed). scratch must then be given:
-// CT_VERIFY_SCRATCH_LEN(token_len) bytes always suffice but for compact tokens with
+// CT_VERIFY_SCRATCH_FACTOR * token_len bytes always suffice but for compact tokens with
 // registered scopes (CT_BUFFER_TOO_SMALL; ct_access_verify_with reports the size needed).
 // With out_claims NULL, scratch may be NULL too (a private buffer is used; the firmware
 // build has none: CT_ERR_UNSUPPORTED). On error nothing is written.
@@ -731,7 +717,7 @@ ct_result ct_registry_new(const struct ct_str *values,
 void ct_registry_free(struct ct_registry *registry);
 
 // The scratch size that suffices to verify a token of token_len bytes in profile (a
-// CT_PROFILE_*): 3 * token_len (the CT_VERIFY_SCRATCH_LEN macro), except compact tokens
+// CT_PROFILE_*): CT_VERIFY_SCRATCH_FACTOR * token_len, except compact tokens
 // whose scopes are registered values, which may need more: then the verify functions
 // that take a scratch_needed output report the exact size with CT_BUFFER_TOO_SMALL.
 // Returns 0 for an unknown profile, SIZE_MAX when the product overflows.

@@ -683,7 +683,7 @@ fn deliver<T>(
 /// On success, when out_claims is not NULL, the claims are written there; their string
 /// views point into scratch (and into registry's values), valid until the scratch
 /// buffer is reused or freed (or the registry freed). scratch must then be given:
-/// CT_VERIFY_SCRATCH_LEN(token_len) bytes always suffice but for compact tokens with
+/// CT_VERIFY_SCRATCH_FACTOR * token_len bytes always suffice but for compact tokens with
 /// registered scopes (CT_BUFFER_TOO_SMALL; ct_access_verify_with reports the size needed).
 /// With out_claims NULL, scratch may be NULL too (a private buffer is used; the firmware
 /// build has none: CT_ERR_UNSUPPORTED). On error nothing is written.

@@ -12,7 +12,9 @@ pub const CT_VERSION_MINOR: u32 = 1;
 pub const CT_VERSION_PATCH: u32 = 0;
 /// The header's version as one number, (major << 16) | (minor << 8) | patch, comparable
 /// with the value ct_version() returns.
-pub const CT_VERSION: u32 = (CT_VERSION_MAJOR << 16) | (CT_VERSION_MINOR << 8) | CT_VERSION_PATCH;
+pub const CT_VERSION: u32 = 0x000100;
+const _: () =
+    assert!(CT_VERSION == (CT_VERSION_MAJOR << 16) | (CT_VERSION_MINOR << 8) | CT_VERSION_PATCH);
 
 const VERSION_STRING: &CStr = c"0.1.0";
 

@@ -39,7 +39,7 @@ int main(void) {
     r = ct_access_issue(key, CT_PROFILE_COMPACT, NULL, &c, token, sizeof token, &len);
     if (r != CT_OK) return 3;
 
-    static uint8_t scratch[CT_VERIFY_SCRATCH_LEN(CT_ACCESS_MAX_BYTES)];
+    static uint8_t scratch[CT_ACCESS_SCRATCH_BYTES];
     ct_access_claims out;
     r = ct_access_verify(key, CT_PROFILE_COMPACT, NULL, token, len, S("https://auth.example.com"),
                          S("https://api.example.com"), NOW + 10, scratch, sizeof scratch, &out);

@@ -1,0 +1,767 @@
+"""compact-token for Python: small, strict OAuth 2.0 access tokens and OpenID Connect ID
+tokens (JWS compact), issued and verified by the compact-token C ABI (libcompact_token,
+through cffi) -- the same checks, limits and numeric error codes as C and Rust.
+
+    import compact_token as ct
+
+    key = ct.Key.ed25519_from_seed(seed32, kid="k1")
+    token = ct.issue_access(key, ct.AccessClaims(iss=..., sub=..., aud=[...], ...))
+    claims = ct.verify_access(token, key.public_key(), issuer=..., audience=...,
+                              required_scopes=["read:orders"])
+
+Thread safety: Key and Registry objects never change after construction, and the library
+keeps no global state, so one object may be used from any number of threads at once. The
+GIL is released while the library issues and verifies (cffi releases it around every C
+call), so verifications on several threads run in parallel.
+"""
+
+from __future__ import annotations
+
+import base64
+import enum
+import time
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Type, Union
+
+from compact_token._native import ffi, lib
+
+__all__ = [
+    "AccessClaims",
+    "IdClaims",
+    "Key",
+    "KeyUse",
+    "Profile",
+    "Registry",
+    "TokenError",
+    "at_hash",
+    "c_hash",
+    "issue_access",
+    "issue_id",
+    "peek_kid",
+    "verify_access",
+    "verify_id",
+    "version",
+    "ACCESS_MAX_BYTES",
+    "ID_MAX_BYTES",
+    "MAX_KID_LEN",
+]
+
+ACCESS_MAX_BYTES: int = lib.CT_ACCESS_MAX_BYTES
+ID_MAX_BYTES: int = lib.CT_ID_MAX_BYTES
+MAX_KID_LEN: int = lib.CT_MAX_KID_LEN
+
+
+class Profile(enum.IntEnum):
+    """The token profile: standard JWT, or the compact one (smallest header, binary claims)."""
+
+    JWT = lib.CT_PROFILE_JWT
+    COMPACT = lib.CT_PROFILE_COMPACT
+
+
+class KeyUse(enum.IntEnum):
+    """Which kinds of token a key is for."""
+
+    ACCESS = lib.CT_KEY_USE_ACCESS
+    ID = lib.CT_KEY_USE_ID
+    BOTH = lib.CT_KEY_USE_BOTH
+
+
+# ----------------------------------------------------------------------------- errors
+
+
+class TokenError(Exception):
+    """A refusal or failure from the library. `code` is the stable numeric code of the C ABI
+    (CT_* in compact_token.h), `name` its C name; subclasses name each code."""
+
+    code: int = -1
+    name: str = "CT_UNKNOWN"
+
+    def __init__(self, code: Optional[int] = None, message: Optional[str] = None) -> None:
+        if code is not None:
+            self.code = code
+        if message is None:
+            message = ffi.string(lib.ct_error_message(self.code)).decode()
+        self.message = message
+        super().__init__(f"{message} ({self.name}, code {self.code})")
+
+
+# One class per code; codes are stable forever (a retired one stays reserved).
+
+
+class MalformedError(TokenError):
+    code = 1
+    name = "CT_MALFORMED"
+
+
+class Base64Error(TokenError):
+    code = 2
+    name = "CT_BASE64"
+
+
+class MalformedHeaderError(TokenError):
+    code = 3
+    name = "CT_MALFORMED_HEADER"
+
+
+class UnsupportedHeaderError(TokenError):
+    code = 4
+    name = "CT_UNSUPPORTED_HEADER"
+
+
+class AlgorithmMismatchError(TokenError):
+    code = 5
+    name = "CT_ALGORITHM_MISMATCH"
+
+
+class KeyIdMismatchError(TokenError):
+    code = 6
+    name = "CT_KEY_ID_MISMATCH"
+
+
+class WrongTypeError(TokenError):
+    code = 7
+    name = "CT_WRONG_TYPE"
+
+
+class BadSignatureError(TokenError):
+    code = 8
+    name = "CT_BAD_SIGNATURE"
+
+
+class MalformedClaimsError(TokenError):
+    code = 9
+    name = "CT_MALFORMED_CLAIMS"
+
+
+class InvalidDateError(TokenError):
+    code = 10
+    name = "CT_INVALID_DATE"
+
+
+class NestingTooDeepError(TokenError):
+    code = 11
+    name = "CT_NESTING_TOO_DEEP"
+
+
+class TooManyValuesError(TokenError):
+    code = 12
+    name = "CT_TOO_MANY_VALUES"
+
+
+class WrongKindError(TokenError):
+    code = 13
+    name = "CT_WRONG_KIND"
+
+
+class WrongProfileError(TokenError):
+    code = 14
+    name = "CT_WRONG_PROFILE"
+
+
+class ExpiredError(TokenError):
+    code = 15
+    name = "CT_EXPIRED"
+
+
+class NotYetValidError(TokenError):
+    code = 16
+    name = "CT_NOT_YET_VALID"
+
+
+class IssuedInFutureError(TokenError):
+    code = 17
+    name = "CT_ISSUED_IN_FUTURE"
+
+
+class WrongIssuerError(TokenError):
+    code = 18
+    name = "CT_WRONG_ISSUER"
+
+
+class WrongAudienceError(TokenError):
+    code = 19
+    name = "CT_WRONG_AUDIENCE"
+
+
+class WrongAuthorizedPartyError(TokenError):
+    code = 20
+    name = "CT_WRONG_AUTHORIZED_PARTY"
+
+
+class MissingScopeError(TokenError):
+    code = 21
+    name = "CT_MISSING_SCOPE"
+
+
+class WrongNonceError(TokenError):
+    code = 22
+    name = "CT_WRONG_NONCE"
+
+
+class AccessTokenHashMismatchError(TokenError):
+    code = 23
+    name = "CT_ACCESS_TOKEN_HASH_MISMATCH"
+
+
+class LifetimeTooLongError(TokenError):
+    code = 24
+    name = "CT_LIFETIME_TOO_LONG"
+
+
+class OverBudgetError(TokenError):
+    code = 25
+    name = "CT_OVER_BUDGET"
+
+
+class BufferTooSmallError(TokenError):
+    code = 26
+    name = "CT_BUFFER_TOO_SMALL"
+
+
+class InvalidKeyError(TokenError):
+    code = 27
+    name = "CT_INVALID_KEY"
+
+
+class KeyUseMismatchError(TokenError):
+    code = 28
+    name = "CT_KEY_USE_MISMATCH"
+
+
+class InvalidPolicyError(TokenError):
+    code = 29
+    name = "CT_INVALID_POLICY"
+
+
+class UnsupportedVersionError(TokenError):
+    code = 30
+    name = "CT_UNSUPPORTED_VERSION"
+
+
+class TrailingBytesError(TokenError):
+    code = 31
+    name = "CT_TRAILING_BYTES"
+
+
+class RegistryMismatchError(TokenError):
+    code = 32
+    name = "CT_REGISTRY_MISMATCH"
+
+
+class UnregisteredValueError(TokenError):
+    code = 33
+    name = "CT_UNREGISTERED_VALUE"
+
+
+class DuplicateMemberError(TokenError):
+    code = 34
+    name = "CT_DUPLICATE_MEMBER"
+
+
+class NullPointerError(TokenError):
+    code = 100
+    name = "CT_ERR_NULL_POINTER"
+
+
+class InvalidUtf8Error(TokenError):
+    code = 101
+    name = "CT_ERR_INVALID_UTF8"
+
+
+class PanicError(TokenError):
+    code = 102
+    name = "CT_ERR_PANIC"
+
+
+class InvalidArgumentError(TokenError):
+    code = 103
+    name = "CT_ERR_INVALID_ARGUMENT"
+
+
+class KeyCannotSignError(TokenError):
+    code = 104
+    name = "CT_ERR_KEY_CANNOT_SIGN"
+
+
+class UnsupportedError(TokenError):
+    code = 105
+    name = "CT_ERR_UNSUPPORTED"
+
+
+class NoHandleError(TokenError):
+    code = 106
+    name = "CT_ERR_NO_HANDLE"
+
+
+_ERRORS: Dict[int, Type[TokenError]] = {
+    cls.code: cls for cls in TokenError.__subclasses__()
+}
+__all__ += [cls.__name__ for cls in _ERRORS.values()]
+
+
+def _check(code: int) -> None:
+    if code != lib.CT_OK:
+        raise _ERRORS.get(code, TokenError)(code)
+
+
+# ------------------------------------------------------------------------------ views
+
+
+class _Arena:
+    """C copies of the strings one call reads, kept alive until the call returns."""
+
+    def __init__(self) -> None:
+        self._keep: List[Any] = []
+
+    def bytes(self, value: Union[str, bytes]) -> Any:
+        data = value.encode() if isinstance(value, str) else bytes(value)
+        buf = ffi.new("uint8_t[]", max(len(data), 1))
+        ffi.memmove(buf, data, len(data))
+        self._keep.append(buf)
+        return buf, len(data)
+
+    def set(self, view: Any, value: Optional[Union[str, bytes]]) -> None:
+        if value is None:
+            view.ptr = ffi.NULL
+            view.len = 0
+        else:
+            view.ptr, view.len = self.bytes(value)
+
+    def list(self, views: Any, values: Sequence[str], limit: int) -> int:
+        if len(values) > limit:
+            raise _ERRORS[lib.CT_TOO_MANY_VALUES](lib.CT_TOO_MANY_VALUES)
+        for i, v in enumerate(values):
+            self.set(views[i], v)
+        return len(values)
+
+    def view(self, value: Optional[Union[str, bytes]]) -> Any:
+        view = ffi.new("ct_str *")
+        self.set(view, value)
+        return view[0]
+
+
+def _text(view: Any) -> Optional[str]:
+    if view.ptr == ffi.NULL:
+        return None
+    return bytes(ffi.buffer(view.ptr, view.len)).decode()
+
+
+def _texts(views: Any, n: int) -> List[str]:
+    return [_text(views[i]) or "" for i in range(n)]
+
+
+# ------------------------------------------------------------------------------- keys
+
+
+def _b64url(data: str) -> bytes:
+    return base64.urlsafe_b64decode(data + "=" * (-len(data) % 4))
+
+
+class Key:
+    """A signing or verifying key (a ct_key handle, freed with the object). Immutable: the
+    kid is set at construction. Safe to share between threads."""
+
+    def __init__(self, handle: Any, kind: str) -> None:
+        self._handle = ffi.gc(handle, lib.ct_key_free)
+        self.kind = kind
+
+    @staticmethod
+    def _make(fn: Any, args: Tuple[Any, ...], kind: str, kid: Optional[str]) -> "Key":
+        out = ffi.new("ct_key **")
+        _check(fn(*args, out))
+        key = Key(out[0], kind)
+        if kid is not None:
+            data = kid.encode()
+            _check(lib.ct_key_set_kid(key._handle, data, len(data)))
+        return key
+
+    @classmethod
+    def ed25519_from_seed(
+        cls, seed: bytes, use: KeyUse = KeyUse.BOTH, kid: Optional[str] = None
+    ) -> "Key":
+        """An Ed25519 signing key (which also verifies) from its 32-byte seed."""
+        if len(seed) != 32:
+            raise _ERRORS[lib.CT_INVALID_KEY](lib.CT_INVALID_KEY)
+        return cls._make(lib.ct_key_new_ed25519_seed, (seed, int(use)), "ed25519", kid)
+
+    @classmethod
+    def ed25519_public(cls, x: bytes, use: KeyUse = KeyUse.BOTH, kid: Optional[str] = None) -> "Key":
+        """An Ed25519 verify-only key from its 32-byte public key."""
+        if len(x) != 32:
+            raise _ERRORS[lib.CT_INVALID_KEY](lib.CT_INVALID_KEY)
+        return cls._make(lib.ct_key_new_ed25519_public, (x, int(use)), "ed25519-public", kid)
+
+    @classmethod
+    def hs256(cls, secret: bytes, use: KeyUse = KeyUse.BOTH, kid: Optional[str] = None) -> "Key":
+        """An HS256 key (signs and verifies) from a 32- to 64-byte secret."""
+        return cls._make(lib.ct_key_new_hs256, (secret, len(secret), int(use)), "hs256", kid)
+
+    @classmethod
+    def from_jwk(cls, jwk: Mapping[str, Any], use: KeyUse = KeyUse.BOTH) -> "Key":
+        """A key from a JWK (RFC 7517) as a dict: OKP Ed25519 (private with "d", public
+        with "x") or oct (HS256, "k"). Only base64url is decoded here; the library checks
+        the key material. "kid" is kept; "alg", when present, must match the key type."""
+        kty, kid, alg = jwk.get("kty"), jwk.get("kid"), jwk.get("alg")
+        bad = _ERRORS[lib.CT_INVALID_KEY]
+        try:
+            if kty == "OKP" and jwk.get("crv") == "Ed25519" and alg in (None, "EdDSA", "Ed25519"):
+                if "d" in jwk:
+                    return cls.ed25519_from_seed(_b64url(jwk["d"]), use, kid)
+                return cls.ed25519_public(_b64url(jwk["x"]), use, kid)
+            if kty == "oct" and alg in (None, "HS256"):
+                return cls.hs256(_b64url(jwk["k"]), use, kid)
+        except (KeyError, ValueError, TypeError) as e:
+            raise bad(lib.CT_INVALID_KEY) from e
+        raise bad(lib.CT_INVALID_KEY, f"unsupported JWK (kty {kty!r}, alg {alg!r})")
+
+    def public_bytes(self) -> bytes:
+        """The 32-byte Ed25519 public key (InvalidArgumentError for an HS256 key)."""
+        out = ffi.new("uint8_t[32]")
+        _check(lib.ct_key_ed25519_public_bytes(self._handle, out))
+        return bytes(out)
+
+    def public_key(self, use: KeyUse = KeyUse.BOTH, kid: Optional[str] = None) -> "Key":
+        """The verify-only Ed25519 key for this one."""
+        return Key.ed25519_public(self.public_bytes(), use, kid)
+
+
+class Registry:
+    """Issuer-registered values for the compact profile (a ct_registry handle); issuer and
+    verifiers must use the same list. Immutable; safe to share between threads."""
+
+    def __init__(self, values: Sequence[str]) -> None:
+        arena = _Arena()
+        views = ffi.new("ct_str[]", max(len(values), 1))
+        for i, v in enumerate(values):
+            arena.set(views[i], v)
+        out = ffi.new("ct_registry **")
+        _check(lib.ct_registry_new(views, len(values), out))
+        self._handle = ffi.gc(out[0], lib.ct_registry_free)
+        self.values = tuple(values)
+
+
+def _registry(registry: Optional[Registry]) -> Any:
+    return ffi.NULL if registry is None else registry._handle
+
+
+# ----------------------------------------------------------------------------- claims
+
+
+@dataclass
+class AccessClaims:
+    """The claims of an access token (RFC 9068)."""
+
+    iss: str
+    sub: str
+    aud: List[str]
+    client_id: str
+    iat: int
+    exp: int
+    jti: str
+    scope: Optional[str] = None
+    nbf: Optional[int] = None
+    auth_time: Optional[int] = None
+    acr: Optional[str] = None
+    amr: List[str] = field(default_factory=list)
+
+    @property
+    def scopes(self) -> List[str]:
+        return self.scope.split() if self.scope else []
+
+
+_ID_STRINGS = (
+    "nonce acr azp at_hash c_hash name given_name family_name middle_name nickname "
+    "preferred_username profile picture website email gender birthdate zoneinfo locale "
+    "phone_number"
+).split()
+_ID_OPTIONAL = ("nbf", "auth_time", "email_verified", "phone_number_verified", "updated_at")
+
+
+@dataclass
+class IdClaims:
+    """The claims of an OpenID Connect ID token (Core 1.0 section 2 and the standard claims
+    of section 5.1)."""
+
+    iss: str
+    sub: str
+    aud: List[str]
+    iat: int
+    exp: int
+    nbf: Optional[int] = None
+    auth_time: Optional[int] = None
+    nonce: Optional[str] = None
+    acr: Optional[str] = None
+    amr: List[str] = field(default_factory=list)
+    azp: Optional[str] = None
+    at_hash: Optional[str] = None
+    c_hash: Optional[str] = None
+    name: Optional[str] = None
+    given_name: Optional[str] = None
+    family_name: Optional[str] = None
+    middle_name: Optional[str] = None
+    nickname: Optional[str] = None
+    preferred_username: Optional[str] = None
+    profile: Optional[str] = None
+    picture: Optional[str] = None
+    website: Optional[str] = None
+    email: Optional[str] = None
+    email_verified: Optional[bool] = None
+    gender: Optional[str] = None
+    birthdate: Optional[str] = None
+    zoneinfo: Optional[str] = None
+    locale: Optional[str] = None
+    phone_number: Optional[str] = None
+    phone_number_verified: Optional[bool] = None
+    updated_at: Optional[int] = None
+
+
+def _optional_in(c: Any, name: str, value: Any) -> None:
+    setattr(c, "has_" + name, value is not None)
+    if value is not None:
+        setattr(c, name, value)
+
+
+def _optional_out(c: Any, name: str) -> Any:
+    return getattr(c, name) if getattr(c, "has_" + name) else None
+
+
+def _access_in(claims: AccessClaims, arena: _Arena) -> Any:
+    c = ffi.new("ct_access_claims *")
+    for name in ("iss", "sub", "client_id", "jti", "scope", "acr"):
+        arena.set(getattr(c, name), getattr(claims, name))
+    c.aud_len = arena.list(c.aud, claims.aud, lib.CT_MAX_AUDIENCES)
+    c.amr_len = arena.list(c.amr, claims.amr, lib.CT_MAX_AMR)
+    c.iat, c.exp = claims.iat, claims.exp
+    _optional_in(c, "nbf", claims.nbf)
+    _optional_in(c, "auth_time", claims.auth_time)
+    return c
+
+
+def _access_out(c: Any) -> AccessClaims:
+    return AccessClaims(
+        iss=_text(c.iss) or "",
+        sub=_text(c.sub) or "",
+        aud=_texts(c.aud, c.aud_len),
+        client_id=_text(c.client_id) or "",
+        iat=c.iat,
+        exp=c.exp,
+        jti=_text(c.jti) or "",
+        scope=_text(c.scope),
+        nbf=_optional_out(c, "nbf"),
+        auth_time=_optional_out(c, "auth_time"),
+        acr=_text(c.acr),
+        amr=_texts(c.amr, c.amr_len),
+    )
+
+
+def _id_in(claims: IdClaims, arena: _Arena) -> Any:
+    c = ffi.new("ct_id_claims *")
+    for name in ("iss", "sub", *_ID_STRINGS):
+        arena.set(getattr(c, name), getattr(claims, name))
+    c.aud_len = arena.list(c.aud, claims.aud, lib.CT_MAX_AUDIENCES)
+    c.amr_len = arena.list(c.amr, claims.amr, lib.CT_MAX_AMR)
+    c.iat, c.exp = claims.iat, claims.exp
+    for name in _ID_OPTIONAL:
+        _optional_in(c, name, getattr(claims, name))
+    return c
+
+
+def _id_out(c: Any) -> IdClaims:
+    strings = {name: _text(getattr(c, name)) for name in _ID_STRINGS}
+    optional = {name: _optional_out(c, name) for name in _ID_OPTIONAL}
+    for name in ("email_verified", "phone_number_verified"):
+        if optional[name] is not None:
+            optional[name] = bool(optional[name])
+    return IdClaims(
+        iss=_text(c.iss) or "",
+        sub=_text(c.sub) or "",
+        aud=_texts(c.aud, c.aud_len),
+        iat=c.iat,
+        exp=c.exp,
+        amr=_texts(c.amr, c.amr_len),
+        **strings,
+        **optional,
+    )
+
+
+# ------------------------------------------------------------------ issue and verify
+
+
+def _limits(max_bytes: Optional[int], max_lifetime: Optional[int]) -> Any:
+    limits = ffi.new("ct_limits *")
+    limits.max_bytes = max_bytes or 0
+    limits.max_lifetime = max_lifetime or 0
+    return limits
+
+
+def _issue(fn: Any, key: Key, c: Any, profile: Profile, registry: Optional[Registry],
+           limits: Any, cap: int) -> str:
+    out = ffi.new("uint8_t[]", cap)
+    written = ffi.new("size_t *")
+    _check(fn(key._handle, int(profile), _registry(registry), c, limits, out, cap, written))
+    return bytes(ffi.buffer(out, written[0])).decode("ascii")
+
+
+def issue_access(
+    key: Key,
+    claims: AccessClaims,
+    profile: Profile = Profile.JWT,
+    *,
+    registry: Optional[Registry] = None,
+    max_bytes: Optional[int] = None,
+    max_lifetime: Optional[int] = None,
+) -> str:
+    """Issues an access token signed with key. max_bytes / max_lifetime tighten the
+    defaults (1024 bytes, 600 s); a token over them raises, it is never truncated."""
+    arena = _Arena()
+    c = _access_in(claims, arena)
+    return _issue(lib.ct_access_issue_with, key, c, profile, registry,
+                  _limits(max_bytes, max_lifetime), ACCESS_MAX_BYTES)
+
+
+def issue_id(
+    key: Key,
+    claims: IdClaims,
+    profile: Profile = Profile.JWT,
+    *,
+    registry: Optional[Registry] = None,
+    max_bytes: Optional[int] = None,
+    max_lifetime: Optional[int] = None,
+) -> str:
+    """Issues an ID token signed with key (defaults 4096 bytes, 3600 s)."""
+    arena = _Arena()
+    c = _id_in(claims, arena)
+    return _issue(lib.ct_id_issue_with, key, c, profile, registry,
+                  _limits(max_bytes, max_lifetime), ID_MAX_BYTES)
+
+
+def _now(now: Optional[int]) -> int:
+    return int(time.time()) if now is None else now
+
+
+def _verify(fn: Any, key: Key, token: Union[str, bytes], profile: Profile,
+            registry: Optional[Registry], policy: Any, now: int, out_type: str) -> Any:
+    data = token.encode() if isinstance(token, str) else bytes(token)
+    out = ffi.new(out_type)
+    needed = ffi.new("size_t *")
+    size = lib.ct_verify_scratch_len(int(profile), len(data))
+    for _ in range(2):
+        scratch = ffi.new("uint8_t[]", max(size, 1))
+        code = fn(key._handle, int(profile), _registry(registry), data, len(data), policy,
+                  now, scratch, size, out, needed)
+        if code == lib.CT_BUFFER_TOO_SMALL and needed[0] > size:
+            size = needed[0]
+            continue
+        _check(code)
+        return out, scratch
+    _check(code)
+
+
+def verify_access(
+    token: Union[str, bytes],
+    key: Key,
+    *,
+    issuer: str,
+    audience: str,
+    profile: Profile = Profile.JWT,
+    registry: Optional[Registry] = None,
+    now: Optional[int] = None,
+    required_scopes: Sequence[str] = (),
+    leeway: Optional[int] = None,
+    max_bytes: Optional[int] = None,
+    max_lifetime: Optional[int] = None,
+) -> AccessClaims:
+    """Verifies an access token with key (which pins the algorithm) at now (Unix seconds;
+    default: the system clock) for issuer and audience; every scope in required_scopes
+    must be granted; leeway (0 to 300 s, default 30) and the limits as for issue_access.
+    Raises a TokenError subclass naming the refusal."""
+    arena = _Arena()
+    policy = ffi.new("ct_access_policy *")
+    policy.issuer = arena.view(issuer)
+    policy.audience = arena.view(audience)
+    scopes = ffi.new("ct_str[]", max(len(required_scopes), 1))
+    for i, s in enumerate(required_scopes):
+        arena.set(scopes[i], s)
+    policy.required_scopes = scopes
+    policy.required_scopes_len = len(required_scopes)
+    policy.has_leeway = leeway is not None
+    policy.leeway = leeway or 0
+    policy.limits = _limits(max_bytes, max_lifetime)[0]
+    out, _scratch = _verify(lib.ct_access_verify_with, key, token, profile, registry, policy,
+                            _now(now), "ct_access_claims *")
+    return _access_out(out)
+
+
+def verify_id(
+    token: Union[str, bytes],
+    key: Key,
+    *,
+    issuer: str,
+    client_id: str,
+    nonce: Optional[str] = None,
+    access_token: Optional[str] = None,
+    profile: Profile = Profile.JWT,
+    registry: Optional[Registry] = None,
+    now: Optional[int] = None,
+    leeway: Optional[int] = None,
+    max_bytes: Optional[int] = None,
+    max_lifetime: Optional[int] = None,
+) -> IdClaims:
+    """Verifies an ID token for issuer and client_id; nonce, when given, must be the
+    token's; access_token, when given, must match its at_hash. As verify_access."""
+    arena = _Arena()
+    policy = ffi.new("ct_id_policy *")
+    policy.issuer = arena.view(issuer)
+    policy.client_id = arena.view(client_id)
+    policy.nonce = arena.view(nonce)
+    policy.access_token = arena.view(access_token)
+    policy.has_leeway = leeway is not None
+    policy.leeway = leeway or 0
+    policy.limits = _limits(max_bytes, max_lifetime)[0]
+    out, _scratch = _verify(lib.ct_id_verify_with, key, token, profile, registry, policy,
+                            _now(now), "ct_id_claims *")
+    return _id_out(out)
+
+
+# ------------------------------------------------------------------------------ helpers
+
+
+def _hash(fn: Any, key: Key, value: Union[str, bytes]) -> str:
+    data = value.encode() if isinstance(value, str) else bytes(value)
+    out = ffi.new("uint8_t[]", lib.CT_MAX_HASH_LEN)
+    written = ffi.new("size_t *")
+    _check(fn(key._handle, data, len(data), out, lib.CT_MAX_HASH_LEN, written))
+    return bytes(ffi.buffer(out, written[0])).decode("ascii")
+
+
+def at_hash(key: Key, access_token: Union[str, bytes]) -> str:
+    """The at_hash of access_token for an ID token signed with key."""
+    return _hash(lib.ct_at_hash, key, access_token)
+
+
+def c_hash(key: Key, code: Union[str, bytes]) -> str:
+    """The c_hash of an authorization code for an ID token signed with key."""
+    return _hash(lib.ct_c_hash, key, code)
+
+
+def peek_kid(token: Union[str, bytes]) -> Optional[str]:
+    """The token's kid, NOT verified (to choose the key), or None."""
+    data = token.encode() if isinstance(token, str) else bytes(token)
+    cap = lib.CT_MAX_KID_LEN
+    for _ in range(2):
+        out = ffi.new("uint8_t[]", cap)
+        n = ffi.new("size_t *")
+        has = ffi.new("bool *")
+        code = lib.ct_token_peek_kid(data, len(data), out, cap, n, has)
+        if code == lib.CT_BUFFER_TOO_SMALL and n[0] > cap:
+            cap = n[0]
+            continue
+        _check(code)
+        return bytes(ffi.buffer(out, n[0])).decode() if has[0] else None
+    _check(code)
+    return None
+
+
+def version() -> str:
+    """The version of the loaded library, "major.minor.patch"."""
+    return ffi.string(lib.ct_version_string()).decode()

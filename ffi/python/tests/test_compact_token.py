@@ -1,0 +1,214 @@
+"""Tests of the compact_token package as installed (a wheel over the C ABI): issuing and
+verifying both kinds in both profiles, the exact error classes and codes, policies as
+keyword arguments, threads, and interop with PyJWT in the same process. Importing the
+package fails the whole run when it is not installed."""
+
+import base64
+import json
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import jwt as pyjwt
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+import compact_token as ct
+
+ISS = "https://auth.example.com"
+AUD = "https://api.example.com"
+CLIENT = "s6BhdRkqt3"
+NOW = 1764000000
+SEED = bytes(range(32))
+SECRET = b"\x42" * 32
+
+
+def access(now=NOW, **kw):
+    fields = dict(iss=ISS, sub="user-8f14e45f", aud=[AUD], client_id=CLIENT, iat=now,
+                  exp=now + 300, jti="b1c2d3e4f5a6b7c8", scope="read:orders write:orders")
+    fields.update(kw)
+    return ct.AccessClaims(**fields)
+
+
+def id_claims(now=NOW, **kw):
+    fields = dict(iss=ISS, sub="user-8f14e45f", aud=[CLIENT], iat=now, exp=now + 600,
+                  nonce="n-0S6_WzA2Mj", azp=CLIENT, name="Jane Doe", email_verified=True,
+                  auth_time=now - 10)
+    fields.update(kw)
+    return ct.IdClaims(**fields)
+
+
+@pytest.fixture(scope="module")
+def ed():
+    return ct.Key.ed25519_from_seed(SEED, kid="k1")
+
+
+@pytest.fixture(scope="module")
+def hs():
+    return ct.Key.hs256(SECRET)
+
+
+def test_installed_package_is_the_wheel():
+    assert "site-packages" in ct.__file__
+    assert ct.version() == "0.1.0"
+    assert (ct.ACCESS_MAX_BYTES, ct.ID_MAX_BYTES, ct.MAX_KID_LEN) == (1024, 4096, 64)
+
+
+@pytest.mark.parametrize("profile", list(ct.Profile))
+@pytest.mark.parametrize("which", ["ed", "hs"])
+def test_access_roundtrip(profile, which, ed, hs):
+    signer = ed if which == "ed" else hs
+    verifier = ed.public_key(kid="k1") if which == "ed" else hs
+    token = ct.issue_access(signer, access(), profile)
+    got = ct.verify_access(token, verifier, issuer=ISS, audience=AUD, profile=profile,
+                           now=NOW + 10, required_scopes=["read:orders"])
+    assert got == access()
+    assert got.scopes == ["read:orders", "write:orders"]
+
+
+@pytest.mark.parametrize("profile", list(ct.Profile))
+def test_id_roundtrip_with_at_hash_and_c_hash(profile, ed):
+    at = ct.issue_access(ed, access(), profile)
+    claims = id_claims(at_hash=ct.at_hash(ed, at), c_hash=ct.c_hash(ed, "SplxlOBeZQQYbYS6WxSbIA"))
+    assert len(claims.at_hash) == 43  # EdDSA: SHA-512
+    token = ct.issue_id(ed, claims, profile)
+    got = ct.verify_id(token, ed.public_key(), issuer=ISS, client_id=CLIENT,
+                       nonce="n-0S6_WzA2Mj", access_token=at, profile=profile, now=NOW + 10)
+    assert got == claims
+    with pytest.raises(ct.AccessTokenHashMismatchError) as e:
+        ct.verify_id(token, ed, issuer=ISS, client_id=CLIENT, access_token=at[:-1] + "A",
+                     profile=profile, now=NOW + 10)
+    assert e.value.code == 23
+
+
+def test_registry_compact(ed):
+    reg = ct.Registry([ISS, AUD, "read:orders", CLIENT])
+    token = ct.issue_access(ed, access(), ct.Profile.COMPACT, registry=reg)
+    assert len(token) < len(ct.issue_access(ed, access(), ct.Profile.COMPACT))
+    got = ct.verify_access(token, ed, issuer=ISS, audience=AUD, profile=ct.Profile.COMPACT,
+                           registry=reg, now=NOW + 10)
+    assert got.aud == [AUD]
+    with pytest.raises(ct.RegistryMismatchError):
+        ct.verify_access(token, ed, issuer=ISS, audience=AUD, profile=ct.Profile.COMPACT,
+                         registry=ct.Registry([ISS]), now=NOW + 10)
+
+
+def refusal(cls, code, token, key, **kw):
+    args = dict(issuer=ISS, audience=AUD, now=NOW + 10)
+    args.update(kw)
+    with pytest.raises(cls) as e:
+        ct.verify_access(token, key, **args)
+    assert e.value.code == code and isinstance(e.value, ct.TokenError)
+
+
+def test_refusals_carry_exact_codes(ed, hs):
+    token = ct.issue_access(ed, access())
+    refusal(ct.ExpiredError, 15, token, ed, now=NOW + 400)
+    refusal(ct.WrongIssuerError, 18, token, ed, issuer="https://evil.example.com")
+    refusal(ct.WrongAudienceError, 19, token, ed, audience="https://other.example.com")
+    refusal(ct.MissingScopeError, 21, token, ed, required_scopes=["admin"])
+    refusal(ct.AlgorithmMismatchError, 5, token, hs)
+    refusal(ct.KeyIdMismatchError, 6, token, ct.Key.ed25519_from_seed(SEED, kid="k2"))
+    refusal(ct.WrongProfileError, 14, token, ed, profile=ct.Profile.COMPACT)
+    at = token.index(".") + 10  # a payload byte
+    tampered = token[:at] + ("A" if token[at] != "A" else "B") + token[at + 1 :]
+    refusal(ct.BadSignatureError, 8, tampered, ed)
+    header, payload, _ = token.split(".")
+    none = base64.urlsafe_b64encode(b'{"alg":"none","typ":"at+jwt"}').rstrip(b"=").decode()
+    refusal(ct.AlgorithmMismatchError, 5, f"{none}.{payload}.", ed)
+    refusal(ct.OverBudgetError, 25, "a" * 1025, ed)
+    refusal(ct.MalformedError, 1, "abc", ed)
+    id_token = ct.issue_id(ed, id_claims())
+    refusal(ct.WrongKindError, 13, id_token, ed, audience=CLIENT)
+    with pytest.raises(ct.WrongKindError):
+        ct.verify_id(token, ed, issuer=ISS, client_id=AUD, now=NOW + 10)
+
+
+def test_policies_as_keyword_arguments(ed):
+    token = ct.issue_access(ed, access())
+    assert ct.verify_access(token, ed, issuer=ISS, audience=AUD, now=NOW + 320, leeway=60)
+    refusal(ct.ExpiredError, 15, token, ed, now=NOW + 301, leeway=0)
+    refusal(ct.InvalidPolicyError, 29, token, ed, leeway=301)
+    refusal(ct.OverBudgetError, 25, token, ed, max_bytes=len(token) - 1)
+    refusal(ct.LifetimeTooLongError, 24, token, ed, max_lifetime=299)
+    refusal(ct.InvalidPolicyError, 29, token, ed, max_bytes=4096)
+    with pytest.raises(ct.OverBudgetError):
+        ct.issue_access(ed, access(), max_bytes=100)
+    with pytest.raises(ct.LifetimeTooLongError):
+        ct.issue_access(ed, access(exp=NOW + 601))
+    with pytest.raises(ct.WrongNonceError):
+        ct.verify_id(ct.issue_id(ed, id_claims()), ed, issuer=ISS, client_id=CLIENT,
+                     nonce="other", now=NOW + 10)
+
+
+def test_keys(ed, hs):
+    assert ct.peek_kid(ct.issue_access(ed, access())) == "k1"
+    assert ct.peek_kid(ct.issue_access(hs, access())) is None
+    with pytest.raises(ct.InvalidKeyError):
+        ct.Key.hs256(b"short")
+    with pytest.raises(ct.KeyCannotSignError) as e:
+        ct.issue_access(ed.public_key(), access())
+    assert e.value.code == 104
+    with pytest.raises(ct.KeyUseMismatchError):
+        ct.issue_id(ct.Key.hs256(SECRET, use=ct.KeyUse.ACCESS), id_claims())
+    x = base64.urlsafe_b64encode(ed.public_bytes()).rstrip(b"=").decode()
+    pub = ct.Key.from_jwk({"kty": "OKP", "crv": "Ed25519", "x": x, "kid": "k1"})
+    ct.verify_access(ct.issue_access(ed, access()), pub, issuer=ISS, audience=AUD, now=NOW + 10)
+    k = base64.urlsafe_b64encode(SECRET).rstrip(b"=").decode()
+    sym = ct.Key.from_jwk({"kty": "oct", "k": k, "alg": "HS256"})
+    ct.verify_access(ct.issue_access(hs, access()), sym, issuer=ISS, audience=AUD, now=NOW + 10)
+    with pytest.raises(ct.InvalidKeyError):
+        ct.Key.from_jwk({"kty": "RSA", "n": "AQAB", "e": "AQAB"})
+
+
+def test_threads_share_keys(ed):
+    token = ct.issue_access(ed, access())
+    pub = ed.public_key()
+
+    def check(_):
+        return ct.verify_access(token, pub, issuer=ISS, audience=AUD, now=NOW + 10).sub
+
+    with ThreadPoolExecutor(8) as pool:
+        assert set(pool.map(check, range(400))) == {"user-8f14e45f"}
+
+
+# --------------------------------------------------------------- interop with PyJWT
+
+
+def test_pyjwt_tokens_verify_in_ours():
+    now = int(time.time())
+    payload = dict(iss=ISS, sub="user-1", aud=AUD, client_id=CLIENT, iat=now, exp=now + 300,
+                   jti="j-1", scope="read:orders")
+    for key_obj, ours in (
+        (SECRET, ct.Key.hs256(SECRET)),
+        (Ed25519PrivateKey.from_private_bytes(SEED), ct.Key.ed25519_from_seed(SEED).public_key()),
+    ):
+        alg = "HS256" if isinstance(key_obj, bytes) else "EdDSA"
+        token = pyjwt.encode(payload, key_obj, algorithm=alg, headers={"typ": "at+jwt"})
+        got = ct.verify_access(token, ours, issuer=ISS, audience=AUD,
+                               required_scopes=["read:orders"])
+        assert (got.sub, got.aud, got.jti) == ("user-1", [AUD], "j-1")
+    id_token = pyjwt.encode(dict(iss=ISS, sub="u", aud=CLIENT, iat=now, exp=now + 600,
+                                 nonce="n1", name="Jane \u00e9"), SECRET, algorithm="HS256")
+    got = ct.verify_id(id_token, ct.Key.hs256(SECRET), issuer=ISS, client_id=CLIENT, nonce="n1")
+    assert got.name == "Jane \u00e9"
+
+
+def test_our_tokens_verify_in_pyjwt(ed, hs):
+    now = int(time.time())
+    private = Ed25519PrivateKey.from_private_bytes(SEED)
+    for key, pykey, alg in ((hs, SECRET, "HS256"), (ed, private.public_key(), "EdDSA")):
+        token = ct.issue_access(key, access(now=now))
+        got = pyjwt.decode(token, pykey, algorithms=[alg], audience=AUD, issuer=ISS)
+        assert got["client_id"] == CLIENT and got["scope"] == "read:orders write:orders"
+        assert pyjwt.get_unverified_header(token)["typ"] == "at+jwt"
+        # compact: binary claims, but the signature is a plain JWS any library checks
+        compact = ct.issue_access(key, access(now=now), ct.Profile.COMPACT)
+        jws = pyjwt.api_jws.decode_complete(compact, pykey, algorithms=[alg])
+        assert jws["header"]["alg"] == alg and jws["payload"][:1] in (b"\x88", b"\x89")
+    at = ct.issue_access(hs, access(now=now))
+    id_token = ct.issue_id(hs, id_claims(now=now, at_hash=ct.at_hash(hs, at)))
+    got = pyjwt.decode(id_token, SECRET, algorithms=["HS256"], audience=CLIENT, issuer=ISS)
+    assert got["nonce"] == "n-0S6_WzA2Mj"
+    digest = __import__("hashlib").sha256(at.encode()).digest()[:16]
+    assert got["at_hash"] == base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+    assert json.loads(base64.urlsafe_b64decode(id_token.split(".")[0] + "=="))["typ"] == "JWT"
