@@ -4,7 +4,8 @@
 //! Ed25519 PEM ([`pem`]: PKCS#8 and SPKI), JWK and JWK sets ([`jwk`]: RFC 7517, RFC 8037
 //! `OKP`, `oct`, RFC 7638 thumbprints), key sets with rotation windows and `kid` lookup
 //! ([`keyset`]), the system clock ([`SystemClock`]), claims from JWT JSON
-//! ([`claims_json`]), and the `ctok demo` walk-through ([`demo`]).
+//! ([`claims_json`]), and the product brief's sample claims ([`demo`]). The `ctok`
+//! command-line tool is its own crate, `ctok`.
 //!
 //! Tokens are still issued and verified by `compact-token`: this crate picks the key and
 //! the time, and every token error comes back unchanged inside [`Error::Token`].
@@ -43,8 +44,6 @@
 
 pub mod claims_json;
 pub mod clock;
-#[cfg(feature = "compare")]
-pub mod compare;
 pub mod demo;
 mod error;
 pub mod jwk;

@@ -25,9 +25,9 @@ use coset::{
 };
 use serde_json::{Map, Value};
 
-use crate::claims_json;
-use crate::demo::{self, DemoKeys};
-use crate::error::{Error, Result};
+use compact_token_std::claims_json;
+use compact_token_std::demo::{self, DemoKeys};
+use compact_token_std::{Error, Result};
 
 /// A column of the table: a token format, ours first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

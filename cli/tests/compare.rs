@@ -6,9 +6,9 @@ use std::process::{Command, Output};
 
 use base64ct::{Base64UrlUnpadded, Encoding};
 use compact_token::{Kind, VerifyingKey};
-use compact_token_std::compare::{self, Format, Row, Table};
-use compact_token_std::demo::{DemoKeys, sample};
 use coset::CborSerializable;
+use ctok::compare::{self, Format, Row, Table};
+use ctok::demo::{DemoKeys, sample};
 use serde_json::{Value, json};
 
 const NOW: u64 = 1_764_000_000;

@@ -9,7 +9,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use compact_token::{AccessPolicy, Algorithm, IdPolicy, KeyUse, Kind, Limits, jwt};
 use compact_token_std::keys::{AnySigningKey, AnyVerifyingKey};
 use compact_token_std::keyset::KeySet;
-use compact_token_std::{SystemClock, claims_json, demo, jwk};
+use compact_token_std::{SystemClock, claims_json, jwk};
+use ctok::demo;
 
 /// Small, strict access and ID tokens: keys, issuing, verifying.
 #[derive(Parser)]
@@ -276,7 +277,7 @@ fn verify(a: VerifyArgs) -> CliResult<()> {
 
 #[cfg(feature = "compare")]
 fn compare(claims: Option<&Path>, kind: Option<KindArg>) -> CliResult<()> {
-    use compact_token_std::compare;
+    use ctok::compare;
     let keys = demo::DemoKeys::generate().map_err(context("cannot generate keys"))?;
     let table = match claims {
         Some(path) => {
