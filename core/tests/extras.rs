@@ -637,3 +637,47 @@ fn the_format_example_is_what_the_encoder_writes_and_the_decoder_reads() {
     .unwrap();
     assert_eq!(v.extra.json(), Some(r#"{"roles":["a"],"n":-2,"ok":true}"#));
 }
+
+#[test]
+fn claims_read_from_json_carry_every_claim_when_issued_again() {
+    use compact_token::{AccessClaims, IdClaims};
+    let text = format!(
+        r#"{{"iss":"{ISS}","sub":"u","aud":["{AUD}","b"],"client_id":"{CLIENT}","iat":{NOW},
+            "exp":{},"jti":"j","roles":["admin"],"realm_access":{{"roles":["x\/y"]}},"n":1}}"#,
+        NOW + 60
+    );
+    let mut scratch = [0u8; 512];
+    let c = AccessClaims::from_json(&text, &mut scratch).unwrap();
+    assert_eq!(c.aud.as_slice(), [AUD, "b"]);
+    assert_eq!(c.extra.iter().count(), 3);
+    let key = hs_key(KeyUse::AccessAndId);
+    let mut out = [0u8; 1024];
+    let token = jwt::issue_access(&c, &key, &Limits::ACCESS, &mut out).unwrap();
+    let mut scratch2 = [0u8; 2048];
+    let v = jwt::verify_access(token, &key, &access_policy(), NOW, &mut scratch2).unwrap();
+    assert_eq!(v, c);
+    assert!(
+        v.extra
+            .path(&["realm_access", "roles"])
+            .unwrap()
+            .contains_str("x/y")
+    );
+    // The same reader's rules: duplicates, missing required claims, bad dates.
+    let mut scratch = [0u8; 512];
+    let dup = text.replace(r#""n":1"#, r#""n":1,"roles":[]"#);
+    assert_eq!(
+        AccessClaims::from_json(&dup, &mut scratch).err(),
+        Some(Error::DuplicateMember)
+    );
+    let mut scratch = [0u8; 512];
+    assert_eq!(
+        IdClaims::from_json(r#"{"iss":"i"}"#, &mut scratch).err(),
+        Some(Error::MalformedClaims)
+    );
+    let mut scratch = [0u8; 512];
+    let float = text.replace(&format!(r#""iat":{NOW}"#), &format!(r#""iat":{NOW}.0"#));
+    assert_eq!(
+        AccessClaims::from_json(&float, &mut scratch).err(),
+        Some(Error::InvalidDate)
+    );
+}

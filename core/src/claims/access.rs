@@ -157,3 +157,14 @@ impl<'b> SetExtras<'b> for AccessClaims<&'b str> {
 }
 
 super::claims_eq!(AccessClaims; iss, sub, aud, client_id, iat, exp, nbf, jti, scope, auth_time, acr, amr, extra);
+
+impl<'b> AccessClaims<&'b str> {
+    /// Reads access-token claims from JSON text (a claims file, a decoded payload you
+    /// already trust) with the crate's one reader: the typed claims into their fields, every
+    /// other member into [`extra`](Self::extra), so issuing them again carries every claim.
+    /// Strings with escapes are decoded into `scratch` (`json.len()` bytes always suffice).
+    /// Nothing is verified: there is no signature here. Values are checked when issuing.
+    pub fn from_json(json: &'b str, scratch: &'b mut [u8]) -> Result<Self> {
+        super::read_claims(json, scratch)
+    }
+}

@@ -282,3 +282,14 @@ super::claims_eq!(IdClaims; iss, sub, aud, exp, iat, nbf, auth_time, nonce, acr,
     c_hash, name, given_name, family_name, middle_name, nickname, preferred_username, profile,
     picture, website, email, email_verified, gender, birthdate, zoneinfo, locale, phone_number,
     phone_number_verified, updated_at, extra);
+
+impl<'b> IdClaims<&'b str> {
+    /// Reads ID-token claims from JSON text (a claims file, a decoded payload you
+    /// already trust) with the crate's one reader: the typed claims into their fields, every
+    /// other member into [`extra`](Self::extra), so issuing them again carries every claim.
+    /// Strings with escapes are decoded into `scratch` (`json.len()` bytes always suffice).
+    /// Nothing is verified: there is no signature here. Values are checked when issuing.
+    pub fn from_json(json: &'b str, scratch: &'b mut [u8]) -> Result<Self> {
+        super::read_claims(json, scratch)
+    }
+}

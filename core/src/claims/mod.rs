@@ -318,3 +318,15 @@ pub(crate) trait SetExtras<'b> {
     /// Sets the custom claims.
     fn set_extras(&mut self, extras: Extras<&'b str>);
 }
+
+/// Reads a whole claims set from JSON text with the crate's one reader: the typed claims into
+/// their fields (strings with escapes decoded into `scratch`; as many bytes as the text
+/// always suffice), every other member as the custom claims.
+pub(crate) fn read_claims<'b, C: Deserialize<'b> + SetExtras<'b> + ClaimSet>(
+    json: &'b str,
+    scratch: &'b mut [u8],
+) -> Result<C> {
+    let mut claims: C = crate::json::from_claims(json.as_bytes(), scratch)?;
+    claims.set_extras(Extras::of_claims(json, C::KIND));
+    Ok(claims)
+}

@@ -9,9 +9,9 @@ use serde::Deserialize;
 use crate::alg::{SigningKey, VerifyingKey};
 use crate::b64;
 use crate::budget::Limits;
-use crate::claims::{AccessClaims, ClaimSet, Extras, IdClaims, SetExtras};
+use crate::claims::{AccessClaims, ClaimSet, IdClaims, SetExtras, read_claims};
 use crate::error::{Error, Result};
-use crate::json::{self, Writer};
+use crate::json::Writer;
 use crate::kind::Kind;
 use crate::validate::{AccessPolicy, IdPolicy};
 
@@ -142,9 +142,6 @@ fn read_json<'b, C: Deserialize<'b> + SetExtras<'b> + ClaimSet>(
     if json.contains(&b'\\') && rest.len() < n {
         return Err(Error::BufferTooSmall { needed: 2 * n });
     }
-    let mut claims: C = json::from_claims(json, rest)?;
-    // The reader accepted the text: it is UTF-8.
     let text = core::str::from_utf8(json).map_err(|_| Error::MalformedClaims)?;
-    claims.set_extras(Extras::of_claims(text, C::KIND));
-    Ok(claims)
+    read_claims(text, rest)
 }
