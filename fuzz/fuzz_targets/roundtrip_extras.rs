@@ -1,0 +1,105 @@
+//! Custom claims round trip: arbitrary bytes as the custom claims' JSON text (the first byte
+//! picks kind, key and whether names and values are registered) → `Extras::from_json` →
+//! issue in both profiles → verify → the same custom claims (compared as JSON, and by every
+//! value's text), or a clean error: only `OverBudget` or `ClaimCollision` when issuing
+//! accepted extras, and when `from_json` refuses the text, `serde_json` must refuse it too or
+//! see a duplicate name or too deep a nesting (the reader's deliberate rules).
+#![no_main]
+
+use compact_token::{AccessClaims, Error, Extras, IdClaims, Limits, Registry, compact, jwt};
+use compact_token_fuzz::*;
+use libfuzzer_sys::fuzz_target;
+
+const NAMES: &[&str] = &[
+    "roles", "tenant", "admin", "x", "a", "cnf", "jkt", ISS, AUD, CLIENT,
+];
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&pick, text)) = data.split_first() else {
+        return;
+    };
+    let Ok(text) = core::str::from_utf8(text) else {
+        return;
+    };
+    let extras = match Extras::from_json(text) {
+        Ok(e) => e,
+        Err(e) => {
+            if let Some(f) = json::facts(text.as_bytes()) {
+                let is_object = text.trim_start().starts_with('{');
+                assert!(
+                    !is_object || f.duplicates || f.depth > compact_token::json::MAX_DEPTH,
+                    "refused a JSON object serde_json reads ({e:?}): {text}"
+                );
+            }
+            return;
+        }
+    };
+    let use_hs = pick & 1 == 1;
+    let id = pick & 2 == 2;
+    let registry = if pick & 4 == 4 {
+        Registry::new(NAMES).unwrap()
+    } else {
+        Registry::EMPTY
+    };
+    let (ed, hs_key) = (ed(), hs());
+    let signing: &dyn compact_token::SigningKey = if use_hs { &hs_key } else { &ed };
+    let ed_pub = ed_public();
+    let verifying: &dyn compact_token::VerifyingKey = if use_hs { &hs_key } else { &ed_pub };
+    let mut access: AccessClaims<&str> = sample_access();
+    access.extra = extras;
+    let mut idc: IdClaims<&str> = sample_id();
+    idc.extra = extras;
+    for profile in 0..2 {
+        let mut out = vec![0u8; BUF];
+        let issued = match (id, profile) {
+            (false, 0) => jwt::issue_access(&access, signing, &Limits::ACCESS, &mut out),
+            (false, _) => {
+                compact::issue_access(&access, signing, &Limits::ACCESS, &registry, &mut out)
+            }
+            (true, 0) => jwt::issue_id(&idc, signing, &Limits::ID, &mut out),
+            (true, _) => compact::issue_id(&idc, signing, &Limits::ID, &registry, &mut out),
+        };
+        let token = match issued {
+            Ok(t) => t.to_owned(),
+            Err(Error::OverBudget | Error::ClaimCollision { .. }) => return,
+            Err(e) => panic!("issuing accepted extras failed with {e:?}: {text}"),
+        };
+        let mut scratch = vec![0u8; BUF];
+        let got = match (id, profile) {
+            (false, 0) => {
+                jwt::verify_access(&token, verifying, &access_policy(), NOW, &mut scratch)
+                    .map(|c| c.extra)
+            }
+            (false, _) => compact::verify_access(
+                &token,
+                verifying,
+                &access_policy(),
+                &registry,
+                NOW,
+                &mut scratch,
+            )
+            .map(|c| c.extra),
+            (true, 0) => {
+                jwt::verify_id(&token, verifying, &id_policy(), NOW, &mut scratch).map(|c| c.extra)
+            }
+            (true, _) => compact::verify_id(
+                &token,
+                verifying,
+                &id_policy(),
+                &registry,
+                NOW,
+                &mut scratch,
+            )
+            .map(|c| c.extra),
+        }
+        .unwrap_or_else(|e| panic!("an issued token was refused with {e:?}: {text}"));
+        assert!(got == extras, "custom claims differ: {text}");
+        // Value by value, as serde_json reads them.
+        for ((n1, v1), (n2, v2)) in got.iter().zip(extras.iter()) {
+            assert!(n1 == n2);
+            let a: serde_json::Value = serde_json::from_str(v1.raw()).unwrap();
+            let b: serde_json::Value = serde_json::from_str(v2.raw()).unwrap();
+            assert!(json::same(&a, &b), "{a} vs {b}");
+        }
+    }
+});
