@@ -93,7 +93,7 @@ typedef struct ct_registry ct_registry;
 // The no_std build's registry handle: never made (ct_registry_new is unsupported there).
 typedef struct ct_registry ct_registry;
 
-// A result code: CT_OK, one of compact_token::Error::code() (1..=34), or an FFI
+// A result code: CT_OK, one of compact_token::Error::code() (1..=39), or an FFI
 // code (100..).
 typedef uint32_t ct_result;
 
@@ -403,6 +403,21 @@ typedef struct ct_id_policy {
 
 // A JSON object names a member twice (at any depth, names compared after unescaping).
 #define CT_DUPLICATE_MEMBER 34
+
+// Signing failed (the key's randomness source failed); nothing usable was written.
+#define CT_SIGNING_FAILED 35
+
+// The ID token's c_hash is missing or does not match the authorization code.
+#define CT_CODE_HASH_MISMATCH 36
+
+// A custom claim takes the name of a typed claim (issuing).
+#define CT_CLAIM_COLLISION 37
+
+// A custom claim the policy requires is absent.
+#define CT_REQUIRED_CLAIM_MISSING 38
+
+// A custom claim the policy requires has another value.
+#define CT_REQUIRED_CLAIM_MISMATCH 39
 
 // A required pointer argument is NULL.
 #define CT_ERR_NULL_POINTER 100

@@ -47,6 +47,21 @@ def hs():
     return ct.Key.hs256(SECRET)
 
 
+def test_every_code_has_its_class():
+    import re
+
+    header = open(__file__.rsplit("/ffi/", 1)[0] + "/ffi/include/compact_token.h").read()
+    sizes = re.compile(r"CT_(VERSION|PROFILE_|KEY_USE_(ACCESS|ID|BOTH)$|MAX_|.*(_MAX_BYTES|_SCRATCH_BYTES|_FACTOR|_MAX_KEYS)$)")
+    codes = {int(v): n for n, v in re.findall(r"#define (CT_[A-Z0-9_]+) (\d+)\n", header)
+             if n != "CT_OK" and not sizes.match(n)}
+    assert sorted(codes) == list(range(1, 40)) + list(range(100, 107))
+    for code, name in codes.items():
+        cls = ct._ERRORS[code]
+        assert (cls.code, cls.name) == (code, name)
+        assert issubclass(cls, ct.TokenError) and cls.__name__ in ct.__all__
+        assert str(cls()) != "" and "unknown" not in cls().message
+
+
 def test_installed_package_is_the_wheel():
     assert "site-packages" in ct.__file__
     assert ct.version() == "0.1.0"

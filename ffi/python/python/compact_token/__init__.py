@@ -258,6 +258,31 @@ class DuplicateMemberError(TokenError):
     name = "CT_DUPLICATE_MEMBER"
 
 
+class SigningFailedError(TokenError):
+    code = 35
+    name = "CT_SIGNING_FAILED"
+
+
+class CodeHashMismatchError(TokenError):
+    code = 36
+    name = "CT_CODE_HASH_MISMATCH"
+
+
+class ClaimCollisionError(TokenError):
+    code = 37
+    name = "CT_CLAIM_COLLISION"
+
+
+class RequiredClaimMissingError(TokenError):
+    code = 38
+    name = "CT_REQUIRED_CLAIM_MISSING"
+
+
+class RequiredClaimMismatchError(TokenError):
+    code = 39
+    name = "CT_REQUIRED_CLAIM_MISMATCH"
+
+
 class NullPointerError(TokenError):
     code = 100
     name = "CT_ERR_NULL_POINTER"
