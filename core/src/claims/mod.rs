@@ -150,6 +150,12 @@ impl<'de, S: Deserialize<'de>, const N: usize> Deserialize<'de> for List<S, N> {
                 let de = serde::de::value::BorrowedStrDeserializer::<E>::new(v);
                 Ok(List::one(S::deserialize(de)?))
             }
+            fn visit_newtype_struct<D: Deserializer<'de>>(
+                self,
+                d: D,
+            ) -> core::result::Result<Self::Value, D::Error> {
+                d.deserialize_any(self)
+            }
             fn visit_seq<A: SeqAccess<'de>>(
                 self,
                 mut seq: A,
@@ -167,8 +173,8 @@ impl<'de, S: Deserialize<'de>, const N: usize> Deserialize<'de> for List<S, N> {
             }
         }
         // A string reaches `visit_borrowed_str`, an array `visit_seq`; anything else is
-        // refused by the visitor.
-        d.deserialize_any(ListVisitor::<S, N>(PhantomData))
+        // refused. Other deserializers pass through `visit_newtype_struct`.
+        d.deserialize_newtype_struct(crate::json::STR_OR_SEQ, ListVisitor::<S, N>(PhantomData))
     }
 }
 
@@ -206,7 +212,8 @@ impl<'de> Visitor<'de> for DateVisitor {
         self,
         d: D,
     ) -> core::result::Result<u64, D::Error> {
-        d.deserialize_any(self)
+        // Not `deserialize_any`: nothing here may need a float parser.
+        d.deserialize_u64(self)
     }
     fn visit_u64<E: serde::de::Error>(self, v: u64) -> core::result::Result<u64, E> {
         Ok(if v <= MAX_DATE { v } else { INVALID_DATE })

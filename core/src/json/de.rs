@@ -16,6 +16,12 @@ const BAD: Error = Error::MalformedClaims;
 /// deserializers see an ordinary newtype.
 pub(crate) const DATE: &str = "$compact_token::Date";
 
+/// The newtype-struct name by which a type asks for a string or an array (`aud`, `amr`):
+/// a string is handed over with `visit_borrowed_str`, an array with `visit_seq`, anything
+/// else is refused — without `deserialize_any`, whose float parsing would then be linked
+/// into every verifier. Other deserializers see an ordinary newtype.
+pub(crate) const STR_OR_SEQ: &str = "$compact_token::StrOrSeq";
+
 impl de::Error for Error {
     fn custom<T: fmt::Display>(_msg: T) -> Self {
         BAD
@@ -382,10 +388,14 @@ impl<'b> de::Deserializer<'b> for &mut Deserializer<'b> {
         name: &'static str,
         v: V,
     ) -> Result<V::Value> {
-        if name == DATE {
-            self.date(v)
-        } else {
-            v.visit_newtype_struct(self)
+        match name {
+            DATE => self.date(v),
+            STR_OR_SEQ => match self.peek()? {
+                b'"' => v.visit_borrowed_str(self.str()?),
+                b'[' => self.seq(v),
+                _ => Err(BAD),
+            },
+            _ => v.visit_newtype_struct(self),
         }
     }
 

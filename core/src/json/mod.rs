@@ -33,7 +33,7 @@ mod de;
 mod read;
 mod write;
 
-pub(crate) use de::{DATE, from_claims};
+pub(crate) use de::{DATE, STR_OR_SEQ, from_claims};
 pub use de::{Deserializer, from_slice};
 pub(crate) use read::{Chars, Int, RawStr, Reader, depth_within};
 pub(crate) use write::Writer;
