@@ -13,8 +13,8 @@ use std::fmt;
 
 use base64ct::{Base64UrlUnpadded, Encoding};
 use compact_token::{
-    AccessClaims, AccessPolicy, Algorithm, IdClaims, IdPolicy, Kind, Limits, MAX_SIGNATURE_LEN,
-    Registry, SigningKey, VerifyingKey, compact, jwt,
+    AccessClaims, AccessPolicy, Algorithm, Hs256Key, IdClaims, IdPolicy, KeyUse, Kind, Limits,
+    MAX_DATE, MAX_SIGNATURE_LEN, Registry, SigningKey, VerifyingKey, compact, jwt,
 };
 use coset::cbor::value::Value as Cbor;
 use coset::cwt::{ClaimsSet, Timestamp};
@@ -122,6 +122,46 @@ pub struct Table {
     pub ignored: Vec<String>,
 }
 
+/// How to compare: the registry of the "registered" column, a `kid` in every header, and
+/// the size budget of our tokens.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Options {
+    /// The registered values (default: the claims' issuer, audiences and scope names).
+    pub registry: Option<Vec<String>>,
+    /// A `kid` every token carries in its header (ours, the standard JWT, the CWT's
+    /// unprotected header; PASETO has no header, and is left without one).
+    pub kid: Option<String>,
+    /// The size budget of our tokens (default: [`NO_BUDGET`], so that large claims are
+    /// compared too); the lifetime limit is lifted the same way.
+    pub max_bytes: Option<usize>,
+}
+
+/// The budget `compare` gives our tokens when none is asked: larger than any token of
+/// claims a JWT library would accept in an HTTP header.
+pub const NO_BUDGET: usize = 64 * 1024;
+
+impl Options {
+    fn limits(&self) -> Limits {
+        Limits {
+            max_bytes: self.max_bytes.unwrap_or(NO_BUDGET),
+            max_lifetime: MAX_DATE,
+        }
+    }
+
+    /// The demo keys with this kid, the HS256 secret allowed to sign both kinds.
+    fn keys(&self, keys: &DemoKeys) -> Result<DemoKeys> {
+        let mut out = DemoKeys {
+            ed25519: keys.ed25519.clone(),
+            hs256: Hs256Key::from_secret(keys.hs256.secret(), KeyUse::AccessAndId)?,
+        };
+        if let Some(kid) = &self.kid {
+            out.ed25519 = out.ed25519.with_kid(kid)?;
+            out.hs256 = out.hs256.with_kid(kid)?;
+        }
+        Ok(out)
+    }
+}
+
 /// The brief's sample claims of `kind` at `now` as standard JWT claims JSON (the ID token's
 /// `at_hash` binds it to the sample EdDSA access token issued in the `jwt` profile).
 pub fn sample(kind: Kind, keys: &DemoKeys, now: u64) -> Result<Value> {
@@ -138,22 +178,41 @@ pub fn sample(kind: Kind, keys: &DemoKeys, now: u64) -> Result<Value> {
     value.map_err(|_| Error::Json)
 }
 
-/// The table for the brief's sample claims at `now`: access EdDSA, access HS256, ID EdDSA.
+/// The table for the brief's sample claims at `now`: access and ID tokens, EdDSA and HS256.
 pub fn sample_table(keys: &DemoKeys, now: u64) -> Result<Table> {
-    let mut table = compare(&sample(Kind::Access, keys, now)?, Kind::Access, keys)?;
+    sample_table_with(keys, now, &Options::default())
+}
+
+/// [`sample_table`] with `options`.
+pub fn sample_table_with(keys: &DemoKeys, now: u64, options: &Options) -> Result<Table> {
+    let access = sample(Kind::Access, keys, now)?;
+    let mut table = compare_with(&access, Kind::Access, keys, options)?;
+    let id = sample(Kind::Id, keys, now)?;
     table
         .rows
-        .extend(compare(&sample(Kind::Id, keys, now)?, Kind::Id, keys)?.rows);
+        .extend(compare_with(&id, Kind::Id, keys, options)?.rows);
     Ok(table)
 }
 
 /// Measures `claims` (standard JWT claims JSON, as `ctok issue` reads) as a token of `kind`
-/// in every format: EdDSA and HS256 rows for an access token, EdDSA for an ID token.
+/// in every format, with the default [`Options`]: an EdDSA and an HS256 row.
 ///
 /// Errors: the claims are not a valid claim set of `kind` (`MalformedClaims`, or the
 /// error issuing them gives, such as `OverBudget` or `LifetimeTooLong`). A peer that cannot
 /// carry the claims (PASETO and HS256, CWT and several audiences) gets a cell saying why.
 pub fn compare(claims: &Value, kind: Kind, keys: &DemoKeys) -> Result<Table> {
+    compare_with(claims, kind, keys, &Options::default())
+}
+
+/// [`compare`] with `options`.
+pub fn compare_with(
+    claims: &Value,
+    kind: Kind,
+    keys: &DemoKeys,
+    options: &Options,
+) -> Result<Table> {
+    let keys = &options.keys(keys)?;
+    let limits = options.limits();
     let ours = match kind {
         Kind::Access => Ours::Access(claims_json::access_claims(claims)?),
         Kind::Id => Ours::Id(claims_json::id_claims(claims)?),
@@ -175,14 +234,14 @@ pub fn compare(claims: &Value, kind: Kind, keys: &DemoKeys) -> Result<Table> {
             .collect(),
         _ => Vec::new(),
     };
-    let registered = ours.registrable();
-    let registry = Registry::new(&registered)?;
-    let algorithms: &[Algorithm] = match kind {
-        Kind::Access => &[Algorithm::EdDSA, Algorithm::HS256],
-        Kind::Id => &[Algorithm::EdDSA],
+    let registered: Vec<&str> = match &options.registry {
+        Some(values) => values.iter().map(String::as_str).collect(),
+        None => ours.registrable(),
     };
+    let registry = Registry::new(&registered)?;
+    let algorithms = [Algorithm::EdDSA, Algorithm::HS256];
     let mut rows = Vec::new();
-    for &algorithm in algorithms {
+    for algorithm in algorithms {
         let key: &dyn SigningKey = match algorithm {
             Algorithm::HS256 => &keys.hs256,
             _ => &keys.ed25519,
@@ -190,9 +249,10 @@ pub fn compare(claims: &Value, kind: Kind, keys: &DemoKeys) -> Result<Table> {
         let mut cells = Vec::new();
         for format in Format::ALL {
             let token = match format {
-                Format::Compact => Ok(ours.issue(format, key, keys, &Registry::EMPTY)?),
-                Format::CompactRegistered => Ok(ours.issue(format, key, keys, &registry)?),
-                Format::Jwt => Ok(ours.issue(format, key, keys, &Registry::EMPTY)?),
+                Format::Compact | Format::Jwt => {
+                    Ok(ours.issue(format, key, keys, &Registry::EMPTY, &limits)?)
+                }
+                Format::CompactRegistered => Ok(ours.issue(format, key, keys, &registry, &limits)?),
                 Format::StandardJwt => standard_jwt(kind, &carried, algorithm, keys),
                 Format::Cwt => cwt(&carried, algorithm, keys),
                 Format::Paseto => paseto(&carried, algorithm, keys),
@@ -248,6 +308,7 @@ impl<'v> Ours<'v> {
         key: &dyn SigningKey,
         keys: &DemoKeys,
         registry: &Registry<'_>,
+        limits: &Limits,
     ) -> Result<String> {
         let ed_public = keys.ed25519.verifying_key();
         let public: &dyn VerifyingKey = match key.algorithm() {
@@ -260,8 +321,10 @@ impl<'v> Ours<'v> {
         match self {
             Ours::Access(c) => {
                 let policy = AccessPolicy::new(c.iss, c.aud.iter().next().unwrap_or_default());
-                let (limits, now) = (&Limits::ACCESS, at(c.iat, c.nbf));
+                let policy = policy.with_limits(*limits);
+                let now = at(c.iat, c.nbf);
                 round_trip(
+                    limits.max_bytes,
                     |out| match is_jwt {
                         true => jwt::issue_access(c, key, limits, out),
                         false => compact::issue_access(c, key, limits, registry, out),
@@ -279,8 +342,10 @@ impl<'v> Ours<'v> {
             }
             Ours::Id(c) => {
                 let policy = IdPolicy::new(c.iss, c.aud.iter().next().unwrap_or_default());
-                let (limits, now) = (&Limits::ID, at(c.iat, c.nbf));
+                let policy = policy.with_limits(*limits);
+                let now = at(c.iat, c.nbf);
                 round_trip(
+                    limits.max_bytes,
                     |out| match is_jwt {
                         true => jwt::issue_id(c, key, limits, out),
                         false => compact::issue_id(c, key, limits, registry, out),
@@ -300,13 +365,21 @@ impl<'v> Ours<'v> {
 
 /// Issues with `issue`, then keeps the token if `verify` gives back the same claims.
 fn round_trip(
+    max_bytes: usize,
     issue: impl FnOnce(&mut [u8]) -> compact_token::Result<&str>,
-    verify: impl FnOnce(&str, &mut [u8]) -> compact_token::Result<bool>,
+    verify: impl Fn(&str, &mut [u8]) -> compact_token::Result<bool>,
 ) -> Result<String> {
-    let mut out = vec![0u8; Limits::ID.max_bytes];
+    let mut out = vec![0u8; max_bytes];
     let token = issue(&mut out)?.to_owned();
-    let mut scratch = vec![0u8; 4 * Limits::ID.max_bytes];
-    match verify(&token, &mut scratch)? {
+    let mut scratch = vec![0u8; 4 * token.len() + 64];
+    // Registered scope names expand beyond the usual bound: the error says how much.
+    let verdict = match verify(&token, &mut scratch) {
+        Err(compact_token::Error::BufferTooSmall { needed }) => {
+            verify(&token, &mut vec![0u8; needed])
+        }
+        other => other,
+    };
+    match verdict? {
         true => Ok(token),
         false => Err(Error::Token(compact_token::Error::MalformedClaims)),
     }
@@ -341,6 +414,7 @@ fn standard_jwt(kind: Kind, carried: &Value, alg: Algorithm, keys: &DemoKeys) ->
         }
     };
     let mut header = Header::new(jalg);
+    header.kid = keys.ed25519.key_id().map(str::to_owned);
     if kind == Kind::Access {
         header.typ = Some("at+jwt".into());
     }
@@ -427,6 +501,11 @@ fn cwt(carried: &Value, alg: Algorithm, keys: &DemoKeys) -> PeerResult {
         sig[..key.algorithm().signature_len()].to_vec()
     };
     let ed_public = keys.ed25519.verifying_key();
+    let mut unprotected = HeaderBuilder::new();
+    if let Some(kid) = keys.ed25519.key_id() {
+        unprotected = unprotected.key_id(kid.as_bytes().to_vec());
+    }
+    let unprotected = unprotected.build();
     let (cose, back) = match alg {
         Algorithm::HS256 => {
             let protected = HeaderBuilder::new()
@@ -434,6 +513,7 @@ fn cwt(carried: &Value, alg: Algorithm, keys: &DemoKeys) -> PeerResult {
                 .build();
             let cose = CoseMac0Builder::new()
                 .protected(protected)
+                .unprotected(unprotected.clone())
                 .payload(payload)
                 .create_tag(b"", |m| sign(&keys.hs256, m))
                 .build()
@@ -451,6 +531,7 @@ fn cwt(carried: &Value, alg: Algorithm, keys: &DemoKeys) -> PeerResult {
                 .build();
             let cose = CoseSign1Builder::new()
                 .protected(protected)
+                .unprotected(unprotected)
                 .payload(payload)
                 .create_signature(b"", |m| sign(&keys.ed25519, m))
                 .build()
@@ -566,7 +647,207 @@ impl fmt::Display for Table {
                 self.ignored.join(", ")
             )?;
         }
-        Ok(())
+        writeln!(
+            f,
+            "\nPer part, characters of header . claims . signature (JWS formats):\n"
+        )?;
+        write!(f, "| token |")?;
+        let jws_formats = [
+            Format::Compact,
+            Format::CompactRegistered,
+            Format::Jwt,
+            Format::StandardJwt,
+        ];
+        for format in jws_formats {
+            write!(f, " {} |", format.name())?;
+        }
+        write!(f, "\n|---|")?;
+        for _ in jws_formats {
+            write!(f, "--:|")?;
+        }
+        for row in &self.rows {
+            write!(f, "\n| {} |", row.label())?;
+            for format in jws_formats {
+                match row
+                    .cells
+                    .iter()
+                    .find(|c| c.format == format)
+                    .and_then(Cell::parts)
+                {
+                    Some(p) => write!(f, " {} + {} + {} |", p.header, p.claims, p.signature)?,
+                    None => write!(f, " n/a |")?,
+                }
+            }
+        }
+        writeln!(f)
+    }
+}
+
+/// The three parts of a JWS compact token, in characters: header, claims, signature.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Parts {
+    /// `BASE64URL(header)`.
+    pub header: usize,
+    /// `BASE64URL(payload)`: the claims.
+    pub claims: usize,
+    /// `BASE64URL(signature)`.
+    pub signature: usize,
+}
+
+impl Cell {
+    /// The per-part breakdown of a JWS token (ours and the standard JWT); `None` for the
+    /// CWT and PASETO, whose parts are not separate segments of the text.
+    pub fn parts(&self) -> Option<Parts> {
+        if matches!(self.format, Format::Cwt | Format::Paseto) {
+            return None;
+        }
+        let token = self.token.as_deref().ok()?;
+        let mut segments = token.split('.');
+        let (h, c, s) = (segments.next()?, segments.next()?, segments.next()?);
+        Some(Parts {
+            header: h.len(),
+            claims: c.len(),
+            signature: s.len(),
+        })
+    }
+}
+
+impl Table {
+    /// The table as JSON: one object per row, each cell with its bytes, ratio to the
+    /// standard JWT, parts, or the reason it has no token.
+    pub fn to_json(&self) -> String {
+        let rows: Vec<Value> = self
+            .rows
+            .iter()
+            .map(|row| {
+                let reference = row.len(Format::StandardJwt);
+                let cells: Vec<Value> = row
+                    .cells
+                    .iter()
+                    .map(|cell| {
+                        let mut v = serde_json::json!({"format": cell.format.name()});
+                        match &cell.token {
+                            Ok(t) => {
+                                v["bytes"] = t.len().into();
+                                if let Some(r) = reference {
+                                    v["ratio"] = ratio(t.len(), r).into();
+                                }
+                                if let Some(p) = cell.parts() {
+                                    v["parts"] = serde_json::json!({
+                                        "header": p.header, "claims": p.claims,
+                                        "signature": p.signature});
+                                }
+                            }
+                            Err(why) => v["unavailable"] = why.as_str().into(),
+                        }
+                        v
+                    })
+                    .collect();
+                serde_json::json!({"kind": kind_name(row.kind), "algorithm": row.algorithm.name(),
+                    "cells": cells})
+            })
+            .collect();
+        serde_json::json!({"rows": rows, "ignored": self.ignored}).to_string()
+    }
+
+    /// The table as CSV, one line per token: kind, algorithm, format, bytes, ratio, parts.
+    pub fn to_csv(&self) -> String {
+        let mut out =
+            String::from("kind,algorithm,format,bytes,ratio,header,claims,signature,unavailable\n");
+        for row in &self.rows {
+            let reference = row.len(Format::StandardJwt);
+            for cell in &row.cells {
+                let (bytes, ratio_text, why) = match (&cell.token, reference) {
+                    (Ok(t), Some(r)) => {
+                        (t.len().to_string(), format!("{:.2}", ratio(t.len(), r)), "")
+                    }
+                    (Ok(t), None) => (t.len().to_string(), String::new(), ""),
+                    (Err(why), _) => (String::new(), String::new(), why.as_str()),
+                };
+                let parts = cell.parts().map_or(",,".to_owned(), |p| {
+                    format!("{},{},{}", p.header, p.claims, p.signature)
+                });
+                out.push_str(&format!(
+                    "{},{},{},{bytes},{ratio_text},{parts},\"{}\"\n",
+                    kind_name(row.kind),
+                    row.algorithm.name(),
+                    cell.format.name(),
+                    why.replace('"', "\"\"")
+                ));
+            }
+        }
+        out
+    }
+
+    /// A horizontal bar chart of the sizes, one group of bars per row, as an SVG document.
+    pub fn svg(&self) -> String {
+        const COLORS: [&str; 6] = [
+            "#1b9e77", "#66c2a5", "#7570b3", "#d95f02", "#e7298a", "#a6761d",
+        ];
+        let (label_w, bar_max, bar_h, gap) = (190.0, 520.0, 16.0, 14.0);
+        let longest = self
+            .rows
+            .iter()
+            .flat_map(|r| Format::ALL.map(|f| r.len(f).unwrap_or(0)))
+            .max()
+            .unwrap_or(1)
+            .max(1) as f64;
+        let group_h = Format::ALL.len() as f64 * bar_h + gap + 18.0;
+        let height = 40.0 + group_h * self.rows.len() as f64;
+        let mut svg = format!(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"800\" height=\"{height}\" \
+             font-family=\"sans-serif\" font-size=\"12\">\n\
+             <text x=\"10\" y=\"20\" font-size=\"14\">Token size in bytes (same claims, \
+             same keys; each token verified by the library that made it)</text>\n"
+        );
+        for (i, row) in self.rows.iter().enumerate() {
+            let top = 40.0 + group_h * i as f64;
+            svg.push_str(&format!(
+                "<text x=\"10\" y=\"{}\" font-weight=\"bold\">{}</text>\n",
+                top + 12.0,
+                row.label()
+            ));
+            for (j, format) in Format::ALL.iter().enumerate() {
+                let y = top + 18.0 + j as f64 * bar_h;
+                svg.push_str(&format!(
+                    "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>\n",
+                    label_w - 6.0,
+                    y + 12.0,
+                    format.name()
+                ));
+                match row.len(*format) {
+                    Some(n) => {
+                        let w = bar_max * n as f64 / longest;
+                        svg.push_str(&format!(
+                            "<rect x=\"{label_w}\" y=\"{y}\" width=\"{w:.1}\" height=\"{}\" \
+                             fill=\"{}\"/><text x=\"{:.1}\" y=\"{}\">{n}</text>\n",
+                            bar_h - 3.0,
+                            COLORS[j],
+                            label_w + w + 4.0,
+                            y + 12.0
+                        ));
+                    }
+                    None => svg.push_str(&format!(
+                        "<text x=\"{}\" y=\"{}\" fill=\"#888\">n/a</text>\n",
+                        label_w + 4.0,
+                        y + 12.0
+                    )),
+                }
+            }
+        }
+        svg.push_str("</svg>\n");
+        svg
+    }
+}
+
+fn ratio(len: usize, reference: usize) -> f64 {
+    (len as f64 / reference as f64 * 100.0).round() / 100.0
+}
+
+fn kind_name(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Access => "access",
+        Kind::Id => "ID",
     }
 }
 

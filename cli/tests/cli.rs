@@ -26,10 +26,10 @@ fn ok(args: &[&str]) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
-/// Runs ctok, expecting failure; returns the one stderr line.
+/// Runs ctok, expecting failure (exit 1, 2 or 3); returns the one stderr line.
 fn fails(args: &[&str]) -> String {
     let out = ctok(args);
-    assert_eq!(out.status.code(), Some(1), "ctok {args:?}");
+    assert!(matches!(out.status.code(), Some(1..=3)), "ctok {args:?}");
     assert!(out.stdout.is_empty());
     let err = String::from_utf8(out.stderr).unwrap();
     assert_eq!(err.lines().count(), 1, "one line: {err:?}");
@@ -128,26 +128,26 @@ fn keygen_issue_verify_round_trip_with_a_jwks() {
     };
     assert_eq!(
         verify("id", AUD, &now, &[]),
-        "ctok: token refused: wrong kind of token"
+        "ctok: token refused: wrong kind of token (error 13)"
     );
     assert_eq!(
         verify("access", "https://other", &now, &[]),
-        "ctok: token refused: wrong audience"
+        "ctok: token refused: wrong audience (error 19)"
     );
     assert_eq!(
         verify("access", AUD, &(NOW + 400).to_string(), &[]),
-        "ctok: token refused: token expired"
+        "ctok: token refused: token expired (error 15)"
     );
     assert_eq!(
         verify("access", AUD, &now, &["--scope", "admin"]),
-        "ctok: token refused: missing required scope"
+        "ctok: token refused: missing required scope (error 21)"
     );
     let tampered = token.replacen(".eyJ", ".eyK", 1);
     assert_eq!(
         fails(&[
             "verify", "access", "--key", jwks, "--iss", ISS, "--aud", AUD, "--now", &now, &tampered
         ]),
-        "ctok: token refused: bad signature"
+        "ctok: token refused: bad signature (error 8)"
     );
 }
 
@@ -165,7 +165,7 @@ fn key_use_and_kid_are_enforced() {
     let id = write(&d.join("id.json"), &id);
     assert_eq!(
         fails(&["issue", "id", "--key", &key, "--claims", &id]),
-        "ctok: cannot issue: key not meant for this kind of token"
+        "ctok: cannot issue: key not meant for this kind of token (error 28)"
     );
     // A JWK set holding another key: the token's kid is unknown there.
     let other = d.join("other.json");
@@ -192,7 +192,10 @@ fn key_use_and_kid_are_enforced() {
             "1764000001",
             token.trim()
         ]),
-        "ctok: no key for this token: no key with this kid is valid now"
+        format!(
+            "ctok: no key for this token: no key in {} has the token's kid",
+            other.to_str().unwrap()
+        )
     );
 }
 
@@ -203,7 +206,7 @@ fn bad_input_is_one_line_and_exit_1() {
     let long = write(&d.join("long.json"), &access_claims(NOW, 601));
     assert_eq!(
         fails(&["issue", "access", "--key", &key, "--claims", &long]),
-        "ctok: cannot issue: lifetime too long"
+        "ctok: cannot issue: lifetime too long (error 24)"
     );
     let bad_date = write(
         &d.join("date.json"),
@@ -211,24 +214,24 @@ fn bad_input_is_one_line_and_exit_1() {
     );
     assert_eq!(
         fails(&["issue", "access", "--key", &key, "--claims", &bad_date]),
-        "ctok: cannot issue: invalid date"
+        "ctok: invalid claims: claim `iat` must be Unix seconds"
     );
     let missing = write(&d.join("missing.json"), r#"{"iss":"x"}"#);
     assert_eq!(
         fails(&["issue", "access", "--key", &key, "--claims", &missing]),
-        "ctok: invalid claims: malformed claims"
+        "ctok: missing claim: `sub`: give --sub or put it in --claims"
     );
     let not_json = write(&d.join("not.json"), "{");
     assert_eq!(
         fails(&["issue", "access", "--key", &not_json, "--claims", &missing]),
-        "ctok: invalid key: malformed json"
+        format!("ctok: invalid key {not_json}: malformed json")
     );
     let rsa = write(&d.join("rsa.jwk"), r#"{"kty":"RSA","n":"AQAB","e":"AQAB"}"#);
     assert_eq!(
         fails(&[
             "verify", "access", "--key", &rsa, "--iss", ISS, "--aud", AUD, "x.y.z"
         ]),
-        "ctok: invalid key: unsupported jwk key type (kty)"
+        format!("ctok: invalid key {rsa}: unsupported jwk key type (kty)")
     );
     for token in ["", "a.b", "....", "a.b.c", "\u{1F600}.x.y"] {
         let err = fails(&[
@@ -249,11 +252,11 @@ fn bad_input_is_one_line_and_exit_1() {
     );
     assert_eq!(
         fails(&["keygen", "--alg", "rsa"]),
-        "ctok: invalid value 'rsa' for '--alg <ALG>' [possible values: eddsa, hs256]"
+        "ctok: usage: invalid value 'rsa' for '--alg <ALG>' [possible values: eddsa, hs256]"
     );
     assert_eq!(
         fails(&["frobnicate"]),
-        "ctok: unrecognized subcommand 'frobnicate'"
+        "ctok: usage: unrecognized subcommand 'frobnicate'"
     );
     assert_eq!(
         fails(&["keygen", "--alg", "hs256", "--public", "/dev/null"]),
@@ -276,4 +279,681 @@ fn public_prints_the_public_half() {
     // The default kid is the RFC 7638 thumbprint.
     let bare: serde_json::Value = serde_json::from_str(&ok(&["keygen", "--alg", "eddsa"])).unwrap();
     assert_eq!(bare["kid"].as_str().map(str::len), Some(43));
+}
+
+/// Runs ctok with `stdin`; returns (exit code, stdout, stderr).
+fn run(args: &[&str], stdin: &str) -> (i32, String, String) {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ctok"))
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("ctok runs");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let text = |b: Vec<u8>| String::from_utf8(b).unwrap();
+    (
+        out.status.code().unwrap(),
+        text(out.stdout),
+        text(out.stderr),
+    )
+}
+
+/// Expects exit `code` and exactly one stderr line; returns it.
+fn exits(code: i32, args: &[&str]) -> String {
+    let (got, out, err) = run(args, "");
+    assert_eq!(got, code, "ctok {args:?}: {err}");
+    assert!(out.is_empty(), "{out}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    err.trim_end().to_owned()
+}
+
+const PEM_PRIVATE: &str = "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEINTuctv5E1hK1bbY8fdp+K06/nwoy/HU++CXqI9EdVhC\n-----END PRIVATE KEY-----\n";
+const PEM_PUBLIC: &str = "-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEAGb9ECWmEzf6FQbrBZ9w7lshQhqowtrbLDFw4rXAxZuE=\n-----END PUBLIC KEY-----\n";
+
+#[test]
+fn bare_ctok_prints_usage_with_every_command_and_exits_2() {
+    let (code, out, err) = run(&[], "");
+    assert_eq!(code, 2);
+    assert!(out.is_empty());
+    assert!(
+        err.starts_with("Small, strict access and ID tokens"),
+        "{err}"
+    );
+    for command in [
+        "demo",
+        "keygen",
+        "public",
+        "thumbprint",
+        "issue",
+        "verify",
+        "decode",
+        "compare",
+    ] {
+        assert!(err.contains(&format!("\n  {command} ")), "{command}: {err}");
+    }
+    assert!(
+        ok(&["--help"])
+            .contains("Exit status: 0 success, 1 token refused, 2 usage, 3 I/O or key error")
+    );
+}
+
+#[test]
+fn keygen_out_writes_mode_0600_and_never_overwrites() {
+    use std::os::unix::fs::PermissionsExt;
+    let d = dir("out");
+    let path = d.join("k.jwk");
+    let _ = std::fs::remove_file(&path);
+    let p = path.to_str().unwrap();
+    assert_eq!(ok(&["keygen", "--alg", "eddsa", "--out", p]), "");
+    let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600);
+    let key: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(key["d"].as_str().map(str::len), Some(43));
+    let err = exits(3, &["keygen", "--alg", "eddsa", "--out", p]);
+    assert_eq!(
+        err,
+        format!("ctok: cannot create {p}: File exists (os error 17)")
+    );
+    // The thumbprint is the default kid.
+    assert_eq!(
+        ok(&["thumbprint", "--key", p]).trim(),
+        key["kid"].as_str().unwrap()
+    );
+    // From stdin too.
+    let (code, out, _) = run(
+        &["thumbprint", "--key", "-"],
+        &std::fs::read_to_string(&path).unwrap(),
+    );
+    assert_eq!((code, out.trim()), (0, key["kid"].as_str().unwrap()));
+}
+
+/// Bug: `ctok public` marked every key `"token_use":"access"`, so an exported ID key failed
+/// `ctok verify id` with "no key is valid now for this kind of token".
+#[test]
+fn public_use_and_kid_make_an_id_key_set_that_verifies_id_tokens() {
+    let d = dir("public-use");
+    let key = write(
+        &d.join("k.jwk"),
+        &ok(&["keygen", "--alg", "eddsa", "--use", "id", "--kid", "i1"]),
+    );
+    // The key's own use is kept by default.
+    let public: serde_json::Value = serde_json::from_str(&ok(&["public", "--key", &key])).unwrap();
+    assert_eq!(
+        (&public["token_use"], &public["kid"]),
+        (&"id".into(), &"i1".into())
+    );
+    let set = ok(&[
+        "public", "--key", &key, "--jwks", "--use", "both", "--kid", "pub-1",
+    ]);
+    let parsed: serde_json::Value = serde_json::from_str(&set).unwrap();
+    assert_eq!(parsed["keys"][0]["token_use"], "both");
+    assert_eq!(parsed["keys"][0]["kid"], "pub-1");
+    let id_set = write(
+        &d.join("id.json"),
+        &ok(&["public", "--key", &key, "--jwks"]),
+    );
+    let token = ok(&[
+        "issue",
+        "id",
+        "--key",
+        &key,
+        "--iss",
+        ISS,
+        "--sub",
+        "u1",
+        "--aud",
+        "client-1",
+        "--exp",
+        "+1h",
+        "--now",
+        "1764000000",
+    ]);
+    let claims = ok(&[
+        "verify",
+        "id",
+        "--key",
+        &id_set,
+        "--iss",
+        ISS,
+        "--aud",
+        "client-1",
+        "--now",
+        "1764000100",
+        token.trim(),
+    ]);
+    assert!(claims.contains("\"sub\": \"u1\""), "{claims}");
+    // An access-only set and a token without kid: the message says what is wrong.
+    let access_only = write(
+        &d.join("acc.json"),
+        &ok(&["public", "--key", &key, "--jwks", "--use", "access"]),
+    );
+    let nokid = ok(&["keygen", "--alg", "eddsa", "--use", "id"]);
+    let mut nokid: serde_json::Value = serde_json::from_str(&nokid).unwrap();
+    nokid.as_object_mut().unwrap().remove("kid");
+    let nokid_key = write(&d.join("nokid.jwk"), &nokid.to_string());
+    let token = ok(&[
+        "issue",
+        "id",
+        "--key",
+        &nokid_key,
+        "--iss",
+        ISS,
+        "--sub",
+        "u1",
+        "--aud",
+        "c",
+        "--exp",
+        "+1h",
+        "--now",
+        "1764000000",
+    ]);
+    let err = exits(
+        1,
+        &[
+            "verify",
+            "id",
+            "--key",
+            &access_only,
+            "--iss",
+            ISS,
+            "--aud",
+            "c",
+            "--now",
+            "1764000001",
+            token.trim(),
+        ],
+    );
+    assert_eq!(
+        err,
+        format!(
+            "ctok: no key for this token: no key in {access_only} is for ID tokens (the token has no kid; export the key with `ctok public --use id` or `--use both`)"
+        )
+    );
+    // Bug: a JWK set whose one key has no kid (RFC 7517 makes it optional) verifies.
+    let mut public: serde_json::Value =
+        serde_json::from_str(&ok(&["public", "--key", &nokid_key])).unwrap();
+    public.as_object_mut().unwrap().remove("kid");
+    let set = write(
+        &d.join("nokid-set.json"),
+        &format!("{{\"keys\":[{public}]}}"),
+    );
+    let claims = ok(&[
+        "verify",
+        "id",
+        "--key",
+        &set,
+        "--iss",
+        ISS,
+        "--aud",
+        "c",
+        "--now",
+        "1764000001",
+        token.trim(),
+    ]);
+    assert!(claims.contains("\"aud\""), "{claims}");
+}
+
+#[test]
+fn issue_from_flags_verify_and_decode_from_stdin() {
+    let d = dir("flags");
+    let key = write(
+        &d.join("k.jwk"),
+        &ok(&["keygen", "--alg", "eddsa", "--kid", "k1"]),
+    );
+    let token = ok(&[
+        "issue",
+        "access",
+        "--key",
+        &key,
+        "--iss",
+        ISS,
+        "--sub",
+        "user-1",
+        "--aud",
+        AUD,
+        "--aud",
+        "https://b.example.com",
+        "--client-id",
+        "c1",
+        "--scope",
+        "read write",
+        "--exp",
+        "+5m",
+        "--nbf",
+        "+0s",
+        "--jti",
+        "auto",
+        "-P",
+        "roles=[\"admin\",\"ops\"]",
+        "-P",
+        "tenant=acme",
+        "-P",
+        "level=3",
+        "--now",
+        "1764000000",
+    ]);
+    let token = token.trim().to_owned();
+    // decode: unverified, marked so, from stdin.
+    let (code, out, err) = run(&["decode", "-"], &format!("{token}\n"));
+    assert_eq!((code, err.as_str()), (0, ""));
+    assert!(
+        out.starts_with("UNVERIFIED: nothing below is checked"),
+        "{out}"
+    );
+    assert!(
+        out.contains("header: {\"alg\":\"EdDSA\",\"kid\":\"k1\",\"typ\":\"at+jwt\"}"),
+        "{out}"
+    );
+    let (_, out, _) = run(&["--json", "decode", "-"], &token);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["verified"], false);
+    assert_eq!(v["profile"], "jwt");
+    assert_eq!(v["claims"]["iat"], NOW);
+    assert_eq!(v["claims"]["exp"], NOW + 300);
+    assert_eq!(v["claims"]["nbf"], NOW);
+    assert_eq!(v["claims"]["roles"], serde_json::json!(["admin", "ops"]));
+    assert_eq!(v["claims"]["level"], 3);
+    assert_eq!(
+        v["claims"]["aud"],
+        serde_json::json!([AUD, "https://b.example.com"])
+    );
+    let jti = v["claims"]["jti"].as_str().unwrap();
+    assert!(
+        jti.len() == 32 && jti.bytes().all(|b| b.is_ascii_hexdigit()),
+        "{jti}"
+    );
+    // verify: token from stdin, --json gives {header, claims} with the custom claims.
+    let (code, out, err) = run(
+        &[
+            "--json",
+            "verify",
+            "access",
+            "--key",
+            &key,
+            "--iss",
+            ISS,
+            "--aud",
+            AUD,
+            "--now",
+            "1764000010",
+            "--scope",
+            "write",
+            "-",
+        ],
+        &token,
+    );
+    assert_eq!((code, err.as_str()), (0, ""));
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        v["header"],
+        serde_json::json!({"alg": "EdDSA", "typ": "at+jwt", "kid": "k1"})
+    );
+    assert_eq!(v["claims"]["tenant"], "acme");
+    assert_eq!(v["claims"]["client_id"], "c1");
+    // Both key and token from stdin is a usage error.
+    assert_eq!(
+        exits(
+            2,
+            &[
+                "verify", "access", "--key", "-", "--iss", ISS, "--aud", AUD, "-"
+            ]
+        ),
+        "ctok: stdin: only one input can be read from stdin (-), not --key and TOKEN"
+    );
+    // Claims from stdin, options overriding them.
+    let (code, out, err) = run(
+        &[
+            "issue",
+            "access",
+            "--key",
+            &key,
+            "--claims",
+            "-",
+            "--sub",
+            "other",
+            "--now",
+            "1764000000",
+        ],
+        &access_claims(NOW, 300),
+    );
+    assert_eq!((code, err.as_str()), (0, ""));
+    let (_, decoded, _) = run(&["--json", "decode", out.trim()], "");
+    let v: serde_json::Value = serde_json::from_str(&decoded).unwrap();
+    assert_eq!(
+        (&v["claims"]["sub"], &v["claims"]["scope"]),
+        (&"other".into(), &"read:orders write:orders".into())
+    );
+}
+
+#[test]
+fn errors_name_the_claim_or_option_with_exit_2() {
+    let d = dir("names");
+    let key = write(&d.join("k.jwk"), &ok(&["keygen", "--alg", "eddsa"]));
+    let base = [
+        "issue",
+        "access",
+        "--key",
+        key.as_str(),
+        "--iss",
+        ISS,
+        "--sub",
+        "s",
+        "--aud",
+        AUD,
+        "--client-id",
+        "c",
+        "--jti",
+        "j",
+    ];
+    let with = |extra: &[&str]| {
+        let mut args = base.to_vec();
+        args.extend_from_slice(extra);
+        exits(2, &args)
+    };
+    assert_eq!(
+        with(&[]),
+        "ctok: missing claim: `exp`: give --exp or put it in --claims"
+    );
+    assert_eq!(
+        with(&["--exp", "+5x"]),
+        "ctok: invalid --exp \"+5x\": expected Unix seconds or +N followed by s, m, h or d (e.g. +5m)"
+    );
+    assert_eq!(
+        with(&["--exp", "+5m", "-P", "=1"]),
+        "ctok: invalid -P \"=1\": expected NAME=VALUE"
+    );
+    assert_eq!(
+        with(&["--exp", "+5m", "-P", "sub=5"]),
+        "ctok: invalid claims: claim `sub` has the wrong type (5)"
+    );
+    assert_eq!(
+        with(&["--exp", "+5m", "--max-bytes", "5000"]),
+        "ctok: invalid --max-bytes: can only tighten the budget of 1024 bytes"
+    );
+    let registry = write(&d.join("reg.json"), "{\"not\":\"a list\"}");
+    assert_eq!(
+        with(&["--exp", "+5m", "--registry", &registry]),
+        format!("ctok: invalid --registry {registry}: expected a JSON array of strings")
+    );
+    // Exit 1: the library refuses; the limits options tighten.
+    assert_eq!(
+        exits(
+            1,
+            &[&base[..], &["--exp", "+5m", "--max-lifetime", "1m"]].concat()
+        ),
+        "ctok: cannot issue: lifetime too long (error 24)"
+    );
+    assert_eq!(
+        exits(
+            1,
+            &[&base[..], &["--exp", "+5m", "--max-bytes", "100"]].concat()
+        ),
+        "ctok: cannot issue: token over its size budget (error 25)"
+    );
+    // Exit 3: files and keys.
+    assert_eq!(
+        exits(3, &["thumbprint", "--key", "/nonexistent/k"]),
+        "ctok: cannot read /nonexistent/k: No such file or directory (os error 2)"
+    );
+    // --json errors carry the stable code.
+    let (code, out, err) = run(&["--json", "decode", "a.b"], "");
+    assert_eq!((code, err.as_str()), (1, ""));
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["error"]["code"], compact_token::Error::Malformed.code());
+    assert_eq!(v["error"]["exit"], 1);
+    let (code, out, _) = run(&["--json", "keygen"], "");
+    assert_eq!(code, 2);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        (&v["error"]["exit"], &v["error"]["code"]),
+        (&2.into(), &serde_json::Value::Null)
+    );
+}
+
+#[test]
+fn verify_leeway_lifetime_size_and_at_hash() {
+    let d = dir("verify-opts");
+    let key = write(
+        &d.join("k.jwk"),
+        &ok(&["keygen", "--alg", "eddsa", "--use", "both"]),
+    );
+    let access = ok(&[
+        "issue",
+        "access",
+        "--key",
+        &key,
+        "--claims",
+        &write(&d.join("c.json"), &access_claims(NOW, 300)),
+    ]);
+    let access = access.trim();
+    let verify = |extra: &[&str], now: u64| {
+        let now = now.to_string();
+        let mut args = vec![
+            "verify",
+            "access",
+            "--key",
+            key.as_str(),
+            "--iss",
+            ISS,
+            "--aud",
+            AUD,
+            "--now",
+            &now,
+        ];
+        args.extend_from_slice(extra);
+        args.push(access);
+        run(&args, "")
+    };
+    // Expired 100 s ago: refused with the default 30 s leeway, accepted with 2m.
+    assert_eq!(
+        verify(&[], NOW + 400).2,
+        "ctok: token refused: token expired (error 15)\n"
+    );
+    assert_eq!(verify(&["--leeway", "2m"], NOW + 400).0, 0);
+    assert_eq!(
+        verify(&["--leeway", "301"], NOW).2,
+        "ctok: invalid --leeway: at most 300 s\n"
+    );
+    assert_eq!(
+        verify(&["--max-lifetime", "4m"], NOW).2,
+        "ctok: token refused: lifetime too long (error 24)\n"
+    );
+    assert_eq!(
+        verify(&["--max-bytes", "300"], NOW).2,
+        "ctok: token refused: token over its size budget (error 25)\n"
+    );
+    // at_hash: the ID token bound to this access token verifies with it, not with another.
+    let pem_pub = write(&d.join("pub.pem"), PEM_PUBLIC);
+    let _ = pem_pub;
+    let id_claims = format!(
+        r#"{{"iss":"{ISS}","sub":"s","aud":"c","iat":{NOW},"exp":{},"at_hash":"{}"}}"#,
+        NOW + 60,
+        at_hash_eddsa(access)
+    );
+    let id = ok(&[
+        "issue",
+        "id",
+        "--key",
+        &key,
+        "--claims",
+        &write(&d.join("id.json"), &id_claims),
+    ]);
+    let now = NOW.to_string();
+    let id_args = |at: &str| {
+        vec![
+            "verify",
+            "id",
+            "--key",
+            key.as_str(),
+            "--iss",
+            ISS,
+            "--aud",
+            "c",
+            "--now",
+            &now,
+            "--access-token",
+            at,
+            id.trim(),
+        ]
+        .into_iter()
+        .map(str::to_owned)
+        .collect::<Vec<_>>()
+    };
+    let args = id_args(access);
+    assert_eq!(
+        run(&args.iter().map(String::as_str).collect::<Vec<_>>(), "").0,
+        0
+    );
+    let args = id_args("x.y.z");
+    assert_eq!(
+        run(&args.iter().map(String::as_str).collect::<Vec<_>>(), "").2,
+        "ctok: token refused: at_hash does not match the access token (error 23)\n"
+    );
+}
+
+/// at_hash for EdDSA: the left half of SHA-512, base64url (computed by the library).
+fn at_hash_eddsa(token: &str) -> String {
+    compact_token::access_token_hash(token, compact_token::Algorithm::EdDSA).to_string()
+}
+
+#[test]
+fn pem_keys_and_the_compact_profile_with_a_registry() {
+    let d = dir("pem");
+    let private = write(&d.join("k.pem"), PEM_PRIVATE);
+    let public = write(&d.join("k.pub.pem"), PEM_PUBLIC);
+    let registry = write(&d.join("reg.json"), &format!("[\"{ISS}\",\"{AUD}\"]"));
+    let token = ok(&[
+        "issue",
+        "access",
+        "--key",
+        &private,
+        "--iss",
+        ISS,
+        "--sub",
+        "s",
+        "--aud",
+        AUD,
+        "--client-id",
+        "c",
+        "--jti",
+        "j",
+        "--exp",
+        "+5m",
+        "--now",
+        "1764000000",
+        "--profile",
+        "compact",
+        "--registry",
+        &registry,
+    ]);
+    let token = token.trim();
+    let verified = ok(&[
+        "verify",
+        "access",
+        "--key",
+        &public,
+        "--iss",
+        ISS,
+        "--aud",
+        AUD,
+        "--now",
+        "1764000001",
+        "--profile",
+        "compact",
+        "--registry",
+        &registry,
+        token,
+    ]);
+    assert!(
+        verified.contains("\"iss\": \"https://auth.example.com\""),
+        "{verified}"
+    );
+    // Without the registry, the fingerprint differs.
+    assert_eq!(
+        exits(
+            1,
+            &[
+                "verify",
+                "access",
+                "--key",
+                &public,
+                "--iss",
+                ISS,
+                "--aud",
+                AUD,
+                "--now",
+                "1764000001",
+                "--profile",
+                "compact",
+                token
+            ]
+        ),
+        "ctok: token refused: registry fingerprint mismatch (error 32)"
+    );
+    // decode names the profile, kind, version and whether the registry matches.
+    let out = ok(&["--json", "decode", "--registry", &registry, token]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["profile"], "compact");
+    assert_eq!(v["header"], serde_json::json!({"alg": "EdDSA"}));
+    assert_eq!(v["compact"]["kind"], "access");
+    assert_eq!(v["compact"]["format_version"], 2);
+    assert_eq!(v["compact"]["registered_values"], true);
+    assert_eq!(v["compact"]["registry_matches"], true);
+    assert_eq!(
+        exits(1, &["decode", "--profile", "jwt", token]),
+        "ctok: not a token: wrong token profile (error 14)"
+    );
+    // The same key as JWK has the same thumbprint.
+    assert_eq!(
+        ok(&["thumbprint", "--key", &public]),
+        ok(&["thumbprint", "--key", &private])
+    );
+}
+
+#[cfg(feature = "compare")]
+#[test]
+fn compare_formats_kid_registry_and_svg() {
+    let d = dir("compare");
+    let json = ok(&["compare", "--format", "json", "--kind", "access"]);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let cell = &v["rows"][0]["cells"][0];
+    assert_eq!(cell["format"], "our compact");
+    assert_eq!(cell["bytes"], 260);
+    let p = &cell["parts"];
+    assert_eq!(
+        p["header"].as_u64().unwrap()
+            + p["claims"].as_u64().unwrap()
+            + p["signature"].as_u64().unwrap()
+            + 2,
+        260
+    );
+    assert_eq!(p["signature"], 86);
+    let csv = ok(&["compare", "--format", "csv", "--kid", "k-2025"]);
+    assert!(
+        csv.starts_with("kind,algorithm,format,bytes,ratio,header,claims,signature,unavailable\n")
+    );
+    assert!(csv.contains("\nID,HS256,our jwt,"), "{csv}");
+    // A kid of 6 characters adds 15 to the JSON header (,"kid":"k-2025") and 20 in base64url.
+    assert!(csv.contains("\naccess,EdDSA,our compact,280,"), "{csv}");
+    let registry = write(&d.join("reg.json"), "[\"https://auth.example.com\"]");
+    let md = ok(&["compare", "--registry", &registry, "--kind", "access"]);
+    assert!(
+        md.contains("| access, EdDSA | 260 (0.64×) | 250 (0.62×) |"),
+        "{md}"
+    );
+    assert!(md.contains("Per part, characters of header . claims . signature"));
+    let svg = d.join("sizes.svg");
+    ok(&["compare", "--svg", svg.to_str().unwrap()]);
+    let svg = std::fs::read_to_string(svg).unwrap();
+    assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+    assert_eq!(svg.matches("<rect ").count(), 4 * 6 - 2);
 }

@@ -38,10 +38,11 @@ fn printed(text: &str, label: &str) -> Vec<Option<usize>> {
 fn every_number_is_the_length_of_its_token() {
     let table = table();
     let text = table.to_string();
-    for (row, label) in table
-        .rows
-        .iter()
-        .zip(["access, EdDSA", "access, HS256", "ID, EdDSA"])
+    for (row, label) in
+        table
+            .rows
+            .iter()
+            .zip(["access, EdDSA", "access, HS256", "ID, EdDSA", "ID, HS256"])
     {
         let lens: Vec<_> = Format::ALL.iter().map(|f| row.len(*f)).collect();
         assert_eq!(printed(&text, label), lens, "{label}");
@@ -97,6 +98,8 @@ fn our_jwt_and_the_standard_jwt_are_the_same_size_and_the_sample_sizes_hold() {
                 Some(512),
                 Some(660)
             ],
+            // The HS256 ID token (the at_hash stays the EdDSA access token's).
+            [Some(309), Some(277), Some(613), Some(613), Some(470), None],
         ]
     );
 }
@@ -340,21 +343,42 @@ fn ctok_compare_without_claims_prints_the_sample_table() {
 }
 
 #[test]
-fn claims_over_the_access_budget_are_one_clean_error_line() {
+fn large_claims_compare_unless_a_budget_is_asked() {
     let mut claims = user_access_claims();
     claims["scope"] = json!(vec!["orders:read"; 100].join(" "));
     let path = claims_file("big.json", &claims);
-    let out = ctok(&["compare", "--claims", &path]);
-    assert_eq!(out.status.code(), Some(1));
+    // No budget by default: a token far over the access default of 1024 bytes is measured.
+    let out = ctok(&["compare", "--claims", &path, "--format", "csv"]);
+    assert_eq!(out.status.code(), Some(0));
+    let csv = String::from_utf8(out.stdout).unwrap();
+    let jwt: usize = csv
+        .lines()
+        .find(|l| l.starts_with("access,EdDSA,standard JWT,"))
+        .and_then(|l| l.split(',').nth(3))
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(jwt > 1024, "{csv}");
+    // With one, over-budget claims are one clean error line (exit 2: the input).
+    let out = ctok(&["compare", "--claims", &path, "--max-bytes", "1024"]);
+    assert_eq!(out.status.code(), Some(2));
     assert!(out.stdout.is_empty());
     let err = String::from_utf8(out.stderr).unwrap();
     assert_eq!(
         err,
-        "ctok: these claims do not fit an access token: over its size budget of 1024 bytes\n"
+        format!(
+            "ctok: cannot encode these claims: {} (error {})\n",
+            compact_token::Error::OverBudget,
+            compact_token::Error::OverBudget.code()
+        )
     );
     // Through the library, the error is the token error itself.
+    let options = compare::Options {
+        max_bytes: Some(1024),
+        ..Default::default()
+    };
     assert_eq!(
-        compare::compare(&claims, Kind::Access, &keys()).unwrap_err(),
+        compare::compare_with(&claims, Kind::Access, &keys(), &options).unwrap_err(),
         compact_token_std::Error::Token(compact_token::Error::OverBudget)
     );
 }
@@ -365,7 +389,7 @@ fn claims_that_are_not_an_access_token_are_refused_cleanly() {
     claims.as_object_mut().unwrap().remove("client_id");
     let path = claims_file("no-client.json", &claims);
     let out = ctok(&["compare", "--claims", &path]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8(out.stderr).unwrap();
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(
@@ -373,4 +397,11 @@ fn claims_that_are_not_an_access_token_are_refused_cleanly() {
         "{err}"
     );
     assert!(!err.contains("panicked"));
+}
+
+/// The chart in the README is the one `ctok compare --svg cli/compare-sizes.svg` writes for
+/// the sample claims (sizes do not depend on the keys or the day).
+#[test]
+fn the_committed_chart_is_the_sample_tables() {
+    assert_eq!(table().svg(), include_str!("../compare-sizes.svg"));
 }

@@ -55,7 +55,8 @@ pub enum Error {
     UnknownKeyId,
     /// The token has no `kid` and more than one key of the set could verify it.
     AmbiguousKey,
-    /// No key of the set may sign or verify this kind of token at this time.
+    /// No key of the set may sign or verify this kind of token at this time: none has a
+    /// `token_use` allowing the kind, or none of those is in its window.
     NoActiveKey,
 }
 
@@ -84,7 +85,9 @@ impl Error {
             Error::InvalidWindow => "key window ends before it starts",
             Error::UnknownKeyId => "no key with this kid is valid now",
             Error::AmbiguousKey => "token has no kid and several keys could verify it",
-            Error::NoActiveKey => "no key is valid now for this kind of token",
+            Error::NoActiveKey => {
+                "no key of the set is for this kind of token (token_use) and in its window now"
+            }
         }
     }
 }
@@ -129,5 +132,14 @@ mod tests {
         assert_eq!(needed.to_string(), "buffer too small: 9 bytes needed");
         assert!(std::error::Error::source(&e).is_some());
         assert!(std::error::Error::source(&Error::Pem).is_none());
+    }
+
+    #[test]
+    fn no_active_key_says_which_two_things_to_check() {
+        // It used to say "no key is valid now", misleading when the key's use was the cause.
+        assert_eq!(
+            Error::NoActiveKey.to_string(),
+            "no key of the set is for this kind of token (token_use) and in its window now"
+        );
     }
 }
