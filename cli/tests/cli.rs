@@ -957,3 +957,86 @@ fn compare_formats_kid_registry_and_svg() {
     assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
     assert_eq!(svg.matches("<rect ").count(), 4 * 6 - 2);
 }
+
+#[test]
+fn absolute_times_and_a_pem_key_published_with_its_use() {
+    let d = dir("abs");
+    let private = write(&d.join("k.pem"), PEM_PRIVATE);
+    let token = ok(&[
+        "issue",
+        "id",
+        "--key",
+        &private,
+        "--iss",
+        ISS,
+        "--sub",
+        "s",
+        "--aud",
+        "c",
+        "--iat",
+        "1764000000",
+        "--nbf",
+        "1764000100",
+        "--exp",
+        "1764003600",
+        "--nonce",
+        "n1",
+    ]);
+    let v: serde_json::Value =
+        serde_json::from_str(&ok(&["--json", "decode", token.trim()])).unwrap();
+    assert_eq!(
+        (
+            &v["claims"]["iat"],
+            &v["claims"]["nbf"],
+            &v["claims"]["exp"]
+        ),
+        (
+            &1_764_000_000u64.into(),
+            &1_764_000_100u64.into(),
+            &1_764_003_600u64.into()
+        )
+    );
+    assert_eq!(
+        v["header"],
+        serde_json::json!({"alg": "EdDSA", "typ": "JWT"})
+    );
+    // A PEM key has no token_use: `public` writes `access` unless --use says otherwise.
+    let public: serde_json::Value =
+        serde_json::from_str(&ok(&["public", "--key", &private])).unwrap();
+    assert_eq!(public["token_use"], "access");
+    let set = write(
+        &d.join("id.json"),
+        &ok(&["public", "--key", &private, "--jwks", "--use", "id"]),
+    );
+    let verify = |now: &str| {
+        run(
+            &[
+                "--json",
+                "verify",
+                "id",
+                "--key",
+                &set,
+                "--iss",
+                ISS,
+                "--aud",
+                "c",
+                "--nonce",
+                "n1",
+                "--now",
+                now,
+                token.trim(),
+            ],
+            "",
+        )
+    };
+    // Not yet valid before nbf (beyond the 30 s leeway), valid after.
+    let (code, out, _) = verify("1764000000");
+    assert_eq!(code, 1);
+    let e: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(e["error"]["code"], compact_token::Error::NotYetValid.code());
+    assert_eq!(
+        e["error"]["message"],
+        compact_token::Error::NotYetValid.to_string()
+    );
+    assert_eq!(verify("1764000100").0, 0);
+}
