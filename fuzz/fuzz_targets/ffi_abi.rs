@@ -1,7 +1,11 @@
 //! The C ABI (`compact-token-ffi`) driven as C would drive it: arbitrary tokens (raw bytes,
 //! not necessarily UTF-8, or validly signed arbitrary payloads), arbitrary claim bytes,
 //! arbitrary profile and key-use numbers, and small output / scratch buffers, through
-//! `ct_access_verify`, `ct_id_verify`, `ct_access_issue`, `ct_id_issue`.
+//! `ct_access_verify`, `ct_id_verify`, `ct_access_issue`, `ct_id_issue`, and (op 3) the
+//! policy and helper functions: `ct_access_verify_with` / `ct_id_verify_with` with arbitrary
+//! scopes, leeway and limits, `ct_access_issue_with` / `ct_id_issue_with` with arbitrary
+//! limits, `ct_at_hash`, `ct_c_hash`, `ct_token_peek_kid`, `ct_verify_scratch_len`,
+//! `ct_version`, `ct_version_string`.
 //!
 //! Properties: no call panics (never `CT_ERR_PANIC`); every code is one `ct_error_message`
 //! knows; on error the claims output and the buffers are untouched; `CT_BUFFER_TOO_SMALL`
@@ -10,7 +14,9 @@
 //! token); an issued token verifies through the ABI to the same subject, and is refused as
 //! the other kind; a scratch buffer holding the token is refused
 //! (`CT_ERR_INVALID_ARGUMENT`, unless the budget or UTF-8 check refuses first) and the
-//! token is left intact.
+//! token is left intact; `CT_BUFFER_TOO_SMALL` from a `_verify_with` names a scratch size
+//! larger than the one given, and a call with that size no longer fails for want of
+//! scratch; a peeked kid or a hash fits its buffer or names the length it needs.
 #![no_main]
 
 use core::ptr;
@@ -227,7 +233,7 @@ fuzz_target!(|input: Input| {
             _ => ct_profile::from(input.profile),
         };
         let scratch_len = usize::from(input.scratch_len) % 6000;
-        match input.op % 3 {
+        match input.op % 4 {
             0 => {
                 // Raw bytes as a token, possibly not UTF-8.
                 let key = if input.key % 2 == 0 { k.ed_pub } else { k.hs };
@@ -260,10 +266,241 @@ fuzz_target!(|input: Input| {
                     input.want_claims,
                 );
             }
-            _ => issue(k, profile, &input, scratch_len),
+            2 => issue(k, profile, &input, scratch_len),
+            _ => policies_and_helpers(k, profile, &input, scratch_len),
         }
     });
 });
+
+/// A policy's numbers from the input: leeway (sometimes unset, sometimes out of range) and
+/// limits (zero, tighter or looser than the defaults).
+fn limits_of(input: &Input) -> (bool, u64, ct_limits) {
+    let (a, b) = input.dates;
+    let limits = ct_limits {
+        max_bytes: (a % 5000) as usize,
+        max_lifetime: b % 4000,
+    };
+    (a & 1 == 1, b % 400, limits)
+}
+
+fn policies_and_helpers(k: &Keys, profile: ct_profile, input: &Input, scratch_len: usize) {
+    let st = &input.strings;
+    let key = match input.key % 3 {
+        0 => k.ed,
+        1 => k.hs,
+        _ => k.ed_pub,
+    };
+    let reg = if profile == CT_PROFILE_COMPACT {
+        k.reg
+    } else {
+        ptr::null_mut()
+    };
+    let (has_leeway, leeway, limits) = limits_of(input);
+    let scopes: Vec<ct_str> = st
+        .iter()
+        .skip(2)
+        .take(20)
+        .map(|s| ct_str {
+            ptr: s.as_ptr(),
+            len: s.len(),
+        })
+        .collect();
+    let access = ct_access_policy {
+        issuer: view(st, 0, ISS),
+        audience: view(st, 1, AUD),
+        required_scopes: if scopes.is_empty() {
+            ptr::null()
+        } else {
+            scopes.as_ptr()
+        },
+        required_scopes_len: scopes.len(),
+        has_leeway,
+        leeway,
+        limits,
+    };
+    let id = ct_id_policy {
+        issuer: view(st, 0, ISS),
+        client_id: view(st, 1, CLIENT),
+        nonce: opt_view(st, 2),
+        access_token: opt_view(st, 3),
+        has_leeway,
+        leeway,
+        limits,
+    };
+    let token = &input.token;
+    let now = input.dates.0 % 4_000_000_000;
+    // Verify with a policy; on CT_BUFFER_TOO_SMALL, again with the size it names.
+    let mut size = scratch_len;
+    for _ in 0..2 {
+        let mut scratch = vec![0xA5u8; size];
+        let mut needed = usize::MAX;
+        // SAFETY: all-zero is a valid claims struct (NULL views, zeros).
+        let mut a: ct_access_claims = unsafe { core::mem::zeroed() };
+        let mut i: ct_id_claims = unsafe { core::mem::zeroed() };
+        // SAFETY: live handles, views into live vectors, buffers of the lengths given.
+        let (ra, ri) = unsafe {
+            (
+                ct_access_verify_with(
+                    key,
+                    profile,
+                    reg,
+                    token.as_ptr(),
+                    token.len(),
+                    &access,
+                    now,
+                    scratch.as_mut_ptr(),
+                    size,
+                    &mut a,
+                    &mut needed,
+                ),
+                ct_id_verify_with(
+                    key,
+                    profile,
+                    reg,
+                    token.as_ptr(),
+                    token.len(),
+                    &id,
+                    now,
+                    scratch.as_mut_ptr(),
+                    size,
+                    &mut i,
+                    &mut needed,
+                ),
+            )
+        };
+        known(ra);
+        known(ri);
+        if ra != CT_BUFFER_TOO_SMALL && ri != CT_BUFFER_TOO_SMALL {
+            break;
+        }
+        assert!(
+            needed > size && needed != usize::MAX,
+            "needed {needed} for {size}"
+        );
+        assert!(
+            size == scratch_len,
+            "still too small with the size it named"
+        );
+        size = needed;
+    }
+    // Issue under arbitrary limits.
+    let claims = ct_access_claims {
+        iss: view(st, 0, ISS),
+        sub: view(st, 1, "sub"),
+        aud: [view(st, 2, AUD); CT_MAX_AUDIENCES],
+        aud_len: 1,
+        client_id: view(st, 3, CLIENT),
+        iat: input.dates.0 % 4_000_000_000,
+        exp: input.dates.0 % 4_000_000_000 + input.dates.1 % 1000,
+        has_nbf: false,
+        nbf: 0,
+        jti: view(st, 4, "jti"),
+        scope: opt_view(st, 5),
+        has_auth_time: false,
+        auth_time: 0,
+        acr: ct_str::NONE,
+        amr: [ct_str::NONE; CT_MAX_AMR],
+        amr_len: 0,
+    };
+    let mut out = vec![0u8; 1100];
+    let mut written = 0usize;
+    // SAFETY: as above.
+    let rc = unsafe {
+        ct_access_issue_with(
+            key,
+            profile,
+            reg,
+            &claims,
+            &limits,
+            out.as_mut_ptr(),
+            out.len(),
+            &mut written,
+        )
+    };
+    known(rc);
+    if rc == CT_OK {
+        assert!(limits.max_bytes == 0 || written <= limits.max_bytes);
+    }
+    // SAFETY: all-zero is a valid ct_id_claims; the rest as above.
+    let mut idc: ct_id_claims = unsafe { core::mem::zeroed() };
+    idc.iss = claims.iss;
+    idc.sub = claims.sub;
+    idc.aud[0] = claims.client_id;
+    idc.aud_len = 1;
+    idc.iat = claims.iat;
+    idc.exp = claims.exp;
+    // SAFETY: as above.
+    known(unsafe {
+        ct_id_issue_with(
+            key,
+            profile,
+            reg,
+            &idc,
+            &limits,
+            out.as_mut_ptr(),
+            out.len(),
+            &mut written,
+        )
+    });
+    // Hashes and the kid: fit or name the length needed, write nothing else on error.
+    let cap = usize::from(input.out_len) % 70;
+    for hash in [ct_at_hash, ct_c_hash] {
+        let mut buf = vec![0x5Au8; cap];
+        let mut n = usize::MAX;
+        // SAFETY: as above.
+        let rc = unsafe {
+            hash(
+                key,
+                token.as_ptr(),
+                token.len(),
+                buf.as_mut_ptr(),
+                cap,
+                &mut n,
+            )
+        };
+        known(rc);
+        match rc {
+            CT_OK => assert!(n == 22 || n == 43),
+            CT_BUFFER_TOO_SMALL => {
+                assert!(n > cap && buf.iter().all(|&b| b == 0x5A));
+            }
+            _ => assert!(n == usize::MAX && buf.iter().all(|&b| b == 0x5A)),
+        }
+    }
+    let mut kid = vec![0x5Au8; cap];
+    let (mut n, mut has) = (usize::MAX, false);
+    // SAFETY: as above.
+    let rc = unsafe {
+        ct_token_peek_kid(
+            token.as_ptr(),
+            token.len(),
+            kid.as_mut_ptr(),
+            cap,
+            &mut n,
+            &mut has,
+        )
+    };
+    known(rc);
+    match rc {
+        CT_OK => assert!(n <= cap && (has || n == 0)),
+        CT_BUFFER_TOO_SMALL => assert!(n > cap && kid.iter().all(|&b| b == 0x5A)),
+        _ => assert!(n == usize::MAX && !has),
+    }
+    let len = usize::from(input.out_len);
+    assert_eq!(
+        ct_verify_scratch_len(profile, len),
+        match profile {
+            CT_PROFILE_JWT | CT_PROFILE_COMPACT => 3 * len,
+            _ => 0,
+        }
+    );
+    assert_eq!(ct_version(), CT_VERSION);
+    // SAFETY: a static NUL-terminated string.
+    assert_eq!(
+        unsafe { core::ffi::CStr::from_ptr(ct_version_string()) }.to_bytes(),
+        b"0.1.0"
+    );
+}
 
 fn issue(k: &Keys, profile: ct_profile, input: &Input, scratch_len: usize) {
     let st = &input.strings;
