@@ -128,7 +128,7 @@ mod tests {
     #[test]
     fn agrees_with_the_constant_time_decoder() {
         let symbols = ["A", "Q", "g", "w", "_", "-", "=", "+", " "];
-        let mut check = |s: &str| {
+        let check = |s: &str| {
             let mut ours = [0u8; 64];
             let mut theirs = [0u8; 64];
             let a = decode(s, &mut ours).map(|b| b.to_vec());
