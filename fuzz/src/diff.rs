@@ -368,16 +368,6 @@ fn segment_object(seg: Option<&str>) -> Option<Map<String, Value>> {
     serde_json::from_slice(&unb64(seg?)?).ok()
 }
 
-/// Whether a value holds U+0000 in any string or member name, at any depth.
-fn has_nul(v: &Value) -> bool {
-    match v {
-        Value::String(s) => s.contains('\0'),
-        Value::Array(a) => a.iter().any(has_nul),
-        Value::Object(o) => o.iter().any(|(k, v)| k.contains('\0') || has_nul(v)),
-        _ => false,
-    }
-}
-
 /// Dates are integers (no fraction or exponent, even when the value is whole) in range.
 fn is_date_ok(v: &Value) -> bool {
     v.as_u64().is_some_and(|d| d <= MAX_DATE)
@@ -470,7 +460,7 @@ pub fn explain_refusal(e: Error, token: &str, id: bool, facts: &TextFacts) -> Op
             "a claim twice"
         }
         Error::DuplicateMember if claims_dup_anywhere => "a member name twice in one object",
-        Error::MalformedClaims if claims.iter().any(|(k, v)| k.contains('\0') || has_nul(v)) => {
+        Error::MalformedClaims if claims.iter().any(|(k, v)| k.contains('\0') || crate::json::has_nul(v)) => {
             "U+0000 in a string claim (C callers would cut the string there)"
         }
         Error::MalformedHeader | Error::UnsupportedHeader
