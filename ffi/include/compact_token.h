@@ -22,8 +22,15 @@
 // The most amr values a token carries.
 #define CT_MAX_AMR 8
 
+// The most names in a path (claim, then nested members): realm_access.roles is 2,
+// resource_access.<client>.roles 3.
+#define CT_MAX_CLAIM_PATH 4
+
 // The most required scopes an access policy lists.
 #define CT_MAX_REQUIRED_SCOPES 16
+
+// The most requirements on custom claims a policy lists.
+#define CT_MAX_REQUIRED_CLAIMS 8
 
 // The longest access token issued or accepted by default, in bytes (its size budget).
 #define CT_ACCESS_MAX_BYTES 1024
@@ -116,6 +123,30 @@ typedef struct ct_str {
   size_t len;
 } ct_str;
 
+// Which typed claims a ct_extras skips: one of CT_KIND_*.
+typedef uint32_t ct_kind;
+
+// The custom claims of a token: every claim its typed struct does not hold, as the text of
+// a JSON object.
+//
+// Issuing: set json to a JSON object text holding only custom claims, e.g.
+// {"roles":["admin"],"tenant":"acme"} ({NULL, 0}: none); kind is ignored. The text is
+// checked as the Rust crate checks it: CT_MALFORMED_CLAIMS (not one JSON object, or a
+// U+0000 in a string), CT_DUPLICATE_MEMBER (a name twice at any depth),
+// CT_NESTING_TOO_DEEP, CT_CLAIM_COLLISION (a name the claims struct has a field for).
+//
+// Verified: json points into the scratch buffer given to the verify function (valid until
+// that buffer is reused or freed) and kind is the token's. For the jwt profile json is the
+// whole claims set, and the ct_extras_* functions skip the members named as the kind's
+// typed claims; for the compact profile it holds the custom claims only. {NULL, 0} when
+// the token has none.
+typedef struct ct_extras {
+  // The JSON object text (UTF-8, not NUL-terminated), or {NULL, 0}: no custom claims.
+  struct ct_str json;
+  // Whose typed claims to skip: a CT_KIND_* (any other value: CT_ERR_INVALID_ARGUMENT).
+  ct_kind kind;
+} ct_extras;
+
 // The claims of an access token (RFC 9068). Strings are ct_str views: required ones
 // must not be NULL, optional ones are NULL when absent. Optional dates have a has_ flag.
 // Zero-initialise it (= {0}) and fill in what you need.
@@ -152,6 +183,8 @@ typedef struct ct_access_claims {
   struct ct_str amr[CT_MAX_AMR];
   // Number of amr values.
   size_t amr_len;
+  // Custom claims (roles, tenant, cnf, ...): see ct_extras. Zero: none.
+  struct ct_extras extra;
 } ct_access_claims;
 
 // Size budget and maximum lifetime, tightening the kind's defaults: 0 keeps the default
@@ -243,7 +276,43 @@ typedef struct ct_id_claims {
   bool has_updated_at;
   // Last profile update, Unix seconds.
   uint64_t updated_at;
+  // Custom claims: see ct_extras. Zero: none.
+  struct ct_extras extra;
 } ct_id_claims;
+
+// What a requirement asks of the value at its path: one of CT_RULE_*.
+typedef uint32_t ct_rule;
+
+// One requirement on a custom claim, or on a value nested in one: "roles contains admin"
+// is {path = {"roles"}, path_len = 1, rule = CT_RULE_CONTAINS, value = "admin"};
+// "realm_access.roles contains ops" has path {"realm_access", "roles"}.
+typedef struct ct_claim_requirement {
+  // The claim's name, then the names of nested members: path[0..path_len].
+  const struct ct_str *path;
+  // 1 to CT_MAX_CLAIM_PATH (else CT_INVALID_POLICY).
+  size_t path_len;
+  // A CT_RULE_* (else CT_INVALID_POLICY).
+  ct_rule rule;
+  // The string for CT_RULE_EQUALS and CT_RULE_CONTAINS (required: NULL is
+  // CT_ERR_NULL_POINTER); ignored by the other rules.
+  struct ct_str value;
+} ct_claim_requirement;
+
+// A policy's requirements on custom claims. Zero: none.
+//
+// They are checked in order after the signature and the policy's other checks; the
+// first that fails ends verification with CT_REQUIRED_CLAIM_MISSING (nothing at its path)
+// or CT_REQUIRED_CLAIM_MISMATCH (another value), and its index in list is written to
+// *out_failed_index when that is not NULL (nothing is written on success or any other
+// error).
+typedef struct ct_claim_requirements {
+  // The requirements: list[0..len]; NULL when len is 0.
+  const struct ct_claim_requirement *list;
+  // 0 to CT_MAX_REQUIRED_CLAIMS (else CT_INVALID_POLICY).
+  size_t len;
+  // NULL, or where the index of the failed requirement is written.
+  size_t *out_failed_index;
+} ct_claim_requirements;
 
 // What a resource server expects of an access token. Zero-initialise it and set issuer
 // and audience; the rest keeps the defaults.
@@ -263,6 +332,8 @@ typedef struct ct_access_policy {
   uint64_t leeway;
   // Size budget and lifetime limit.
   struct ct_limits limits;
+  // Requirements on custom claims, all of which must hold (see ct_claim_requirement).
+  struct ct_claim_requirements claims;
 } ct_access_policy;
 
 // What a client (relying party) expects of an ID token. Zero-initialise it and set issuer
@@ -282,7 +353,12 @@ typedef struct ct_id_policy {
   uint64_t leeway;
   // Size budget and lifetime limit.
   struct ct_limits limits;
+  // Requirements on custom claims, all of which must hold (see ct_claim_requirement).
+  struct ct_claim_requirements claims;
 } ct_id_policy;
+
+// The JSON type of a custom claim's value: one of CT_JSON_*.
+typedef uint32_t ct_json_type;
 
 // Access tokens only.
 #define CT_KEY_USE_ACCESS 1
@@ -442,6 +518,52 @@ typedef struct ct_id_policy {
 // No free handle: the no_std firmware build holds at most CT_FIRMWARE_MAX_KEYS (8) keys
 // at once; free one first.
 #define CT_ERR_NO_HANDLE 106
+
+// A ct_extras_* function found no value at the path (or no element at the index).
+#define CT_ERR_CLAIM_NOT_FOUND 107
+
+// A ct_extras_* function found a value of another type than it reads (a string read as
+// an integer, an integer that does not fit an int64_t, a non-array as an array).
+#define CT_ERR_CLAIM_TYPE 108
+
+// None: every member of the object is a custom claim (the form issuing takes).
+#define CT_KIND_NONE 0
+
+// An access token's: members named as ct_access_claims fields are not custom claims.
+#define CT_KIND_ACCESS 1
+
+// An ID token's: members named as ct_id_claims fields are not custom claims.
+#define CT_KIND_ID 2
+
+// null.
+#define CT_JSON_NULL 1
+
+// true or false.
+#define CT_JSON_BOOL 2
+
+// A number.
+#define CT_JSON_NUMBER 3
+
+// A string.
+#define CT_JSON_STRING 4
+
+// An array.
+#define CT_JSON_ARRAY 5
+
+// An object.
+#define CT_JSON_OBJECT 6
+
+// Present, whatever its value (null included).
+#define CT_RULE_PRESENT 0
+
+// The string value (compared after unescaping).
+#define CT_RULE_EQUALS 1
+
+// The string value, or an array holding it.
+#define CT_RULE_CONTAINS 2
+
+// true.
+#define CT_RULE_IS_TRUE 3
 
 #ifdef __cplusplus
 extern "C" {
@@ -661,6 +783,116 @@ ct_result ct_id_verify_with(const struct ct_key *key,
 // The static, NUL-terminated description of a result code (never NULL; unknown codes
 // give "unknown result code"). Do not free it.
 const char *ct_error_message(ct_result code);
+
+// The JSON type (a CT_JSON_*) of the value at path, to *out_type.
+//
+// A path is path[0..path_len]: a custom claim's name, then the names of members nested in
+// it ({"realm_access", "roles"}); 1 to CT_MAX_CLAIM_PATH names (else
+// CT_ERR_INVALID_ARGUMENT), compared with the token's after unescaping. Every ct_extras_*
+// function: CT_ERR_NULL_POINTER for a NULL pointer argument; CT_ERR_CLAIM_NOT_FOUND when
+// there is no value at the path (a typed claim's name included: read those from the
+// claims struct); the extras text checked again (its core code if it is not a JSON
+// object the reader accepts); outputs written only on success.
+//
+// # Safety
+// extras a readable ct_extras whose json is NULL or valid for its length; path path_len
+// readable views, each valid; out_type writable.
+ct_result ct_extras_type(const struct ct_extras *extras,
+                         const struct ct_str *path,
+                         size_t path_len,
+                         ct_json_type *out_type);
+
+// The string at path, decoded (escapes such as \/ and \uXXXX resolved; UTF-8, not
+// NUL-terminated), to out, and its length to *out_written. CT_ERR_CLAIM_TYPE when the
+// value is not a string. CT_BUFFER_TOO_SMALL: the length needed to *out_written, nothing
+// to out (as many bytes as the token's text of the string always suffice). out may not
+// share a byte with the extras text or the path (CT_ERR_INVALID_ARGUMENT).
+//
+// # Safety
+// As for ct_extras_type; out out_len writable bytes, out_written writable.
+ct_result ct_extras_get_str(const struct ct_extras *extras,
+                            const struct ct_str *path,
+                            size_t path_len,
+                            uint8_t *out,
+                            size_t out_len,
+                            size_t *out_written);
+
+// The integer at path to *out. CT_ERR_CLAIM_TYPE when the value is not an integer (a
+// number with a fraction or exponent, or not a number) or does not fit an int64_t.
+//
+// # Safety
+// As for ct_extras_type; out writable.
+ct_result ct_extras_get_i64(const struct ct_extras *extras,
+                            const struct ct_str *path,
+                            size_t path_len,
+                            int64_t *out);
+
+// The boolean at path to *out (CT_ERR_CLAIM_TYPE when it is not true or false).
+//
+// # Safety
+// As for ct_extras_type; out writable.
+ct_result ct_extras_get_bool(const struct ct_extras *extras,
+                             const struct ct_str *path,
+                             size_t path_len,
+                             bool *out);
+
+// The number of elements of the array at path to *out_len (CT_ERR_CLAIM_TYPE when it is
+// not an array).
+//
+// # Safety
+// As for ct_extras_type; out_len writable.
+ct_result ct_extras_array_len(const struct ct_extras *extras,
+                              const struct ct_str *path,
+                              size_t path_len,
+                              size_t *out_len);
+
+// Element index (from 0) of the array at path, a string, decoded into out as
+// ct_extras_get_str does. CT_ERR_CLAIM_TYPE when the value is not an array or the element
+// not a string; CT_ERR_CLAIM_NOT_FOUND when index is past the end.
+//
+// # Safety
+// As for ct_extras_get_str.
+ct_result ct_extras_array_get_str(const struct ct_extras *extras,
+                                  const struct ct_str *path,
+                                  size_t path_len,
+                                  size_t index,
+                                  uint8_t *out,
+                                  size_t out_len,
+                                  size_t *out_written);
+
+// The JSON text of the value at path, any type (an object such as realm_access, an
+// array, a string with its quotes and escapes, a number, true, false, null), as a view
+// into the extras text to *out_json: nothing is copied, and the view is valid as long as
+// the extras text (the verify function's scratch buffer).
+//
+// # Safety
+// As for ct_extras_type; out_json writable.
+ct_result ct_extras_get_json(const struct ct_extras *extras,
+                             const struct ct_str *path,
+                             size_t path_len,
+                             struct ct_str *out_json);
+
+// The number of custom claims to *out_count (typed claims not counted).
+//
+// # Safety
+// extras a readable ct_extras whose json is NULL or valid; out_count writable.
+ct_result ct_extras_count(const struct ct_extras *extras, size_t *out_count);
+
+// Custom claim number index (from 0, in the token's order; 0 to count - 1 with
+// ct_extras_count, else CT_ERR_CLAIM_NOT_FOUND): its name decoded into name_out (its
+// length to *name_written) and its value's JSON text as a view to *out_value (as
+// ct_extras_get_json). CT_BUFFER_TOO_SMALL: the name's length to *name_written, nothing
+// else written. name_out may not share a byte with the extras text.
+//
+// # Safety
+// As for ct_extras_count; name_out name_out_len writable bytes; name_written and
+// out_value writable.
+ct_result ct_extras_member(const struct ct_extras *extras,
+                           size_t index,
+                           uint8_t *name_out,
+                           size_t name_out_len,
+                           size_t *name_written,
+                           struct ct_str *out_value);
 
 // The at_hash of an access token for an ID token signed with key (OpenID Connect Core
 // 3.1.3.6): the left half of the hash of its bytes, base64url, with the hash of key's

@@ -3,12 +3,15 @@
 use core::ptr;
 
 use compact_token::{
-    AccessClaims, AccessPolicy, Error, IdClaims, IdPolicy, Limits, List, Registry, SigningKey,
-    VerifyingKey, compact, jwt,
+    AccessClaims, AccessPolicy, Error, Extras, IdClaims, IdPolicy, Limits, List, Registry,
+    SigningKey, VerifyingKey, compact, jwt,
 };
 
+use crate::extras::{CT_KIND_ACCESS, CT_KIND_ID, ct_extras};
 use crate::panic::boundary;
-use crate::policy::{CT_MAX_REQUIRED_SCOPES, Scopes, ct_access_policy, ct_id_policy, ct_limits};
+use crate::policy::{
+    Requirements, Scopes, ct_access_policy, ct_claim_requirements, ct_id_policy, ct_limits,
+};
 use crate::{
     CT_ERR_INVALID_ARGUMENT, CT_ERR_NULL_POINTER, CT_TOO_MANY_VALUES, Profile, ct_key, ct_profile,
     ct_registry, ct_result, ct_str, err, opt_text, profile, text,
@@ -59,6 +62,8 @@ pub struct ct_access_claims {
     pub amr: [ct_str; CT_MAX_AMR],
     /// Number of amr values.
     pub amr_len: usize,
+    /// Custom claims (roles, tenant, cnf, ...): see ct_extras. Zero: none.
+    pub extra: ct_extras,
 }
 
 /// The claims of an OpenID Connect ID token (Core 1.0 §2 and the standard claims of
@@ -142,6 +147,8 @@ pub struct ct_id_claims {
     pub has_updated_at: bool,
     /// Last profile update, Unix seconds.
     pub updated_at: u64,
+    /// Custom claims: see ct_extras. Zero: none.
+    pub extra: ct_extras,
 }
 
 fn opt_u64(has: bool, v: u64) -> Option<u64> {
@@ -197,7 +204,21 @@ unsafe fn access_in<'a>(c: &ct_access_claims) -> Result<AccessClaims<&'a str>, c
     claims.acr = unsafe { opt_text(c.acr) }?;
     // SAFETY: as above.
     claims.amr = unsafe { list_in(&c.amr, c.amr_len) }?;
+    // SAFETY: as above.
+    claims.extra = unsafe { extras_in(&c.extra) }?;
     Ok(claims)
+}
+
+/// The custom claims to issue: the JSON object text, checked by core's reader.
+///
+/// # Safety
+/// e.json NULL or valid for its length.
+unsafe fn extras_in<'a>(e: &ct_extras) -> Result<Extras<&'a str>, ct_result> {
+    // SAFETY: forwarded contract.
+    match unsafe { opt_text(e.json) }? {
+        Some(json) => Extras::from_json(json).map_err(err),
+        None => Ok(Extras::none()),
+    }
 }
 
 fn access_out(c: &AccessClaims<&str>) -> ct_access_claims {
@@ -220,6 +241,7 @@ fn access_out(c: &AccessClaims<&str>) -> ct_access_claims {
         acr: ct_str::opt(c.acr),
         amr,
         amr_len,
+        extra: ct_extras::of(&c.extra, CT_KIND_ACCESS),
     }
 }
 
@@ -262,6 +284,8 @@ unsafe fn id_in<'a>(c: &ct_id_claims) -> Result<IdClaims<&'a str>, ct_result> {
         .has_phone_number_verified
         .then_some(c.phone_number_verified);
     claims.updated_at = opt_u64(c.has_updated_at, c.updated_at);
+    // SAFETY: as above.
+    claims.extra = unsafe { extras_in(&c.extra) }?;
     Ok(claims)
 }
 
@@ -308,6 +332,7 @@ fn id_out(c: &IdClaims<&str>) -> ct_id_claims {
         phone_number_verified: c.phone_number_verified.unwrap_or(false),
         has_updated_at: c.updated_at.is_some(),
         updated_at: c.updated_at.unwrap_or(0),
+        extra: ct_extras::of(&c.extra, CT_KIND_ID),
     }
 }
 
@@ -513,7 +538,7 @@ pub unsafe extern "C" fn ct_id_issue_with(
 }
 
 /// A byte range of the caller's: its first byte (NULL: empty) and its length.
-type Range = (*const u8, usize);
+pub(crate) type Range = (*const u8, usize);
 
 /// The bytes a view covers (none when absent).
 fn range_of(s: ct_str) -> Range {
@@ -526,7 +551,7 @@ fn out_range<T>(out: *mut T) -> Range {
 }
 
 /// Whether two ranges share a byte, by address (empty and NULL ranges share none).
-fn overlap((a, a_len): Range, (b, b_len): Range) -> bool {
+pub(crate) fn overlap((a, a_len): Range, (b, b_len): Range) -> bool {
     let (a, b) = (a as usize, b as usize);
     a != 0
         && b != 0
@@ -614,7 +639,7 @@ unsafe fn verify_args<'a>(
     profile: ct_profile,
     limits: &Limits,
     strings: [ct_str; 3],
-    more: &[Range],
+    more: impl Iterator<Item = Range>,
     scratch: (*mut u8, usize, bool),
     own: &'a mut Own,
 ) -> Result<VerifyArgs<'a>, ct_result> {
@@ -633,10 +658,7 @@ unsafe fn verify_args<'a>(
             [text(a.ptr, a.len)?, text(b.ptr, b.len)?],
         )
     };
-    let inputs = strings
-        .into_iter()
-        .map(range_of)
-        .chain(more.iter().copied());
+    let inputs = strings.into_iter().map(range_of).chain(more);
     // SAFETY: the caller's contract.
     let scratch = unsafe { scratch_of(scratch, token.len(), inputs, own) }?;
     Ok(VerifyArgs {
@@ -649,12 +671,14 @@ unsafe fn verify_args<'a>(
 }
 
 /// The end of a verify call: the claims to out (when not NULL) on success; on error its
-/// code, and when the scratch buffer was too small the size needed to needed (when not
-/// NULL). Nothing else is written.
+/// code, and when the scratch buffer was too small the size needed to needed, when a
+/// required custom claim failed its index to failed (each when not NULL). Nothing else is
+/// written.
 fn deliver<T>(
     verified: compact_token::Result<T>,
     out: *mut T,
     needed: *mut usize,
+    failed: *mut usize,
 ) -> Result<(), ct_result> {
     match verified {
         Ok(claims) => {
@@ -670,6 +694,13 @@ fn deliver<T>(
             {
                 // SAFETY: non-NULL and writable (API contract).
                 unsafe { *needed = n };
+            }
+            if let Error::RequiredClaimMissing { index } | Error::RequiredClaimMismatch { index } =
+                e
+                && !failed.is_null()
+            {
+                // SAFETY: non-NULL and writable (API contract).
+                unsafe { *failed = usize::from(index) };
             }
             Err(err(e))
         }
@@ -722,6 +753,7 @@ pub unsafe extern "C" fn ct_access_verify(
         has_leeway: false,
         leeway: 0,
         limits: ct_limits::default(),
+        claims: ct_claim_requirements::NONE,
     };
     // SAFETY: forwarded contract; policy is a live local.
     unsafe {
@@ -779,10 +811,12 @@ pub unsafe extern "C" fn ct_access_verify_with(
             ptr: token,
             len: token_len,
         };
-        let mut more = [(ptr::null(), 0); CT_MAX_REQUIRED_SCOPES + 2];
-        more[0] = out_range(out_claims);
-        more[1] = out_range(out_scratch_needed);
-        more[2..].copy_from_slice(&scopes.ranges);
+        // SAFETY: the policy's requirement views are valid (API contract).
+        let required = unsafe { Requirements::of(&policy.claims) }?;
+        let more = [out_range(out_claims), out_range(out_scratch_needed)]
+            .into_iter()
+            .chain(scopes.ranges.iter().copied().take(scopes.len))
+            .chain(required.ranges());
         let mut own = Own::default();
         // SAFETY: the arguments as the API contract states them.
         let VerifyArgs {
@@ -797,14 +831,16 @@ pub unsafe extern "C" fn ct_access_verify_with(
                 profile,
                 &limits,
                 [token, policy.issuer, policy.audience],
-                &more,
+                more,
                 (scratch, scratch_len, !out_claims.is_null()),
                 &mut own,
             )
         }?;
+        let (claims, claims_len) = required.list();
         let mut rules = AccessPolicy::new(issuer, audience)
             .with_limits(limits)
-            .require_scopes(scopes.as_slice());
+            .require_scopes(scopes.as_slice())
+            .require_claims(&claims[..claims_len]);
         if policy.has_leeway {
             rules = rules.with_leeway(policy.leeway);
         }
@@ -817,7 +853,12 @@ pub unsafe extern "C" fn ct_access_verify_with(
             }
         }
         .map(|c| access_out(&c));
-        deliver(verified, out_claims, out_scratch_needed)
+        deliver(
+            verified,
+            out_claims,
+            out_scratch_needed,
+            required.out_failed_index,
+        )
     })
 }
 
@@ -852,6 +893,7 @@ pub unsafe extern "C" fn ct_id_verify(
         has_leeway: false,
         leeway: 0,
         limits: ct_limits::default(),
+        claims: ct_claim_requirements::NONE,
     };
     // SAFETY: forwarded contract; policy is a live local.
     unsafe {
@@ -897,6 +939,8 @@ pub unsafe extern "C" fn ct_id_verify_with(
         // SAFETY: non-NULL and readable (API contract).
         let policy = unsafe { &*policy };
         let limits = policy.limits.over(Limits::ID)?;
+        // SAFETY: the policy's requirement views are valid (API contract).
+        let required = unsafe { Requirements::of(&policy.claims) }?;
         let token = ct_str {
             ptr: token,
             len: token_len,
@@ -915,12 +959,14 @@ pub unsafe extern "C" fn ct_id_verify_with(
                 profile,
                 &limits,
                 [token, policy.issuer, policy.client_id],
-                &[
+                [
                     range_of(policy.nonce),
                     range_of(policy.access_token),
                     out_range(out_claims),
                     out_range(out_scratch_needed),
-                ],
+                ]
+                .into_iter()
+                .chain(required.ranges()),
                 (scratch, scratch_len, !out_claims.is_null()),
                 &mut own,
             )
@@ -928,7 +974,10 @@ pub unsafe extern "C" fn ct_id_verify_with(
         // SAFETY: NULL or valid views (API contract).
         let (nonce, access_token) =
             unsafe { (opt_text(policy.nonce)?, opt_text(policy.access_token)?) };
-        let mut rules = IdPolicy::new(issuer, client_id).with_limits(limits);
+        let (claims, claims_len) = required.list();
+        let mut rules = IdPolicy::new(issuer, client_id)
+            .with_limits(limits)
+            .require_claims(&claims[..claims_len]);
         if let Some(n) = nonce {
             rules = rules.expect_nonce(n);
         }
@@ -947,6 +996,11 @@ pub unsafe extern "C" fn ct_id_verify_with(
             }
         }
         .map(|c| id_out(&c));
-        deliver(verified, out_claims, out_scratch_needed)
+        deliver(
+            verified,
+            out_claims,
+            out_scratch_needed,
+            required.out_failed_index,
+        )
     })
 }

@@ -108,6 +108,11 @@ pub const CT_ERR_UNSUPPORTED: ct_result = 105;
 /// No free handle: the no_std firmware build holds at most CT_FIRMWARE_MAX_KEYS (8) keys
 /// at once; free one first.
 pub const CT_ERR_NO_HANDLE: ct_result = 106;
+/// A ct_extras_* function found no value at the path (or no element at the index).
+pub const CT_ERR_CLAIM_NOT_FOUND: ct_result = 107;
+/// A ct_extras_* function found a value of another type than it reads (a string read as
+/// an integer, an integer that does not fit an int64_t, a non-array as an array).
+pub const CT_ERR_CLAIM_TYPE: ct_result = 108;
 
 /// The code of a core error.
 pub(crate) const fn code_of(e: Error) -> ct_result {
@@ -175,6 +180,8 @@ pub(crate) fn message(code: ct_result) -> &'static CStr {
         CT_ERR_KEY_CANNOT_SIGN => c"public key cannot sign",
         CT_ERR_UNSUPPORTED => c"not available in this build",
         CT_ERR_NO_HANDLE => c"no free handle",
+        CT_ERR_CLAIM_NOT_FOUND => c"no custom claim at that path",
+        CT_ERR_CLAIM_TYPE => c"custom claim of another type",
         _ => c"unknown result code",
     }
 }
@@ -257,6 +264,8 @@ mod tests {
             CT_ERR_KEY_CANNOT_SIGN,
             CT_ERR_UNSUPPORTED,
             CT_ERR_NO_HANDLE,
+            CT_ERR_CLAIM_NOT_FOUND,
+            CT_ERR_CLAIM_TYPE,
         ];
         for (i, a) in ffi.iter().enumerate() {
             assert!(*a >= 100);

@@ -15,6 +15,7 @@
 
 mod claims;
 mod error;
+mod extras;
 mod inspect;
 mod panic;
 mod policy;
@@ -35,8 +36,19 @@ pub use claims::{
     ct_id_verify, ct_id_verify_with,
 };
 pub use error::*;
+pub use extras::{
+    CT_JSON_ARRAY, CT_JSON_BOOL, CT_JSON_NULL, CT_JSON_NUMBER, CT_JSON_OBJECT, CT_JSON_STRING,
+    CT_KIND_ACCESS, CT_KIND_ID, CT_KIND_NONE, CT_MAX_CLAIM_PATH, ct_extras,
+    ct_extras_array_get_str, ct_extras_array_len, ct_extras_count, ct_extras_get_bool,
+    ct_extras_get_i64, ct_extras_get_json, ct_extras_get_str, ct_extras_member, ct_extras_type,
+    ct_json_type, ct_kind,
+};
 pub use inspect::{ct_at_hash, ct_c_hash, ct_token_peek_kid};
-pub use policy::{CT_MAX_REQUIRED_SCOPES, ct_access_policy, ct_id_policy, ct_limits};
+pub use policy::{
+    CT_MAX_REQUIRED_CLAIMS, CT_MAX_REQUIRED_SCOPES, CT_RULE_CONTAINS, CT_RULE_EQUALS,
+    CT_RULE_IS_TRUE, CT_RULE_PRESENT, ct_access_policy, ct_claim_requirement,
+    ct_claim_requirements, ct_id_policy, ct_limits, ct_rule,
+};
 pub use registry::{ct_registry, ct_registry_free, ct_registry_new};
 pub use sizes::*;
 pub use version::*;

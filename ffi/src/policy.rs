@@ -1,8 +1,10 @@
 //! What a verifier expects (policies) and how far issuing and verifying may go (limits),
 //! as C structs: defaults stay defaults when a field is zero or its has_ flag false.
 
-use compact_token::Limits;
+use compact_token::{Limits, Require};
 
+use crate::claims::Range;
+use crate::extras::Path;
 use crate::{CT_ERR_NULL_POINTER, CT_INVALID_POLICY, ct_result, ct_str, text};
 
 /// The most required scopes an access policy lists.
@@ -40,6 +42,8 @@ pub struct ct_access_policy {
     pub leeway: u64,
     /// Size budget and lifetime limit.
     pub limits: ct_limits,
+    /// Requirements on custom claims, all of which must hold (see ct_claim_requirement).
+    pub claims: ct_claim_requirements,
 }
 
 /// What a client (relying party) expects of an ID token. Zero-initialise it and set issuer
@@ -61,6 +65,147 @@ pub struct ct_id_policy {
     pub leeway: u64,
     /// Size budget and lifetime limit.
     pub limits: ct_limits,
+    /// Requirements on custom claims, all of which must hold (see ct_claim_requirement).
+    pub claims: ct_claim_requirements,
+}
+
+/// What a requirement asks of the value at its path: one of CT_RULE_*.
+pub type ct_rule = u32;
+/// Present, whatever its value (null included).
+pub const CT_RULE_PRESENT: ct_rule = 0;
+/// The string value (compared after unescaping).
+pub const CT_RULE_EQUALS: ct_rule = 1;
+/// The string value, or an array holding it.
+pub const CT_RULE_CONTAINS: ct_rule = 2;
+/// true.
+pub const CT_RULE_IS_TRUE: ct_rule = 3;
+
+/// The most requirements on custom claims a policy lists.
+pub const CT_MAX_REQUIRED_CLAIMS: usize = 8;
+
+/// One requirement on a custom claim, or on a value nested in one: "roles contains admin"
+/// is {path = {"roles"}, path_len = 1, rule = CT_RULE_CONTAINS, value = "admin"};
+/// "realm_access.roles contains ops" has path {"realm_access", "roles"}.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct ct_claim_requirement {
+    /// The claim's name, then the names of nested members: path[0..path_len].
+    pub path: *const ct_str,
+    /// 1 to CT_MAX_CLAIM_PATH (else CT_INVALID_POLICY).
+    pub path_len: usize,
+    /// A CT_RULE_* (else CT_INVALID_POLICY).
+    pub rule: ct_rule,
+    /// The string for CT_RULE_EQUALS and CT_RULE_CONTAINS (required: NULL is
+    /// CT_ERR_NULL_POINTER); ignored by the other rules.
+    pub value: ct_str,
+}
+
+/// A policy's requirements on custom claims. Zero: none.
+///
+/// They are checked in order after the signature and the policy's other checks; the
+/// first that fails ends verification with CT_REQUIRED_CLAIM_MISSING (nothing at its path)
+/// or CT_REQUIRED_CLAIM_MISMATCH (another value), and its index in list is written to
+/// *out_failed_index when that is not NULL (nothing is written on success or any other
+/// error).
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct ct_claim_requirements {
+    /// The requirements: list[0..len]; NULL when len is 0.
+    pub list: *const ct_claim_requirement,
+    /// 0 to CT_MAX_REQUIRED_CLAIMS (else CT_INVALID_POLICY).
+    pub len: usize,
+    /// NULL, or where the index of the failed requirement is written.
+    pub out_failed_index: *mut usize,
+}
+
+impl ct_claim_requirements {
+    /// None.
+    pub(crate) const NONE: ct_claim_requirements = ct_claim_requirements {
+        list: core::ptr::null(),
+        len: 0,
+        out_failed_index: core::ptr::null_mut(),
+    };
+}
+
+/// A policy's requirements read from the caller (no heap): their paths and values, and
+/// the ranges they cover for the scratch overlap check.
+pub(crate) struct Requirements<'a> {
+    paths: [Option<Path<'a>>; CT_MAX_REQUIRED_CLAIMS],
+    rules: [(ct_rule, &'a str); CT_MAX_REQUIRED_CLAIMS],
+    values: [Range; CT_MAX_REQUIRED_CLAIMS],
+    len: usize,
+    /// Where the failed index goes (NULL: nowhere).
+    pub out_failed_index: *mut usize,
+}
+
+impl<'a> Requirements<'a> {
+    /// Reads r.
+    ///
+    /// # Safety
+    /// r.list NULL or r.len readable requirements whose views are valid for 'a.
+    pub(crate) unsafe fn of(r: &ct_claim_requirements) -> Result<Requirements<'a>, ct_result> {
+        if r.len > CT_MAX_REQUIRED_CLAIMS {
+            return Err(CT_INVALID_POLICY);
+        }
+        let mut out = Requirements {
+            paths: [const { None }; CT_MAX_REQUIRED_CLAIMS],
+            rules: [(CT_RULE_PRESENT, ""); CT_MAX_REQUIRED_CLAIMS],
+            values: [(core::ptr::null(), 0); CT_MAX_REQUIRED_CLAIMS],
+            len: r.len,
+            out_failed_index: r.out_failed_index,
+        };
+        if r.len == 0 {
+            return Ok(out);
+        }
+        if r.list.is_null() {
+            return Err(CT_ERR_NULL_POINTER);
+        }
+        // SAFETY: non-NULL, len readable requirements (caller's contract).
+        let list = unsafe { core::slice::from_raw_parts(r.list, r.len) };
+        for (i, req) in list.iter().enumerate() {
+            // SAFETY: the path's views are valid (caller's contract).
+            out.paths[i] = Some(unsafe { Path::of(req.path, req.path_len, CT_INVALID_POLICY) }?);
+            let value = match req.rule {
+                CT_RULE_PRESENT | CT_RULE_IS_TRUE => "",
+                CT_RULE_EQUALS | CT_RULE_CONTAINS => {
+                    out.values[i] = (req.value.ptr, req.value.len);
+                    // SAFETY: the value's view is valid (caller's contract).
+                    unsafe { text(req.value.ptr, req.value.len) }?
+                }
+                _ => return Err(CT_INVALID_POLICY),
+            };
+            out.rules[i] = (req.rule, value);
+        }
+        Ok(out)
+    }
+
+    /// Core's requirements, borrowing these paths: the first len of the array.
+    pub(crate) fn list(&self) -> ([Require<'_>; CT_MAX_REQUIRED_CLAIMS], usize) {
+        let mut list = [Require::present(&[]); CT_MAX_REQUIRED_CLAIMS];
+        for (i, slot) in list.iter_mut().enumerate().take(self.len) {
+            let path = self.paths[i].as_ref().map_or(&[][..], Path::names);
+            *slot = match self.rules[i] {
+                (CT_RULE_EQUALS, v) => Require::equals(path, v),
+                (CT_RULE_CONTAINS, v) => Require::contains(path, v),
+                (CT_RULE_IS_TRUE, _) => Require::is_true(path),
+                _ => Require::present(path),
+            };
+        }
+        (list, self.len)
+    }
+
+    /// Every byte range the requirements cover (paths, values, the failed-index output).
+    pub(crate) fn ranges(&self) -> impl Iterator<Item = Range> + '_ {
+        self.paths
+            .iter()
+            .flatten()
+            .flat_map(|p| p.ranges().iter().copied())
+            .chain(self.values.iter().copied())
+            .chain([(
+                self.out_failed_index.cast_const().cast(),
+                core::mem::size_of::<usize>(),
+            )])
+    }
 }
 
 impl ct_limits {

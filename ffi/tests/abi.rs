@@ -62,6 +62,10 @@ fn access_claims() -> ct_access_claims {
         acr: ct_str::NONE,
         amr: [ct_str::NONE; CT_MAX_AMR],
         amr_len: 0,
+        extra: ct_extras {
+            json: ct_str::NONE,
+            kind: CT_KIND_NONE,
+        },
     }
 }
 

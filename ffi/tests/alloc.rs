@@ -137,6 +137,10 @@ fn verifying_allocates_nothing_with_a_registry_or_over_budget() {
         acr: ct_str::NONE,
         amr: [ct_str::NONE; CT_MAX_AMR],
         amr_len: 0,
+        extra: ct_extras {
+            json: ct_str::NONE,
+            kind: CT_KIND_NONE,
+        },
     };
     let mut token = vec![0u8; 1024];
     let mut written = 0;

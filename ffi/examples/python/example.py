@@ -37,6 +37,11 @@ def s(value: bytes) -> CtStr:
     return CtStr(ctypes.cast(ctypes.c_char_p(value), ctypes.c_void_p), len(value))
 
 
+class CtExtras(ctypes.Structure):
+    # Custom claims: a JSON object text, and (verified) the kind whose typed claims to skip.
+    _fields_ = [("json", CtStr), ("kind", ctypes.c_uint32)]
+
+
 class AccessClaims(ctypes.Structure):
     _fields_ = [
         ("iss", CtStr),
@@ -55,6 +60,7 @@ class AccessClaims(ctypes.Structure):
         ("acr", CtStr),
         ("amr", CtStr * CT_MAX_AMR),
         ("amr_len", ctypes.c_size_t),
+        ("extra", CtExtras),
     ]
 
 
@@ -74,7 +80,10 @@ lib.ct_access_verify.argtypes = [
     ctypes.c_void_p, ctypes.c_uint32, ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t,
     CtStr, CtStr, ctypes.c_uint64, ctypes.c_char_p, ctypes.c_size_t, P(AccessClaims),
 ]
-for f in (lib.ct_key_new_ed25519_seed, lib.ct_key_ed25519_public_bytes,
+lib.ct_extras_get_str.argtypes = [
+    P(CtExtras), P(CtStr), ctypes.c_size_t, ctypes.c_char_p, ctypes.c_size_t, P(ctypes.c_size_t),
+]
+for f in (lib.ct_extras_get_str, lib.ct_key_new_ed25519_seed, lib.ct_key_ed25519_public_bytes,
           lib.ct_key_new_ed25519_public, lib.ct_access_issue, lib.ct_access_verify):
     f.restype = ctypes.c_uint32
 
@@ -100,6 +109,8 @@ claims.iss, claims.sub = s(strings[0]), s(strings[1])
 claims.aud[0], claims.aud_len = s(strings[2]), 1
 claims.client_id, claims.jti, claims.scope = s(strings[3]), s(strings[4]), s(strings[5])
 claims.iat, claims.exp = now, now + 300
+extra = b'{"roles":["admin"],"tenant":"acme"}'
+claims.extra.json = s(extra)
 
 for profile, name in ((CT_PROFILE_JWT, "jwt"), (CT_PROFILE_COMPACT, "compact")):
     written = ctypes.c_size_t()
@@ -118,6 +129,11 @@ for profile, name in ((CT_PROFILE_JWT, "jwt"), (CT_PROFILE_COMPACT, "compact")):
                                scratch, len(scratch), ctypes.byref(verified)))
     print(f"  verified: sub={verified.sub.text()} aud={verified.aud[0].text()} "
           f"scope={verified.scope.text()!r} exp={verified.exp}")
+    path = (CtStr * 1)(s(b"tenant"))
+    tenant = ctypes.create_string_buffer(64)
+    check(lib.ct_extras_get_str(ctypes.byref(verified.extra), path, 1, tenant, len(tenant),
+                                ctypes.byref(written)))
+    print(f"  custom claims: {verified.extra.json.text()[:60]}... tenant={tenant.raw[:written.value].decode()}")
     assert verified.sub.text() == "user-8f14e45f" and verified.exp == now + 300
 
     # A tampered token is refused with its exact code.

@@ -815,6 +815,322 @@ static void test_policies_and_helpers(void) {
     CHECK(strcmp(ct_error_message(CT_ERR_NO_HANDLE), "no free handle") == 0);
 }
 
+/* Custom claims: issued from JSON text in both kinds and profiles, read back by name and
+ * path with every typed getter, iterated, required by policies; every refusal its code. */
+#define EXTRA_JSON                                                                      \
+    "{\"roles\":[\"admin\",\"ops\"],\"tenant\":\"acme\",\"level\":-42,\"beta\":true,"   \
+    "\"nothing\":null,\"ratio\":1.5,\"url\":\"https:\\/\\/e.com\\/\\u00e9\\ud83d\\ude00\","   \
+    "\"realm_access\":{\"roles\":[\"offline_access\",\"uma\"]},"                          \
+    "\"cnf\":{\"jkt\":\"0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I\"}}"
+
+static void test_custom_claims(void) {
+    char tok[4096];
+    static uint8_t sc[8192];
+    uint8_t buf[64];
+    size_t n, w;
+    int64_t i64;
+    bool b;
+    ct_json_type t;
+    ct_str json;
+    ct_str roles[1] = {S("roles")};
+    ct_str tenant[1] = {S("tenant")};
+    ct_str realm_roles[2] = {S("realm_access"), S("roles")};
+    ct_str jkt[2] = {S("cnf"), S("jkt")};
+    for (int kind = 0; kind < 2; kind++) {
+        for (int p = 0; p < 2; p++) {
+            ct_profile prof = p ? CT_PROFILE_COMPACT : CT_PROFILE_JWT;
+            ct_registry *r = p ? reg : NULL;
+            ct_extras e;
+            if (kind == 0) {
+                ct_access_claims c = access_claims(), a;
+                c.extra.json = S(EXTRA_JSON);
+                CHECK_CODE(ct_access_issue(ed, prof, r, &c, (uint8_t *)tok, sizeof tok, &n), CT_OK);
+                memset(&a, 0, sizeof a);
+                CHECK_CODE(ct_access_verify(ed_pub, prof, r, (uint8_t *)tok, n, S(ISS), S(AUD),
+                                            NOW + 10, sc, sizeof sc, &a), CT_OK);
+                e = a.extra;
+                CHECK(e.kind == CT_KIND_ACCESS);
+                /* the typed claims are the struct's, not custom claims */
+                CHECK_CODE(ct_extras_type(&e, (ct_str[]){S("iss")}, 1, &t), CT_ERR_CLAIM_NOT_FOUND);
+            } else {
+                ct_id_claims c = id_claims(), a;
+                c.extra.json = S(EXTRA_JSON);
+                CHECK_CODE(ct_id_issue(ed, prof, r, &c, (uint8_t *)tok, sizeof tok, &n), CT_OK);
+                memset(&a, 0, sizeof a);
+                CHECK_CODE(ct_id_verify(ed_pub, prof, r, (uint8_t *)tok, n, S(ISS), S(CLIENT),
+                                        NONE, NONE, NOW + 10, sc, sizeof sc, &a), CT_OK);
+                e = a.extra;
+                CHECK(e.kind == CT_KIND_ID);
+                CHECK_CODE(ct_extras_type(&e, (ct_str[]){S("nonce")}, 1, &t), CT_ERR_CLAIM_NOT_FOUND);
+            }
+            /* the view points into the scratch buffer */
+            CHECK(e.json.ptr >= sc && e.json.ptr + e.json.len <= sc + sizeof sc);
+            /* iteration: exactly the nine custom claims, in order, names decoded */
+            CHECK_CODE(ct_extras_count(&e, &n), CT_OK);
+            CHECK(n == 9);
+            CHECK_CODE(ct_extras_member(&e, 0, buf, sizeof buf, &w, &json), CT_OK);
+            CHECK(w == 5 && memcmp(buf, "roles", 5) == 0 && eq(json, "[\"admin\",\"ops\"]"));
+            CHECK_CODE(ct_extras_member(&e, 8, buf, sizeof buf, &w, &json), CT_OK);
+            CHECK(w == 3 && memcmp(buf, "cnf", 3) == 0);
+            w = 99;
+            CHECK_CODE(ct_extras_member(&e, 9, buf, sizeof buf, &w, &json), CT_ERR_CLAIM_NOT_FOUND);
+            CHECK(w == 99);
+            CHECK_CODE(ct_extras_member(&e, 7, buf, 3, &w, &json), CT_BUFFER_TOO_SMALL);
+            CHECK(w == 12); /* realm_access */
+            CHECK_CODE(ct_extras_member(&e, 0, NULL, 8, &w, &json), CT_ERR_NULL_POINTER);
+            CHECK_CODE(ct_extras_member(&e, 0, buf, 8, NULL, &json), CT_ERR_NULL_POINTER);
+            CHECK_CODE(ct_extras_member(&e, 0, buf, 8, &w, NULL), CT_ERR_NULL_POINTER);
+            CHECK_CODE(ct_extras_count(NULL, &n), CT_ERR_NULL_POINTER);
+            CHECK_CODE(ct_extras_count(&e, NULL), CT_ERR_NULL_POINTER);
+            /* strings: decoded, exact needed length, nothing written when too small */
+            CHECK_CODE(ct_extras_get_str(&e, tenant, 1, buf, sizeof buf, &w), CT_OK);
+            CHECK(w == 4 && memcmp(buf, "acme", 4) == 0);
+            CHECK_CODE(ct_extras_get_str(&e, (ct_str[]){S("url")}, 1, buf, sizeof buf, &w), CT_OK);
+            CHECK(w == 20 && memcmp(buf, "https://e.com/\xc3\xa9\xf0\x9f\x98\x80", 20) == 0);
+            memset(buf, 'x', sizeof buf);
+            CHECK_CODE(ct_extras_get_str(&e, (ct_str[]){S("url")}, 1, buf, 19, &w), CT_BUFFER_TOO_SMALL);
+            CHECK(w == 20 && buf[0] == 'x');
+            CHECK_CODE(ct_extras_get_str(&e, jkt, 2, buf, sizeof buf, &w), CT_OK);
+            CHECK(w == 43 && memcmp(buf, "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I", 43) == 0);
+            w = 99;
+            CHECK_CODE(ct_extras_get_str(&e, (ct_str[]){S("missing")}, 1, buf, sizeof buf, &w),
+                       CT_ERR_CLAIM_NOT_FOUND);
+            CHECK(w == 99);
+            CHECK_CODE(ct_extras_get_str(&e, (ct_str[]){S("level")}, 1, buf, sizeof buf, &w),
+                       CT_ERR_CLAIM_TYPE);
+            CHECK_CODE(ct_extras_get_str(&e, (ct_str[]){S("cnf"), S("nope")}, 2, buf, sizeof buf, &w),
+                       CT_ERR_CLAIM_NOT_FOUND);
+            CHECK_CODE(ct_extras_get_str(&e, (ct_str[]){S("tenant"), S("x")}, 2, buf, sizeof buf, &w),
+                       CT_ERR_CLAIM_NOT_FOUND);
+            CHECK_CODE(ct_extras_get_str(&e, NULL, 1, buf, sizeof buf, &w), CT_ERR_NULL_POINTER);
+            CHECK_CODE(ct_extras_get_str(&e, tenant, 0, buf, sizeof buf, &w), CT_ERR_INVALID_ARGUMENT);
+            CHECK_CODE(ct_extras_get_str(&e, tenant, CT_MAX_CLAIM_PATH + 1, buf, sizeof buf, &w),
+                       CT_ERR_INVALID_ARGUMENT);
+            CHECK_CODE(ct_extras_get_str(&e, tenant, 1, NULL, 8, &w), CT_ERR_NULL_POINTER);
+            CHECK_CODE(ct_extras_get_str(&e, tenant, 1, buf, 8, NULL), CT_ERR_NULL_POINTER);
+            CHECK_CODE(ct_extras_get_str(NULL, tenant, 1, buf, 8, &w), CT_ERR_NULL_POINTER);
+            /* an output inside the extras text is refused, the text untouched */
+            CHECK_CODE(ct_extras_get_str(&e, tenant, 1, (uint8_t *)e.json.ptr, 8, &w),
+                       CT_ERR_INVALID_ARGUMENT);
+            CHECK(e.json.ptr[0] == '{');
+            ct_str bad_utf8[1] = {{(const uint8_t *)"\xff", 1}};
+            CHECK_CODE(ct_extras_get_str(&e, bad_utf8, 1, buf, sizeof buf, &w), CT_ERR_INVALID_UTF8);
+            /* integers, booleans */
+            i64 = 7;
+            CHECK_CODE(ct_extras_get_i64(&e, (ct_str[]){S("level")}, 1, &i64), CT_OK);
+            CHECK(i64 == -42);
+            i64 = 7;
+            CHECK_CODE(ct_extras_get_i64(&e, (ct_str[]){S("ratio")}, 1, &i64), CT_ERR_CLAIM_TYPE);
+            CHECK_CODE(ct_extras_get_i64(&e, tenant, 1, &i64), CT_ERR_CLAIM_TYPE);
+            CHECK(i64 == 7);
+            CHECK_CODE(ct_extras_get_i64(&e, (ct_str[]){S("nope")}, 1, &i64), CT_ERR_CLAIM_NOT_FOUND);
+            CHECK_CODE(ct_extras_get_i64(&e, tenant, 1, NULL), CT_ERR_NULL_POINTER);
+            b = false;
+            CHECK_CODE(ct_extras_get_bool(&e, (ct_str[]){S("beta")}, 1, &b), CT_OK);
+            CHECK(b == true);
+            CHECK_CODE(ct_extras_get_bool(&e, (ct_str[]){S("nothing")}, 1, &b), CT_ERR_CLAIM_TYPE);
+            CHECK_CODE(ct_extras_get_bool(&e, (ct_str[]){S("nope")}, 1, &b), CT_ERR_CLAIM_NOT_FOUND);
+            CHECK_CODE(ct_extras_get_bool(&e, tenant, 1, NULL), CT_ERR_NULL_POINTER);
+            /* types */
+            CHECK_CODE(ct_extras_type(&e, (ct_str[]){S("nothing")}, 1, &t), CT_OK);
+            CHECK(t == CT_JSON_NULL);
+            CHECK_CODE(ct_extras_type(&e, (ct_str[]){S("realm_access")}, 1, &t), CT_OK);
+            CHECK(t == CT_JSON_OBJECT);
+            CHECK_CODE(ct_extras_type(&e, realm_roles, 2, &t), CT_OK);
+            CHECK(t == CT_JSON_ARRAY);
+            CHECK_CODE(ct_extras_type(&e, (ct_str[]){S("ratio")}, 1, &t), CT_OK);
+            CHECK(t == CT_JSON_NUMBER);
+            CHECK_CODE(ct_extras_type(&e, tenant, 1, NULL), CT_ERR_NULL_POINTER);
+            /* arrays, nested arrays */
+            CHECK_CODE(ct_extras_array_len(&e, roles, 1, &n), CT_OK);
+            CHECK(n == 2);
+            CHECK_CODE(ct_extras_array_len(&e, tenant, 1, &n), CT_ERR_CLAIM_TYPE);
+            CHECK_CODE(ct_extras_array_len(&e, (ct_str[]){S("nope")}, 1, &n), CT_ERR_CLAIM_NOT_FOUND);
+            CHECK_CODE(ct_extras_array_len(&e, roles, 1, NULL), CT_ERR_NULL_POINTER);
+            CHECK_CODE(ct_extras_array_get_str(&e, roles, 1, 1, buf, sizeof buf, &w), CT_OK);
+            CHECK(w == 3 && memcmp(buf, "ops", 3) == 0);
+            CHECK_CODE(ct_extras_array_get_str(&e, realm_roles, 2, 0, buf, sizeof buf, &w), CT_OK);
+            CHECK(w == 14 && memcmp(buf, "offline_access", 14) == 0);
+            CHECK_CODE(ct_extras_array_get_str(&e, realm_roles, 2, 0, buf, 13, &w),
+                       CT_BUFFER_TOO_SMALL);
+            CHECK(w == 14);
+            CHECK_CODE(ct_extras_array_get_str(&e, roles, 1, 2, buf, sizeof buf, &w),
+                       CT_ERR_CLAIM_NOT_FOUND);
+            CHECK_CODE(ct_extras_array_get_str(&e, tenant, 1, 0, buf, sizeof buf, &w),
+                       CT_ERR_CLAIM_TYPE);
+            CHECK_CODE(ct_extras_array_get_str(&e, roles, 1, 0, NULL, 8, &w), CT_ERR_NULL_POINTER);
+            /* raw JSON of anything, as a view into the scratch buffer */
+            CHECK_CODE(ct_extras_get_json(&e, (ct_str[]){S("realm_access")}, 1, &json), CT_OK);
+            CHECK(eq(json, "{\"roles\":[\"offline_access\",\"uma\"]}"));
+            CHECK(json.ptr >= sc && json.ptr < sc + sizeof sc);
+            CHECK_CODE(ct_extras_get_json(&e, tenant, 1, &json), CT_OK);
+            CHECK(eq(json, "\"acme\""));
+            CHECK_CODE(ct_extras_get_json(&e, (ct_str[]){S("nope")}, 1, &json), CT_ERR_CLAIM_NOT_FOUND);
+            CHECK_CODE(ct_extras_get_json(&e, tenant, 1, NULL), CT_ERR_NULL_POINTER);
+            /* a bad kind, and text the reader refuses */
+            ct_extras bad = e;
+            bad.kind = 3;
+            CHECK_CODE(ct_extras_count(&bad, &n), CT_ERR_INVALID_ARGUMENT);
+            /* policies on custom claims: index of the failed requirement reported */
+            ct_claim_requirement reqs[4] = {
+                {roles, 1, CT_RULE_CONTAINS, S("admin")},
+                {tenant, 1, CT_RULE_EQUALS, S("acme")},
+                {realm_roles, 2, CT_RULE_CONTAINS, S("uma")},
+                {(ct_str[]){S("beta")}, 1, CT_RULE_IS_TRUE, NONE},
+            };
+            size_t failed_at = 99;
+            ct_claim_requirements cr = {reqs, 4, &failed_at};
+            ct_result ok, missing, mismatch, badrule, nullpath, longpath, nullvalue;
+#define RUN_POLICY(out)                                                                 \
+    do {                                                                                \
+        if (kind == 0) {                                                                \
+            ct_access_policy pol;                                                       \
+            memset(&pol, 0, sizeof pol);                                                \
+            pol.issuer = S(ISS);                                                        \
+            pol.audience = S(AUD);                                                      \
+            pol.claims = cr;                                                            \
+            out = ct_access_verify_with(ed_pub, prof, r, (uint8_t *)tok, n, &pol,       \
+                                        NOW + 10, sc, sizeof sc, NULL, NULL);           \
+        } else {                                                                        \
+            ct_id_policy pol;                                                           \
+            memset(&pol, 0, sizeof pol);                                                \
+            pol.issuer = S(ISS);                                                        \
+            pol.client_id = S(CLIENT);                                                  \
+            pol.claims = cr;                                                            \
+            out = ct_id_verify_with(ed_pub, prof, r, (uint8_t *)tok, n, &pol,           \
+                                    NOW + 10, sc, sizeof sc, NULL, NULL);               \
+        }                                                                               \
+    } while (0)
+            /* the token again (the scratch buffer held it only as decoded claims) */
+            if (kind == 0) {
+                ct_access_claims c = access_claims();
+                c.extra.json = S(EXTRA_JSON);
+                CHECK_CODE(ct_access_issue(ed, prof, r, &c, (uint8_t *)tok, sizeof tok, &n), CT_OK);
+            } else {
+                ct_id_claims c = id_claims();
+                c.extra.json = S(EXTRA_JSON);
+                CHECK_CODE(ct_id_issue(ed, prof, r, &c, (uint8_t *)tok, sizeof tok, &n), CT_OK);
+            }
+            RUN_POLICY(ok);
+            CHECK_CODE(ok, CT_OK);
+            CHECK(failed_at == 99);
+            reqs[2].value = S("admin");
+            RUN_POLICY(mismatch);
+            CHECK_CODE(mismatch, CT_REQUIRED_CLAIM_MISMATCH);
+            CHECK(failed_at == 2);
+            reqs[2].value = S("uma");
+            reqs[3].path = (ct_str[]){S("gamma")};
+            RUN_POLICY(missing);
+            CHECK_CODE(missing, CT_REQUIRED_CLAIM_MISSING);
+            CHECK(failed_at == 3);
+            reqs[3].path = (ct_str[]){S("beta")};
+            reqs[1].rule = 9;
+            failed_at = 99;
+            RUN_POLICY(badrule);
+            CHECK_CODE(badrule, CT_INVALID_POLICY);
+            CHECK(failed_at == 99);
+            reqs[1].rule = CT_RULE_EQUALS;
+            reqs[0].path = NULL;
+            RUN_POLICY(nullpath);
+            CHECK_CODE(nullpath, CT_ERR_NULL_POINTER);
+            reqs[0].path = roles;
+            reqs[0].path_len = CT_MAX_CLAIM_PATH + 1;
+            RUN_POLICY(longpath);
+            CHECK_CODE(longpath, CT_INVALID_POLICY);
+            reqs[0].path_len = 1;
+            reqs[0].value = NONE;
+            RUN_POLICY(nullvalue);
+            CHECK_CODE(nullvalue, CT_ERR_NULL_POINTER);
+            reqs[0].value = S("admin");
+            cr.len = CT_MAX_REQUIRED_CLAIMS + 1;
+            RUN_POLICY(badrule);
+            CHECK_CODE(badrule, CT_INVALID_POLICY);
+            cr.len = 1;
+            cr.list = NULL;
+            RUN_POLICY(nullpath);
+            CHECK_CODE(nullpath, CT_ERR_NULL_POINTER);
+            /* the failed-index output inside the scratch buffer: refused, untouched */
+            cr.list = reqs;
+            cr.out_failed_index = (size_t *)(void *)(sc + 64);
+            RUN_POLICY(badrule);
+            CHECK_CODE(badrule, CT_ERR_INVALID_ARGUMENT);
+#undef RUN_POLICY
+        }
+    }
+    /* issue refusals, each with core's code, nothing written */
+    struct { const char *json; ct_result want; } bad[] = {
+        {"{\"iss\":\"x\"}", CT_CLAIM_COLLISION},
+        {"{\"a\":1,\"a\":2}", CT_DUPLICATE_MEMBER},
+        {"{\"a\":{\"b\":1,\"b\":2}}", CT_DUPLICATE_MEMBER},
+        {"{\"a\":\"\\u0000\"}", CT_MALFORMED_CLAIMS},
+        {"[1]", CT_MALFORMED_CLAIMS},
+        {"{\"a\":", CT_MALFORMED_CLAIMS},
+        {"{\"a\":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}",
+         CT_NESTING_TOO_DEEP},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        for (int p = 0; p < 2; p++) {
+            ct_profile prof = p ? CT_PROFILE_COMPACT : CT_PROFILE_JWT;
+            ct_access_claims c = access_claims();
+            ct_id_claims d = id_claims();
+            c.extra.json = S(bad[i].json);
+            d.extra.json = S(bad[i].json);
+            size_t written = 12345;
+            tok[0] = 'z';
+            CHECK_CODE(ct_access_issue(ed, prof, NULL, &c, (uint8_t *)tok, sizeof tok, &written),
+                       bad[i].want);
+            CHECK_CODE(ct_id_issue(ed, prof, NULL, &d, (uint8_t *)tok, sizeof tok, &written),
+                       bad[i].want == CT_CLAIM_COLLISION ? CT_CLAIM_COLLISION : bad[i].want);
+            CHECK(written == 12345 && tok[0] == 'z');
+        }
+    }
+    {
+        /* client_id is an ID token's custom claim, an access token's typed one */
+        ct_access_claims c = access_claims();
+        ct_id_claims d = id_claims();
+        c.extra.json = S("{\"client_id\":\"x\"}");
+        d.extra.json = S("{\"client_id\":\"x\"}");
+        CHECK_CODE(ct_access_issue(ed, CT_PROFILE_JWT, NULL, &c, (uint8_t *)tok, sizeof tok, &n),
+                   CT_CLAIM_COLLISION);
+        CHECK_CODE(ct_id_issue(ed, CT_PROFILE_JWT, NULL, &d, (uint8_t *)tok, sizeof tok, &n), CT_OK);
+        /* not UTF-8 */
+        c.extra.json.ptr = (const uint8_t *)"{\"a\":\"\xff\"}";
+        c.extra.json.len = 9;
+        CHECK_CODE(ct_access_issue(ed, CT_PROFILE_JWT, NULL, &c, (uint8_t *)tok, sizeof tok, &n),
+                   CT_ERR_INVALID_UTF8);
+        /* over budget with custom claims */
+        static char big[1200];
+        memset(big, 'a', sizeof big);
+        memcpy(big, "{\"pad\":\"", 8);
+        memcpy(big + sizeof big - 3, "\"}", 3);
+        c.extra.json = S(big);
+        CHECK_CODE(ct_access_issue(ed, CT_PROFILE_JWT, NULL, &c, (uint8_t *)tok, sizeof tok, &n),
+                   CT_OVER_BUDGET);
+        /* a caller-built view: kind NONE reads every member; refused text gives its code */
+        ct_extras mine = {S("{\"iss\":\"me\",\"n\":1}"), CT_KIND_NONE};
+        CHECK_CODE(ct_extras_count(&mine, &n), CT_OK);
+        CHECK(n == 2);
+        mine.kind = CT_KIND_ACCESS;
+        CHECK_CODE(ct_extras_count(&mine, &n), CT_OK);
+        CHECK(n == 1);
+        ct_extras broken = {S("{\"a\":1,\"a\":2}"), CT_KIND_NONE};
+        CHECK_CODE(ct_extras_count(&broken, &n), CT_DUPLICATE_MEMBER);
+        ct_extras none = {NONE, CT_KIND_NONE};
+        CHECK_CODE(ct_extras_count(&none, &n), CT_OK);
+        CHECK(n == 0);
+        CHECK_CODE(ct_extras_get_json(&none, (ct_str[]){S("a")}, 1, &json), CT_ERR_CLAIM_NOT_FOUND);
+        /* a token without custom claims has none */
+        size_t m = issue_access(ed, CT_PROFILE_JWT, NULL, tok, sizeof tok);
+        ct_access_claims a;
+        CHECK_CODE(ct_access_verify(ed_pub, CT_PROFILE_JWT, NULL, (uint8_t *)tok, m, S(ISS), S(AUD),
+                                    NOW + 10, sc, sizeof sc, &a), CT_OK);
+        CHECK_CODE(ct_extras_count(&a.extra, &n), CT_OK);
+        CHECK(n == 0);
+        CHECK(strcmp(ct_error_message(CT_ERR_CLAIM_NOT_FOUND), "no custom claim at that path") == 0);
+        CHECK(strcmp(ct_error_message(CT_ERR_CLAIM_TYPE), "custom claim of another type") == 0);
+    }
+}
+
 int main(void) {
     uint8_t seed[32], secret[32], pub[32];
     memset(seed, 7, sizeof seed);
@@ -836,6 +1152,7 @@ int main(void) {
     test_abi_contract();
     test_lengths_and_aliasing();
     test_policies_and_helpers();
+    test_custom_claims();
 
     ct_key_free(ed);
     ct_key_free(ed_pub);
