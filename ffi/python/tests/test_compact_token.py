@@ -51,10 +51,10 @@ def test_every_code_has_its_class():
     import re
 
     header = open(__file__.rsplit("/ffi/", 1)[0] + "/ffi/include/compact_token.h").read()
-    sizes = re.compile(r"CT_(VERSION|PROFILE_|KEY_USE_(ACCESS|ID|BOTH)$|MAX_|.*(_MAX_BYTES|_SCRATCH_BYTES|_FACTOR|_MAX_KEYS)$)")
+    sizes = re.compile(r"CT_(VERSION|PROFILE_|KEY_USE_(ACCESS|ID|BOTH)$|KIND_|JSON_|RULE_|MAX_|.*(_MAX_BYTES|_SCRATCH_BYTES|_FACTOR|_MAX_KEYS)$)")
     codes = {int(v): n for n, v in re.findall(r"#define (CT_[A-Z0-9_]+) (\d+)\n", header)
              if n != "CT_OK" and not sizes.match(n)}
-    assert sorted(codes) == list(range(1, 40)) + list(range(100, 107))
+    assert sorted(codes) == list(range(1, 40)) + list(range(100, 109))
     for code, name in codes.items():
         cls = ct._ERRORS[code]
         assert (cls.code, cls.name) == (code, name)
@@ -227,3 +227,118 @@ def test_our_tokens_verify_in_pyjwt(ed, hs):
     digest = __import__("hashlib").sha256(at.encode()).digest()[:16]
     assert got["at_hash"] == base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
     assert json.loads(base64.urlsafe_b64decode(id_token.split(".")[0] + "=="))["typ"] == "JWT"
+
+
+# ------------------------------------------------------------------------ custom claims
+
+EXTRA = {
+    "roles": ["admin", "ops"],
+    "tenant": "acme",
+    "level": -42,
+    "big": 2**53 + 1,
+    "beta": True,
+    "off": False,
+    "nothing": None,
+    "url": "https://e.com/\u00e9\U0001F600 \"quoted\"",
+    "realm_access": {"roles": ["offline_access", "uma_authorization"]},
+    "resource_access": {"account": {"roles": ["manage-account", "view-profile"]}},
+    "cnf": {"jkt": "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I"},
+    "https://example.com/roles": ["reader"],
+}
+
+
+@pytest.mark.parametrize("profile", [ct.Profile.JWT, ct.Profile.COMPACT])
+def test_custom_claims_roundtrip_both_kinds(profile, ed):
+    token = ct.issue_access(ed, access(extra=EXTRA), profile)
+    got = ct.verify_access(token, ed.public_key(), issuer=ISS, audience=AUD, now=NOW + 5,
+                           profile=profile)
+    assert got.extra == EXTRA and got.sub == "user-8f14e45f"
+    id_token = ct.issue_id(ed, id_claims(extra=EXTRA), profile)
+    got = ct.verify_id(id_token, ed.public_key(), issuer=ISS, client_id=CLIENT, now=NOW + 5,
+                       profile=profile)
+    assert got.extra == EXTRA and got.name == "Jane Doe"
+    # none: an empty dict
+    plain = ct.verify_access(ct.issue_access(ed, access(), profile), ed, issuer=ISS,
+                             audience=AUD, now=NOW + 5, profile=profile)
+    assert plain.extra == {}
+
+
+def test_custom_claims_refused_with_their_codes(ed):
+    with pytest.raises(ct.ClaimCollisionError) as e:
+        ct.issue_access(ed, access(extra={"iss": "x"}))
+    assert e.value.code == 37
+    with pytest.raises(ct.ClaimCollisionError):
+        ct.issue_id(ed, id_claims(extra={"nonce": "x"}))
+    # client_id is typed in an access token only
+    assert ct.verify_id(ct.issue_id(ed, id_claims(extra={"client_id": "x"})), ed, issuer=ISS,
+                        client_id=CLIENT, now=NOW + 5).extra == {"client_id": "x"}
+    with pytest.raises(ct.MalformedClaimsError):
+        ct.issue_access(ed, access(extra={"a": "nul\u0000"}))
+    deep: object = 1
+    for _ in range(40):
+        deep = [deep]
+    with pytest.raises(ct.NestingTooDeepError) as e:
+        ct.issue_access(ed, access(extra={"deep": deep}))
+    assert e.value.code == 11
+    with pytest.raises(ct.OverBudgetError):
+        ct.issue_access(ed, access(extra={"pad": "a" * 900}))
+
+
+@pytest.mark.parametrize("profile", [ct.Profile.JWT, ct.Profile.COMPACT])
+def test_required_custom_claims(profile, ed):
+    token = ct.issue_access(ed, access(extra=EXTRA), profile)
+    kw = dict(issuer=ISS, audience=AUD, now=NOW + 5, profile=profile)
+    ok = [("roles", "contains", "admin"), ("tenant", "equals", "acme"),
+          (("realm_access", "roles"), "contains", "uma_authorization"),
+          (("resource_access", "account", "roles"), "contains", "view-profile"),
+          (("cnf", "jkt"), "present"), ("beta", "is_true"), ("nothing", "present")]
+    assert ct.verify_access(token, ed, require=ok, **kw).extra["tenant"] == "acme"
+    with pytest.raises(ct.RequiredClaimMismatchError) as e:
+        ct.verify_access(token, ed, require=ok + [("off", "is_true")], **kw)
+    assert (e.value.code, e.value.index, e.value.requirement) == (39, 7, ("off", "is_true"))
+    with pytest.raises(ct.RequiredClaimMissingError) as e:
+        ct.verify_access(token, ed, require=[("roles", "present"), ("groups", "present")], **kw)
+    assert (e.value.code, e.value.index) == (38, 1)
+    with pytest.raises(ct.RequiredClaimMismatchError):
+        ct.verify_access(token, ed, require=[("tenant", "equals", "other")], **kw)
+    with pytest.raises(ct.InvalidPolicyError):
+        ct.verify_access(token, ed, require=[("roles", "present")] * 9, **kw)
+    id_token = ct.issue_id(ed, id_claims(extra=EXTRA), profile)
+    with pytest.raises(ct.RequiredClaimMissingError) as e:
+        ct.verify_id(id_token, ed, issuer=ISS, client_id=CLIENT, now=NOW + 5, profile=profile,
+                     require=[("roles", "contains", "ops"), (("cnf", "x5t#S256"), "present")])
+    assert e.value.index == 1
+
+
+def test_pyjwt_custom_claims_verify_in_ours():
+    now = int(time.time())
+    payload = dict(iss=ISS, sub="user-1", aud=AUD, client_id=CLIENT, iat=now, exp=now + 300,
+                   jti="j-1", **EXTRA)
+    for key_obj, ours in (
+        (SECRET, ct.Key.hs256(SECRET)),
+        (Ed25519PrivateKey.from_private_bytes(SEED), ct.Key.ed25519_from_seed(SEED).public_key()),
+    ):
+        alg = "HS256" if isinstance(key_obj, bytes) else "EdDSA"
+        token = pyjwt.encode(payload, key_obj, algorithm=alg, headers={"typ": "at+jwt"})
+        got = ct.verify_access(token, ours, issuer=ISS, audience=AUD,
+                               require=[(("realm_access", "roles"), "contains", "uma_authorization"),
+                                        ("https://example.com/roles", "contains", "reader")])
+        assert got.extra == EXTRA
+    # a Keycloak-shaped ID token (no typ), escaped by PyJWT's json.dumps (ensure_ascii)
+    claims = dict(iss=ISS, sub="u", aud=CLIENT, iat=now, exp=now + 600, nonce="n1",
+                  preferred_username="jane", **EXTRA)
+    id_token = pyjwt.encode(claims, SECRET, algorithm="HS256")
+    got = ct.verify_id(id_token, ct.Key.hs256(SECRET), issuer=ISS, client_id=CLIENT, nonce="n1")
+    assert got.extra == EXTRA and got.preferred_username == "jane"
+
+
+def test_our_custom_claims_verify_in_pyjwt(ed, hs):
+    now = int(time.time())
+    private = Ed25519PrivateKey.from_private_bytes(SEED)
+    for key, pykey, alg in ((hs, SECRET, "HS256"), (ed, private.public_key(), "EdDSA")):
+        token = ct.issue_access(key, access(now=now, extra=EXTRA))
+        got = pyjwt.decode(token, pykey, algorithms=[alg], audience=AUD, issuer=ISS)
+        assert {k: got[k] for k in EXTRA} == EXTRA
+    id_token = ct.issue_id(hs, id_claims(now=now, extra=EXTRA))
+    got = pyjwt.decode(id_token, SECRET, algorithms=["HS256"], audience=CLIENT, issuer=ISS)
+    assert {k: got[k] for k in EXTRA} == EXTRA and got["name"] == "Jane Doe"

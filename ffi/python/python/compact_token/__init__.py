@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import base64
 import enum
+import json
 import time
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Type, Union
@@ -318,6 +319,16 @@ class NoHandleError(TokenError):
     name = "CT_ERR_NO_HANDLE"
 
 
+class ClaimNotFoundError(TokenError):
+    code = 107
+    name = "CT_ERR_CLAIM_NOT_FOUND"
+
+
+class ClaimTypeError(TokenError):
+    code = 108
+    name = "CT_ERR_CLAIM_TYPE"
+
+
 _ERRORS: Dict[int, Type[TokenError]] = {
     cls.code: cls for cls in TokenError.__subclasses__()
 }
@@ -488,6 +499,7 @@ class AccessClaims:
     auth_time: Optional[int] = None
     acr: Optional[str] = None
     amr: List[str] = field(default_factory=list)
+    extra: Dict[str, Any] = field(default_factory=dict)
 
     @property
     def scopes(self) -> List[str]:
@@ -538,6 +550,7 @@ class IdClaims:
     phone_number: Optional[str] = None
     phone_number_verified: Optional[bool] = None
     updated_at: Optional[int] = None
+    extra: Dict[str, Any] = field(default_factory=dict)
 
 
 def _optional_in(c: Any, name: str, value: Any) -> None:
@@ -550,6 +563,67 @@ def _optional_out(c: Any, name: str) -> Any:
     return getattr(c, name) if getattr(c, "has_" + name) else None
 
 
+def _extras_in(view: Any, extra: Mapping[str, Any], arena: _Arena) -> None:
+    """The custom claims as one JSON object text (json.dumps, byte-minimal); the library
+    checks it (duplicates, depth, U+0000, a typed claim's name) and raises with the code."""
+    if extra:
+        arena.set(view.json, json.dumps(dict(extra), separators=(",", ":"),
+                                        ensure_ascii=False, allow_nan=False))
+
+
+def _extras_out(view: Any) -> Dict[str, Any]:
+    """The custom claims of verified claims as a dict, listed by the library (which skips
+    the typed claims), each value json.loads of its JSON text. Called while the scratch
+    buffer the view points into is alive."""
+    count = ffi.new("size_t *")
+    _check(lib.ct_extras_count(view, count))
+    out: Dict[str, Any] = {}
+    cap = 64
+    for i in range(count[0]):
+        for _ in range(2):
+            name = ffi.new("uint8_t[]", cap)
+            written = ffi.new("size_t *")
+            value = ffi.new("ct_str *")
+            code = lib.ct_extras_member(view, i, name, cap, written, value)
+            if code == lib.CT_BUFFER_TOO_SMALL and written[0] > cap:
+                cap = written[0]
+                continue
+            break
+        _check(code)
+        key = bytes(ffi.buffer(name, written[0])).decode()
+        out[key] = json.loads(bytes(ffi.buffer(value.ptr, value.len)).decode())
+    return out
+
+
+Requirement = Tuple[Any, ...]
+"""A requirement on a custom claim: (path, rule) or (path, rule, value). path is a claim's
+name or a tuple of names ("realm_access", "roles"); rule is "present", "is_true",
+"equals" (value: a string) or "contains" (value: a string, in a string or an array)."""
+
+_RULES = {"present": 0, "equals": 1, "contains": 2, "is_true": 3}
+
+
+def _requirements(view: Any, require: Sequence[Requirement], arena: _Arena) -> Any:
+    """Fills a policy's ct_claim_requirements; returns the failed-index output."""
+    failed = ffi.new("size_t *")
+    reqs = ffi.new("ct_claim_requirement[]", max(len(require), 1))
+    arena._keep.append(reqs)
+    for i, r in enumerate(require):
+        path, rule, *value = r
+        names = (path,) if isinstance(path, str) else tuple(path)
+        views = ffi.new("ct_str[]", max(len(names), 1))
+        arena._keep.append(views)
+        for j, n in enumerate(names):
+            arena.set(views[j], n)
+        reqs[i].path, reqs[i].path_len = views, len(names)
+        if rule not in _RULES:
+            raise ValueError(f"unknown rule {rule!r}: one of {sorted(_RULES)}")
+        reqs[i].rule = _RULES[rule]
+        arena.set(reqs[i].value, value[0] if value else None)
+    view.list, view.len, view.out_failed_index = reqs, len(require), failed
+    return failed
+
+
 def _access_in(claims: AccessClaims, arena: _Arena) -> Any:
     c = ffi.new("ct_access_claims *")
     for name in ("iss", "sub", "client_id", "jti", "scope", "acr"):
@@ -559,6 +633,7 @@ def _access_in(claims: AccessClaims, arena: _Arena) -> Any:
     c.iat, c.exp = claims.iat, claims.exp
     _optional_in(c, "nbf", claims.nbf)
     _optional_in(c, "auth_time", claims.auth_time)
+    _extras_in(c.extra, claims.extra, arena)
     return c
 
 
@@ -576,6 +651,7 @@ def _access_out(c: Any) -> AccessClaims:
         auth_time=_optional_out(c, "auth_time"),
         acr=_text(c.acr),
         amr=_texts(c.amr, c.amr_len),
+        extra=_extras_out(ffi.addressof(c, "extra")),
     )
 
 
@@ -588,6 +664,7 @@ def _id_in(claims: IdClaims, arena: _Arena) -> Any:
     c.iat, c.exp = claims.iat, claims.exp
     for name in _ID_OPTIONAL:
         _optional_in(c, name, getattr(claims, name))
+    _extras_in(c.extra, claims.extra, arena)
     return c
 
 
@@ -604,6 +681,7 @@ def _id_out(c: Any) -> IdClaims:
         iat=c.iat,
         exp=c.exp,
         amr=_texts(c.amr, c.amr_len),
+        extra=_extras_out(ffi.addressof(c, "extra")),
         **strings,
         **optional,
     )
@@ -665,7 +743,8 @@ def _now(now: Optional[int]) -> int:
 
 
 def _verify(fn: Any, key: Key, token: Union[str, bytes], profile: Profile,
-            registry: Optional[Registry], policy: Any, now: int, out_type: str) -> Any:
+            registry: Optional[Registry], policy: Any, now: int, out_type: str,
+            failed: Any = None, require: Sequence[Requirement] = ()) -> Any:
     data = token.encode() if isinstance(token, str) else bytes(token)
     out = ffi.new(out_type)
     needed = ffi.new("size_t *")
@@ -677,6 +756,11 @@ def _verify(fn: Any, key: Key, token: Union[str, bytes], profile: Profile,
         if code == lib.CT_BUFFER_TOO_SMALL and needed[0] > size:
             size = needed[0]
             continue
+        if code in (lib.CT_REQUIRED_CLAIM_MISSING, lib.CT_REQUIRED_CLAIM_MISMATCH):
+            error = _ERRORS[code](code)
+            error.index = failed[0]
+            error.requirement = require[failed[0]]
+            raise error
         _check(code)
         return out, scratch
     _check(code)
@@ -695,11 +779,16 @@ def verify_access(
     leeway: Optional[int] = None,
     max_bytes: Optional[int] = None,
     max_lifetime: Optional[int] = None,
+    require: Sequence[Requirement] = (),
 ) -> AccessClaims:
     """Verifies an access token with key (which pins the algorithm) at now (Unix seconds;
     default: the system clock) for issuer and audience; every scope in required_scopes
-    must be granted; leeway (0 to 300 s, default 30) and the limits as for issue_access.
-    Raises a TokenError subclass naming the refusal."""
+    must be granted; leeway (0 to 300 s, default 30) and the limits as for issue_access;
+    every requirement on custom claims in require must hold, e.g.
+    require=[("roles", "contains", "admin"), (("realm_access", "roles"), "contains", "uma"),
+    ("tenant", "equals", "acme"), ("cnf", "present")] (at most 8; a failed one raises
+    RequiredClaimMissingError or RequiredClaimMismatchError with .index and
+    .requirement). Raises a TokenError subclass naming the refusal."""
     arena = _Arena()
     policy = ffi.new("ct_access_policy *")
     policy.issuer = arena.view(issuer)
@@ -712,8 +801,9 @@ def verify_access(
     policy.has_leeway = leeway is not None
     policy.leeway = leeway or 0
     policy.limits = _limits(max_bytes, max_lifetime)[0]
+    failed = _requirements(policy.claims, require, arena)
     out, _scratch = _verify(lib.ct_access_verify_with, key, token, profile, registry, policy,
-                            _now(now), "ct_access_claims *")
+                            _now(now), "ct_access_claims *", failed, require)
     return _access_out(out)
 
 
@@ -731,6 +821,7 @@ def verify_id(
     leeway: Optional[int] = None,
     max_bytes: Optional[int] = None,
     max_lifetime: Optional[int] = None,
+    require: Sequence[Requirement] = (),
 ) -> IdClaims:
     """Verifies an ID token for issuer and client_id; nonce, when given, must be the
     token's; access_token, when given, must match its at_hash. As verify_access."""
@@ -743,8 +834,9 @@ def verify_id(
     policy.has_leeway = leeway is not None
     policy.leeway = leeway or 0
     policy.limits = _limits(max_bytes, max_lifetime)[0]
+    failed = _requirements(policy.claims, require, arena)
     out, _scratch = _verify(lib.ct_id_verify_with, key, token, profile, registry, policy,
-                            _now(now), "ct_id_claims *")
+                            _now(now), "ct_id_claims *", failed, require)
     return _id_out(out)
 
 
