@@ -5,7 +5,11 @@
 //! policy and helper functions: `ct_access_verify_with` / `ct_id_verify_with` with arbitrary
 //! scopes, leeway and limits, `ct_access_issue_with` / `ct_id_issue_with` with arbitrary
 //! limits, `ct_at_hash`, `ct_c_hash`, `ct_token_peek_kid`, `ct_verify_scratch_len`,
-//! `ct_version`, `ct_version_string`.
+//! `ct_version`, `ct_version_string`; custom claims: arbitrary JSON text as the claims'
+//! `extra` when issuing, arbitrary requirements (paths, rules, values) in both policies, and
+//! every `ct_extras_*` reader over arbitrary text, kinds, paths and buffer sizes (a string
+//! fits its buffer or names the length it needs, with which it fits; nothing written on
+//! error).
 //!
 //! Properties: no call panics (never `CT_ERR_PANIC`); every code is one `ct_error_message`
 //! knows; on error the claims output and the buffers are untouched; `CT_BUFFER_TOO_SMALL`
@@ -267,7 +271,10 @@ fuzz_target!(|input: Input| {
                 );
             }
             2 => issue(k, profile, &input, scratch_len),
-            _ => policies_and_helpers(k, profile, &input, scratch_len),
+            _ => {
+                policies_and_helpers(k, profile, &input, scratch_len);
+                extras_readers(&input);
+            }
         }
     });
 });
@@ -305,6 +312,37 @@ fn policies_and_helpers(k: &Keys, profile: ct_profile, input: &Input, scratch_le
             len: s.len(),
         })
         .collect();
+    // Requirements on custom claims: paths and values from the input's strings.
+    let paths: Vec<ct_str> = st
+        .iter()
+        .take(CT_MAX_CLAIM_PATH + 1)
+        .map(|s| ct_str {
+            ptr: s.as_ptr(),
+            len: s.len(),
+        })
+        .collect();
+    let reqs: Vec<ct_claim_requirement> = (0..usize::from(input.out_len % 11))
+        .map(|i| ct_claim_requirement {
+            path: if paths.is_empty() {
+                ptr::null()
+            } else {
+                paths.as_ptr()
+            },
+            path_len: (i + usize::from(input.key)) % (CT_MAX_CLAIM_PATH + 2),
+            rule: ((input.dates.1 >> i) % 5) as ct_rule,
+            value: opt_view(st, i),
+        })
+        .collect();
+    let mut failed_index = usize::MAX;
+    let claims_req = ct_claim_requirements {
+        list: if reqs.is_empty() {
+            ptr::null()
+        } else {
+            reqs.as_ptr()
+        },
+        len: reqs.len(),
+        out_failed_index: &mut failed_index,
+    };
     let access = ct_access_policy {
         issuer: view(st, 0, ISS),
         audience: view(st, 1, AUD),
@@ -317,6 +355,7 @@ fn policies_and_helpers(k: &Keys, profile: ct_profile, input: &Input, scratch_le
         has_leeway,
         leeway,
         limits,
+        claims: claims_req,
     };
     let id = ct_id_policy {
         issuer: view(st, 0, ISS),
@@ -326,6 +365,7 @@ fn policies_and_helpers(k: &Keys, profile: ct_profile, input: &Input, scratch_le
         has_leeway,
         leeway,
         limits,
+        claims: claims_req,
     };
     let token = &input.token;
     let now = input.dates.0 % 4_000_000_000;
@@ -401,6 +441,10 @@ fn policies_and_helpers(k: &Keys, profile: ct_profile, input: &Input, scratch_le
         acr: ct_str::NONE,
         amr: [ct_str::NONE; CT_MAX_AMR],
         amr_len: 0,
+        extra: ct_extras {
+            json: opt_view(st, 6),
+            kind: CT_KIND_NONE,
+        },
     };
     let mut out = vec![0u8; 1100];
     let mut written = 0usize;
@@ -543,6 +587,7 @@ fn issue(k: &Keys, profile: ct_profile, input: &Input, scratch_len: usize) {
         ic.email = opt_view(st, 4);
         ic.has_email_verified = input.want_claims;
         ic.azp = opt_view(st, 5);
+        ic.extra.json = opt_view(st, 15);
     } else {
         ac.iss = view(st, 0, ISS);
         ac.sub = view(st, 1, "user");
@@ -556,6 +601,7 @@ fn issue(k: &Keys, profile: ct_profile, input: &Input, scratch_len: usize) {
         ac.jti = view(st, 3, "jti");
         ac.scope = opt_view(st, 4);
         ac.acr = opt_view(st, 5);
+        ac.extra.json = opt_view(st, 15);
     }
     // `capacity` is what `out_len` says: `out.len()`, or `usize::MAX` when `out` holds the
     // budget of either kind (4096 bytes), which the ABI must take as "large enough".
@@ -647,4 +693,80 @@ fn issue(k: &Keys, profile: ct_profile, input: &Input, scratch_len: usize) {
         .contains(&mine),
         "issued token refused: {mine}"
     );
+}
+
+/// Every ct_extras_* reader over arbitrary text (`token`), kind and path: known codes only,
+/// outputs untouched on error, a decoded string fits or names the length it needs.
+fn extras_readers(input: &Input) {
+    let st = &input.strings;
+    let e = ct_extras {
+        json: ct_str {
+            ptr: input.token.as_ptr(),
+            len: input.token.len(),
+        },
+        kind: ct_kind::from(input.key % 4),
+    };
+    let path: Vec<ct_str> = st
+        .iter()
+        .take(CT_MAX_CLAIM_PATH + 1)
+        .map(|s| ct_str {
+            ptr: s.as_ptr(),
+            len: s.len(),
+        })
+        .collect();
+    let (p, n) = (path.as_ptr(), path.len());
+    let cap = usize::from(input.out_len % 64);
+    let index = usize::from(input.profile % 8);
+    let mut buf = vec![0x5Au8; cap];
+    let mut written: usize;
+    // SAFETY: `e` views `input.token`, `path` views `input.strings`, outputs are locals.
+    unsafe {
+        let mut t = 0;
+        known(ct_extras_type(&e, p, n, &mut t));
+        let mut i = 0i64;
+        known(ct_extras_get_i64(&e, p, n, &mut i));
+        let mut b = false;
+        known(ct_extras_get_bool(&e, p, n, &mut b));
+        let mut len = usize::MAX;
+        let rc = ct_extras_array_len(&e, p, n, &mut len);
+        known(rc);
+        assert!(rc == CT_OK || len == usize::MAX, "written on error");
+        let mut json = ct_str::NONE;
+        let rc = ct_extras_get_json(&e, p, n, &mut json);
+        known(rc);
+        if rc == CT_OK {
+            let start = input.token.as_ptr() as usize;
+            assert!(
+                json.ptr as usize >= start
+                    && json.ptr as usize + json.len <= start + input.token.len()
+            );
+        }
+        let mut count = usize::MAX;
+        known(ct_extras_count(&e, &mut count));
+        for which in 0..3 {
+            let call = |buf: &mut Vec<u8>, written: &mut usize| match which {
+                0 => ct_extras_get_str(&e, p, n, buf.as_mut_ptr(), buf.len(), written),
+                1 => ct_extras_array_get_str(&e, p, n, index, buf.as_mut_ptr(), buf.len(), written),
+                _ => {
+                    let mut v = ct_str::NONE;
+                    ct_extras_member(&e, index, buf.as_mut_ptr(), buf.len(), written, &mut v)
+                }
+            };
+            buf.iter_mut().for_each(|x| *x = 0x5A);
+            written = usize::MAX;
+            let rc = call(&mut buf, &mut written);
+            known(rc);
+            match rc {
+                CT_OK => assert!(written <= buf.len()),
+                CT_BUFFER_TOO_SMALL => {
+                    assert!(written > buf.len() && buf.iter().all(|&x| x == 0x5A));
+                    let mut big = vec![0u8; written];
+                    let needed = written;
+                    assert_eq!(call(&mut big, &mut written), CT_OK);
+                    assert_eq!(written, needed);
+                }
+                _ => assert!(written == usize::MAX && buf.iter().all(|&x| x == 0x5A)),
+            }
+        }
+    }
 }
