@@ -5,16 +5,24 @@
 //! and the claims it decodes equal to the claims it was given) before its length is taken:
 //! a number in the [`Table`] is the `len()` of a token that really carries the claims.
 //!
-//! The claims every format carries are the ones `compact-token` reads from the input
-//! (claims its types do not know are listed in [`Table::ignored`] and left out of every
-//! token), so no format is charged for a claim another one dropped.
+//! Every format carries every claim of the input: the typed claims, and every other member
+//! as a custom claim (`roles`, a tenant, `cnf`, ...: [`Table::extras`]), read by
+//! `compact-token`'s own reader ([`AccessClaims::from_json`]). When there are custom claims,
+//! each format is measured twice, with them and without them ([`Cell::without_extras`]), so
+//! the table shows what they cost in each format.
+//!
+//! How each peer carries custom claims: the standard JWT and PASETO as members of their JSON
+//! payload; the CWT under their JWT names as text keys (RFC 8392 allows any text key), except
+//! `cnf`, which has an IANA CWT label (8, RFC 8747) and is carried under it, as `scope` (9)
+//! is; values in CBOR's own types (a string stays a text string: a CWT would carry `cnf.jkt`
+//! as raw bytes only under a profile both sides agree on, as our compact profile does).
 
 use std::fmt;
 
 use base64ct::{Base64UrlUnpadded, Encoding};
 use compact_token::{
-    AccessClaims, AccessPolicy, Algorithm, Hs256Key, IdClaims, IdPolicy, KeyUse, Kind, Limits,
-    MAX_DATE, MAX_SIGNATURE_LEN, Registry, SigningKey, VerifyingKey, compact, jwt,
+    AccessClaims, AccessPolicy, Algorithm, Extras, Hs256Key, IdClaims, IdPolicy, KeyUse, Kind,
+    Limits, MAX_DATE, MAX_SIGNATURE_LEN, Registry, SigningKey, VerifyingKey, compact, jwt,
 };
 use coset::cbor::value::Value as Cbor;
 use coset::cwt::{ClaimsSet, Timestamp};
@@ -25,7 +33,6 @@ use coset::{
 };
 use serde_json::{Map, Value};
 
-use compact_token_std::claims_json;
 use compact_token_std::demo::{self, DemoKeys};
 use compact_token_std::{Error, Result};
 
@@ -78,6 +85,24 @@ pub struct Cell {
     pub format: Format,
     /// The token, verified by the library that issued it; or the reason there is none.
     pub token: std::result::Result<String, String>,
+    /// The same claims without the custom claims, in the same format: `None` when the
+    /// claims have no custom claims.
+    pub without_extras: Option<std::result::Result<String, String>>,
+}
+
+impl Cell {
+    /// What the custom claims cost in this format: bytes with them minus bytes without.
+    /// `None` without custom claims, or when either token could not be made.
+    pub fn extras_cost(&self) -> Option<usize> {
+        let with = self.token.as_ref().ok()?.len();
+        let without = self.without_extras.as_ref()?.as_ref().ok()?.len();
+        Some(with.saturating_sub(without))
+    }
+
+    /// The length of the token without the custom claims, if there is one.
+    pub fn len_without_extras(&self) -> Option<usize> {
+        Some(self.without_extras.as_ref()?.as_ref().ok()?.len())
+    }
 }
 
 /// One line of the table: a kind of token and an algorithm, in every format.
@@ -112,14 +137,16 @@ impl Row {
     }
 }
 
-/// The size comparison: rows of tokens, and what was left out of them.
+/// The size comparison: rows of tokens, and the custom claims every token carries.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Table {
     /// One row per kind and algorithm.
     pub rows: Vec<Row>,
-    /// Input claims that `compact-token`'s claims types do not carry, left out of every
-    /// token.
-    pub ignored: Vec<String>,
+    /// The names of the custom claims (members the claims types do not hold), in input
+    /// order, carried by every format.
+    pub extras: Vec<String>,
+    /// The values the "registered" column carries as registry numbers.
+    pub registered: Vec<String>,
 }
 
 /// How to compare: the registry of the "registered" column, a `kid` in every header, and
@@ -188,17 +215,22 @@ pub fn sample_table_with(keys: &DemoKeys, now: u64, options: &Options) -> Result
     let access = sample(Kind::Access, keys, now)?;
     let mut table = compare_with(&access, Kind::Access, keys, options)?;
     let id = sample(Kind::Id, keys, now)?;
-    table
-        .rows
-        .extend(compare_with(&id, Kind::Id, keys, options)?.rows);
+    let id = compare_with(&id, Kind::Id, keys, options)?;
+    table.rows.extend(id.rows);
+    for value in id.registered {
+        if !table.registered.contains(&value) {
+            table.registered.push(value);
+        }
+    }
     Ok(table)
 }
 
 /// Measures `claims` (standard JWT claims JSON, as `ctok issue` reads) as a token of `kind`
 /// in every format, with the default [`Options`]: an EdDSA and an HS256 row.
 ///
-/// Errors: the claims are not a valid claim set of `kind` (`MalformedClaims`, or the
-/// error issuing them gives, such as `OverBudget` or `LifetimeTooLong`). A peer that cannot
+/// Errors: the claims are not a valid claim set of `kind` (the error `compact-token`'s reader
+/// gives, such as `MalformedClaims`, `DuplicateMember` or `ClaimCollision`, or the error
+/// issuing them gives, such as `OverBudget` or `LifetimeTooLong`). A peer that cannot
 /// carry the claims (PASETO and HS256, CWT and several audiences) gets a cell saying why.
 pub fn compare(claims: &Value, kind: Kind, keys: &DemoKeys) -> Result<Table> {
     compare_with(claims, kind, keys, &Options::default())
@@ -211,53 +243,48 @@ pub fn compare_with(
     keys: &DemoKeys,
     options: &Options,
 ) -> Result<Table> {
+    if !claims.is_object() {
+        return Err(Error::Json);
+    }
+    compare_text(&claims.to_string(), kind, keys, options)
+}
+
+/// [`compare_with`] for claims JSON text (a claims file as it is), read with
+/// `compact-token`'s reader: its custom claims keep their order, and anything that reader
+/// refuses (a member named twice at any depth, nesting too deep) is its error.
+pub fn compare_text(text: &str, kind: Kind, keys: &DemoKeys, options: &Options) -> Result<Table> {
     let keys = &options.keys(keys)?;
     let limits = options.limits();
-    let ours = match kind {
-        Kind::Access => Ours::Access(claims_json::access_claims(claims)?),
-        Kind::Id => Ours::Id(claims_json::id_claims(claims)?),
-    };
-    // The claims every format carries: what our types read, written back as JSON, with a
-    // single audience as a string (as our `jwt` profile and most issuers write it).
-    let mut carried = ours.to_json()?;
-    if let Some(Value::Array(one)) = carried.get_mut("aud")
-        && one.len() == 1
-    {
-        let aud = one.remove(0);
-        carried["aud"] = aud;
-    }
-    let ignored = match (claims, &carried) {
-        (Value::Object(input), Value::Object(kept)) => input
-            .keys()
-            .filter(|k| !kept.contains_key(*k))
-            .cloned()
-            .collect(),
-        _ => Vec::new(),
-    };
+    // A claims file's indentation is no part of any format: without it, our `jwt` profile
+    // (which carries custom claims' values as written) is byte for byte the standard JWT.
+    let text = &minified(text);
+    let mut scratch = vec![0u8; text.len()];
+    let ours = Ours::read(kind, text, &mut scratch)?;
+    let extras = ours.extra_names();
+    let bare = (!extras.is_empty()).then(|| ours.without_extras());
     let registered: Vec<&str> = match &options.registry {
         Some(values) => values.iter().map(String::as_str).collect(),
         None => ours.registrable(),
     };
     let registry = Registry::new(&registered)?;
+    let registered: Vec<String> = registered.iter().map(|v| (*v).to_owned()).collect();
     let algorithms = [Algorithm::EdDSA, Algorithm::HS256];
     let mut rows = Vec::new();
     for algorithm in algorithms {
-        let key: &dyn SigningKey = match algorithm {
-            Algorithm::HS256 => &keys.hs256,
-            _ => &keys.ed25519,
-        };
         let mut cells = Vec::new();
         for format in Format::ALL {
-            let token = match format {
-                Format::Compact | Format::Jwt => {
-                    Ok(ours.issue(format, key, keys, &Registry::EMPTY, &limits)?)
-                }
-                Format::CompactRegistered => Ok(ours.issue(format, key, keys, &registry, &limits)?),
-                Format::StandardJwt => standard_jwt(kind, &carried, algorithm, keys),
-                Format::Cwt => cwt(&carried, algorithm, keys),
-                Format::Paseto => paseto(&carried, algorithm, keys),
+            let measure =
+                |ours: &Ours<'_>| ours.measure(format, algorithm, keys, &registry, &limits);
+            let token = measure(&ours)?;
+            let without_extras = match &bare {
+                Some(bare) => Some(measure(bare)?),
+                None => None,
             };
-            cells.push(Cell { format, token });
+            cells.push(Cell {
+                format,
+                token,
+                without_extras,
+            });
         }
         rows.push(Row {
             kind,
@@ -265,10 +292,36 @@ pub fn compare_with(
             cells,
         });
     }
-    Ok(Table { rows, ignored })
+    Ok(Table {
+        rows,
+        extras,
+        registered,
+    })
 }
 
-/// Our claims of either kind, borrowed from the input JSON.
+/// `text` without the whitespace between JSON tokens; strings (escapes included) as they are.
+/// The text was read as JSON before, and is read again after, by `compact-token`'s reader.
+fn minified(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let (mut in_string, mut escaped) = (false, false);
+    for c in text.chars() {
+        if in_string {
+            out.push(c);
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => in_string = false,
+                _ => {}
+            }
+        } else if !matches!(c, ' ' | '\t' | '\n' | '\r') {
+            in_string = c == '"';
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Our claims of either kind, borrowed from the claims text and its scratch.
 // One short-lived value per comparison: boxing the larger kind would buy nothing.
 #[allow(clippy::large_enum_variant)]
 enum Ours<'v> {
@@ -277,12 +330,92 @@ enum Ours<'v> {
 }
 
 impl<'v> Ours<'v> {
-    fn to_json(&self) -> Result<Value> {
+    /// Reads a whole claims set with `compact-token`'s reader: typed claims into fields,
+    /// every other member into `extra`.
+    fn read(kind: Kind, text: &'v str, scratch: &'v mut [u8]) -> Result<Self> {
+        Ok(match kind {
+            Kind::Access => Ours::Access(AccessClaims::from_json(text, scratch)?),
+            Kind::Id => Ours::Id(IdClaims::from_json(text, scratch)?),
+        })
+    }
+
+    fn extra(&self) -> &Extras<&'v str> {
         match self {
+            Ours::Access(c) => &c.extra,
+            Ours::Id(c) => &c.extra,
+        }
+    }
+
+    fn extra_names(&self) -> Vec<String> {
+        self.extra()
+            .iter()
+            .map(|(n, _)| n.chars().collect())
+            .collect()
+    }
+
+    fn without_extras(&self) -> Self {
+        match self {
+            Ours::Access(c) => Ours::Access(AccessClaims {
+                extra: Extras::none(),
+                ..c.clone()
+            }),
+            Ours::Id(c) => Ours::Id(IdClaims {
+                extra: Extras::none(),
+                ..c.clone()
+            }),
+        }
+    }
+
+    /// The claims as the peers get them: the typed claims as JSON, a single audience as a
+    /// string (as our `jwt` profile and most issuers write it), and every custom claim.
+    fn to_json(&self) -> Result<Value> {
+        let mut value = match self {
             Ours::Access(c) => serde_json::to_value(c),
             Ours::Id(c) => serde_json::to_value(c),
         }
-        .map_err(|_| Error::Json)
+        .map_err(|_| Error::Json)?;
+        if let Some(Value::Array(one)) = value.get_mut("aud")
+            && one.len() == 1
+        {
+            let aud = one.remove(0);
+            value["aud"] = aud;
+        }
+        if let Value::Object(map) = &mut value {
+            for (name, v) in self.extra().iter() {
+                let v = serde_json::from_str(v.raw()).map_err(|_| Error::Json)?;
+                map.insert(name.chars().collect(), v);
+            }
+        }
+        Ok(value)
+    }
+
+    /// The token of these claims in `format`, verified by the library that made it; an
+    /// error of ours is the comparison's error, a peer's is its cell's reason.
+    fn measure(
+        &self,
+        format: Format,
+        algorithm: Algorithm,
+        keys: &DemoKeys,
+        registry: &Registry<'_>,
+        limits: &Limits,
+    ) -> Result<PeerResult> {
+        let key: &dyn SigningKey = match algorithm {
+            Algorithm::HS256 => &keys.hs256,
+            _ => &keys.ed25519,
+        };
+        let kind = match self {
+            Ours::Access(_) => Kind::Access,
+            Ours::Id(_) => Kind::Id,
+        };
+        Ok(match format {
+            Format::Compact | Format::Jwt => {
+                Ok(self.issue(format, key, keys, &Registry::EMPTY, limits)?)
+            }
+            Format::CompactRegistered => Ok(self.issue(format, key, keys, registry, limits)?),
+            Format::StandardJwt => standard_jwt(kind, &self.to_json()?, algorithm, keys),
+            Format::Cwt => cwt(&self.to_json()?, algorithm, keys),
+            Format::Paseto => paseto(&self.to_json()?, algorithm, keys),
+        })
     }
 
     /// What a verifier of these claims already knows: issuer, audiences, scope names.
@@ -439,8 +572,8 @@ fn same(equal: bool, token: String, peer: &str) -> PeerResult {
 }
 
 /// The claims as a CWT claims set: registered keys where RFC 8392 and IANA have one
-/// (iss 1, sub 2, aud 3, exp 4, nbf 5, iat 6, cti 7, scope 9), JWT names as text keys for
-/// the rest.
+/// (iss 1, sub 2, aud 3, exp 4, nbf 5, iat 6, cti 7, cnf 8, scope 9), JWT names as text
+/// keys for the rest (custom claims included).
 fn cwt_claims(carried: &Value) -> std::result::Result<ClaimsSet, String> {
     let mut set = ClaimsSet::default();
     let Value::Object(claims) = carried else {
@@ -461,6 +594,10 @@ fn cwt_claims(carried: &Value) -> std::result::Result<ClaimsSet, String> {
             "jti" => set.cwt_id = text().map(String::into_bytes),
             "scope" => set.rest.push((
                 RegisteredLabelWithPrivate::Assigned(CwtClaimName::Scope),
+                cbor(value),
+            )),
+            "cnf" => set.rest.push((
+                RegisteredLabelWithPrivate::Assigned(CwtClaimName::Cnf),
                 cbor(value),
             )),
             _ => set
@@ -595,17 +732,23 @@ fn rfc3339(unix: u64) -> Option<String> {
         .ok()
 }
 
+/// The first two lines of a Markdown table with a column per format, numbers right-aligned.
+fn heading(f: &mut fmt::Formatter<'_>, formats: &[Format]) -> fmt::Result {
+    write!(f, "| token |")?;
+    for format in formats {
+        write!(f, " {} |", format.name())?;
+    }
+    write!(f, "\n|---|")?;
+    for _ in formats {
+        write!(f, "--:|")?;
+    }
+    Ok(())
+}
+
 /// A Markdown table: bytes, and in parentheses the ratio to the standard JWT.
 impl fmt::Display for Table {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "| token |")?;
-        for format in Format::ALL {
-            write!(f, " {} |", format.name())?;
-        }
-        write!(f, "\n|---|")?;
-        for _ in Format::ALL {
-            write!(f, "--:|")?;
-        }
+        heading(f, &Format::ALL)?;
         let mut notes: Vec<&str> = Vec::new();
         for row in &self.rows {
             write!(f, "\n| {} |", row.label())?;
@@ -634,37 +777,54 @@ impl fmt::Display for Table {
             f,
             "\nBytes of each token as text; (×) is the ratio to the standard JWT. Peers: \
              jsonwebtoken 11.1.0, coset 0.4.2 (CWT in COSE_Sign1 / COSE_Mac0, base64url), \
-             pasetors 0.8.1. Registered: issuer, audiences and scope names as registry \
-             numbers. Each token was verified by the library that issued it."
+             pasetors 0.8.1. Each token was verified by the library that issued it."
+        )?;
+        writeln!(
+            f,
+            "Registered (carried as registry numbers): {}.",
+            self.registered.join(", ")
         )?;
         for (i, why) in notes.iter().enumerate() {
             writeln!(f, "[{}] {why}.", i + 1)?;
         }
-        if !self.ignored.is_empty() {
+        if !self.extras.is_empty() {
             writeln!(
                 f,
-                "Not carried by any format (unknown to compact-token's claims types): {}.",
-                self.ignored.join(", ")
+                "Custom claims, carried by every format: {}.",
+                self.extras.join(", ")
             )?;
+            writeln!(
+                f,
+                "\nWhat the custom claims cost, bytes without them → with them (+ the difference):\n"
+            )?;
+            heading(f, &Format::ALL)?;
+            for row in &self.rows {
+                write!(f, "\n| {} |", row.label())?;
+                for cell in &row.cells {
+                    match (cell.len_without_extras(), cell.token.as_ref().ok()) {
+                        (Some(without), Some(with)) => write!(
+                            f,
+                            " {without} → {} (+{}) |",
+                            with.len(),
+                            with.len().saturating_sub(without)
+                        )?,
+                        _ => write!(f, " n/a |")?,
+                    }
+                }
+            }
+            writeln!(f)?;
         }
         writeln!(
             f,
             "\nPer part, characters of header . claims . signature (JWS formats):\n"
         )?;
-        write!(f, "| token |")?;
         let jws_formats = [
             Format::Compact,
             Format::CompactRegistered,
             Format::Jwt,
             Format::StandardJwt,
         ];
-        for format in jws_formats {
-            write!(f, " {} |", format.name())?;
-        }
-        write!(f, "\n|---|")?;
-        for _ in jws_formats {
-            write!(f, "--:|")?;
-        }
+        heading(f, &jws_formats)?;
         for row in &self.rows {
             write!(f, "\n| {} |", row.label())?;
             for format in jws_formats {
@@ -732,6 +892,10 @@ impl Table {
                                 if let Some(r) = reference {
                                     v["ratio"] = ratio(t.len(), r).into();
                                 }
+                                if let Some(without) = cell.len_without_extras() {
+                                    v["bytes_without_extras"] = without.into();
+                                    v["extras_bytes"] = t.len().saturating_sub(without).into();
+                                }
                                 if let Some(p) = cell.parts() {
                                     v["parts"] = serde_json::json!({
                                         "header": p.header, "claims": p.claims,
@@ -747,13 +911,18 @@ impl Table {
                     "cells": cells})
             })
             .collect();
-        serde_json::json!({"rows": rows, "ignored": self.ignored}).to_string()
+        serde_json::json!({"rows": rows, "extras": self.extras,
+            "registered": self.registered})
+        .to_string()
     }
 
-    /// The table as CSV, one line per token: kind, algorithm, format, bytes, ratio, parts.
+    /// The table as CSV, one line per token: kind, algorithm, format, bytes, ratio, parts,
+    /// bytes without the custom claims (empty when there are none), why there is no token.
     pub fn to_csv(&self) -> String {
-        let mut out =
-            String::from("kind,algorithm,format,bytes,ratio,header,claims,signature,unavailable\n");
+        let mut out = String::from(
+            "kind,algorithm,format,bytes,ratio,header,claims,signature,bytes_without_extras,\
+             unavailable\n",
+        );
         for row in &self.rows {
             let reference = row.len(Format::StandardJwt);
             for cell in &row.cells {
@@ -767,11 +936,18 @@ impl Table {
                 let parts = cell.parts().map_or(",,".to_owned(), |p| {
                     format!("{},{},{}", p.header, p.claims, p.signature)
                 });
+                let without = cell
+                    .len_without_extras()
+                    .map_or(String::new(), |n| n.to_string());
                 out.push_str(&format!(
-                    "{},{},{},{bytes},{ratio_text},{parts},\"{}\"\n",
+                    "{},{},{},{bytes},{ratio_text},{parts},{without},\"{}\"\n",
                     kind_name(row.kind),
                     row.algorithm.name(),
-                    cell.format.name(),
+                    // "our compact, registered" has a comma: quoted, as RFC 4180 says.
+                    match cell.format.name() {
+                        name if name.contains(',') => format!("\"{name}\""),
+                        name => name.to_owned(),
+                    },
                     why.replace('"', "\"\"")
                 ));
             }
@@ -854,6 +1030,14 @@ fn kind_name(kind: Kind) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn minified_drops_whitespace_between_tokens_only() {
+        assert_eq!(
+            minified("{ \"a b\" : [1, \"x \\\" y\\\\\", {\"c\":\n\ttrue }] }\r\n"),
+            "{\"a b\":[1,\"x \\\" y\\\\\",{\"c\":true}]}"
+        );
+    }
 
     #[test]
     fn rfc3339_of_known_times() {

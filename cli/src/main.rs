@@ -804,13 +804,13 @@ fn compare(a: CompareArgs) -> Outcome<()> {
         Some(path) => {
             let kind = a.kind.unwrap_or(KindArg::Access).kind();
             let text = input::read(path)?;
-            let claims = compact_token_std::claims_json::parse(&text).map_err(|_| {
+            compact_token_std::claims_json::parse(&text).map_err(|_| {
                 Failure::usage(
                     format!("invalid --claims {path}"),
                     "expected one JSON object with no member repeated",
                 )
             })?;
-            compare::compare_with(&claims, kind, &keys, &options)
+            compare::compare_text(&text, kind, &keys, &options)
                 .map_err(|e| Failure::std(Exit::Usage, "cannot encode these claims", e))?
         }
         None => {

@@ -938,10 +938,16 @@ fn compare_formats_kid_registry_and_svg() {
     );
     assert_eq!(p["signature"], 86);
     let csv = ok(&["compare", "--format", "csv", "--kid", "k-2025"]);
-    assert!(
-        csv.starts_with("kind,algorithm,format,bytes,ratio,header,claims,signature,unavailable\n")
-    );
+    assert!(csv.starts_with(
+        "kind,algorithm,format,bytes,ratio,header,claims,signature,bytes_without_extras,\
+         unavailable\n"
+    ));
     assert!(csv.contains("\nID,HS256,our jwt,"), "{csv}");
+    // The one format name with a comma is quoted; no custom claims, no size without them.
+    assert!(
+        csv.contains("\naccess,EdDSA,\"our compact, registered\",208,0.49,40,80,86,,\"\"\n"),
+        "{csv}"
+    );
     // A kid of 6 characters adds 15 to the JSON header (,"kid":"k-2025") and 20 in base64url.
     assert!(csv.contains("\naccess,EdDSA,our compact,280,"), "{csv}");
     let registry = write(&d.join("reg.json"), "[\"https://auth.example.com\"]");
@@ -950,6 +956,8 @@ fn compare_formats_kid_registry_and_svg() {
         md.contains("| access, EdDSA | 260 (0.64×) | 250 (0.62×) |"),
         "{md}"
     );
+    assert!(md.contains("\nRegistered (carried as registry numbers): https://auth.example.com.\n"));
+    assert!(!md.contains("What the custom claims cost"), "{md}");
     assert!(md.contains("Per part, characters of header . claims . signature"));
     let svg = d.join("sizes.svg");
     ok(&["compare", "--svg", svg.to_str().unwrap()]);
