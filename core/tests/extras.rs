@@ -681,3 +681,20 @@ fn claims_read_from_json_carry_every_claim_when_issued_again() {
         Some(Error::InvalidDate)
     );
 }
+
+#[test]
+fn numbers_beyond_f64_are_kept_as_text_until_converted() {
+    let e = Extras::from_json(r#"{"big":1e400,"neg":-1e400}"#).unwrap();
+    let big = e.get("big").unwrap();
+    assert_eq!((big.raw(), big.kind()), ("1e400", ValueKind::Number));
+    assert_eq!((big.as_u64(), big.as_i64()), (None, None));
+    let mut scratch = [0u8; 8];
+    assert_eq!(
+        compact_token::json::from_slice::<f64>(b"1e400", &mut scratch).err(),
+        Some(Error::MalformedClaims)
+    );
+    assert_eq!(
+        compact_token::json::from_slice::<f64>(b"1e300", &mut scratch),
+        Ok(1e300)
+    );
+}

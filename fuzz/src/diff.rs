@@ -555,8 +555,20 @@ pub fn explain_refusal(e: Error, token: &str, id: bool, facts: &TextFacts) -> Op
 
 /// Why ours may accept a token jsonwebtoken refuses.
 pub fn explain_acceptance(token: &str) -> Option<&'static str> {
-    let header = segment_object(token.split('.').next())?;
-    (header.get("alg")? == "Ed25519").then_some("alg Ed25519 (RFC 9864) read as EdDSA")
+    let mut segs = token.split('.');
+    let header = segment_object(segs.next())?;
+    if header.get("alg")? == "Ed25519" {
+        return Some("alg Ed25519 (RFC 9864) read as EdDSA");
+    }
+    // RFC 8259 §6 leaves number ranges to implementations: we check a number's grammar and
+    // convert it only when a claim asks for one; serde_json refuses `1e400` outright.
+    let claims = unb64(segs.next()?)?;
+    match serde_json::from_slice::<Value>(&claims) {
+        Err(e) if e.to_string().contains("number out of range") => {
+            Some("a number beyond f64's range in a claim nobody reads as a number")
+        }
+        _ => None,
+    }
 }
 
 /// Normalises a claims object for comparison: nulls dropped, single strings of list claims

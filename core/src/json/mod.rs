@@ -16,13 +16,18 @@
 //!   and RFC 7519 §4 require it; lenient parsers that keep the first or the last are how
 //!   two libraries come to read different claims from one token.
 //! - **Integers stay integers**: dates are read as exact integers with no floating point;
-//!   a fraction or exponent in a date is [`Error::InvalidDate`].
+//!   a fraction or exponent in a date is [`Error::InvalidDate`]. Other numbers are checked
+//!   against the grammar and converted only when a type asks for one (integers exactly,
+//!   floats to the nearest `f64`, refusing one beyond its range such as `1e400`, as
+//!   `serde_json` does); a number nobody converts, in an unknown or custom claim, is kept
+//!   as its text.
 //! - **One pass, zero-copy**: strings without escapes are borrowed from the input; escaped
 //!   ones are decoded into the caller's scratch buffer, never longer than the input.
 //!
 //! Where it differs from `serde_json` on purpose (the differential fuzz target lists the
 //! same): nesting deeper than [`MAX_DEPTH`], duplicate names and, in dates, non-integers
-//! are refused; everything else is accepted or refused alike, with the same values.
+//! are refused; a number beyond `f64`'s range is refused only when converted; everything
+//! else is accepted or refused alike, with the same values.
 //!
 //! Checked before writing it (none meets every requirement above): `serde-json-core` 0.7
 //! (skips unknown values with a looser grammar, recursion unbounded by input, duplicates
