@@ -82,57 +82,11 @@ impl ct_extras {
     }
 }
 
-/// The claims ct_access_claims holds (core's AccessClaims::TYPED; a test checks that core
-/// refuses each as a custom claim, and accepts the ID token's others).
-pub(crate) const ACCESS_TYPED: &[&str] = &[
-    "iss",
-    "sub",
-    "aud",
-    "client_id",
-    "iat",
-    "exp",
-    "nbf",
-    "jti",
-    "scope",
-    "auth_time",
-    "acr",
-    "amr",
-];
+/// The claims ct_access_claims holds: core's list.
+pub(crate) const ACCESS_TYPED: &[&str] = compact_token::AccessClaims::<&str>::TYPED;
 
-/// The claims ct_id_claims holds (core's IdClaims::TYPED, checked the same way).
-pub(crate) const ID_TYPED: &[&str] = &[
-    "iss",
-    "sub",
-    "aud",
-    "exp",
-    "iat",
-    "nbf",
-    "auth_time",
-    "nonce",
-    "acr",
-    "amr",
-    "azp",
-    "at_hash",
-    "c_hash",
-    "name",
-    "given_name",
-    "family_name",
-    "middle_name",
-    "nickname",
-    "preferred_username",
-    "profile",
-    "picture",
-    "website",
-    "email",
-    "email_verified",
-    "gender",
-    "birthdate",
-    "zoneinfo",
-    "locale",
-    "phone_number",
-    "phone_number_verified",
-    "updated_at",
-];
+/// The claims ct_id_claims holds: core's list.
+pub(crate) const ID_TYPED: &[&str] = compact_token::IdClaims::<&str>::TYPED;
 
 /// A checked view of a ct_extras: the text read by core's reader, the typed names to skip.
 struct Checked<'a> {
@@ -593,8 +547,8 @@ mod tests {
         jwt::issue_id(&c, &key, &Limits::ID, &mut [0u8; 4096]).map(drop)
     }
 
-    /// The typed lists here are core's: each name collides, every other name of the other
-    /// kind's list is a custom claim.
+    /// Core's typed lists, as the ABI uses them: each name collides, every other name of
+    /// the other kind's list is a custom claim.
     #[test]
     fn typed_names_agree_with_core() {
         let mut buf = [0u8; 64];

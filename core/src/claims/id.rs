@@ -163,8 +163,10 @@ impl<S> IdClaims<S> {
         }
     }
 
-    /// The names of the claims this struct holds: a custom claim may not take one.
-    pub(crate) const TYPED: &'static [&'static str] = &[
+    /// The names of the claims this struct holds, in wire order: a custom claim may not
+    /// take one ([`crate::Error::ClaimCollision`]), and a verified token's custom claims
+    /// never include one.
+    pub const TYPED: &'static [&'static str] = &[
         "iss",
         "sub",
         "aud",
