@@ -40,6 +40,7 @@ use crate::b64;
 use crate::budget::Limits;
 use crate::claims::{AccessClaims, ClaimSet, IdClaims};
 use crate::error::{Error, Result};
+use crate::jws;
 use crate::kind::Kind;
 use crate::registry::Registry;
 use crate::validate::{AccessPolicy, IdPolicy};
@@ -148,6 +149,95 @@ fn verify_claims<'b, C: Decode<'b>, K: VerifyingKey + ?Sized>(
     )
 }
 
+/// A compact token's claims as [`decode_unverified`] read them: **NOT VERIFIED**. Anyone can
+/// write a token that decodes to any claims; nothing here may be trusted or acted on.
+// No heap in this crate, so no box for the larger kind: one value per decode, on the stack.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unverified<'b> {
+    /// The claims of a token whose tag says it is an access token. **Not verified.**
+    Access(AccessClaims<&'b str>),
+    /// The claims of a token whose tag says it is an ID token. **Not verified.**
+    Id(IdClaims<&'b str>),
+}
+
+impl Unverified<'_> {
+    /// The kind the token's (unverified) tag byte names.
+    pub fn kind(&self) -> Kind {
+        match self {
+            Unverified::Access(_) => Kind::Access,
+            Unverified::Id(_) => Kind::Id,
+        }
+    }
+}
+
+/// Reads a compact token's claims **WITHOUT VERIFYING ANYTHING**: no signature, no key, no
+/// issuer, audience, time or lifetime check. For inspecting a token (`ctok decode`,
+/// debugging, logs) — **never for deciding anything**: anyone can forge a token that decodes
+/// to any claims, and a token whose signature was tampered with decodes exactly as before.
+/// To accept a token, use [`verify_access`] or [`verify_id`].
+///
+/// What it does check is what the verifier checks before and after the signature, with the
+/// same errors, in the same order: the size budget first ([`Error::OverBudget`], before any
+/// other work), the JWS shape ([`Error::Malformed`]), the header (a parameter this crate
+/// refuses is refused here too, though its `alg` is not compared with any key), the tag
+/// byte ([`Error::WrongProfile`], [`Error::UnsupportedVersion`], [`Error::WrongKind`] for
+/// a kind no token has), no `typ` ([`Error::WrongType`]), a base64url signature segment
+/// ([`Error::Base64`]; its length is not checked), and the payload, read by the verifier's
+/// own decoder ([`Error::MalformedClaims`], [`Error::TrailingBytes`],
+/// [`Error::RegistryMismatch`] when the token was issued with registered values and
+/// `registry` is another, ...). The kind comes from the token's tag byte.
+///
+/// `registry` and `scratch` as for [`verify_access`] ([`Error::BufferTooSmall`] says how
+/// much scratch is needed).
+///
+/// ```
+/// use compact_token::{compact, AccessClaims, Ed25519SigningKey, KeyUse, Kind, Limits, Registry};
+///
+/// let key = Ed25519SigningKey::from_seed(&[7; 32], KeyUse::Access);
+/// let claims = AccessClaims::new("https://auth.example.com", "user-8f14e45f",
+///     "https://api.example.com", "s6BhdRkqt3", 1_764_000_000, 1_764_000_300, "b1c2d3e4");
+/// let mut buf = [0u8; 512];
+/// let token = compact::issue_access(&claims, &key, &Limits::ACCESS, &Registry::EMPTY, &mut buf)?;
+///
+/// let mut scratch = [0u8; 1024];
+/// // NOT VERIFIED: no key was even given.
+/// let seen = compact::decode_unverified(token, &Limits::ACCESS, &Registry::EMPTY, &mut scratch)?;
+/// assert_eq!(seen.kind(), Kind::Access);
+/// assert_eq!(seen, compact::Unverified::Access(claims));
+/// # Ok::<(), compact_token::Error>(())
+/// ```
+pub fn decode_unverified<'b, 'r: 'b>(
+    token: &str,
+    limits: &Limits,
+    registry: &Registry<'r>,
+    scratch: &'b mut [u8],
+) -> Result<Unverified<'b>> {
+    limits.check_size(token.len())?;
+    let parts = jws::split(token)?;
+    let mut header_buf = [0u8; jws::HEADER_BUF_LEN];
+    let header = jws::untrusted_header(token, &mut header_buf)?;
+    // The kind is the tag's: bits `00` access, anything else ID (so that `check_header`
+    // names the two kinds no token has `WrongKind`, as the verifier does).
+    let kind = match first_byte(parts.payload)? & 0x03 {
+        0 => Kind::Access,
+        _ => Kind::Id,
+    };
+    check_header(kind, header.typ, parts.payload)?;
+    if !parts.signature.bytes().all(b64::is_alphabet) {
+        return Err(Error::Base64);
+    }
+    let claims = match kind {
+        Kind::Access => Unverified::Access(read(parts.payload, registry, scratch)?),
+        Kind::Id => Unverified::Id(read(parts.payload, registry, scratch)?),
+    };
+    match &claims {
+        Unverified::Access(c) => c.check_values()?,
+        Unverified::Id(c) => c.check_values()?,
+    }
+    Ok(claims)
+}
+
 /// Checks a tag byte: the format ([`Error::WrongProfile`]: a JSON payload starts `{`),
 /// the version ([`Error::UnsupportedVersion`]) and the kind ([`Error::WrongKind`], also
 /// for the two kind values no token of this version has).
@@ -167,6 +257,15 @@ fn check_tag(kind: Kind, tag_byte: u8) -> Result<()> {
 /// Profile, version and kind checks before the signature, from the payload's first byte;
 /// compact tokens carry no `typ` ([`Error::WrongType`]).
 fn check_header(kind: Kind, typ: Option<&str>, payload: &str) -> Result<()> {
+    check_tag(kind, first_byte(payload)?)?;
+    if typ.is_some() {
+        return Err(Error::WrongType);
+    }
+    Ok(())
+}
+
+/// The payload segment's first byte (the tag), decoded from its first four characters.
+fn first_byte(payload: &str) -> Result<u8> {
     // Four characters decode to three bytes with no canonical-length question.
     let head = match payload.get(..4) {
         Some(head) => head,
@@ -175,11 +274,7 @@ fn check_header(kind: Kind, typ: Option<&str>, payload: &str) -> Result<()> {
     };
     let mut first = [0u8; 3];
     let first = b64::decode(head, &mut first)?;
-    check_tag(kind, *first.first().ok_or(Error::MalformedClaims)?)?;
-    if typ.is_some() {
-        return Err(Error::WrongType);
-    }
-    Ok(())
+    first.first().copied().ok_or(Error::MalformedClaims)
 }
 
 /// Claims the compact profile writes: the kind's fields in wire order.
