@@ -723,6 +723,40 @@ fn compact_summary(payload: &[u8], registry: Option<&Registry<'_>>) -> Outcome<V
     Ok(summary)
 }
 
+/// The largest token `decode` reads: inspection, not acceptance, so far beyond any default
+/// budget (as `compare`'s), yet bounded.
+const DECODE_MAX_BYTES: usize = 64 * 1024;
+
+/// A compact token's claims as JSON, read by compact-token's own decoder **without verifying
+/// anything** (`compact::decode_unverified`): typed claims and every custom claim.
+fn compact_claims(token: &str, registry: Option<&Registry<'_>>) -> Outcome<Value> {
+    let limits = Limits {
+        max_bytes: DECODE_MAX_BYTES,
+        max_lifetime: compact_token::MAX_DATE,
+    };
+    let read = |scratch: &mut [u8]| {
+        let reg = registry.unwrap_or(&Registry::EMPTY);
+        compact::decode_unverified(token, &limits, reg, scratch).map(|claims| match claims {
+            compact::Unverified::Access(c) => claims_json(&c, &c.extra),
+            compact::Unverified::Id(c) => claims_json(&c, &c.extra),
+        })
+    };
+    // Registered scope names expand beyond the usual bound: the error says how much.
+    let claims = match read(&mut vec![0u8; 4 * token.len() + 64]) {
+        Err(compact_token::Error::BufferTooSmall { needed }) => read(&mut vec![0u8; needed]),
+        other => other,
+    };
+    claims.map_err(|e| {
+        let context = match (e, registry) {
+            (compact_token::Error::RegistryMismatch, None) => {
+                "cannot read the compact claims without --registry"
+            }
+            _ => "cannot read the compact claims",
+        };
+        Failure::token(Exit::Refused, context, e)
+    })
+}
+
 fn decode(a: DecodeArgs, as_json: bool) -> Outcome<()> {
     let token = token_arg(&a.token)?;
     let header = header_json(&token)?;
@@ -756,10 +790,11 @@ fn decode(a: DecodeArgs, as_json: bool) -> Outcome<()> {
             .map_err(|_| refused(compact_token::Error::MalformedClaims))?;
         ("jwt", claims, Value::Null)
     } else {
+        let summary = compact_summary(&payload, registry.as_ref())?;
         (
             "compact",
-            Value::Null,
-            compact_summary(&payload, registry.as_ref())?,
+            compact_claims(&token, registry.as_ref())?,
+            summary,
         )
     };
     if as_json {
@@ -774,15 +809,13 @@ fn decode(a: DecodeArgs, as_json: bool) -> Outcome<()> {
     println!("UNVERIFIED: nothing below is checked (no signature, no claims); use `ctok verify`.");
     println!("profile: {profile_name}");
     println!("header: {header}");
-    if is_jwt {
-        println!(
-            "claims: {}",
-            serde_json::to_string_pretty(&claims).unwrap_or_default()
-        );
-    } else {
+    if !is_jwt {
         println!("compact payload: {compact}");
-        println!("claims: binary; `ctok verify --profile compact` decodes them with the key");
     }
+    println!(
+        "claims: {}",
+        serde_json::to_string_pretty(&claims).unwrap_or_default()
+    );
     Ok(())
 }
 

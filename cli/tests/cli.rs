@@ -908,6 +908,19 @@ fn pem_keys_and_the_compact_profile_with_a_registry() {
     assert_eq!(v["compact"]["format_version"], 2);
     assert_eq!(v["compact"]["registered_values"], true);
     assert_eq!(v["compact"]["registry_matches"], true);
+    // ... and its claims, read by the verifier's decoder, nothing verified.
+    assert_eq!(v["verified"], false);
+    assert_eq!(
+        v["claims"],
+        serde_json::json!({"iss": ISS, "sub": "s", "aud": [AUD], "client_id": "c",
+            "iat": 1764000000, "exp": 1764000300, "jti": "j"})
+    );
+    // Registered values cannot be read without the registry: said so, exit 1.
+    assert_eq!(
+        exits(1, &["decode", token]),
+        "ctok: cannot read the compact claims without --registry: \
+         registry fingerprint mismatch (error 32)"
+    );
     assert_eq!(
         exits(1, &["decode", "--profile", "jwt", token]),
         "ctok: not a token: wrong token profile (error 14)"
@@ -1047,4 +1060,80 @@ fn absolute_times_and_a_pem_key_published_with_its_use() {
         compact_token::Error::NotYetValid.to_string()
     );
     assert_eq!(verify("1764000100").0, 0);
+}
+
+#[test]
+fn decode_shows_compact_claims_unverified_even_when_tampered() {
+    let d = dir("decode-compact");
+    let key = write(&d.join("k.pem"), PEM_PRIVATE);
+    let claims = write(
+        &d.join("c.json"),
+        &access_claims(NOW, 300).replace('}', r#","roles":["a","b"],"cnf":{"jkt":"x_y"}}"#),
+    );
+    let token = ok(&[
+        "issue",
+        "access",
+        "--key",
+        &key,
+        "--claims",
+        &claims,
+        "--profile",
+        "compact",
+    ]);
+    let token = token.trim();
+    let expected = serde_json::json!({"iss": ISS, "sub": "user-8f14e45f", "aud": [AUD],
+        "client_id": "s6BhdRkqt3", "iat": NOW, "exp": NOW + 300, "jti": "b1c2d3e4f5a6b7c8",
+        "scope": "read:orders write:orders", "roles": ["a", "b"], "cnf": {"jkt": "x_y"}});
+    let out = ok(&["decode", token]);
+    assert!(
+        out.starts_with("UNVERIFIED: nothing below is checked"),
+        "{out}"
+    );
+    assert!(out.contains("\nprofile: compact\n"), "{out}");
+    let (_, shown) = out.split_once("\nclaims: ").unwrap();
+    let shown: serde_json::Value = serde_json::from_str(shown).unwrap();
+    assert_eq!(shown, expected);
+    let v: serde_json::Value = serde_json::from_str(&ok(&["--json", "decode", token])).unwrap();
+    assert_eq!((&v["verified"], &v["claims"]), (&false.into(), &expected));
+    // Another signature: `verify` refuses it, `decode` shows the same claims (it verifies
+    // nothing, and says so).
+    let (input, sig) = token.rsplit_once('.').unwrap();
+    let forged = format!("{input}.{}", "A".repeat(sig.len()));
+    let public = write(&d.join("k.pub.pem"), PEM_PUBLIC);
+    assert_eq!(
+        exits(
+            1,
+            &[
+                "verify",
+                "access",
+                "--key",
+                &public,
+                "--iss",
+                ISS,
+                "--aud",
+                AUD,
+                "--now",
+                "1764000001",
+                "--profile",
+                "compact",
+                &forged
+            ]
+        ),
+        format!(
+            "ctok: token refused: bad signature (error {})",
+            compact_token::Error::BadSignature.code()
+        )
+    );
+    assert_eq!(ok(&["decode", &forged]), out);
+    // A payload the decoder refuses is the verifier's error, exit 1.
+    let (header, rest) = token.split_once('.').unwrap();
+    let truncated = format!("{header}.{}.{sig}", &rest[..8]);
+    assert_eq!(
+        exits(1, &["decode", &truncated]),
+        format!(
+            "ctok: cannot read the compact claims: {} (error {})",
+            compact_token::Error::MalformedClaims,
+            compact_token::Error::MalformedClaims.code()
+        )
+    );
 }
