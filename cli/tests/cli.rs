@@ -226,7 +226,10 @@ fn bad_input_is_one_line_and_exit_1() {
         fails(&["issue", "access", "--key", &not_json, "--claims", &missing]),
         format!("ctok: invalid key {not_json}: malformed json")
     );
-    let rsa = write(&d.join("rsa.jwk"), r#"{"kty":"RSA","n":"AQAB","e":"AQAB"}"#);
+    let rsa = write(
+        &d.join("akp.jwk"),
+        r#"{"kty":"AKP","alg":"ML-DSA-44","pub":"AQAB"}"#,
+    );
     assert_eq!(
         fails(&[
             "verify", "access", "--key", &rsa, "--iss", ISS, "--aud", AUD, "x.y.z"

@@ -85,7 +85,7 @@ pub(crate) fn verify_parts<'t, K: VerifyingKey + ?Sized>(
     if !parts.signature.bytes().all(b64::is_alphabet) {
         return Err(Error::Base64);
     }
-    if b64::decoded_len(parts.signature.len())? != key.algorithm().signature_len() {
+    if b64::decoded_len(parts.signature.len())? != key.signature_len() {
         return Err(Error::BadSignature);
     }
     let signature = b64::decode(parts.signature, &mut signature)?;
@@ -149,7 +149,7 @@ pub(crate) fn assemble<'o, K: SigningKey + ?Sized>(
     out: &'o mut [u8],
     write_payload: impl FnOnce(&mut [u8]) -> Result<usize>,
 ) -> Result<&'o str> {
-    let sig_len = key.algorithm().signature_len();
+    let sig_len = key.signature_len();
     let mut header_buf = [0u8; MAX_HEADER_LEN];
     let header_len = header.write(&mut header_buf)?;
     let header_json = &header_buf[..header_len];
@@ -175,7 +175,10 @@ pub(crate) fn assemble<'o, K: SigningKey + ?Sized>(
     out[p] = b'.';
 
     let mut signature = [0u8; MAX_SIGNATURE_LEN];
-    key.sign(&out[..p], &mut signature);
+    let written = key.sign(&out[..p], &mut signature)?;
+    if written != sig_len {
+        return Err(Error::SigningFailed);
+    }
     b64::encode(&signature[..sig_len], &mut out[p + 1..total])?;
     // Every byte written is ASCII base64url or '.'.
     core::str::from_utf8(&out[..total]).map_err(|_| Error::Malformed)

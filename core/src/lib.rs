@@ -56,9 +56,11 @@ mod validate;
 pub mod jws;
 
 pub use alg::{
-    Algorithm, Ed25519SigningKey, Ed25519VerifyingKey, Hs256Key, KeyId, KeyUse, MAX_KID_LEN,
-    MAX_SIGNATURE_LEN, SigningKey, VerifyingKey,
+    Algorithm, Ed25519SigningKey, Ed25519VerifyingKey, Es256SigningKey, Es256VerifyingKey,
+    Hs256Key, KeyId, KeyUse, MAX_KID_LEN, MAX_SIGNATURE_LEN, SigningKey, VerifyingKey,
 };
+#[cfg(feature = "rsa")]
+pub use alg::{MAX_RSA_BITS, MIN_RSA_BITS, RsaSigningKey, RsaVerifyingKey};
 pub use budget::Limits;
 pub use claims::{
     AccessClaims, Amr, Audience, ClaimSet, Elements, Extras, ExtrasWriter, IdClaims, JsonStr, List,
@@ -70,6 +72,10 @@ pub use kind::Kind;
 pub use profile::compact;
 pub use profile::jwt;
 pub use registry::{FINGERPRINT_LEN, MAX_REGISTERED, Registry};
+/// The `rsa` crate this one builds its RSA keys on (for encoding and decoding them).
+#[cfg(feature = "rsa")]
+pub use rsa;
 pub use validate::{
     AccessPolicy, DEFAULT_LEEWAY, IdPolicy, MAX_AT_HASH_LEN, MAX_LEEWAY, access_token_hash,
+    code_hash,
 };

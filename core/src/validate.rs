@@ -96,6 +96,8 @@ pub struct IdPolicy<'p> {
     pub nonce: Option<&'p str>,
     /// The access token issued with this ID token: `at_hash` must match it.
     pub access_token: Option<&'p str>,
+    /// The authorization code returned with this ID token: `c_hash` must match it.
+    pub code: Option<&'p str>,
     /// Requirements on custom claims, checked in order.
     pub required_claims: &'p [Require<'p>],
 }
@@ -110,6 +112,7 @@ impl<'p> IdPolicy<'p> {
             limits: Limits::ID,
             nonce: None,
             access_token: None,
+            code: None,
             required_claims: &[],
         }
     }
@@ -144,6 +147,13 @@ impl<'p> IdPolicy<'p> {
         self
     }
 
+    /// The same policy requiring `c_hash` to match `code` (the hybrid flow's authorization
+    /// code, OpenID Connect Core §3.3.2.11).
+    pub const fn expect_code(mut self, code: &'p str) -> Self {
+        self.code = Some(code);
+        self
+    }
+
     pub(crate) fn check<S: AsRef<str>>(
         &self,
         claims: &IdClaims<S>,
@@ -173,6 +183,12 @@ impl<'p> IdPolicy<'p> {
                 return Err(Error::AccessTokenHashMismatch);
             }
         }
+        if let Some(code) = self.code {
+            let expected = code_hash(code, alg);
+            if claims.c_hash.as_ref().map(AsRef::as_ref) != Some(expected.as_str()) {
+                return Err(Error::CodeHashMismatch);
+            }
+        }
         check_required(self.required_claims, &claims.extra)
     }
 }
@@ -197,21 +213,32 @@ fn check_common<C: ClaimSet>(leeway: u64, limits: &Limits, claims: &C, now: u64)
     limits.check_lifetime(iat, exp)
 }
 
-/// The longest `at_hash` value: half of a SHA-512 digest, in base64url.
+/// The longest `at_hash` or `c_hash` value: half of a SHA-512 digest, in base64url.
 pub const MAX_AT_HASH_LEN: usize = 43;
 
 /// The `at_hash` of `access_token` for an ID token signed with `alg` (OpenID Connect Core
 /// §3.1.3.6): the left half of the hash of its ASCII bytes, base64url. The hash is the one
-/// the algorithm uses: SHA-256 for HS256, SHA-512 for EdDSA with Ed25519.
+/// the algorithm uses: SHA-256 for HS256, ES256, RS256 and PS256 (22 characters), SHA-512
+/// for EdDSA with Ed25519 (43 characters), as OpenID providers compute it.
 pub fn access_token_hash(access_token: &str, alg: Algorithm) -> heapless::String<MAX_AT_HASH_LEN> {
+    left_half_hash(access_token, alg)
+}
+
+/// The `c_hash` of an authorization `code` for an ID token signed with `alg` (OpenID
+/// Connect Core §3.3.2.11): computed exactly as [`access_token_hash`].
+pub fn code_hash(code: &str, alg: Algorithm) -> heapless::String<MAX_AT_HASH_LEN> {
+    left_half_hash(code, alg)
+}
+
+fn left_half_hash(value: &str, alg: Algorithm) -> heapless::String<MAX_AT_HASH_LEN> {
     let mut digest = [0u8; 64];
     let half = match alg {
-        Algorithm::HS256 => {
-            digest[..32].copy_from_slice(&Sha256::digest(access_token.as_bytes()));
+        Algorithm::HS256 | Algorithm::ES256 | Algorithm::RS256 | Algorithm::PS256 => {
+            digest[..32].copy_from_slice(&Sha256::digest(value.as_bytes()));
             16
         }
         Algorithm::EdDSA => {
-            digest.copy_from_slice(&Sha512::digest(access_token.as_bytes()));
+            digest.copy_from_slice(&Sha512::digest(value.as_bytes()));
             32
         }
     };

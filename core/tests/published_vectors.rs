@@ -20,8 +20,8 @@ fn hex(s: &str) -> Vec<u8> {
 
 fn sign(key: &dyn SigningKey, msg: &[u8]) -> Vec<u8> {
     let mut out = [0u8; MAX_SIGNATURE_LEN];
-    key.sign(msg, &mut out);
-    out[..key.algorithm().signature_len()].to_vec()
+    let n = key.sign(msg, &mut out).unwrap();
+    out[..n].to_vec()
 }
 
 // ---------------------------------------------------------------------------------------

@@ -1,10 +1,10 @@
-//! Issues and verifies an access token and an ID token (EdDSA and HS256) through
+//! Issues and verifies an access token and an ID token (EdDSA, ES256 and HS256) through
 //! `compact-token` with no standard library, no allocator and no libc.
 #![no_std]
 
 use compact_token::{
-    AccessClaims, AccessPolicy, Ed25519SigningKey, Hs256Key, IdClaims, IdPolicy, KeyUse, Limits,
-    SigningKey, VerifyingKey, jwt,
+    AccessClaims, AccessPolicy, Ed25519SigningKey, Es256SigningKey, Hs256Key, IdClaims, IdPolicy,
+    KeyUse, Limits, SigningKey, VerifyingKey, jwt,
 };
 
 #[panic_handler]
@@ -65,10 +65,10 @@ fn id_round_trip<K: SigningKey + VerifyingKey>(key: &K) -> i32 {
     0
 }
 
-/// An Ed25519 key that also verifies (the signing key's public half), for the generic checks.
-struct EdPair(Ed25519SigningKey, compact_token::Ed25519VerifyingKey);
+/// A signing key and its public half in one, for the generic checks.
+struct Pair<S, V>(S, V);
 
-impl SigningKey for EdPair {
+impl<S: SigningKey, V> SigningKey for Pair<S, V> {
     fn algorithm(&self) -> compact_token::Algorithm {
         self.0.algorithm()
     }
@@ -78,12 +78,16 @@ impl SigningKey for EdPair {
     fn key_use(&self) -> KeyUse {
         SigningKey::key_use(&self.0)
     }
-    fn sign(&self, input: &[u8], out: &mut [u8; compact_token::MAX_SIGNATURE_LEN]) {
+    fn sign(
+        &self,
+        input: &[u8],
+        out: &mut [u8; compact_token::MAX_SIGNATURE_LEN],
+    ) -> compact_token::Result<usize> {
         self.0.sign(input, out)
     }
 }
 
-impl VerifyingKey for EdPair {
+impl<S, V: VerifyingKey> VerifyingKey for Pair<S, V> {
     fn algorithm(&self) -> compact_token::Algorithm {
         self.1.algorithm()
     }
@@ -103,7 +107,11 @@ impl VerifyingKey for EdPair {
 #[unsafe(no_mangle)]
 pub extern "C" fn ct_nostd_proof() -> i32 {
     let ed = Ed25519SigningKey::from_seed(&[7; 32], KeyUse::AccessAndId);
-    let ed = EdPair(ed.clone(), ed.verifying_key());
+    let ed = Pair(ed.clone(), ed.verifying_key());
+    let Ok(es) = Es256SigningKey::from_bytes(&[5; 32], KeyUse::AccessAndId) else {
+        return 21;
+    };
+    let es = Pair(es.clone(), es.verifying_key());
     let Ok(hs) = Hs256Key::from_secret(&[9; 32], KeyUse::AccessAndId) else {
         return 20;
     };
@@ -112,6 +120,8 @@ pub extern "C" fn ct_nostd_proof() -> i32 {
         access_round_trip(&hs),
         id_round_trip(&ed),
         id_round_trip(&hs),
+        access_round_trip(&es),
+        id_round_trip(&es),
     ] {
         if r != 0 {
             return r;

@@ -58,6 +58,8 @@ pub enum Error {
     /// No key of the set may sign or verify this kind of token at this time: none has a
     /// `token_use` allowing the kind, or none of those is in its window.
     NoActiveKey,
+    /// A key set file could not be written or read.
+    Io,
 }
 
 impl Error {
@@ -79,6 +81,7 @@ impl Error {
             Error::InvalidTokenUse => "invalid jwk token_use",
             Error::PrivateKeyInPublicSet => "private key material in a public key set",
             Error::NotAPrivateKey => "a private key is needed",
+            Error::Io => "key set file could not be written or read",
             Error::NoPublicKey => "an hs256 secret has no public key",
             Error::MissingKeyId => "key has no kid",
             Error::DuplicateKeyId => "duplicate kid in key set",

@@ -1,19 +1,29 @@
-//! JSON Web Keys (RFC 7517) for the two algorithms: Ed25519 as `OKP` (RFC 8037) with `x`
-//! and, for a private key, `d`; HS256 secrets as `oct` with `k`. Plus JWK sets and the
+//! JSON Web Keys (RFC 7517, RFC 7518 §6): Ed25519 as `OKP` (RFC 8037) with `x` and, for a
+//! private key, `d`; P-256 as `EC` with `x`, `y` (and `d`); RSA as `RSA` with `n`, `e` (and
+//! `d`, `p`, `q`, `dp`, `dq`, `qi`); HS256 secrets as `oct` with `k`. Plus JWK sets and the
 //! RFC 7638 thumbprint used as the default `kid`.
 //!
-//! Import is strict: `kty` other than `OKP`/`oct`, `crv` other than `Ed25519`, an `alg`
-//! that is not the key's, a `use` other than `sig`, and `key_ops` other than `sign` and
-//! `verify` are refused. A public JWK set skips keys of other types and curves (RFC 7517
-//! §5) and refuses any private material (`d`, `oct` keys).
+//! The key pins the algorithm: `OKP` keys are EdDSA, `EC` P-256 keys ES256, `oct` keys
+//! HS256, and `RSA` keys RS256 unless their `alg` says `PS256` (RS256 is OpenID Connect's
+//! default, Core §15.1). A `kid` is optional (RFC 7517 §4.5).
+//!
+//! Import of one key is strict: another `kty` or `crv`, an `alg` that is not one of the
+//! key's, a `use` other than `sig`, and `key_ops` other than `sign` and `verify` are
+//! refused. A public JWK set, as providers publish them, loads whole: keys this crate
+//! cannot use for signatures (other types and curves, `use: enc`, `key_ops` without
+//! `verify`, an `alg` such as `RS512`) are skipped (RFC 7517 §5); every other key must be a
+//! valid public key, and any private material (`d`, `p`, `oct` keys) refuses the set.
 //!
 //! Which kinds of token a key is for is not a standard JWK member: this crate writes and
 //! reads it as `"token_use": "access" | "id" | "both"`. A JWK without it gets the use the
 //! caller passes as the default.
 
 use base64ct::{Base64UrlUnpadded, Encoding};
+use compact_token::rsa::BoxedUint;
+use compact_token::rsa::traits::PrivateKeyParts as _;
 use compact_token::{
-    Algorithm, Ed25519SigningKey, Ed25519VerifyingKey, Hs256Key, KeyUse, SigningKey, VerifyingKey,
+    Algorithm, Ed25519SigningKey, Ed25519VerifyingKey, Es256SigningKey, Es256VerifyingKey,
+    Hs256Key, KeyUse, RsaSigningKey, RsaVerifyingKey, SigningKey, VerifyingKey,
 };
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -32,7 +42,23 @@ struct Members {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     x: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    y: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    n: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    e: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     d: Option<Zeroizing<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    p: Option<Zeroizing<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    q: Option<Zeroizing<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    dp: Option<Zeroizing<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    dq: Option<Zeroizing<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    qi: Option<Zeroizing<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     k: Option<Zeroizing<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -45,6 +71,11 @@ struct Members {
     key_ops: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     token_use: Option<String>,
+    /// A key set file's window (`KeySet::save`): not written in a single JWK.
+    #[serde(default, skip_serializing)]
+    not_before: Option<u64>,
+    #[serde(default, skip_serializing)]
+    retire_after: Option<u64>,
     /// Members this crate does not read. Being `flatten`, it also makes serde read only a
     /// JSON object here (a derived struct would otherwise accept an array).
     #[serde(flatten, skip_serializing)]
@@ -90,6 +121,32 @@ enum Read {
         private: Option<Ed25519SigningKey>,
     },
     Hs256(Hs256Key),
+    Es256 {
+        public: Es256VerifyingKey,
+        private: Option<Es256SigningKey>,
+    },
+    Rsa {
+        public: RsaVerifyingKey,
+        private: Option<RsaSigningKey>,
+    },
+}
+
+/// A variable-length member (RSA integers), canonical base64url, not empty.
+fn decode_vec(value: Option<&str>) -> Result<Zeroizing<Vec<u8>>> {
+    let value = value.ok_or(Error::MissingMember)?;
+    match Base64UrlUnpadded::decode_vec(value) {
+        Ok(bytes) if !bytes.is_empty() => Ok(Zeroizing::new(bytes)),
+        _ => Err(Error::InvalidMember),
+    }
+}
+
+/// The algorithm an `RSA` JWK is for: its `alg`, RS256 when it has none.
+fn rsa_algorithm(alg: Option<&str>) -> Option<Algorithm> {
+    match alg {
+        None | Some("RS256") => Some(Algorithm::RS256),
+        Some("PS256") => Some(Algorithm::PS256),
+        Some(_) => None,
+    }
 }
 
 fn decode_member<const N: usize>(value: Option<&str>) -> Result<Zeroizing<[u8; N]>> {
@@ -148,6 +205,52 @@ fn read(m: &Members, default_use: KeyUse) -> Result<Read> {
                 Base64UrlUnpadded::decode(k, secret.as_mut()).map_err(|_| Error::InvalidMember)?;
             Read::Hs256(Hs256Key::from_secret(secret, key_use)?)
         }
+        "EC" => {
+            if m.crv.as_deref().ok_or(Error::MissingMember)? != "P-256" {
+                return Err(Error::UnsupportedCurve);
+            }
+            if !alg_ok(Algorithm::ES256) {
+                return Err(Error::AlgorithmMismatch);
+            }
+            let x = decode_member::<32>(m.x.as_deref())?;
+            let y = decode_member::<32>(m.y.as_deref())?;
+            let public = Es256VerifyingKey::from_coordinates(&x, &y, key_use)?;
+            let private = match m.d.as_deref() {
+                None => None,
+                Some(d) => {
+                    let private =
+                        Es256SigningKey::from_bytes(&*decode_member::<32>(Some(d))?, key_use)?;
+                    if private.verifying_key() != public {
+                        return Err(Error::KeyPairMismatch);
+                    }
+                    Some(private)
+                }
+            };
+            Read::Es256 { public, private }
+        }
+        "RSA" => {
+            let alg = rsa_algorithm(m.alg.as_deref()).ok_or(Error::AlgorithmMismatch)?;
+            let n = decode_vec(m.n.as_deref())?;
+            let e = decode_vec(m.e.as_deref())?;
+            let public = RsaVerifyingKey::from_components(&n, &e, alg, key_use)?;
+            let private = match m.d.as_deref() {
+                None => None,
+                Some(d) => {
+                    // The CRT values `dp`, `dq`, `qi` are recomputed from `p` and `q`.
+                    let private = RsaSigningKey::from_components(
+                        &n,
+                        &e,
+                        &decode_vec(Some(d))?,
+                        &decode_vec(m.p.as_deref().map(|v| v.as_str()))?,
+                        &decode_vec(m.q.as_deref().map(|v| v.as_str()))?,
+                        alg,
+                        key_use,
+                    )?;
+                    Some(private)
+                }
+            };
+            Read::Rsa { public, private }
+        }
         _ => return Err(Error::UnsupportedKeyType),
     };
     Ok(match (read, m.kid.as_deref()) {
@@ -157,6 +260,14 @@ fn read(m: &Members, default_use: KeyUse) -> Result<Read> {
             private: private.map(|k| k.with_kid(kid)).transpose()?,
         },
         (Read::Hs256(k), Some(kid)) => Read::Hs256(k.with_kid(kid)?),
+        (Read::Es256 { public, private }, Some(kid)) => Read::Es256 {
+            public: public.with_kid(kid)?,
+            private: private.map(|k| k.with_kid(kid)).transpose()?,
+        },
+        (Read::Rsa { public, private }, Some(kid)) => Read::Rsa {
+            public: public.with_kid(kid)?,
+            private: private.map(|k| k.with_kid(kid)).transpose()?,
+        },
     })
 }
 
@@ -164,48 +275,121 @@ fn parse<T: for<'de> Deserialize<'de>>(json: &str) -> Result<T> {
     serde_json::from_str(json).map_err(|_| Error::Json)
 }
 
-/// Reads a private JWK (`OKP` with `d`, or `oct`) as a signing key. `default_use` applies
-/// when the JWK has no `token_use`. A public-only `OKP` key is [`Error::NotAPrivateKey`].
+/// Reads a private JWK (`OKP`, `EC` or `RSA` with `d`, or `oct`) as a signing key.
+/// `default_use` applies when the JWK has no `token_use`. A public-only key is
+/// [`Error::NotAPrivateKey`].
 pub fn signing_key_from_jwk(json: &str, default_use: KeyUse) -> Result<AnySigningKey> {
     match read(&parse(json)?, default_use)? {
         Read::Ed25519 {
             private: Some(k), ..
         } => Ok(AnySigningKey::Ed25519(k)),
-        Read::Ed25519 { private: None, .. } => Err(Error::NotAPrivateKey),
+        Read::Es256 {
+            private: Some(k), ..
+        } => Ok(AnySigningKey::Es256(k)),
+        Read::Rsa {
+            private: Some(k), ..
+        } => Ok(AnySigningKey::Rsa(k)),
         Read::Hs256(k) => Ok(AnySigningKey::Hs256(k)),
+        Read::Ed25519 { .. } | Read::Es256 { .. } | Read::Rsa { .. } => Err(Error::NotAPrivateKey),
     }
 }
 
-/// Reads any JWK as a verifying key: an `OKP` key (its public part, if it also holds `d`)
-/// or an `oct` secret. `default_use` applies when the JWK has no `token_use`.
-pub fn verifying_key_from_jwk(json: &str, default_use: KeyUse) -> Result<AnyVerifyingKey> {
-    Ok(match read(&parse(json)?, default_use)? {
+fn verifying(read: Read) -> AnyVerifyingKey {
+    match read {
         Read::Ed25519 { public, .. } => AnyVerifyingKey::Ed25519(public),
+        Read::Es256 { public, .. } => AnyVerifyingKey::Es256(public),
+        Read::Rsa { public, .. } => AnyVerifyingKey::Rsa(public),
         Read::Hs256(k) => AnyVerifyingKey::Hs256(k),
-    })
+    }
 }
 
-fn public_only(m: &Members, default_use: KeyUse) -> Result<Ed25519VerifyingKey> {
-    if m.d.is_some() || m.k.is_some() || m.kty.as_deref() == Some("oct") {
+/// Reads any JWK as a verifying key: an `OKP`, `EC` or `RSA` key (its public part, if it
+/// also holds private members) or an `oct` secret. `default_use` applies when the JWK has
+/// no `token_use`.
+pub fn verifying_key_from_jwk(json: &str, default_use: KeyUse) -> Result<AnyVerifyingKey> {
+    Ok(verifying(read(&parse(json)?, default_use)?))
+}
+
+fn public_only(m: &Members, default_use: KeyUse) -> Result<AnyVerifyingKey> {
+    let private = m.d.is_some()
+        || m.k.is_some()
+        || m.p.is_some()
+        || m.q.is_some()
+        || m.dp.is_some()
+        || m.dq.is_some()
+        || m.qi.is_some()
+        || m.kty.as_deref() == Some("oct");
+    if private {
         return Err(Error::PrivateKeyInPublicSet);
     }
-    match read(m, default_use)? {
-        Read::Ed25519 { public, .. } => Ok(public),
-        Read::Hs256(_) => Err(Error::PrivateKeyInPublicSet),
-    }
+    Ok(verifying(read(m, default_use)?))
 }
 
-/// Reads a public JWK; any private member is [`Error::PrivateKeyInPublicSet`].
-pub fn public_key_from_jwk(json: &str, default_use: KeyUse) -> Result<Ed25519VerifyingKey> {
+/// Reads a public JWK (`OKP`, `EC` or `RSA`); any private member is
+/// [`Error::PrivateKeyInPublicSet`].
+pub fn public_key_from_jwk(json: &str, default_use: KeyUse) -> Result<AnyVerifyingKey> {
     public_only(&parse(json)?, default_use)
 }
 
-/// Reads a public JWK set (`{"keys":[...]}`). Keys of a type or curve this crate does not
-/// use (`RSA`, `EC`, `OKP` with `X25519`/`Ed448`, ...) are skipped, as RFC 7517 §5 advises,
-/// so a provider's mixed set still loads; every other key must be a valid public Ed25519
-/// key: a private member or an `oct` key anywhere refuses the whole set. A set with no
-/// usable key reads as no keys (a key set built from it verifies nothing).
-pub fn public_keys_from_jwks(json: &str, default_use: KeyUse) -> Result<Vec<Ed25519VerifyingKey>> {
+/// A key of a private JWK set: it signs when it has a private part.
+pub(crate) enum SetKey {
+    Signing(AnySigningKey),
+    Verifying(AnyVerifyingKey),
+}
+
+/// A key of a saved set with its `not_before` and `retire_after`.
+pub(crate) type WindowedKey = (SetKey, Option<u64>, Option<u64>);
+
+/// Reads a private JWK set as `KeySet::save` writes it: every key must be usable (nothing
+/// is skipped), each with its optional `not_before` and `retire_after`.
+pub(crate) fn private_set(json: &str, default_use: KeyUse) -> Result<Vec<WindowedKey>> {
+    parse::<Set>(json)?
+        .keys
+        .iter()
+        .map(|m| {
+            let key = match read(m, default_use)? {
+                Read::Hs256(k) => SetKey::Signing(AnySigningKey::Hs256(k)),
+                Read::Ed25519 {
+                    private: Some(k), ..
+                } => SetKey::Signing(k.into()),
+                Read::Es256 {
+                    private: Some(k), ..
+                } => SetKey::Signing(k.into()),
+                Read::Rsa {
+                    private: Some(k), ..
+                } => SetKey::Signing(k.into()),
+                public => SetKey::Verifying(verifying(public)),
+            };
+            Ok((key, m.not_before, m.retire_after))
+        })
+        .collect()
+}
+
+/// `json` (one JWK object) with `not_before` and `retire_after` members added, in one
+/// zeroizing buffer of its exact size.
+pub(crate) fn with_window(
+    json: &str,
+    not_before: u64,
+    retire_after: Option<u64>,
+) -> Zeroizing<String> {
+    let body = json.trim_end().trim_end_matches('}').trim_end();
+    let tail = match retire_after {
+        Some(end) => format!(",\"not_before\":{not_before},\"retire_after\":{end}}}"),
+        None => format!(",\"not_before\":{not_before}}}"),
+    };
+    let mut out = Zeroizing::new(String::with_capacity(body.len() + tail.len()));
+    out.push_str(body);
+    out.push_str(&tail);
+    out
+}
+
+/// Reads a public JWK set (`{"keys":[...]}`) whole: Ed25519, P-256 and RSA keys side by
+/// side, with or without `kid`. Keys this crate cannot verify signatures with (`OKP` with
+/// `X25519`/`Ed448`, `EC` on another curve, other types, `use` other than `sig`, `key_ops`
+/// without `verify`, an `alg` it does not implement) are skipped, as RFC 7517 §5 advises;
+/// every other key must be a valid public key: a private member or an `oct` key anywhere
+/// refuses the whole set. A set with no usable key reads as no keys.
+pub fn public_keys_from_jwks(json: &str, default_use: KeyUse) -> Result<Vec<AnyVerifyingKey>> {
     parse::<Set>(json)?
         .keys
         .iter()
@@ -214,31 +398,89 @@ pub fn public_keys_from_jwks(json: &str, default_use: KeyUse) -> Result<Vec<Ed25
         .collect()
 }
 
-/// A key of a type or curve this crate never uses (never one that could be ours, wrongly
+/// A key this crate never uses for signatures (never one that could be ours, wrongly
 /// formed: those are still refused).
 fn is_foreign(m: &Members) -> bool {
-    match m.kty.as_deref() {
-        Some("OKP") => m.crv.as_deref().is_some_and(|c| c != "Ed25519"),
-        Some("oct") | None => false,
-        Some(_) => true,
-    }
+    let not_for_signatures = m.use_.as_deref().is_some_and(|u| u != "sig")
+        || m.key_ops
+            .as_ref()
+            .is_some_and(|ops| !ops.iter().any(|op| op == "verify"));
+    let alg = m.alg.as_deref();
+    let known = |a: Algorithm| alg.is_none_or(|name| a.is_named(name));
+    not_for_signatures
+        || match m.kty.as_deref() {
+            Some("OKP") => {
+                m.crv.as_deref().is_some_and(|c| c != "Ed25519") || !known(Algorithm::EdDSA)
+            }
+            Some("EC") => {
+                m.crv.as_deref().is_some_and(|c| c != "P-256") || !known(Algorithm::ES256)
+            }
+            Some("RSA") => rsa_algorithm(alg).is_none(),
+            Some("oct") | None => false,
+            Some(_) => true,
+        }
 }
 
 fn b64(bytes: &[u8]) -> String {
     Base64UrlUnpadded::encode_string(bytes)
 }
 
-fn public_members(key: &Ed25519VerifyingKey) -> Members {
-    Members {
-        kty: Some("OKP".into()),
-        crv: Some("Ed25519".into()),
-        x: Some(b64(&key.to_bytes())),
-        kid: VerifyingKey::key_id(key).map(Into::into),
-        alg: Some(Algorithm::EdDSA.name().into()),
-        use_: Some("sig".into()),
-        token_use: Some(token_use_name(VerifyingKey::key_use(key)).into()),
-        ..Members::default()
-    }
+/// A public key with a JWK form: Ed25519, P-256 or RSA (an HS256 secret has none).
+pub trait PublicJwk: sealed::Sealed {
+    /// The key as an [`AnyVerifyingKey`].
+    fn to_any(&self) -> AnyVerifyingKey;
+}
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for compact_token::Ed25519VerifyingKey {}
+    impl Sealed for compact_token::Es256VerifyingKey {}
+    impl Sealed for compact_token::RsaVerifyingKey {}
+}
+
+macro_rules! public_jwk {
+    ($($t:ty),*) => {$(
+        impl PublicJwk for $t {
+            fn to_any(&self) -> AnyVerifyingKey {
+                self.clone().into()
+            }
+        }
+    )*};
+}
+public_jwk!(Ed25519VerifyingKey, Es256VerifyingKey, RsaVerifyingKey);
+
+/// The public members of `key`; `None` for an HS256 secret, which has no public part.
+fn public_members(key: &AnyVerifyingKey) -> Option<Members> {
+    let mut m = match key {
+        AnyVerifyingKey::Ed25519(k) => Members {
+            kty: Some("OKP".into()),
+            crv: Some("Ed25519".into()),
+            x: Some(b64(&k.to_bytes())),
+            ..Members::default()
+        },
+        AnyVerifyingKey::Es256(k) => {
+            let (x, y) = k.to_coordinates();
+            Members {
+                kty: Some("EC".into()),
+                crv: Some("P-256".into()),
+                x: Some(b64(&x)),
+                y: Some(b64(&y)),
+                ..Members::default()
+            }
+        }
+        AnyVerifyingKey::Rsa(k) => Members {
+            kty: Some("RSA".into()),
+            n: Some(b64(&k.modulus())),
+            e: Some(b64(&k.exponent())),
+            ..Members::default()
+        },
+        AnyVerifyingKey::Hs256(_) => return None,
+    };
+    m.kid = key.key_id().map(Into::into);
+    m.alg = Some(key.algorithm().name().into());
+    m.use_ = Some("sig".into());
+    m.token_use = Some(token_use_name(key.key_use()).into());
+    Some(m)
 }
 
 fn to_json<T: Serialize>(value: &T) -> String {
@@ -246,16 +488,26 @@ fn to_json<T: Serialize>(value: &T) -> String {
     serde_json::to_string_pretty(value).unwrap_or_default()
 }
 
-/// Writes a public Ed25519 key as a JWK (`kty`, `crv`, `x`, `kid`, `alg`, `use`,
+/// Writes a public key as a JWK (`kty`, `crv`/`x`/`y` or `n`/`e`, `kid`, `alg`, `use`,
 /// `token_use`).
-pub fn public_key_to_jwk(key: &Ed25519VerifyingKey) -> String {
-    to_json(&public_members(key))
+pub fn public_key_to_jwk<K: PublicJwk>(key: &K) -> String {
+    to_json(&public_members(&key.to_any()))
 }
 
 /// Writes a public JWK set of `keys`.
-pub fn public_keys_to_jwks<'k>(keys: impl IntoIterator<Item = &'k Ed25519VerifyingKey>) -> String {
+pub fn public_keys_to_jwks<'k, K: PublicJwk + 'k>(keys: impl IntoIterator<Item = &'k K>) -> String {
+    any_keys_to_jwks(
+        keys.into_iter()
+            .map(PublicJwk::to_any)
+            .collect::<Vec<_>>()
+            .iter(),
+    )
+}
+
+/// Writes a public JWK set of the keys that have a public part (HS256 secrets are left out).
+pub fn any_keys_to_jwks<'k>(keys: impl IntoIterator<Item = &'k AnyVerifyingKey>) -> String {
     to_json(&SetOut {
-        keys: keys.into_iter().map(public_members).collect(),
+        keys: keys.into_iter().filter_map(public_members).collect(),
     })
 }
 
@@ -314,15 +566,39 @@ fn to_secret_json<T: Serialize>(value: &T) -> Zeroizing<String> {
     }
 }
 
-/// Writes a private JWK: `OKP` with `d`, or `oct` with `k`. The result holds the secret
-/// and is zeroized on drop; it is written once into a buffer of its exact size, so no
-/// reallocation leaves a copy of the secret in freed memory.
+fn secret_b64(value: &BoxedUint) -> Option<Zeroizing<String>> {
+    let bytes = Zeroizing::new(value.to_be_bytes_trimmed_vartime());
+    Some(Zeroizing::new(b64(&bytes)))
+}
+
+/// Writes a private JWK: `OKP` or `EC` with `d`, `RSA` with `d`, `p`, `q`, `dp`, `dq`,
+/// `qi`, or `oct` with `k`. The result holds the secret and is zeroized on drop; it is
+/// written once into a buffer of its exact size, so no reallocation leaves a copy of the
+/// secret in freed memory (the base64url strings of the members are zeroized too).
 pub fn signing_key_to_jwk(key: &AnySigningKey) -> Zeroizing<String> {
+    let public = public_members(&key.verifying_key()).unwrap_or_default();
     let members = match key {
         AnySigningKey::Ed25519(k) => Members {
             d: Some(Zeroizing::new(b64(&*Zeroizing::new(k.seed())))),
-            ..public_members(&k.verifying_key())
+            ..public
         },
+        AnySigningKey::Es256(k) => Members {
+            d: Some(Zeroizing::new(b64(&*Zeroizing::new(k.to_bytes())))),
+            ..public
+        },
+        AnySigningKey::Rsa(k) => {
+            let rsa = k.as_rsa();
+            let primes = rsa.primes();
+            Members {
+                d: secret_b64(rsa.d()),
+                p: primes.first().and_then(|p| secret_b64(p)),
+                q: primes.get(1).and_then(|q| secret_b64(q)),
+                dp: rsa.dp().and_then(secret_b64),
+                dq: rsa.dq().and_then(secret_b64),
+                qi: rsa.crt_coefficient().as_ref().and_then(secret_b64),
+                ..public
+            }
+        }
         AnySigningKey::Hs256(k) => Members {
             kty: Some("oct".into()),
             k: Some(Zeroizing::new(b64(k.secret()))),
@@ -349,6 +625,24 @@ pub fn thumbprint(key: &AnyVerifyingKey) -> String {
             (r#"{"crv":"Ed25519","kty":"OKP","x":""#, &x, r#""}"#)
         }
         AnyVerifyingKey::Hs256(k) => (r#"{"k":""#, k.secret(), r#"","kty":"oct"}"#),
+        // Public values only: hashed as one string.
+        AnyVerifyingKey::Es256(k) => {
+            let (x, y) = k.to_coordinates();
+            let json = format!(
+                r#"{{"crv":"P-256","kty":"EC","x":"{}","y":"{}"}}"#,
+                b64(&x),
+                b64(&y)
+            );
+            return b64(&Sha256::digest(json));
+        }
+        AnyVerifyingKey::Rsa(k) => {
+            let json = format!(
+                r#"{{"e":"{}","kty":"RSA","n":"{}"}}"#,
+                b64(&k.exponent()),
+                b64(&k.modulus())
+            );
+            return b64(&Sha256::digest(json));
+        }
     };
     let mut h = Sha256::new();
     h.update(open);
@@ -527,8 +821,9 @@ mod tests {
                 a2_public().replace("Ed25519", "X25519"),
                 Error::UnsupportedCurve,
             ),
-            (a2_public().replace("OKP", "RSA"), Error::UnsupportedKeyType),
-            (a2_public().replace("OKP", "EC"), Error::UnsupportedKeyType),
+            (a2_public().replace("OKP", "RSA"), Error::MissingMember),
+            (a2_public().replace("OKP", "EC"), Error::UnsupportedCurve),
+            (a2_public().replace("OKP", "AKP"), Error::UnsupportedKeyType),
             (r#"{"crv":"Ed25519","x":"AA"}"#.into(), Error::MissingMember),
             (
                 r#"{"kty":"OKP","crv":"Ed25519"}"#.into(),
@@ -600,7 +895,7 @@ mod tests {
         );
         let set = |keys: &[&str]| format!(r#"{{"keys":[{}]}}"#, keys.join(","));
         let keys = public_keys_from_jwks(&set(&[&a2_public()]), KeyUse::Id).unwrap();
-        assert_eq!(b64(&keys[0].to_bytes()), A1_X);
+        assert_eq!(thumbprint(&keys[0]), A3_THUMBPRINT);
         for bad in [set(&[&a2_public(), &a1_private()]), set(&[&oct])] {
             assert_eq!(
                 public_keys_from_jwks(&bad, KeyUse::Id).unwrap_err(),
@@ -608,11 +903,11 @@ mod tests {
             );
         }
         // Keys of other types and curves are skipped; a set of only those has no key.
-        let rsa = r#"{"kty":"RSA","n":"AQAB","e":"AQAB"}"#;
+        let rsa = r#"{"kty":"EC","crv":"P-384","x":"AQAB","y":"AQAB"}"#;
         let x25519 = r#"{"kty":"OKP","crv":"X25519","x":"AQAB"}"#;
         let keys = public_keys_from_jwks(&set(&[rsa, &a2_public(), x25519]), KeyUse::Id).unwrap();
         assert_eq!(keys.len(), 1);
-        assert_eq!(b64(&keys[0].to_bytes()), A1_X);
+        assert_eq!(thumbprint(&keys[0]), A3_THUMBPRINT);
         assert!(
             public_keys_from_jwks(&set(&[rsa, x25519]), KeyUse::Id)
                 .unwrap()
@@ -639,13 +934,22 @@ mod tests {
             .verifying_key();
         let json = public_keys_to_jwks([&a, &b]);
         assert!(!json.contains("\"d\""));
-        assert_eq!(
-            public_keys_from_jwks(&json, KeyUse::AccessAndId).unwrap(),
-            [a.clone(), b]
-        );
-        assert_eq!(
-            public_key_from_jwk(&public_key_to_jwk(&a), KeyUse::Id).unwrap(),
-            a
-        );
+        let back: Vec<String> = public_keys_from_jwks(&json, KeyUse::AccessAndId)
+            .unwrap()
+            .iter()
+            .map(|k| format!("{:?} {}", k.key_id(), thumbprint(k)))
+            .collect();
+        let want: Vec<String> = [a.clone(), b]
+            .into_iter()
+            .map(AnyVerifyingKey::from)
+            .map(|k| format!("{:?} {}", k.key_id(), thumbprint(&k)))
+            .collect();
+        assert_eq!(back, want);
+        let AnyVerifyingKey::Ed25519(one) =
+            public_key_from_jwk(&public_key_to_jwk(&a), KeyUse::Id).unwrap()
+        else {
+            panic!("not ed25519")
+        };
+        assert_eq!(one, a);
     }
 }

@@ -1,11 +1,11 @@
-//! Keys of either algorithm, and fresh ones from the operating system's RNG.
+//! Keys of any algorithm, and fresh ones from the operating system's RNG.
 //!
-//! `compact-token` types its keys by algorithm; a key file or a key set can hold either,
-//! so [`AnySigningKey`] and [`AnyVerifyingKey`] wrap them and implement the core traits.
+//! `compact-token` types its keys by algorithm; a key file or a key set can hold any of
+//! them, so [`AnySigningKey`] and [`AnyVerifyingKey`] wrap them and implement the core traits.
 
 use compact_token::{
-    Algorithm, Ed25519SigningKey, Ed25519VerifyingKey, Hs256Key, KeyUse, MAX_SIGNATURE_LEN,
-    SigningKey, VerifyingKey,
+    Algorithm, Ed25519SigningKey, Ed25519VerifyingKey, Es256SigningKey, Es256VerifyingKey,
+    Hs256Key, KeyUse, MAX_SIGNATURE_LEN, RsaSigningKey, RsaVerifyingKey, SigningKey, VerifyingKey,
 };
 use zeroize::Zeroizing;
 
@@ -29,6 +29,16 @@ pub fn generate_ed25519(key_use: KeyUse) -> Result<Ed25519SigningKey> {
     ))
 }
 
+/// A fresh ES256 (P-256) signing key: a scalar drawn from the OS RNG (redrawn in the
+/// 2^-32 case that it is not below the group order).
+pub fn generate_es256(key_use: KeyUse) -> Result<Es256SigningKey> {
+    loop {
+        if let Ok(key) = Es256SigningKey::from_bytes(&*random_secret::<32>()?, key_use) {
+            return Ok(key);
+        }
+    }
+}
+
 /// A fresh HS256 key: a 32-byte secret drawn from the OS RNG.
 pub fn generate_hs256(key_use: KeyUse) -> Result<Hs256Key> {
     Ok(Hs256Key::from_secret(
@@ -37,22 +47,30 @@ pub fn generate_hs256(key_use: KeyUse) -> Result<Hs256Key> {
     )?)
 }
 
-/// A key that signs: an Ed25519 private key or an HS256 secret.
+/// A key that signs: an Ed25519, P-256 or RSA private key, or an HS256 secret.
 #[derive(Debug, Clone)]
 pub enum AnySigningKey {
     /// An Ed25519 private key.
     Ed25519(Ed25519SigningKey),
     /// An HS256 shared secret.
     Hs256(Hs256Key),
+    /// An ES256 (P-256) private key.
+    Es256(Es256SigningKey),
+    /// An RS256 or PS256 private key.
+    Rsa(RsaSigningKey),
 }
 
-/// A key that verifies: an Ed25519 public key or an HS256 secret.
+/// A key that verifies: an Ed25519, P-256 or RSA public key, or an HS256 secret.
 #[derive(Debug, Clone)]
 pub enum AnyVerifyingKey {
     /// An Ed25519 public key.
     Ed25519(Ed25519VerifyingKey),
     /// An HS256 shared secret (it verifies what it signs).
     Hs256(Hs256Key),
+    /// An ES256 (P-256) public key.
+    Es256(Es256VerifyingKey),
+    /// An RS256 or PS256 public key.
+    Rsa(RsaVerifyingKey),
 }
 
 /// Forwards to the wrapped key, whichever algorithm it is (both enums have the same shape).
@@ -61,6 +79,8 @@ macro_rules! each {
         match $self {
             Self::Ed25519($k) => $e,
             Self::Hs256($k) => $e,
+            Self::Es256($k) => $e,
+            Self::Rsa($k) => $e,
         }
     };
 }
@@ -71,6 +91,8 @@ impl AnySigningKey {
         match algorithm {
             Algorithm::EdDSA => generate_ed25519(key_use).map(Self::Ed25519),
             Algorithm::HS256 => generate_hs256(key_use).map(Self::Hs256),
+            Algorithm::ES256 => generate_es256(key_use).map(Self::Es256),
+            // RSA keys come from elsewhere (PEM or JWK): generating them is slow and rare.
             _ => Err(Error::UnsupportedAlgorithm),
         }
     }
@@ -80,6 +102,8 @@ impl AnySigningKey {
         match self {
             Self::Ed25519(k) => AnyVerifyingKey::Ed25519(k.verifying_key()),
             Self::Hs256(k) => AnyVerifyingKey::Hs256(k.clone()),
+            Self::Es256(k) => AnyVerifyingKey::Es256(k.verifying_key()),
+            Self::Rsa(k) => AnyVerifyingKey::Rsa(k.verifying_key()),
         }
     }
 
@@ -108,6 +132,30 @@ impl From<Hs256Key> for AnySigningKey {
     }
 }
 
+impl From<Es256SigningKey> for AnySigningKey {
+    fn from(k: Es256SigningKey) -> Self {
+        Self::Es256(k)
+    }
+}
+
+impl From<RsaSigningKey> for AnySigningKey {
+    fn from(k: RsaSigningKey) -> Self {
+        Self::Rsa(k)
+    }
+}
+
+impl From<Es256VerifyingKey> for AnyVerifyingKey {
+    fn from(k: Es256VerifyingKey) -> Self {
+        Self::Es256(k)
+    }
+}
+
+impl From<RsaVerifyingKey> for AnyVerifyingKey {
+    fn from(k: RsaVerifyingKey) -> Self {
+        Self::Rsa(k)
+    }
+}
+
 impl From<Ed25519VerifyingKey> for AnyVerifyingKey {
     fn from(k: Ed25519VerifyingKey) -> Self {
         Self::Ed25519(k)
@@ -130,7 +178,14 @@ impl SigningKey for AnySigningKey {
     fn key_use(&self) -> KeyUse {
         each!(self, k => SigningKey::key_use(k))
     }
-    fn sign(&self, input: &[u8], out: &mut [u8; MAX_SIGNATURE_LEN]) {
+    fn signature_len(&self) -> usize {
+        each!(self, k => SigningKey::signature_len(k))
+    }
+    fn sign(
+        &self,
+        input: &[u8],
+        out: &mut [u8; MAX_SIGNATURE_LEN],
+    ) -> compact_token::Result<usize> {
         each!(self, k => k.sign(input, out))
     }
 }
@@ -191,8 +246,9 @@ mod tests {
                 (key_use, key_use)
             );
             let mut sig = [0u8; MAX_SIGNATURE_LEN];
-            key.sign(b"input", &mut sig);
-            let sig = &sig[..alg.signature_len()];
+            let n = key.sign(b"input", &mut sig).unwrap();
+            assert_eq!(n, alg.signature_len());
+            let sig = &sig[..n];
             assert_eq!(v.verify(b"input", sig), Ok(()));
             assert_eq!(
                 v.verify(b"inpuT", sig),

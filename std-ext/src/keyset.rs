@@ -4,8 +4,9 @@
 //! # Rotation semantics
 //!
 //! - Every key has a [`Window`] `[not_before, retire_after]` in Unix seconds, both ends
-//!   inclusive; `retire_after: None` means no end yet. Every key must carry a `kid`, unique
-//!   in the set.
+//!   inclusive; `retire_after: None` means no end yet. A `kid` is optional (RFC 7517
+//!   §4.5, and providers' sets may omit it) but unique in the set when present;
+//!   [`KeySet::set_window`] and [`KeySet::retire`] change a key's window.
 //! - **Signing** ([`KeySet::signing_key`], [`KeySet::issue_access`], ...): among the keys
 //!   with a private half, meant for the token's kind, whose window holds both the issue time
 //!   and the token's `exp`, the one with the latest `not_before` signs (on a tie, the one
@@ -16,19 +17,28 @@
 //!   naming a `kid` is checked with that key only, and only while the key's window holds
 //!   `now` ([`Error::UnknownKeyId`] otherwise); the key's use and algorithm are then checked
 //!   by `compact-token`. A token without `kid` is checked only if exactly one key of the set
-//!   is in its window at `now` and meant for the token's kind ([`Error::AmbiguousKey`] when
-//!   several are, [`Error::NoActiveKey`] when none is); keys are never tried in turn.
-//! - **Publishing** ([`KeySet::public_jwks`]): every Ed25519 key not yet retired at `now`,
-//!   including keys whose window has not started, so verifiers learn a key before it signs.
-//!   HS256 secrets are never published.
+//!   is in its window at `now`, meant for the token's kind and for the algorithm its header
+//!   names ([`Error::AmbiguousKey`] when several are, [`Error::NoActiveKey`] when none is);
+//!   keys are never tried in turn. The header's `alg` only narrows the choice: the chosen
+//!   key still pins its own algorithm.
+//! - **Publishing** ([`KeySet::public_jwks`]): every Ed25519, P-256 and RSA key not yet
+//!   retired at `now`, including keys whose window has not started, so verifiers learn a
+//!   key before it signs. HS256 secrets are never published.
+//! - **Persisting** ([`KeySet::to_private_jwks`], [`KeySet::save`], [`KeySet::load`]): the
+//!   whole set, private keys and windows (`not_before`, `retire_after` beside each JWK), as a
+//!   private JWK set; [`KeySet::save`] writes it with mode 0600.
 //!
 //! A rotation, then: add the new key with `not_before` in the future and publish; at
 //! `not_before` it starts signing; give the old key a `retire_after` at least the longest
 //! token lifetime (plus leeway) after that, and drop it once retired.
 
+use std::path::Path;
+
 use compact_token::{
-    AccessClaims, AccessPolicy, IdClaims, IdPolicy, Kind, Limits, SigningKey, VerifyingKey, jwt,
+    AccessClaims, AccessPolicy, IdClaims, IdPolicy, Kind, Limits, Registry, SigningKey,
+    VerifyingKey, compact, jwt,
 };
+use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
 use crate::jwk;
@@ -80,13 +90,12 @@ struct Entry {
 }
 
 impl Entry {
-    fn kid(&self) -> &str {
-        // Every entry has a kid: `insert` refuses keys without one.
-        self.verifying.key_id().unwrap_or_default()
+    fn kid(&self) -> Option<&str> {
+        self.verifying.key_id()
     }
 }
 
-/// Keys of either algorithm, each with its `kid`, its use and its rotation [`Window`].
+/// Keys of any algorithm, each with its optional `kid`, its use and its rotation [`Window`].
 /// See the [module documentation](self) for which key signs and which verifies.
 #[derive(Debug, Clone, Default)]
 pub struct KeySet {
@@ -99,27 +108,36 @@ impl KeySet {
         Self::default()
     }
 
-    /// A set of the public keys of a JWK set (see [`jwk::public_keys_from_jwks`]), each
-    /// always in service; `default_use` for keys without `token_use`.
+    /// A set of the public keys of a JWK set (see [`jwk::public_keys_from_jwks`]: Ed25519,
+    /// P-256 and RSA keys, with or without `kid`), each always in service; `default_use`
+    /// for keys without `token_use`.
     pub fn from_public_jwks(json: &str, default_use: compact_token::KeyUse) -> Result<Self> {
         let mut set = Self::new();
         for key in jwk::public_keys_from_jwks(json, default_use)? {
-            set.add_verifying_key(AnyVerifyingKey::Ed25519(key), Window::ALWAYS)?;
+            set.add_verifying_key(key, Window::ALWAYS)?;
         }
         Ok(set)
     }
 
     fn insert(&mut self, entry: Entry) -> Result<()> {
-        let kid = entry.verifying.key_id().ok_or(Error::MissingKeyId)?;
-        if self.entries.iter().any(|e| e.kid() == kid) {
+        if let Some(kid) = entry.kid()
+            && self.entries.iter().any(|e| e.kid() == Some(kid))
+        {
             return Err(Error::DuplicateKeyId);
         }
         self.entries.push(entry);
         Ok(())
     }
 
-    /// Adds a key that signs (and verifies) during `window`. It must have a `kid` not yet in
-    /// the set ([`Error::MissingKeyId`], [`Error::DuplicateKeyId`]).
+    fn entry_mut(&mut self, kid: &str) -> Result<&mut Entry> {
+        self.entries
+            .iter_mut()
+            .find(|e| e.kid() == Some(kid))
+            .ok_or(Error::UnknownKeyId)
+    }
+
+    /// Adds a key that signs (and verifies) during `window`. Its `kid`, if any, must not be
+    /// in the set yet ([`Error::DuplicateKeyId`]).
     pub fn add_signing_key(&mut self, key: AnySigningKey, window: Window) -> Result<()> {
         self.insert(Entry {
             verifying: key.verifying_key(),
@@ -141,8 +159,47 @@ impl KeySet {
     /// Removes the key with `kid`; whether there was one.
     pub fn remove(&mut self, kid: &str) -> bool {
         let before = self.entries.len();
-        self.entries.retain(|e| e.kid() != kid);
+        self.entries.retain(|e| e.kid() != Some(kid));
         self.entries.len() != before
+    }
+
+    /// The verifying key with `kid`, whatever its window.
+    pub fn get(&self, kid: &str) -> Option<&AnyVerifyingKey> {
+        self.entries
+            .iter()
+            .find(|e| e.kid() == Some(kid))
+            .map(|e| &e.verifying)
+    }
+
+    /// The signing key with `kid`, if the set holds its private half.
+    pub fn get_signing(&self, kid: &str) -> Option<&AnySigningKey> {
+        self.entries
+            .iter()
+            .find(|e| e.kid() == Some(kid))
+            .and_then(|e| e.signing.as_ref())
+    }
+
+    /// The window of the key with `kid`.
+    pub fn window(&self, kid: &str) -> Option<Window> {
+        self.entries
+            .iter()
+            .find(|e| e.kid() == Some(kid))
+            .map(|e| e.window)
+    }
+
+    /// Gives the key with `kid` another window ([`Error::UnknownKeyId`] if there is none).
+    pub fn set_window(&mut self, kid: &str, window: Window) -> Result<()> {
+        self.entry_mut(kid)?.window = window;
+        Ok(())
+    }
+
+    /// Ends the window of the key with `kid` at `retire_after` (inclusive), keeping its
+    /// start: [`Error::InvalidWindow`] if that is before the start, [`Error::UnknownKeyId`]
+    /// if there is no such key.
+    pub fn retire(&mut self, kid: &str, retire_after: u64) -> Result<()> {
+        let entry = self.entry_mut(kid)?;
+        entry.window = Window::new(entry.window.not_before, Some(retire_after))?;
+        Ok(())
     }
 
     /// Removes every key retired at `now`.
@@ -160,8 +217,8 @@ impl KeySet {
         self.entries.is_empty()
     }
 
-    /// The `kid`s and windows of the keys, in the order they were added.
-    pub fn windows(&self) -> impl Iterator<Item = (&str, Window)> {
+    /// The `kid`s (if any) and windows of the keys, in the order they were added.
+    pub fn windows(&self) -> impl Iterator<Item = (Option<&str>, Window)> {
         self.entries.iter().map(|e| (e.kid(), e.window))
     }
 
@@ -183,16 +240,18 @@ impl KeySet {
     /// [module documentation](self) for the rules.
     pub fn verifying_key(&self, token: &str, kind: Kind, now: u64) -> Result<&AnyVerifyingKey> {
         let in_service = self.entries.iter().filter(|e| e.window.contains(now));
-        match token_kid(token)? {
+        let mut buf = [0u8; compact_token::jws::HEADER_BUF_LEN];
+        let header = compact_token::jws::untrusted_header(token, &mut buf)?;
+        match header.kid {
             Some(kid) => in_service
-                .filter(|e| e.kid() == kid)
+                .filter(|e| e.kid() == Some(kid))
                 .map(|e| &e.verifying)
                 .next()
                 .ok_or(Error::UnknownKeyId),
             None => {
                 let mut candidates = in_service
                     .map(|e| &e.verifying)
-                    .filter(|k| k.key_use().allows(kind));
+                    .filter(|k| k.key_use().allows(kind) && k.algorithm().is_named(header.alg));
                 match (candidates.next(), candidates.next()) {
                     (Some(key), None) => Ok(key),
                     (Some(_), Some(_)) => Err(Error::AmbiguousKey),
@@ -204,10 +263,151 @@ impl KeySet {
 
     /// The public JWK set to publish at `now` (see the [module documentation](self)).
     pub fn public_jwks(&self, now: u64) -> String {
-        jwk::public_keys_to_jwks(self.entries.iter().filter_map(|e| match &e.verifying {
-            AnyVerifyingKey::Ed25519(k) if !e.window.is_retired_at(now) => Some(k),
-            _ => None,
-        }))
+        jwk::any_keys_to_jwks(
+            self.entries
+                .iter()
+                .filter(|e| !e.window.is_retired_at(now))
+                .map(|e| &e.verifying),
+        )
+    }
+
+    /// The whole set as a private JWK set: each key's private JWK (its public JWK when the
+    /// set only verifies with it; HS256 secrets included) with its window as `not_before`
+    /// and `retire_after` members. Holds secrets: zeroized on drop, built in one buffer of
+    /// its exact size.
+    pub fn to_private_jwks(&self) -> Zeroizing<String> {
+        let keys: Vec<Zeroizing<String>> = self
+            .entries
+            .iter()
+            .map(|e| {
+                let json = match (&e.signing, &e.verifying) {
+                    (Some(k), _) => jwk::signing_key_to_jwk(k),
+                    (None, AnyVerifyingKey::Hs256(k)) => {
+                        jwk::signing_key_to_jwk(&AnySigningKey::Hs256(k.clone()))
+                    }
+                    (None, k) => Zeroizing::new(jwk::any_keys_to_jwks([k])),
+                };
+                jwk::with_window(&json, e.window.not_before, e.window.retire_after)
+            })
+            .collect();
+        let (open, sep, close) = ("{\"keys\":[", ",", "]}");
+        let len =
+            open.len() + close.len() + keys.iter().map(|k| k.len() + sep.len()).sum::<usize>();
+        let mut out = Zeroizing::new(String::with_capacity(len));
+        out.push_str(open);
+        for (i, k) in keys.iter().enumerate() {
+            if i > 0 {
+                out.push_str(sep);
+            }
+            out.push_str(k);
+        }
+        out.push_str(close);
+        out
+    }
+
+    /// Reads a set written by [`to_private_jwks`](Self::to_private_jwks): keys with a private
+    /// part sign, the others only verify; `default_use` for keys without `token_use`.
+    pub fn from_private_jwks(json: &str, default_use: compact_token::KeyUse) -> Result<Self> {
+        let mut set = Self::new();
+        for (key, not_before, retire_after) in jwk::private_set(json, default_use)? {
+            let window = Window::new(not_before.unwrap_or(0), retire_after)?;
+            match key {
+                jwk::SetKey::Signing(k) => set.add_signing_key(k, window)?,
+                jwk::SetKey::Verifying(k) => set.add_verifying_key(k, window)?,
+            }
+        }
+        Ok(set)
+    }
+
+    /// Writes [`to_private_jwks`](Self::to_private_jwks) to `path`, created with mode 0600
+    /// (owner read and write only) before any byte is written; an existing file is replaced
+    /// through a temporary file beside it, renamed over it once complete.
+    pub fn save(&self, path: &Path) -> Result<()> {
+        use std::io::Write;
+        let json = self.to_private_jwks();
+        let mut tmp = path.as_os_str().to_owned();
+        tmp.push(".tmp");
+        let tmp = std::path::PathBuf::from(tmp);
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let written = options.open(&tmp).and_then(|mut f| {
+            f.write_all(json.as_bytes())?;
+            f.sync_all()
+        });
+        match written.and_then(|()| std::fs::rename(&tmp, path)) {
+            Ok(()) => Ok(()),
+            Err(_) => {
+                let _ = std::fs::remove_file(&tmp);
+                Err(Error::Io)
+            }
+        }
+    }
+
+    /// Reads a set saved by [`save`](Self::save).
+    pub fn load(path: &Path, default_use: compact_token::KeyUse) -> Result<Self> {
+        let json = Zeroizing::new(std::fs::read_to_string(path).map_err(|_| Error::Io)?);
+        Self::from_private_jwks(&json, default_use)
+    }
+
+    /// Issues an access token in the `compact` profile with the key that signs at `now`.
+    pub fn issue_access_compact<'o, S: AsRef<str>>(
+        &self,
+        claims: &AccessClaims<S>,
+        limits: &Limits,
+        registry: &Registry<'_>,
+        now: u64,
+        out: &'o mut [u8],
+    ) -> Result<&'o str> {
+        let key = self.signing_key(Kind::Access, now, claims.exp)?;
+        Ok(compact::issue_access(claims, key, limits, registry, out)?)
+    }
+
+    /// Issues an ID token in the `compact` profile with the key that signs at `now`.
+    pub fn issue_id_compact<'o, S: AsRef<str>>(
+        &self,
+        claims: &IdClaims<S>,
+        limits: &Limits,
+        registry: &Registry<'_>,
+        now: u64,
+        out: &'o mut [u8],
+    ) -> Result<&'o str> {
+        let key = self.signing_key(Kind::Id, now, claims.exp)?;
+        Ok(compact::issue_id(claims, key, limits, registry, out)?)
+    }
+
+    /// Verifies a `compact` access token with the key its `kid` selects (budget first, as
+    /// for [`verify_access`](Self::verify_access)).
+    pub fn verify_access_compact<'b, 'r: 'b>(
+        &self,
+        token: &str,
+        policy: &AccessPolicy<'_>,
+        registry: &Registry<'r>,
+        now: u64,
+        scratch: &'b mut [u8],
+    ) -> Result<AccessClaims<&'b str>> {
+        policy.limits.check_size(token.len())?;
+        let key = self.verifying_key(token, Kind::Access, now)?;
+        Ok(compact::verify_access(
+            token, key, policy, registry, now, scratch,
+        )?)
+    }
+
+    /// Verifies a `compact` ID token with the key its `kid` selects (budget first).
+    pub fn verify_id_compact<'b, 'r: 'b>(
+        &self,
+        token: &str,
+        policy: &IdPolicy<'_>,
+        registry: &Registry<'r>,
+        now: u64,
+        scratch: &'b mut [u8],
+    ) -> Result<IdClaims<&'b str>> {
+        policy.limits.check_size(token.len())?;
+        let key = self.verifying_key(token, Kind::Id, now)?;
+        Ok(compact::verify_id(
+            token, key, policy, registry, now, scratch,
+        )?)
     }
 
     /// Issues an access token (`jwt` profile) with the key that signs at `now`.
@@ -456,16 +656,20 @@ mod tests {
             set.add_signing_key(ed(9, "a", KeyUse::Id), Window::ALWAYS),
             Err(Error::DuplicateKeyId)
         );
+        // A key without kid is welcome (RFC 7517 makes it optional); kids stay unique.
         let bare = Hs256Key::from_secret(&[7; 32], KeyUse::Access).unwrap();
         assert_eq!(
-            set.add_verifying_key(AnyVerifyingKey::Hs256(bare), Window::ALWAYS),
-            Err(Error::MissingKeyId)
+            set.add_verifying_key(
+                AnyVerifyingKey::Hs256(bare),
+                Window::new(5, Some(9)).unwrap()
+            ),
+            Ok(())
         );
-        assert_eq!(set.len(), 2);
+        assert_eq!(set.len(), 3);
         assert!(set.remove("a") && !set.remove("a"));
         assert_eq!(
             set.windows().collect::<Vec<_>>(),
-            [("b", window(1000, None))]
+            [(Some("b"), window(1000, None)), (None, window(5, Some(9)))]
         );
     }
 
@@ -482,7 +686,7 @@ mod tests {
             KeySet::from_public_jwks(json, KeyUse::Access)
                 .unwrap()
                 .windows()
-                .map(|(kid, _)| kid.to_owned())
+                .map(|(kid, _)| kid.unwrap_or_default().to_owned())
                 .collect::<Vec<_>>()
         };
         assert_eq!(kids(&set.public_jwks(500)), ["a", "b"]);

@@ -351,7 +351,7 @@ fn our_published_jwks_loads_into_theirs_and_verifies_our_tokens_by_kid() {
         .add_signing_key(new, Window::new(NOW - 60, None).unwrap())
         .unwrap();
     let published: Value = serde_json::from_str(&issuer.public_jwks(NOW)).unwrap();
-    let kids: Vec<&str> = issuer.windows().map(|(kid, _)| kid).collect();
+    let kids: Vec<&str> = issuer.windows().filter_map(|(kid, _)| kid).collect();
 
     let (mut b0, mut b1, mut b2) = ([0u8; 2048], [0u8; 2048], [0u8; 2048]);
     // The newest key signs the access token; the ID token comes from the older one.

@@ -69,8 +69,9 @@ impl SigningKey for Ed25519SigningKey {
     fn key_use(&self) -> KeyUse {
         self.key_use
     }
-    fn sign(&self, input: &[u8], out: &mut [u8; MAX_SIGNATURE_LEN]) {
-        *out = self.key.sign(input).to_bytes();
+    fn sign(&self, input: &[u8], out: &mut [u8; MAX_SIGNATURE_LEN]) -> Result<usize> {
+        out[..64].copy_from_slice(&self.key.sign(input).to_bytes());
+        Ok(64)
     }
 }
 

@@ -72,10 +72,11 @@ impl SigningKey for Hs256Key {
     fn key_use(&self) -> KeyUse {
         self.key_use
     }
-    fn sign(&self, input: &[u8], out: &mut [u8; MAX_SIGNATURE_LEN]) {
+    fn sign(&self, input: &[u8], out: &mut [u8; MAX_SIGNATURE_LEN]) -> Result<usize> {
         let mut mac = self.mac.clone();
         mac.update(input);
         out[..32].copy_from_slice(&mac.finalize().into_bytes());
+        Ok(32)
     }
 }
 

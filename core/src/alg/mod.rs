@@ -4,16 +4,28 @@
 //! verify. The token's header never chooses: it can only agree with the key.
 
 mod eddsa;
+mod es256;
 mod hs256;
+#[cfg(feature = "rsa")]
+mod rsassa;
 
 pub use eddsa::{Ed25519SigningKey, Ed25519VerifyingKey};
+pub use es256::{Es256SigningKey, Es256VerifyingKey};
 pub use hs256::Hs256Key;
+#[cfg(feature = "rsa")]
+pub use rsassa::{MAX_RSA_BITS, MIN_RSA_BITS, RsaSigningKey, RsaVerifyingKey};
 
 use crate::error::{Error, Result};
 use crate::kind::Kind;
 
-/// The longest signature of any supported algorithm (Ed25519: 64 bytes).
+/// The longest signature of any supported algorithm: 64 bytes (Ed25519, ES256), or 512
+/// with the `rsa` feature (a 4096-bit modulus).
+#[cfg(not(feature = "rsa"))]
 pub const MAX_SIGNATURE_LEN: usize = 64;
+/// The longest signature of any supported algorithm: 64 bytes (Ed25519, ES256), or 512
+/// with the `rsa` feature (a 4096-bit modulus).
+#[cfg(feature = "rsa")]
+pub const MAX_SIGNATURE_LEN: usize = rsassa::MAX_RSA_BITS / 8;
 /// The longest key id a key may carry, in bytes.
 pub const MAX_KID_LEN: usize = 64;
 
@@ -28,6 +40,13 @@ pub enum Algorithm {
     EdDSA,
     /// HMAC-SHA-256 (RFC 7518 §3.2), constant-time tag comparison.
     HS256,
+    /// ECDSA with P-256 and SHA-256 (RFC 7518 §3.4): 64-byte `r || s` signatures.
+    ES256,
+    /// RSASSA-PKCS1-v1_5 with SHA-256 (RFC 7518 §3.3). Keys need the `rsa` feature.
+    RS256,
+    /// RSASSA-PSS with SHA-256, MGF1-SHA-256 and a 32-byte salt (RFC 7518 §3.5). Keys need
+    /// the `rsa` feature.
+    PS256,
 }
 
 impl Algorithm {
@@ -36,14 +55,20 @@ impl Algorithm {
         match self {
             Algorithm::EdDSA => "EdDSA",
             Algorithm::HS256 => "HS256",
+            Algorithm::ES256 => "ES256",
+            Algorithm::RS256 => "RS256",
+            Algorithm::PS256 => "PS256",
         }
     }
 
-    /// The signature length in bytes.
+    /// The signature length in bytes; for RS256 and PS256, whose signatures are as long as
+    /// the key's modulus, the shortest one accepted (256 bytes, 2048 bits): a key's own
+    /// [`SigningKey::signature_len`] / [`VerifyingKey::signature_len`] is exact.
     pub const fn signature_len(self) -> usize {
         match self {
-            Algorithm::EdDSA => 64,
+            Algorithm::EdDSA | Algorithm::ES256 => 64,
             Algorithm::HS256 => 32,
+            Algorithm::RS256 | Algorithm::PS256 => 256,
         }
     }
 
@@ -52,7 +77,9 @@ impl Algorithm {
     pub fn is_named(self, alg: &str) -> bool {
         match self {
             Algorithm::EdDSA => alg == "EdDSA" || alg == "Ed25519",
-            Algorithm::HS256 => alg == "HS256",
+            Algorithm::HS256 | Algorithm::ES256 | Algorithm::RS256 | Algorithm::PS256 => {
+                alg == self.name()
+            }
         }
     }
 }
@@ -86,8 +113,14 @@ pub trait SigningKey {
     fn key_id(&self) -> Option<&str>;
     /// The kinds of token this key may sign.
     fn key_use(&self) -> KeyUse;
-    /// Signs `input`, writing exactly `self.algorithm().signature_len()` bytes into `out`.
-    fn sign(&self, input: &[u8], out: &mut [u8; MAX_SIGNATURE_LEN]);
+    /// The length of this key's signatures in bytes (for RSA, the modulus length).
+    fn signature_len(&self) -> usize {
+        self.algorithm().signature_len()
+    }
+    /// Signs `input`, writing exactly [`SigningKey::signature_len`] bytes at the start of
+    /// `out` and returning that length. [`Error::SigningFailed`] only when the key's
+    /// randomness source fails (PS256) or the key is unusable.
+    fn sign(&self, input: &[u8], out: &mut [u8; MAX_SIGNATURE_LEN]) -> Result<usize>;
 }
 
 /// A key that verifies tokens.
@@ -98,6 +131,11 @@ pub trait VerifyingKey {
     fn key_id(&self) -> Option<&str>;
     /// The kinds of token this key may verify.
     fn key_use(&self) -> KeyUse;
+    /// The length of the signatures this key verifies in bytes (for RSA, the modulus length):
+    /// a token's signature of any other length is refused before it is decoded.
+    fn signature_len(&self) -> usize {
+        self.algorithm().signature_len()
+    }
     /// Checks `signature` over `input`; [`Error::BadSignature`] when it does not verify.
     fn verify(&self, input: &[u8], signature: &[u8]) -> Result<()>;
 }
