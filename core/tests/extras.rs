@@ -698,3 +698,35 @@ fn numbers_beyond_f64_are_kept_as_text_until_converted() {
         Ok(1e300)
     );
 }
+
+#[test]
+fn custom_claims_from_indented_json_are_written_byte_minimal() {
+    let key = hs_key(KeyUse::Access);
+    let mut c = access_claims(NOW);
+    c.extra =
+        Extras::from_json("{\n  \"roles\" : [ \"a\" , \"b c\" ],\n  \"o\" : { \"k\" : 1 }\n}")
+            .unwrap();
+    let mut out = [0u8; 1024];
+    let token = jwt::issue_access(&c, &key, &Limits::ACCESS, &mut out).unwrap();
+    let payload = String::from_utf8(b64(token.split('.').nth(1).unwrap())).unwrap();
+    assert!(
+        payload.ends_with(r#","roles":["a","b c"],"o":{"k":1}}"#),
+        "{payload}"
+    );
+}
+
+#[test]
+fn custom_claims_compare_as_json_values() {
+    let a = Extras::from_json(r#"{"o":{"a":1,"b":[2,"x\/y"]},"t":true}"#).unwrap();
+    let same = Extras::from_json(r#"{"t":true,"o":{"b":[2,"x/y"],"a":1}}"#).unwrap();
+    assert_eq!(a, same);
+    for other in [
+        r#"{"o":{"a":1},"t":true}"#,
+        r#"{"o":{"a":1,"b":["x/y",2]},"t":true}"#,
+        r#"{"o":{"a":1,"b":[2,"x/y"],"c":null},"t":true}"#,
+        r#"{"o":{"a":"1","b":[2,"x/y"]},"t":true}"#,
+        r#"{"o":{"a":1,"b":[2,"x/y"]},"t":false}"#,
+    ] {
+        assert_ne!(a, Extras::from_json(other).unwrap(), "{other}");
+    }
+}

@@ -402,26 +402,23 @@ impl<'a> Value<'a> {
 }
 
 impl PartialEq for Value<'_> {
-    /// Equal JSON: the same tokens, strings compared after unescaping.
+    /// Equal JSON values: objects with the same members in any order (JSON objects are
+    /// unordered), arrays element by element, strings after unescaping, numbers and
+    /// literals by their text. Recursion is bounded by the reader's nesting limit.
     fn eq(&self, other: &Self) -> bool {
-        let (mut a, mut b) = (Reader::new(self.raw), Reader::new(other.raw));
-        loop {
-            match (a.peek(), b.peek()) {
-                (None, None) => return true,
-                (Some(b'"'), Some(b'"')) => match (a.string(), b.string()) {
-                    (Ok(x), Ok(y)) if x.same(&y) => {}
-                    _ => return false,
-                },
-                (Some(x), Some(y)) if x == y => {
-                    let (sa, sb) = (a.pos(), b.pos());
-                    a.skip_token();
-                    b.skip_token();
-                    if self.raw[sa..a.pos()] != other.raw[sb..b.pos()] {
-                        return false;
-                    }
-                }
-                _ => return false,
+        match (self.kind(), other.kind()) {
+            (ValueKind::Object, ValueKind::Object) => {
+                self.members().count() == other.members().count()
+                    && self
+                        .members()
+                        .all(|(n, v)| other.members().any(|(m, w)| n == m && v == w))
             }
+            (ValueKind::Array, ValueKind::Array) => {
+                self.elements().count() == other.elements().count()
+                    && self.elements().zip(other.elements()).all(|(a, b)| a == b)
+            }
+            (ValueKind::String, ValueKind::String) => self.as_str() == other.as_str(),
+            (a, b) => a == b && self.raw.trim() == other.raw.trim(),
         }
     }
 }

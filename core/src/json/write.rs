@@ -190,14 +190,15 @@ impl<'o> Writer<'o> {
     }
 
     /// `"key":<raw>`: `name` is raw JSON string content (escapes kept), `value` checked
-    /// JSON text written as it is.
+    /// JSON text, written without whitespace outside strings (byte-minimal, whatever the
+    /// text it came from).
     pub fn raw_member(&mut self, name: &str, value: &str) {
         self.raw(if self.first { b"{" } else { b"," });
         self.first = false;
         self.raw(b"\"");
         self.raw(name.as_bytes());
         self.raw(b"\":");
-        self.raw(value.as_bytes());
+        self.minified(value);
     }
 
     /// `"key":<raw>` with `key` escaped as needed and `value` checked JSON text.
@@ -209,6 +210,11 @@ impl<'o> Writer<'o> {
     /// `"key":<value>` with checked JSON text `value` re-emitted without whitespace.
     pub fn minified_member(&mut self, key: &str, value: &str) {
         self.key(key);
+        self.minified(value);
+    }
+
+    /// Checked JSON text `value` re-emitted without whitespace outside strings.
+    fn minified(&mut self, value: &str) {
         let mut r = super::Reader::new(value);
         while let Some(b) = r.peek() {
             let start = r.pos();
