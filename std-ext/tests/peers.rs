@@ -76,8 +76,8 @@ fn access_expected() -> AccessClaims<&'static str> {
     );
     c.scope = Some("read:orders write:orders");
     // The claim no typed field holds is read as a custom claim (compared as JSON values).
-    c.extra = compact_token::Extras::from_json(r#"{"ext":{"tenant":"a/b","n":[1,2.5,null]}}"#)
-        .unwrap();
+    c.extra =
+        compact_token::Extras::from_json(r#"{"ext":{"tenant":"a/b","n":[1,2.5,null]}}"#).unwrap();
     c
 }
 

@@ -11,8 +11,9 @@ use compact_token_benches::peers::ours::CompactToken;
 use compact_token_benches::peers::{Case, Peer};
 use compact_token_benches::sample::{ED25519_PUBLIC, ED25519_SEED, HMAC_KEY, NOW};
 
-/// Our profiles, as the operation names spell them.
-const PROFILES: [&str; 3] = ["jwt", "compact", "registered"];
+/// Our profiles, as the operation names spell them; `…extras`: the access token carries
+/// three typical custom claims and the policy requires two of them.
+const PROFILES: [&str; 5] = ["jwt", "compact", "registered", "jwtextras", "compactextras"];
 /// Bare primitives, each over the signing input of a profile's token.
 const BARE: [&str; 4] = [
     "bare-hmac-verify",
@@ -25,6 +26,8 @@ fn profile(name: &str) -> CompactToken {
     match name {
         "jwt" => CompactToken::jwt(),
         "compact" => CompactToken::compact(),
+        "jwtextras" => CompactToken::jwt().with_extras(),
+        "compactextras" => CompactToken::compact().with_extras(),
         _ => CompactToken::compact_registered(),
     }
 }

@@ -11,8 +11,8 @@
 use std::cell::RefCell;
 
 use compact_token::{
-    AccessClaims, AccessPolicy, Ed25519SigningKey, Ed25519VerifyingKey, Hs256Key, IdClaims,
-    IdPolicy, KeyUse, Limits, Registry, compact, jwt,
+    AccessClaims, AccessPolicy, Ed25519SigningKey, Ed25519VerifyingKey, Extras, Hs256Key, IdClaims,
+    IdPolicy, KeyUse, Limits, Registry, Require, compact, jwt,
 };
 
 use super::{Alg, Case, Kind, Peer, SignedParts, jws_signed_parts, unsupported};
@@ -30,6 +30,16 @@ pub static ACCESS_REGISTERED: [&str; 4] = [ISSUER, API_AUDIENCE, "read:orders", 
 /// What a client (relying party) knows in advance: its issuer and its own
 /// `client_id` (the ID token's `aud` and `azp`).
 pub static ID_REGISTERED: [&str; 2] = [ISSUER, CLIENT_ID];
+
+/// The three typical custom claims of issue 16: `roles` with two values, a tenant and
+/// `cnf.jkt` (an RFC 7638 thumbprint).
+pub const SAMPLE_EXTRAS: &str = r#"{"roles":["orders:read","orders:write"],"tenant":"acme-corp","cnf":{"jkt":"0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I"}}"#;
+
+/// What a resource server requires of those custom claims.
+static REQUIRE_EXTRAS: [Require<'static>; 2] = [
+    Require::contains(&["roles"], "orders:read"),
+    Require::equals(&["tenant"], "acme-corp"),
+];
 
 /// Which profile, and for `compact`, which registries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,6 +67,8 @@ pub struct CompactToken {
     scratch: RefCell<Box<[u8]>>,
     /// The issuer's output buffer, likewise set aside once.
     out: RefCell<Box<[u8]>>,
+    /// Whether access tokens carry [`SAMPLE_EXTRAS`] (and the policy requires them).
+    extras: bool,
 }
 
 /// The sample access token as compact-token claims.
@@ -112,7 +124,25 @@ impl CompactToken {
             id_policy: IdPolicy::new(ISSUER, CLIENT_ID),
             scratch: RefCell::new(vec![0u8; SCRATCH].into_boxed_slice()),
             out: RefCell::new(vec![0u8; BUF].into_boxed_slice()),
+            extras: false,
         }
+    }
+
+    /// The same profile, its access tokens carrying [`SAMPLE_EXTRAS`] and the access
+    /// policy requiring two of them (for the instruction counts of issue 16).
+    pub fn with_extras(mut self) -> Self {
+        self.extras = true;
+        self.access_policy = self.access_policy.require_claims(&REQUIRE_EXTRAS);
+        self
+    }
+
+    /// The sample access claims, with the custom claims when this profile carries them.
+    fn access(&self) -> AccessClaims<&'static str> {
+        let mut c = access_claims();
+        if self.extras {
+            c.extra = Extras::from_json(SAMPLE_EXTRAS).expect("valid custom claims");
+        }
+        c
     }
 
     /// The `jwt` profile.
@@ -141,19 +171,19 @@ impl CompactToken {
         match (self.profile, case.kind, case.alg) {
             (_, Kind::Id, Alg::Hs256) => unsupported(self, case),
             (Profile::Jwt, Kind::Access, Alg::EdDsa) => {
-                jwt::issue_access(&access_claims(), &self.ed, &Limits::ACCESS, buf)
+                jwt::issue_access(&self.access(), &self.ed, &Limits::ACCESS, buf)
             }
             (Profile::Jwt, Kind::Access, Alg::Hs256) => {
-                jwt::issue_access(&access_claims(), &self.hs, &Limits::ACCESS, buf)
+                jwt::issue_access(&self.access(), &self.hs, &Limits::ACCESS, buf)
             }
             (Profile::Jwt, Kind::Id, Alg::EdDsa) => {
                 jwt::issue_id(&id_claims(), &self.ed, &Limits::ID, buf)
             }
             (_, Kind::Access, Alg::EdDsa) => {
-                compact::issue_access(&access_claims(), &self.ed, &Limits::ACCESS, access, buf)
+                compact::issue_access(&self.access(), &self.ed, &Limits::ACCESS, access, buf)
             }
             (_, Kind::Access, Alg::Hs256) => {
-                compact::issue_access(&access_claims(), &self.hs, &Limits::ACCESS, access, buf)
+                compact::issue_access(&self.access(), &self.hs, &Limits::ACCESS, access, buf)
             }
             (_, Kind::Id, Alg::EdDsa) => {
                 compact::issue_id(&id_claims(), &self.ed, &Limits::ID, id, buf)
