@@ -150,7 +150,20 @@ impl Keys {
                     }
                 ),
                 compact_token_std::Error::UnknownKeyId => {
-                    format!("no key in {path} has the token's kid")
+                    let kid = compact_token_std::keyset::token_kid(token).ok().flatten();
+                    match kid.as_deref().and_then(|k| set.window(k).map(|w| (k, w))) {
+                        // The key is there but its window does not hold `now`.
+                        Some((kid, w)) => match w.retire_after {
+                            Some(end) if w.is_retired_at(now) => format!(
+                                "the key {kid:?} in {path} was retired after {end} (now {now})"
+                            ),
+                            _ => format!(
+                                "the key {kid:?} in {path} is in service from {} (now {now})",
+                                w.not_before
+                            ),
+                        },
+                        None => format!("no key in {path} has the token's kid"),
+                    }
                 }
                 compact_token_std::Error::AmbiguousKey => format!(
                     "the token has no kid and several keys in {path} could verify {kind_name}"

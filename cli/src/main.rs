@@ -4,12 +4,13 @@
 
 mod fail;
 mod input;
+mod keyset;
 
 use std::io::Write as _;
 use std::process::ExitCode;
 
 use base64ct::{Base64UrlUnpadded, Encoding};
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
 use compact_token::{
     AccessClaims, AccessPolicy, Algorithm, Ed25519VerifyingKey, IdClaims, IdPolicy, KeyUse, Kind,
     Limits, Registry, compact, jws, jwt,
@@ -28,7 +29,7 @@ use input::Keys;
 #[derive(Parser)]
 #[command(name = "ctok", version, arg_required_else_help = true)]
 struct Cli {
-    /// Errors (and decode/verify output) as JSON; errors carry compact-token's stable code.
+    /// Errors (and decode, verify and keyset list output) as JSON; errors carry compact-token's stable code.
     #[arg(long, global = true)]
     json: bool,
     #[command(subcommand)]
@@ -59,6 +60,10 @@ enum Command {
     Verify(VerifyArgs),
     /// Show a token's header and claims WITHOUT verifying anything.
     Decode(DecodeArgs),
+    /// Manage a private key-set file with rotation windows: create, add, retire, list,
+    /// publish.
+    #[command(subcommand)]
+    Keyset(keyset::KeysetCommand),
     /// Encode the same claims as our compact and jwt tokens, a standard JWT, a CWT and a
     /// PASETO token, and print their sizes.
     #[cfg(feature = "compare")]
@@ -68,7 +73,18 @@ enum Command {
 #[derive(Clone, Copy, ValueEnum)]
 enum AlgArg {
     Eddsa,
+    Es256,
     Hs256,
+}
+
+impl AlgArg {
+    fn algorithm(self) -> Algorithm {
+        match self {
+            AlgArg::Eddsa => Algorithm::EdDSA,
+            AlgArg::Es256 => Algorithm::ES256,
+            AlgArg::Hs256 => Algorithm::HS256,
+        }
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -123,7 +139,7 @@ struct KeygenArgs {
     /// Write the private JWK to this new file (mode 0600) instead of stdout.
     #[arg(long, value_name = "FILE")]
     out: Option<String>,
-    /// Also write the public JWK set (EdDSA only) to this file.
+    /// Also write the public JWK set (not for hs256) to this file.
     #[arg(long, value_name = "FILE")]
     public: Option<String>,
 }
@@ -208,13 +224,18 @@ impl LimitArgs {
 }
 
 #[derive(Args)]
+#[command(group(ArgGroup::new("signer").required(true).args(["key", "keyset"])))]
 struct IssueArgs {
     /// The kind of token.
     #[arg(value_enum)]
     kind: KindArg,
     /// The private key: JWK or PKCS#8 PEM file, or - for stdin.
     #[arg(long, value_name = "FILE")]
-    key: String,
+    key: Option<String>,
+    /// A key-set file (`ctok keyset`) instead of --key: the key in service at iat and exp,
+    /// for this kind, signs (the newest one).
+    #[arg(long, value_name = "FILE")]
+    keyset: Option<String>,
     /// Claims in standard JWT JSON (a file, or - for stdin); the options below override
     /// its members.
     #[arg(long, value_name = "FILE")]
@@ -263,13 +284,18 @@ struct IssueArgs {
 }
 
 #[derive(Args)]
+#[command(group(ArgGroup::new("verifier").required(true).args(["key", "keyset"])))]
 struct VerifyArgs {
     /// The kind of token expected.
     #[arg(value_enum)]
     kind: KindArg,
     /// A JWK, a public JWK set (the token's kid selects the key) or a PEM key; - for stdin.
     #[arg(long, value_name = "FILE")]
-    key: String,
+    key: Option<String>,
+    /// A key-set file (`ctok keyset`) instead of --key: the token's kid picks the key, which
+    /// must be in service now.
+    #[arg(long, value_name = "FILE")]
+    keyset: Option<String>,
     /// The issuer expected.
     #[arg(long)]
     iss: String,
@@ -365,11 +391,7 @@ fn write_private(path: &str, text: &str) -> Outcome<()> {
 }
 
 fn keygen(a: KeygenArgs) -> Outcome<()> {
-    let alg = match a.alg {
-        AlgArg::Eddsa => Algorithm::EdDSA,
-        AlgArg::Hs256 => Algorithm::HS256,
-    };
-    let key = AnySigningKey::generate(alg, a.key_use.key_use())
+    let key = AnySigningKey::generate(a.alg.algorithm(), a.key_use.key_use())
         .map_err(|e| Failure::std(Exit::Io, "cannot generate a key", e))?;
     let kid = a
         .kid
@@ -378,13 +400,13 @@ fn keygen(a: KeygenArgs) -> Outcome<()> {
         .with_kid(&kid)
         .map_err(|e| Failure::std(Exit::Usage, "invalid --kid", e))?;
     if let Some(path) = &a.public {
-        let AnySigningKey::Ed25519(ed) = &key else {
+        if let AnySigningKey::Hs256(_) = &key {
             return Err(Failure::usage(
                 "--public",
                 "an hs256 secret has no public key",
             ));
-        };
-        let jwks = jwk::public_keys_to_jwks([&ed.verifying_key()]);
+        }
+        let jwks = jwk::any_keys_to_jwks([&key.verifying_key()]);
         std::fs::write(path, jwks + "\n")
             .map_err(|e| Failure::io(format!("cannot write {path}"), e))?;
     }
@@ -547,12 +569,40 @@ fn issue_claims(a: &IssueArgs, now: u64) -> Outcome<Map<String, Value>> {
 }
 
 fn issue(a: IssueArgs) -> Outcome<()> {
-    input::one_stdin(&[("--key", Some(&a.key)), ("--claims", a.claims.as_deref())])?;
+    input::one_stdin(&[
+        ("--key", a.key.as_deref()),
+        ("--claims", a.claims.as_deref()),
+    ])?;
     let kind = a.kind.kind();
     let limits = a.limits.limits(kind)?;
     let now = now_or_clock(a.now);
-    let key = input::signing_key(&a.key, input::use_of(kind))?;
-    let claims = Value::Object(issue_claims(&a, now)?).to_string();
+    let key = match &a.key {
+        Some(path) => Some(input::signing_key(path, input::use_of(kind))?),
+        None => None,
+    };
+    let claims = issue_claims(&a, now)?;
+    let key = match (key, &a.keyset) {
+        (Some(key), _) => key,
+        (None, Some(path)) => {
+            // Both are checked to be Unix seconds by `issue_claims`.
+            let time = |name: &str| claims.get(name).and_then(Value::as_u64).unwrap_or(0);
+            let (iat, exp) = (time("iat"), time("exp"));
+            let set = keyset::load(path)?;
+            let key = set.signing_key(kind, iat, exp).map_err(|e| match e {
+                compact_token_std::Error::NoActiveKey => Failure::io(
+                    format!("no key in {path} can sign"),
+                    format!(
+                        "none is for {} tokens and in service from iat {iat} to exp {exp}",
+                        if kind == Kind::Access { "access" } else { "ID" }
+                    ),
+                ),
+                other => Failure::std(Exit::Io, format!("no key in {path} can sign"), other),
+            })?;
+            key.clone()
+        }
+        (None, None) => return Err(Failure::usage("issue", "give --key or --keyset")),
+    };
+    let claims = Value::Object(claims).to_string();
     let values = a.profile.registry_values()?;
     let values: Vec<&str> = values.iter().map(String::as_str).collect();
     let registry =
@@ -615,7 +665,7 @@ fn claims_json<C: serde::Serialize>(typed: &C, extra: &compact_token::Extras<&st
 }
 
 fn verify(a: VerifyArgs, as_json: bool) -> Outcome<()> {
-    input::one_stdin(&[("--key", Some(&a.key)), ("TOKEN", Some(&a.token))])?;
+    input::one_stdin(&[("--key", a.key.as_deref()), ("TOKEN", Some(&a.token))])?;
     let kind = a.kind.kind();
     let limits = a.limits.limits(kind)?;
     let leeway = match &a.leeway {
@@ -628,14 +678,18 @@ fn verify(a: VerifyArgs, as_json: bool) -> Outcome<()> {
             format!("at most {} s", compact_token::MAX_LEEWAY),
         ));
     }
-    let keys = Keys::read(&a.key, input::use_of(kind))?;
+    let (keys, key_path) = match (&a.key, &a.keyset) {
+        (Some(path), _) => (Keys::read(path, input::use_of(kind))?, path),
+        (None, Some(path)) => (Keys::Set(keyset::load(path)?), path),
+        (None, None) => return Err(Failure::usage("verify", "give --key or --keyset")),
+    };
     let values = a.profile.registry_values()?;
     let values: Vec<&str> = values.iter().map(String::as_str).collect();
     let registry =
         Registry::new(&values).map_err(|e| Failure::token(Exit::Usage, "invalid --registry", e))?;
     let now = now_or_clock(a.now);
     let token = token_arg(&a.token)?;
-    let key = keys.key_for(&a.key, &token, kind, now)?;
+    let key = keys.key_for(key_path, &token, kind, now)?;
     let mut scratch = vec![0u8; 4 * token.len() + 64];
     let compact = a.profile.profile == ProfileArg::Compact;
     let refused = |e| Failure::token(Exit::Refused, "token refused", e);
@@ -884,6 +938,7 @@ fn run(cli: Cli) -> Outcome<()> {
         Command::Issue(a) => issue(a),
         Command::Verify(a) => verify(a, cli.json),
         Command::Decode(a) => decode(a, cli.json),
+        Command::Keyset(c) => keyset::run(c, cli.json),
         #[cfg(feature = "compare")]
         Command::Compare(a) => compare(a),
     }

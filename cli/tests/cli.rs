@@ -255,7 +255,7 @@ fn bad_input_is_one_line_and_exit_1() {
     );
     assert_eq!(
         fails(&["keygen", "--alg", "rsa"]),
-        "ctok: usage: invalid value 'rsa' for '--alg <ALG>' [possible values: eddsa, hs256]"
+        "ctok: usage: invalid value 'rsa' for '--alg <ALG>' [possible values: eddsa, es256, hs256]"
     );
     assert_eq!(
         fails(&["frobnicate"]),
@@ -338,6 +338,7 @@ fn bare_ctok_prints_usage_with_every_command_and_exits_2() {
         "issue",
         "verify",
         "decode",
+        "keyset",
         "compare",
     ] {
         assert!(err.contains(&format!("\n  {command} ")), "{command}: {err}");
@@ -1139,4 +1140,351 @@ fn decode_shows_compact_claims_unverified_even_when_tampered() {
             compact_token::Error::MalformedClaims.code()
         )
     );
+}
+
+/// `ctok keyset ...` with `--now` fixed; returns stdout.
+fn ks(args: &[&str]) -> String {
+    ok(&[&["keyset"], args].concat())
+}
+
+/// `ctok issue access --keyset SET` at `iat`, expiring at `exp` (`+N` after `iat`).
+fn issue_from_set_args(set: &str, iat: u64, exp: &str) -> Vec<String> {
+    let args = [
+        "issue",
+        "access",
+        "--keyset",
+        set,
+        "--iss",
+        ISS,
+        "--sub",
+        "u",
+        "--aud",
+        AUD,
+        "--client-id",
+        "c",
+        "--jti",
+        "j",
+        "--exp",
+        exp,
+    ];
+    let now = ["--now".to_owned(), iat.to_string()];
+    args.iter().map(|a| a.to_string()).chain(now).collect()
+}
+
+/// An access token issued at `iat` by the key set `set`, living 300 s.
+fn issue_from_set(set: &str, iat: u64) -> String {
+    let args = issue_from_set_args(set, iat, "+300s");
+    ok(&args.iter().map(String::as_str).collect::<Vec<_>>())
+        .trim()
+        .to_owned()
+}
+
+fn verify_with_set(set: &str, token: &str, now: u64) -> std::process::Output {
+    ctok(&[
+        "verify",
+        "access",
+        "--keyset",
+        set,
+        "--iss",
+        ISS,
+        "--aud",
+        AUD,
+        "--now",
+        &now.to_string(),
+        token,
+    ])
+}
+
+/// A fresh key-set file `set.json` in the test's directory, created at 1000 with one
+/// EdDSA access key `kid`; returns the directory and the file's path.
+fn new_set(test: &str, kid: &str) -> (PathBuf, String) {
+    let d = dir(test);
+    let path = d.join("set.json");
+    let _ = std::fs::remove_file(&path);
+    let p = path.to_str().unwrap().to_owned();
+    assert_eq!(
+        ks(&["create", &p, "--kid", kid, "--now", "1000"]),
+        format!("{kid}\n")
+    );
+    (d, p)
+}
+
+/// `ctok keyset add FILE --alg ALG --kid KID --now 1000 MORE...`.
+fn add_key(p: &str, alg: &str, kid: &str, more: &[&str]) {
+    let args = [
+        &["add", p, "--alg", alg, "--kid", kid, "--now", "1000"],
+        more,
+    ]
+    .concat();
+    assert_eq!(ks(&args), format!("{kid}\n"));
+}
+
+fn header_kid(token: &str) -> String {
+    let out = ok(&["--json", "decode", token]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    v["header"]["kid"].as_str().unwrap().to_owned()
+}
+
+#[test]
+fn keyset_create_writes_mode_0600_and_never_overwrites() {
+    use std::os::unix::fs::PermissionsExt;
+    let (d, p) = new_set("keyset-create", "k1");
+    let (path, p) = (d.join("set.json"), p.as_str());
+    let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600);
+    let before = std::fs::read(&path).unwrap();
+    assert_eq!(
+        exits(3, &["keyset", "create", p, "--kid", "k2"]),
+        format!(
+            "ctok: cannot create {p}: the file exists; keyset create never overwrites \
+             (use `ctok keyset add`)"
+        )
+    );
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+    // Add and retire rewrite the file: still 0600, no temporary file left beside it.
+    add_key(p, "es256", "k2", &[]);
+    ks(&["retire", p, "k1", "--at", "2000", "--now", "1000"]);
+    let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600);
+    assert!(!d.join("set.json.tmp").exists());
+    // The default kid is the key's RFC 7638 thumbprint.
+    let other = d.join("thumb.json");
+    let _ = std::fs::remove_file(&other);
+    let o = other.to_str().unwrap();
+    let kid = ks(&["create", o, "--alg", "eddsa"]);
+    let jwks: serde_json::Value = serde_json::from_str(&ks(&["publish", o])).unwrap();
+    let key = write(&d.join("thumb-public.jwk"), &jwks["keys"][0].to_string());
+    assert_eq!(ok(&["thumbprint", "--key", &key]), kid);
+}
+
+#[test]
+fn keyset_list_shows_windows_and_status_never_secrets() {
+    let (d, p) = new_set("keyset-list", "old");
+    let p = p.as_str();
+    add_key(
+        p,
+        "es256",
+        "new",
+        &["--use", "both", "--not-before", "+500s"],
+    );
+    add_key(p, "hs256", "mac", &["--use", "id", "--not-before", "900"]);
+    ks(&["retire", p, "old", "--at", "+1000s", "--now", "1000"]);
+    let text = ks(&["list", p, "--now", "1200"]);
+    assert_eq!(
+        text,
+        "KID\tALG\tUSE\tNOT_BEFORE\tRETIRE_AFTER\tSTATUS\n\
+         old\tEdDSA\taccess\t1000\t2000\tactive\n\
+         new\tES256\tboth\t1500\t-\tpending\n\
+         mac\tHS256\tid\t900\t-\tactive\n"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&ks(&["list", p, "--json", "--now", "2001"])).unwrap();
+    assert_eq!(
+        json,
+        serde_json::json!({"now": 2001, "keys": [
+            {"kid": "old", "alg": "EdDSA", "use": "access", "not_before": 1000,
+             "retire_after": 2000, "status": "retired", "active": false, "private": true},
+            {"kid": "new", "alg": "ES256", "use": "both", "not_before": 1500,
+             "retire_after": null, "status": "active", "active": true, "private": true},
+            {"kid": "mac", "alg": "HS256", "use": "id", "not_before": 900,
+             "retire_after": null, "status": "active", "active": true, "private": true},
+        ]})
+    );
+    let secret = std::fs::read_to_string(p).unwrap();
+    let secret: serde_json::Value = serde_json::from_str(&secret).unwrap();
+    for key in secret["keys"].as_array().unwrap() {
+        let private = key.get("d").or_else(|| key.get("k")).unwrap();
+        assert!(!text.contains(private.as_str().unwrap()));
+    }
+    // Errors: a kid that is not there, a window that would end before it starts, a kid
+    // already taken, a file that is not a key set.
+    assert_eq!(
+        exits(2, &["keyset", "retire", p, "nope"]),
+        format!("ctok: cannot retire \"nope\": no such kid in {p}")
+    );
+    assert_eq!(
+        exits(2, &["keyset", "retire", p, "new", "--at", "1499"]),
+        "ctok: invalid --at: 1499 is before the key's not_before (1500)"
+    );
+    assert_eq!(
+        exits(2, &["keyset", "add", p, "--kid", "new"]),
+        format!("ctok: invalid --kid: \"new\" is already in {p}")
+    );
+    assert_eq!(
+        exits(2, &["keyset", "add", p, "--not-before", "soon"]),
+        "ctok: invalid --not-before \"soon\": expected Unix seconds or +N followed by s, m, h \
+         or d (e.g. +5m)"
+    );
+    let bad = write(&d.join("bad.json"), "{\"keys\":[{\"kty\":\"OKP\"}]}");
+    assert!(
+        exits(3, &["keyset", "list", &bad]).starts_with(&format!("ctok: invalid key set {bad}: "))
+    );
+    let missing = d.join("missing.json");
+    assert!(
+        exits(3, &["keyset", "list", missing.to_str().unwrap()])
+            .starts_with(&format!("ctok: cannot read {}: ", missing.display()))
+    );
+    assert_eq!(ctok(&["keyset"]).status.code(), Some(2));
+}
+
+#[test]
+fn keyset_publish_holds_no_private_member() {
+    let (d, p) = new_set("keyset-publish", "ed");
+    let p = p.as_str();
+    add_key(p, "es256", "ec", &["--not-before", "5000"]);
+    add_key(p, "hs256", "mac", &[]);
+    add_key(p, "eddsa", "gone", &[]);
+    ks(&["retire", p, "gone", "--at", "1100", "--now", "1000"]);
+    let jwks: serde_json::Value =
+        serde_json::from_str(&ks(&["publish", p, "--now", "1200"])).unwrap();
+    let keys = jwks["keys"].as_array().unwrap();
+    // The pending key is published before it signs; the HS256 secret and the retired key
+    // never are.
+    let kids: Vec<&str> = keys.iter().map(|k| k["kid"].as_str().unwrap()).collect();
+    assert_eq!(kids, ["ed", "ec"]);
+    for key in keys {
+        for private in [
+            "d",
+            "k",
+            "p",
+            "q",
+            "dp",
+            "dq",
+            "qi",
+            "oth",
+            "not_before",
+            "retire_after",
+        ] {
+            assert!(key.get(private).is_none(), "{private} in {key}");
+        }
+    }
+    let out = d.join("public.json");
+    assert_eq!(
+        ks(&[
+            "publish",
+            p,
+            "--now",
+            "1200",
+            "--out",
+            out.to_str().unwrap()
+        ]),
+        ""
+    );
+    let written: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(written, jwks);
+    // A resource server verifies the set's tokens with the published set alone.
+    ks(&["retire", p, "mac", "--at", "1100", "--now", "1000"]);
+    let token = issue_from_set(p, 1200);
+    assert_eq!(header_kid(&token), "ed");
+    ok(&[
+        "verify",
+        "access",
+        "--key",
+        out.to_str().unwrap(),
+        "--iss",
+        ISS,
+        "--aud",
+        AUD,
+        "--now",
+        "1250",
+        &token,
+    ]);
+}
+
+#[test]
+fn keyset_rotation_signs_with_the_newest_key_and_refuses_a_retired_one() {
+    let (_, p) = new_set("keyset-rotation", "a");
+    let p = p.as_str();
+    // Rotation: `b` takes over at 2000, `a` retires at 2500.
+    add_key(p, "es256", "b", &["--not-before", "2000"]);
+    ks(&["retire", p, "a", "--at", "2500", "--now", "1000"]);
+    let old = issue_from_set(p, 1900);
+    assert_eq!(header_kid(&old), "a");
+    let new = issue_from_set(p, 2000);
+    assert_eq!(header_kid(&new), "b");
+    // A token that would outlive `a` is not signed by it: at 2300 `b` signs.
+    assert_eq!(header_kid(&issue_from_set(p, 2300)), "b");
+    assert!(verify_with_set(p, &old, 2100).status.success());
+    assert!(verify_with_set(p, &new, 2100).status.success());
+    // `a` retired at 2500: its token is refused after that, though it has not expired.
+    // `a` retired early, at 2100 (say, compromised): its token is refused after that,
+    // though it has not expired (exp 2200).
+    ks(&["retire", p, "a", "--at", "2100", "--now", "2050"]);
+    assert!(verify_with_set(p, &old, 2100).status.success());
+    let refused = verify_with_set(p, &old, 2101);
+    assert_eq!(refused.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8(refused.stderr).unwrap(),
+        format!(
+            "ctok: no key for this token: the key \"a\" in {p} was retired after 2100 (now \
+             2101)\n"
+        )
+    );
+    // `b` before its window: refused too.
+    let early = verify_with_set(p, &new, 1999);
+    assert_eq!(early.status.code(), Some(1));
+    assert!(
+        String::from_utf8(early.stderr)
+            .unwrap()
+            .contains("is in service from 2000")
+    );
+    // No key for ID tokens, and none before the set's first key.
+    assert_eq!(
+        exits(
+            3,
+            &[
+                "issue", "id", "--keyset", p, "--iss", ISS, "--sub", "u", "--aud", AUD, "--exp",
+                "+60s", "--now", "2100",
+            ]
+        ),
+        format!(
+            "ctok: no key in {p} can sign: none is for ID tokens and in service from iat 2100 to exp 2160"
+        )
+    );
+    assert_eq!(
+        exits(
+            3,
+            &issue_from_set_args(p, 900, "+60s")
+                .iter()
+                .map(String::as_str)
+                .collect::<Vec<_>>()
+        ),
+        format!(
+            "ctok: no key in {p} can sign: none is for access tokens and in service from iat 900 to exp 960"
+        )
+    );
+    // --key and --keyset: exactly one.
+    assert_eq!(
+        exits(2, &["verify", "access", "--iss", ISS, "--aud", AUD, &new]),
+        "ctok: usage: the following required arguments were not provided: \
+         <--key <FILE>|--keyset <FILE>>"
+    );
+    assert_eq!(
+        exits(
+            2,
+            &[
+                "verify", "access", "--key", p, "--keyset", p, "--iss", ISS, "--aud", AUD, &new
+            ]
+        ),
+        "ctok: usage: the argument '--key <FILE>' cannot be used with '--keyset <FILE>'"
+    );
+}
+
+#[test]
+fn keyset_is_in_help_and_readme() {
+    let help = ok(&["keyset", "--help"]);
+    for sub in ["create", "add", "retire", "list", "publish"] {
+        assert!(help.contains(&format!("\n  {sub} ")), "{sub}: {help}");
+    }
+    let readme = include_str!("../README.md");
+    for usage in [
+        "ctok keyset create FILE",
+        "ctok keyset add FILE",
+        "ctok keyset retire FILE KID",
+        "ctok keyset list FILE",
+        "ctok keyset publish FILE",
+    ] {
+        assert!(readme.contains(usage), "{usage}");
+    }
 }
