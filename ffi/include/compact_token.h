@@ -3,8 +3,9 @@
  * Conventions: every function returns a ct_result (CT_OK is 0) unless it says otherwise;
  * a byte buffer is followed by its length; strings are ct_str views (UTF-8, not
  * NUL-terminated); outputs are written only on success (the exceptions say so); every
- * pointer is checked for NULL. Handles (ct_key, ct_registry) are owned by the caller from
- * a successful _new until the one _free; their comments state their thread safety.
+ * pointer is checked for NULL. Handles (ct_key, ct_registry, ct_keyset) are owned by the
+ * caller from a successful _new until the one _free; their comments state their thread
+ * safety.
  * Nothing returned ever needs freeing except handles. See ffi/README.md. */
 
 #ifndef COMPACT_TOKEN_H
@@ -85,6 +86,19 @@
 // from several threads at once; ct_key_set_kid and ct_key_free change it and must not
 // run while any other call uses it.
 typedef struct ct_key ct_key;
+
+// A key set handle (opaque): the public keys of a JWK set, to verify tokens signed by any
+// of them (ct_access_verify_keyset, ct_id_verify_keyset).
+//
+// Ownership: made by ct_keyset_new_jwks, owned by the caller, freed once with
+// ct_keyset_free. It copies the keys it reads: the JSON need not outlive the call.
+//
+// Thread safety: after ct_keyset_new_jwks it is never changed, so it may be used from
+// several threads at once; ct_keyset_free must not run while any other call uses it.
+typedef struct ct_keyset ct_keyset;
+
+// The no_std build's key set handle: never made (ct_keyset_new_jwks is unsupported there).
+typedef struct ct_keyset ct_keyset;
 
 // A registry handle (opaque) for the compact profile.
 //
@@ -526,6 +540,30 @@ typedef uint32_t ct_json_type;
 // an integer, an integer that does not fit an int64_t, a non-array as an array).
 #define CT_ERR_CLAIM_TYPE 108
 
+// Verifying with a key set: the token's kid names no key of the set.
+#define CT_ERR_UNKNOWN_KEY_ID 109
+
+// Verifying with a key set: the token has no kid and several keys of the set are for its
+// kind and algorithm (keys are never tried in turn).
+#define CT_ERR_AMBIGUOUS_KEY 110
+
+// Verifying with a key set: the token has no kid and no key of the set is for its kind
+// (token_use) and the algorithm its header names.
+#define CT_ERR_NO_MATCHING_KEY 111
+
+// ct_keyset_new_jwks: the JSON is not a JWK set, or a key of a supported type in it is
+// malformed (a member missing or not canonical base64url, an alg contradicting the key, a
+// use or token_use out of range, a kid twice).
+#define CT_ERR_INVALID_JWKS 112
+
+// ct_keyset_new_jwks: the set holds private key material (a "d" member, an "oct" secret):
+// a public JWK set never does, so the whole set is refused.
+#define CT_ERR_JWKS_PRIVATE_KEY 113
+
+// ct_keyset_new_jwks: the set holds no key this library can verify with (it is empty, or
+// every key was skipped).
+#define CT_ERR_JWKS_NO_USABLE_KEY 114
+
 // None: every member of the object is a custom claim (the form issuing takes).
 #define CT_KIND_NONE 0
 
@@ -742,6 +780,33 @@ ct_result ct_access_verify_with(const struct ct_key *key,
                                 struct ct_access_claims *out_claims,
                                 size_t *out_scratch_needed);
 
+// Verifies an access token as ct_access_verify_with does, with the key of keyset
+// that the token's kid names. A token without kid is verified only when exactly one key
+// of the set is for its kind (token_use) and for the algorithm its header names: the
+// keys are never tried in turn. CT_ERR_NULL_POINTER for a NULL keyset; then, after the
+// checks of ct_access_verify_with on the arguments and the token's length,
+// CT_ERR_UNKNOWN_KEY_ID when no key of the set has the token's kid,
+// CT_ERR_AMBIGUOUS_KEY or CT_ERR_NO_MATCHING_KEY for a token without kid and several or
+// no candidates, and the token's own errors for a header that cannot be read
+// (CT_MALFORMED, CT_BASE64, CT_MALFORMED_HEADER, CT_UNSUPPORTED_HEADER). The chosen key
+// still pins its algorithm and use (CT_ALGORITHM_MISMATCH, CT_KEY_USE_MISMATCH). Output
+// and CT_BUFFER_TOO_SMALL as for ct_access_verify_with. CT_ERR_UNSUPPORTED in the no_std
+// (firmware) build.
+//
+// # Safety
+// As for ct_access_verify_with, with keyset a live handle from ct_keyset_new_jwks.
+ct_result ct_access_verify_keyset(const struct ct_keyset *keyset,
+                                  ct_profile profile,
+                                  const struct ct_registry *registry,
+                                  const uint8_t *token,
+                                  size_t token_len,
+                                  const struct ct_access_policy *policy,
+                                  uint64_t now,
+                                  uint8_t *scratch,
+                                  size_t scratch_len,
+                                  struct ct_access_claims *out_claims,
+                                  size_t *out_scratch_needed);
+
 // Verifies an ID token at now for issuer and client_id (the audience): ct_id_verify_with
 // with a policy naming those, nonce (when its ptr is not NULL, it must equal the token's
 // nonce) and access_token (when not NULL, it must match the token's at_hash). Everything
@@ -779,6 +844,33 @@ ct_result ct_id_verify_with(const struct ct_key *key,
                             size_t scratch_len,
                             struct ct_id_claims *out_claims,
                             size_t *out_scratch_needed);
+
+// Verifies an ID token as ct_id_verify_with does, with the key of keyset
+// that the token's kid names. A token without kid is verified only when exactly one key
+// of the set is for its kind (token_use) and for the algorithm its header names: the
+// keys are never tried in turn. CT_ERR_NULL_POINTER for a NULL keyset; then, after the
+// checks of ct_id_verify_with on the arguments and the token's length,
+// CT_ERR_UNKNOWN_KEY_ID when no key of the set has the token's kid,
+// CT_ERR_AMBIGUOUS_KEY or CT_ERR_NO_MATCHING_KEY for a token without kid and several or
+// no candidates, and the token's own errors for a header that cannot be read
+// (CT_MALFORMED, CT_BASE64, CT_MALFORMED_HEADER, CT_UNSUPPORTED_HEADER). The chosen key
+// still pins its algorithm and use (CT_ALGORITHM_MISMATCH, CT_KEY_USE_MISMATCH). Output
+// and CT_BUFFER_TOO_SMALL as for ct_id_verify_with. CT_ERR_UNSUPPORTED in the no_std
+// (firmware) build.
+//
+// # Safety
+// As for ct_id_verify_with, with keyset a live handle from ct_keyset_new_jwks.
+ct_result ct_id_verify_keyset(const struct ct_keyset *keyset,
+                              ct_profile profile,
+                              const struct ct_registry *registry,
+                              const uint8_t *token,
+                              size_t token_len,
+                              const struct ct_id_policy *policy,
+                              uint64_t now,
+                              uint8_t *scratch,
+                              size_t scratch_len,
+                              struct ct_id_claims *out_claims,
+                              size_t *out_scratch_needed);
 
 // The static, NUL-terminated description of a result code (never NULL; unknown codes
 // give "unknown result code"). Do not free it.
@@ -942,6 +1034,33 @@ ct_result ct_token_peek_kid(const uint8_t *token,
                             size_t out_len,
                             size_t *out_kid_len,
                             bool *out_has_kid);
+
+// Makes a key set from a public JWK set ({"keys":[...]}, json_len bytes of UTF-8 JSON):
+// its Ed25519 (OKP), P-256 (EC) and RSA keys, with or without kid, each always in
+// service. key_use (a CT_KEY_USE_*) is the use of keys without a "token_use" member.
+//
+// Keys this library cannot verify with (another curve or key type, "use" other than
+// "sig", "key_ops" without "verify", an "alg" it does not implement) are skipped, as RFC
+// 7517 section 5 advises. Errors: CT_ERR_INVALID_JWKS for JSON that is not a JWK set or a
+// key of a supported type that is malformed (missing or non-canonical member, alg
+// contradicting the key, a kid twice); CT_INVALID_KEY for an invalid public key;
+// CT_ERR_JWKS_PRIVATE_KEY for private material ("d", an "oct" secret) anywhere in the set;
+// CT_ERR_JWKS_NO_USABLE_KEY when no key is left (an empty set, or only skipped keys).
+// CT_ERR_UNSUPPORTED in the no_std (firmware) build. On success *out_keyset is a new
+// handle to free with ct_keyset_free; on error it is not written.
+//
+// # Safety
+// json must point to json_len readable bytes; out_keyset to a writable ct_keyset*.
+ct_result ct_keyset_new_jwks(const uint8_t *json,
+                             size_t json_len,
+                             ct_key_use key_use,
+                             struct ct_keyset **out_keyset);
+
+// Frees a key set handle. NULL is fine; freeing twice is not.
+//
+// # Safety
+// keyset must be NULL or a handle from ct_keyset_new_jwks not yet freed.
+void ct_keyset_free(struct ct_keyset *keyset);
 
 // Makes a registry of count values (numbered from 0 in order) for the compact profile;
 // issuer and verifiers must use the same list. The handle copies the values and builds

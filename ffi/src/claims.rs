@@ -3,11 +3,12 @@
 use core::ptr;
 
 use compact_token::{
-    AccessClaims, AccessPolicy, Error, Extras, IdClaims, IdPolicy, Limits, List, Registry,
+    AccessClaims, AccessPolicy, Error, Extras, IdClaims, IdPolicy, Kind, Limits, List, Registry,
     SigningKey, VerifyingKey, compact, jwt,
 };
 
 use crate::extras::{CT_KIND_ACCESS, CT_KIND_ID, ct_extras};
+use crate::keyset::ct_keyset;
 use crate::panic::boundary;
 use crate::policy::{
     Requirements, Scopes, ct_access_policy, ct_claim_requirements, ct_id_policy, ct_limits,
@@ -613,6 +614,48 @@ struct Own {
     _none: (),
 }
 
+/// Which key verifies: a key handle, or the key a key set picks by the token's kid.
+#[derive(Clone, Copy)]
+enum Verifier {
+    Key(*const ct_key),
+    Set(*const ct_keyset),
+}
+
+impl Verifier {
+    fn is_null(self) -> bool {
+        match self {
+            Verifier::Key(k) => k.is_null(),
+            Verifier::Set(s) => s.is_null(),
+        }
+    }
+
+    /// The key that verifies token, a token of kind, at now: the handle's own, or the one
+    /// its kid picks from the set (compact-token-std's rules; its errors as ct codes).
+    ///
+    /// # Safety
+    /// The handle must be a non-NULL live handle for 'a.
+    unsafe fn key<'a>(
+        self,
+        token: &str,
+        kind: Kind,
+        now: u64,
+    ) -> Result<&'a dyn VerifyingKey, ct_result> {
+        match self {
+            // SAFETY: non-NULL live handle (caller's contract).
+            Verifier::Key(k) => Ok(unsafe { &*k }.verifier()),
+            #[cfg(feature = "std")]
+            // SAFETY: non-NULL live handle (caller's contract).
+            Verifier::Set(s) => unsafe { &*s }.verifier(token, kind, now),
+            #[cfg(not(feature = "std"))]
+            Verifier::Set(_) => {
+                // No set is ever made in this build (ct_keyset_new_jwks is unsupported).
+                let _ = (token, kind, now);
+                Err(crate::CT_ERR_UNSUPPORTED)
+            }
+        }
+    }
+}
+
 /// What both verify functions read from their arguments (verify_args).
 struct VerifyArgs<'a> {
     key: &'a dyn VerifyingKey,
@@ -623,19 +666,22 @@ struct VerifyArgs<'a> {
     scratch: &'a mut [u8],
 }
 
-/// The arguments both verify functions share: the key's verifier, the profile, token
-/// and two required strings (issuer, and audience or client) as UTF-8, and the scratch
-/// buffer (scratch_of), which may overlap none of them nor the more ranges (the other
-/// inputs and the claims output).
+/// The arguments both verify functions share: the profile, token and two required
+/// strings (issuer, and audience or client) as UTF-8, the scratch buffer (scratch_of),
+/// which may overlap none of them nor the more ranges (the other inputs and the claims
+/// output), and last the key that verifies (Verifier::key; a key set reads the token's
+/// header to choose it).
 ///
 /// The token's length is checked against limits first, before any work on its bytes (no
 /// UTF-8 scan, no allocation): a token over budget is
 /// CT_OVER_BUDGET whatever it holds.
 ///
 /// # Safety
-/// key NULL or a live handle; the views NULL or valid; scratch as for scratch_of.
+/// The verifier's handle NULL or live; the views NULL or valid; scratch as for scratch_of.
+#[allow(clippy::too_many_arguments)] // one per argument of the C functions it serves
 unsafe fn verify_args<'a>(
-    key: *const ct_key,
+    verifier: Verifier,
+    (kind, now): (Kind, u64),
     profile: ct_profile,
     limits: &Limits,
     strings: [ct_str; 3],
@@ -644,13 +690,11 @@ unsafe fn verify_args<'a>(
     own: &'a mut Own,
 ) -> Result<VerifyArgs<'a>, ct_result> {
     let [token, a, b] = strings;
-    if key.is_null() || token.ptr.is_null() {
+    if verifier.is_null() || token.ptr.is_null() {
         return Err(CT_ERR_NULL_POINTER);
     }
     let profile = self::profile(profile)?;
     limits.check_size(token.len).map_err(err)?;
-    // SAFETY: non-NULL live handle (caller's contract).
-    let key = unsafe { &*key }.verifier();
     // SAFETY: valid views (caller's contract).
     let (token, names) = unsafe {
         (
@@ -661,6 +705,8 @@ unsafe fn verify_args<'a>(
     let inputs = strings.into_iter().map(range_of).chain(more);
     // SAFETY: the caller's contract.
     let scratch = unsafe { scratch_of(scratch, token.len(), inputs, own) }?;
+    // SAFETY: non-NULL (checked above) live handle (caller's contract).
+    let key = unsafe { verifier.key(token, kind, now) }?;
     Ok(VerifyArgs {
         key,
         profile,
@@ -798,6 +844,83 @@ pub unsafe extern "C" fn ct_access_verify_with(
     out_claims: *mut ct_access_claims,
     out_scratch_needed: *mut usize,
 ) -> ct_result {
+    // SAFETY: forwarded contract.
+    unsafe {
+        access_verify(
+            Verifier::Key(key),
+            profile,
+            registry,
+            (token, token_len),
+            policy,
+            now,
+            (scratch, scratch_len),
+            out_claims,
+            out_scratch_needed,
+        )
+    }
+}
+
+/// Verifies an access token as ct_access_verify_with does, with the key of keyset
+/// that the token's kid names. A token without kid is verified only when exactly one key
+/// of the set is for its kind (token_use) and for the algorithm its header names: the
+/// keys are never tried in turn. CT_ERR_NULL_POINTER for a NULL keyset; then, after the
+/// checks of ct_access_verify_with on the arguments and the token's length,
+/// CT_ERR_UNKNOWN_KEY_ID when no key of the set has the token's kid,
+/// CT_ERR_AMBIGUOUS_KEY or CT_ERR_NO_MATCHING_KEY for a token without kid and several or
+/// no candidates, and the token's own errors for a header that cannot be read
+/// (CT_MALFORMED, CT_BASE64, CT_MALFORMED_HEADER, CT_UNSUPPORTED_HEADER). The chosen key
+/// still pins its algorithm and use (CT_ALGORITHM_MISMATCH, CT_KEY_USE_MISMATCH). Output
+/// and CT_BUFFER_TOO_SMALL as for ct_access_verify_with. CT_ERR_UNSUPPORTED in the no_std
+/// (firmware) build.
+///
+/// # Safety
+/// As for ct_access_verify_with, with keyset a live handle from ct_keyset_new_jwks.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ct_access_verify_keyset(
+    keyset: *const ct_keyset,
+    profile: ct_profile,
+    registry: *const ct_registry,
+    token: *const u8,
+    token_len: usize,
+    policy: *const ct_access_policy,
+    now: u64,
+    scratch: *mut u8,
+    scratch_len: usize,
+    out_claims: *mut ct_access_claims,
+    out_scratch_needed: *mut usize,
+) -> ct_result {
+    // SAFETY: forwarded contract.
+    unsafe {
+        access_verify(
+            Verifier::Set(keyset),
+            profile,
+            registry,
+            (token, token_len),
+            policy,
+            now,
+            (scratch, scratch_len),
+            out_claims,
+            out_scratch_needed,
+        )
+    }
+}
+
+/// The body of ct_access_verify_with and ct_access_verify_keyset.
+///
+/// # Safety
+/// As for ct_access_verify_with, with the verifier's handle live.
+#[allow(clippy::too_many_arguments)] // one per argument of the C functions it serves
+unsafe fn access_verify(
+    verifier: Verifier,
+    profile: ct_profile,
+    registry: *const ct_registry,
+    (token, token_len): (*const u8, usize),
+    policy: *const ct_access_policy,
+    now: u64,
+    (scratch, scratch_len): (*mut u8, usize),
+    out_claims: *mut ct_access_claims,
+    out_scratch_needed: *mut usize,
+) -> ct_result {
     boundary(|| {
         if policy.is_null() {
             return Err(CT_ERR_NULL_POINTER);
@@ -827,7 +950,8 @@ pub unsafe extern "C" fn ct_access_verify_with(
             scratch,
         } = unsafe {
             verify_args(
-                key,
+                verifier,
+                (Kind::Access, now),
                 profile,
                 &limits,
                 [token, policy.issuer, policy.audience],
@@ -932,6 +1056,83 @@ pub unsafe extern "C" fn ct_id_verify_with(
     out_claims: *mut ct_id_claims,
     out_scratch_needed: *mut usize,
 ) -> ct_result {
+    // SAFETY: forwarded contract.
+    unsafe {
+        id_verify(
+            Verifier::Key(key),
+            profile,
+            registry,
+            (token, token_len),
+            policy,
+            now,
+            (scratch, scratch_len),
+            out_claims,
+            out_scratch_needed,
+        )
+    }
+}
+
+/// Verifies an ID token as ct_id_verify_with does, with the key of keyset
+/// that the token's kid names. A token without kid is verified only when exactly one key
+/// of the set is for its kind (token_use) and for the algorithm its header names: the
+/// keys are never tried in turn. CT_ERR_NULL_POINTER for a NULL keyset; then, after the
+/// checks of ct_id_verify_with on the arguments and the token's length,
+/// CT_ERR_UNKNOWN_KEY_ID when no key of the set has the token's kid,
+/// CT_ERR_AMBIGUOUS_KEY or CT_ERR_NO_MATCHING_KEY for a token without kid and several or
+/// no candidates, and the token's own errors for a header that cannot be read
+/// (CT_MALFORMED, CT_BASE64, CT_MALFORMED_HEADER, CT_UNSUPPORTED_HEADER). The chosen key
+/// still pins its algorithm and use (CT_ALGORITHM_MISMATCH, CT_KEY_USE_MISMATCH). Output
+/// and CT_BUFFER_TOO_SMALL as for ct_id_verify_with. CT_ERR_UNSUPPORTED in the no_std
+/// (firmware) build.
+///
+/// # Safety
+/// As for ct_id_verify_with, with keyset a live handle from ct_keyset_new_jwks.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ct_id_verify_keyset(
+    keyset: *const ct_keyset,
+    profile: ct_profile,
+    registry: *const ct_registry,
+    token: *const u8,
+    token_len: usize,
+    policy: *const ct_id_policy,
+    now: u64,
+    scratch: *mut u8,
+    scratch_len: usize,
+    out_claims: *mut ct_id_claims,
+    out_scratch_needed: *mut usize,
+) -> ct_result {
+    // SAFETY: forwarded contract.
+    unsafe {
+        id_verify(
+            Verifier::Set(keyset),
+            profile,
+            registry,
+            (token, token_len),
+            policy,
+            now,
+            (scratch, scratch_len),
+            out_claims,
+            out_scratch_needed,
+        )
+    }
+}
+
+/// The body of ct_id_verify_with and ct_id_verify_keyset.
+///
+/// # Safety
+/// As for ct_id_verify_with, with the verifier's handle live.
+#[allow(clippy::too_many_arguments)] // one per argument of the C functions it serves
+unsafe fn id_verify(
+    verifier: Verifier,
+    profile: ct_profile,
+    registry: *const ct_registry,
+    (token, token_len): (*const u8, usize),
+    policy: *const ct_id_policy,
+    now: u64,
+    (scratch, scratch_len): (*mut u8, usize),
+    out_claims: *mut ct_id_claims,
+    out_scratch_needed: *mut usize,
+) -> ct_result {
     boundary(|| {
         if policy.is_null() {
             return Err(CT_ERR_NULL_POINTER);
@@ -955,7 +1156,8 @@ pub unsafe extern "C" fn ct_id_verify_with(
             scratch,
         } = unsafe {
             verify_args(
-                key,
+                verifier,
+                (Kind::Id, now),
                 profile,
                 &limits,
                 [token, policy.issuer, policy.client_id],

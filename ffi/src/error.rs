@@ -1,5 +1,6 @@
 //! Result codes: `0` is success, `1..=39` are `compact_token::Error::code()` unchanged, and
-//! `100..` are the C ABI's own. Stable forever; a retired code is never reused.
+//! `100..` are the C ABI's own (`109..=114`: key sets). Stable forever; a retired code is
+//! never reused.
 
 use core::ffi::{CStr, c_char};
 
@@ -113,6 +114,24 @@ pub const CT_ERR_CLAIM_NOT_FOUND: ct_result = 107;
 /// A ct_extras_* function found a value of another type than it reads (a string read as
 /// an integer, an integer that does not fit an int64_t, a non-array as an array).
 pub const CT_ERR_CLAIM_TYPE: ct_result = 108;
+/// Verifying with a key set: the token's kid names no key of the set.
+pub const CT_ERR_UNKNOWN_KEY_ID: ct_result = 109;
+/// Verifying with a key set: the token has no kid and several keys of the set are for its
+/// kind and algorithm (keys are never tried in turn).
+pub const CT_ERR_AMBIGUOUS_KEY: ct_result = 110;
+/// Verifying with a key set: the token has no kid and no key of the set is for its kind
+/// (token_use) and the algorithm its header names.
+pub const CT_ERR_NO_MATCHING_KEY: ct_result = 111;
+/// ct_keyset_new_jwks: the JSON is not a JWK set, or a key of a supported type in it is
+/// malformed (a member missing or not canonical base64url, an alg contradicting the key, a
+/// use or token_use out of range, a kid twice).
+pub const CT_ERR_INVALID_JWKS: ct_result = 112;
+/// ct_keyset_new_jwks: the set holds private key material (a "d" member, an "oct" secret):
+/// a public JWK set never does, so the whole set is refused.
+pub const CT_ERR_JWKS_PRIVATE_KEY: ct_result = 113;
+/// ct_keyset_new_jwks: the set holds no key this library can verify with (it is empty, or
+/// every key was skipped).
+pub const CT_ERR_JWKS_NO_USABLE_KEY: ct_result = 114;
 
 /// The code of a core error.
 pub(crate) const fn code_of(e: Error) -> ct_result {
@@ -182,6 +201,12 @@ pub(crate) fn message(code: ct_result) -> &'static CStr {
         CT_ERR_NO_HANDLE => c"no free handle",
         CT_ERR_CLAIM_NOT_FOUND => c"no custom claim at that path",
         CT_ERR_CLAIM_TYPE => c"custom claim of another type",
+        CT_ERR_UNKNOWN_KEY_ID => c"no key of the set has the token's kid",
+        CT_ERR_AMBIGUOUS_KEY => c"token has no kid and several keys of the set could verify it",
+        CT_ERR_NO_MATCHING_KEY => c"token has no kid and no key of the set is for it",
+        CT_ERR_INVALID_JWKS => c"not a valid jwk set",
+        CT_ERR_JWKS_PRIVATE_KEY => c"private key material in a public jwk set",
+        CT_ERR_JWKS_NO_USABLE_KEY => c"no usable key in the jwk set",
         _ => c"unknown result code",
     }
 }
@@ -266,6 +291,12 @@ mod tests {
             CT_ERR_NO_HANDLE,
             CT_ERR_CLAIM_NOT_FOUND,
             CT_ERR_CLAIM_TYPE,
+            CT_ERR_UNKNOWN_KEY_ID,
+            CT_ERR_AMBIGUOUS_KEY,
+            CT_ERR_NO_MATCHING_KEY,
+            CT_ERR_INVALID_JWKS,
+            CT_ERR_JWKS_PRIVATE_KEY,
+            CT_ERR_JWKS_NO_USABLE_KEY,
         ];
         for (i, a) in ffi.iter().enumerate() {
             assert!(*a >= 100);

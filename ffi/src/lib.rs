@@ -17,6 +17,7 @@ mod claims;
 mod error;
 mod extras;
 mod inspect;
+mod keyset;
 mod panic;
 mod policy;
 mod registry;
@@ -32,8 +33,8 @@ use compact_token::{
 
 pub use claims::{
     CT_MAX_AMR, CT_MAX_AUDIENCES, ct_access_claims, ct_access_issue, ct_access_issue_with,
-    ct_access_verify, ct_access_verify_with, ct_id_claims, ct_id_issue, ct_id_issue_with,
-    ct_id_verify, ct_id_verify_with,
+    ct_access_verify, ct_access_verify_keyset, ct_access_verify_with, ct_id_claims, ct_id_issue,
+    ct_id_issue_with, ct_id_verify, ct_id_verify_keyset, ct_id_verify_with,
 };
 pub use error::*;
 pub use extras::{
@@ -44,6 +45,7 @@ pub use extras::{
     ct_json_type, ct_kind,
 };
 pub use inspect::{ct_at_hash, ct_c_hash, ct_token_peek_kid};
+pub use keyset::{ct_keyset, ct_keyset_free, ct_keyset_new_jwks};
 pub use policy::{
     CT_MAX_REQUIRED_CLAIMS, CT_MAX_REQUIRED_SCOPES, CT_RULE_CONTAINS, CT_RULE_EQUALS,
     CT_RULE_IS_TRUE, CT_RULE_PRESENT, ct_access_policy, ct_claim_requirement,

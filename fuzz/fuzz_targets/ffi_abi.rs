@@ -9,7 +9,9 @@
 //! `extra` when issuing, arbitrary requirements (paths, rules, values) in both policies, and
 //! every `ct_extras_*` reader over arbitrary text, kinds, paths and buffer sizes (a string
 //! fits its buffer or names the length it needs, with which it fits; nothing written on
-//! error).
+//! error); key sets: `ct_keyset_new_jwks` over arbitrary text and key-use numbers, and
+//! `ct_access_verify_keyset` / `ct_id_verify_keyset` beside every verification with the
+//! Ed25519 key.
 //!
 //! Properties: no call panics (never `CT_ERR_PANIC`); every code is one `ct_error_message`
 //! knows; on error the claims output and the buffers are untouched; `CT_BUFFER_TOO_SMALL`
@@ -20,7 +22,9 @@
 //! (`CT_ERR_INVALID_ARGUMENT`, unless the budget or UTF-8 check refuses first) and the
 //! token is left intact; `CT_BUFFER_TOO_SMALL` from a `_verify_with` names a scratch size
 //! larger than the one given, and a call with that size no longer fails for want of
-//! scratch; a peeked kid or a hash fits its buffer or names the length it needs.
+//! scratch; a peeked kid or a hash fits its buffer or names the length it needs; a key set
+//! holding only the Ed25519 public key (no kid) accepts exactly what that key accepts, but
+//! a token naming a kid (`CT_ERR_UNKNOWN_KEY_ID`); a refused JWK set writes no handle.
 #![no_main]
 
 use core::ptr;
@@ -48,6 +52,8 @@ struct Keys {
     ed_pub: *mut ct_key,
     hs: *mut ct_key,
     reg: *mut ct_registry,
+    /// The JWK set of ed_pub alone, without kid.
+    set: *mut ct_keyset,
 }
 
 fn keys() -> Keys {
@@ -56,6 +62,7 @@ fn keys() -> Keys {
         ed_pub: ptr::null_mut(),
         hs: ptr::null_mut(),
         reg: ptr::null_mut(),
+        set: ptr::null_mut(),
     };
     let mut public = [0u8; 32];
     let values: Vec<ct_str> = REGISTERED.iter().map(|v| ct_str::new(v)).collect();
@@ -82,7 +89,121 @@ fn keys() -> Keys {
             CT_OK
         );
     }
+    let jwks = format!(
+        r#"{{"keys":[{{"kty":"OKP","crv":"Ed25519","x":"{}"}}]}}"#,
+        <base64ct::Base64UrlUnpadded as base64ct::Encoding>::encode_string(&public)
+    );
+    // SAFETY: `jwks.len()` readable bytes and a writable out pointer.
+    let rc = unsafe { ct_keyset_new_jwks(jwks.as_ptr(), jwks.len(), CT_KEY_USE_BOTH, &mut k.set) };
+    assert_eq!(rc, CT_OK);
     k
+}
+
+/// Verifies `token` as both kinds with the key set of ed_pub, and checks it agrees with
+/// ed_pub's own codes (access, id): the same acceptance, but for a token naming a kid.
+fn keyset_agrees(
+    k: &Keys,
+    profile: ct_profile,
+    reg: *const ct_registry,
+    token: &[u8],
+    key: (ct_result, ct_result),
+) {
+    // SAFETY: all-zero is a valid policy (NULL views, no scopes, default limits).
+    let mut ap: ct_access_policy = unsafe { core::mem::zeroed() };
+    ap.issuer = ct_str::new(ISS);
+    ap.audience = ct_str::new(AUD);
+    // SAFETY: as above.
+    let mut ip: ct_id_policy = unsafe { core::mem::zeroed() };
+    ip.issuer = ct_str::new(ISS);
+    ip.client_id = ct_str::new(CLIENT);
+    // SAFETY: a live set, `token.len()` readable bytes, readable policies; no claims and
+    // no scratch (a private buffer).
+    let set = unsafe {
+        (
+            ct_access_verify_keyset(
+                k.set,
+                profile,
+                reg,
+                token.as_ptr(),
+                token.len(),
+                &ap,
+                NOW,
+                ptr::null_mut(),
+                0,
+                ptr::null_mut(),
+                ptr::null_mut(),
+            ),
+            ct_id_verify_keyset(
+                k.set,
+                profile,
+                reg,
+                token.as_ptr(),
+                token.len(),
+                &ip,
+                NOW,
+                ptr::null_mut(),
+                0,
+                ptr::null_mut(),
+                ptr::null_mut(),
+            ),
+        )
+    };
+    for (by_set, by_key) in [(set.0, key.0), (set.1, key.1)] {
+        known(by_set);
+        if by_set == CT_OK {
+            assert_eq!(by_key, CT_OK, "the set accepts what its key refuses");
+        }
+        if by_key == CT_OK {
+            assert!(
+                matches!(by_set, CT_OK | CT_ERR_UNKNOWN_KEY_ID),
+                "code {by_set}"
+            );
+        }
+    }
+}
+
+/// A key set from arbitrary text: a known code, a handle only on success, which verifies
+/// the strings as tokens without panicking.
+fn keyset_from_input(input: &Input, profile: ct_profile) {
+    let mut set = 0x10 as *mut ct_keyset;
+    let key_use = ct_key_use::from(input.key % 5);
+    // SAFETY: `input.token.len()` readable bytes and a writable out pointer.
+    let rc =
+        unsafe { ct_keyset_new_jwks(input.token.as_ptr(), input.token.len(), key_use, &mut set) };
+    known(rc);
+    if rc != CT_OK {
+        assert_eq!(set, 0x10 as *mut ct_keyset, "handle written on error");
+        return;
+    }
+    assert!(!set.is_null());
+    // SAFETY: all-zero is a valid policy (NULL views, no scopes, default limits).
+    let mut ap: ct_access_policy = unsafe { core::mem::zeroed() };
+    ap.issuer = ct_str::new(ISS);
+    ap.audience = ct_str::new(AUD);
+    let mut scratch = vec![0u8; usize::from(input.scratch_len) % 6000];
+    // SAFETY: all-zero is a valid `ct_access_claims`.
+    let mut a: ct_access_claims = unsafe { core::mem::zeroed() };
+    for token in &input.strings {
+        // SAFETY: a live set, readable token and policy, `scratch.len()` writable bytes.
+        let rc = unsafe {
+            ct_access_verify_keyset(
+                set,
+                profile,
+                ptr::null(),
+                token.as_ptr(),
+                token.len(),
+                &ap,
+                NOW,
+                scratch.as_mut_ptr(),
+                scratch.len(),
+                &mut a,
+                ptr::null_mut(),
+            )
+        };
+        known(rc);
+    }
+    // SAFETY: a live handle, freed once.
+    unsafe { ct_keyset_free(set) };
 }
 
 fn known(code: ct_result) {
@@ -183,6 +304,9 @@ fn verify_both(
         );
     }
     assert!(ra != CT_OK || ri != CT_OK, "accepted as both kinds");
+    if key.cast_mut() == k.ed_pub {
+        keyset_agrees(k, profile, reg, token, (ra, ri));
+    }
     aliased(k, key, profile, token);
     (ra, ri)
 }
@@ -274,6 +398,7 @@ fuzz_target!(|input: Input| {
             _ => {
                 policies_and_helpers(k, profile, &input, scratch_len);
                 extras_readers(&input);
+                keyset_from_input(&input, profile);
             }
         }
     });
@@ -328,7 +453,12 @@ fn policies_and_helpers(k: &Keys, profile: ct_profile, input: &Input, scratch_le
             } else {
                 paths.as_ptr()
             },
-            path_len: (i + usize::from(input.key)) % (CT_MAX_CLAIM_PATH + 2),
+            // Out of range (0, or over CT_MAX_CLAIM_PATH: refused unread), or at most the
+            // views there are: a longer length would be the caller breaking the contract.
+            path_len: match (i + usize::from(input.key)) % (CT_MAX_CLAIM_PATH + 2) {
+                n if n > CT_MAX_CLAIM_PATH => n,
+                n => n.min(paths.len()),
+            },
             rule: ((input.dates.1 >> i) % 5) as ct_rule,
             value: opt_view(st, i),
         })

@@ -54,7 +54,7 @@ def test_every_code_has_its_class():
     sizes = re.compile(r"CT_(VERSION|PROFILE_|KEY_USE_(ACCESS|ID|BOTH)$|KIND_|JSON_|RULE_|MAX_|.*(_MAX_BYTES|_SCRATCH_BYTES|_FACTOR|_MAX_KEYS)$)")
     codes = {int(v): n for n, v in re.findall(r"#define (CT_[A-Z0-9_]+) (\d+)\n", header)
              if n != "CT_OK" and not sizes.match(n)}
-    assert sorted(codes) == list(range(1, 40)) + list(range(100, 109))
+    assert sorted(codes) == list(range(1, 40)) + list(range(100, 115))
     for code, name in codes.items():
         cls = ct._ERRORS[code]
         assert (cls.code, cls.name) == (code, name)
@@ -184,6 +184,71 @@ def test_threads_share_keys(ed):
 
     with ThreadPoolExecutor(8) as pool:
         assert set(pool.map(check, range(400))) == {"user-8f14e45f"}
+
+
+# ----------------------------------------------------------------------- JWK sets
+
+
+def _okp(key, kid, **kw):
+    x = base64.urlsafe_b64encode(key.public_bytes()).rstrip(b"=").decode()
+    return dict(kty="OKP", crv="Ed25519", x=x, kid=kid, **kw)
+
+
+@pytest.mark.parametrize("profile", list(ct.Profile))
+def test_keyset_picks_the_key_by_kid(profile):
+    a = ct.Key.ed25519_from_seed(b"\x01" * 32, kid="a")
+    b = ct.Key.ed25519_from_seed(b"\x02" * 32, kid="b")
+    jwks = {"keys": [_okp(a, "a"), _okp(b, "b", token_use="access"),
+                     {"kty": "OKP", "crv": "X25519", "x": "AAAA"}]}
+    for source in (jwks, json.dumps(jwks), json.dumps(jwks).encode()):
+        keyset = ct.KeySet.from_jwks(source)
+        for key in (a, b):
+            claims = access(extra={"tenant": "acme"})
+            token = ct.issue_access(key, claims, profile)
+            got = ct.verify_access(token, keyset=keyset, issuer=ISS, audience=AUD,
+                                   profile=profile, now=NOW + 10)
+            assert got == claims
+    ident = ct.verify_id(ct.issue_id(a, id_claims(), profile), keyset=keyset, issuer=ISS,
+                         client_id=CLIENT, profile=profile, now=NOW + 10)
+    assert ident.sub == "user-8f14e45f"
+    with pytest.raises(ct.KeyUseMismatchError):  # b is for access tokens only
+        ct.verify_id(ct.issue_id(b, id_claims(), profile), keyset=keyset, issuer=ISS,
+                     client_id=CLIENT, profile=profile, now=NOW + 10)
+    other = ct.Key.ed25519_from_seed(b"\x03" * 32, kid="c")
+    with pytest.raises(ct.UnknownKeyIdError) as e:
+        ct.verify_access(ct.issue_access(other, access(), profile), keyset=keyset, issuer=ISS,
+                         audience=AUD, profile=profile, now=NOW + 10)
+    assert e.value.code == 109
+    bare = ct.Key.ed25519_from_seed(b"\x01" * 32)
+    with pytest.raises(ct.AmbiguousKeyError):
+        ct.verify_access(ct.issue_access(bare, access(), profile), keyset=keyset, issuer=ISS,
+                         audience=AUD, profile=profile, now=NOW + 10)
+
+
+def test_keyset_refusals_and_arguments(ed):
+    with pytest.raises(ct.JwksNoUsableKeyError):
+        ct.KeySet.from_jwks({"keys": []})
+    with pytest.raises(ct.JwksPrivateKeyError):  # an HS256 secret is never public
+        ct.KeySet.from_jwks({"keys": [{"kty": "oct", "k": "A" * 43}]})
+    with pytest.raises(ct.InvalidJwksError):
+        ct.KeySet.from_jwks("not json")
+    keyset = ct.KeySet.from_jwks({"keys": [_okp(ed, "k1")]})
+    token = ct.issue_access(ed, access())
+    with pytest.raises(TypeError):
+        ct.verify_access(token, ed, keyset=keyset, issuer=ISS, audience=AUD, now=NOW + 10)
+    with pytest.raises(TypeError):
+        ct.verify_access(token, issuer=ISS, audience=AUD, now=NOW + 10)
+
+
+def test_pyjwt_tokens_verify_with_a_keyset():
+    now = int(time.time())
+    private = Ed25519PrivateKey.from_private_bytes(SEED)
+    jwks = {"keys": [_okp(ct.Key.ed25519_from_seed(SEED), "py-1")]}
+    token = pyjwt.encode(dict(iss=ISS, sub="user-1", aud=AUD, client_id=CLIENT, iat=now,
+                              exp=now + 300, jti="j-1"), private, algorithm="EdDSA",
+                         headers={"typ": "at+jwt", "kid": "py-1"})
+    got = ct.verify_access(token, keyset=ct.KeySet.from_jwks(jwks), issuer=ISS, audience=AUD)
+    assert got.sub == "user-1"
 
 
 # --------------------------------------------------------------- interop with PyJWT

@@ -1131,6 +1131,184 @@ static void test_custom_claims(void) {
     }
 }
 
+/* Key sets from a JWK set: the token's kid picks the key (ct_*_verify_keyset). */
+static size_t jwk_ed25519(ct_key *key, const char *kid, const char *extra, char *out) {
+    uint8_t x[32];
+    char x64[64];
+    CHECK_CODE(ct_key_ed25519_public_bytes(key, x), CT_OK);
+    b64url((const char *)x, sizeof x, x64);
+    return (size_t)sprintf(out, "{\"kty\":\"OKP\",\"crv\":\"Ed25519\",\"x\":\"%s\",\"kid\":\"%s\"%s}",
+                           x64, kid, extra);
+}
+
+static ct_result keyset_of(const char *json, ct_keyset **out) {
+    return ct_keyset_new_jwks((const uint8_t *)json, strlen(json), CT_KEY_USE_BOTH, out);
+}
+
+static void test_keysets(void) {
+    uint8_t seed[32];
+    ct_key *ka, *kb, *kc, *bare;
+    memset(seed, 1, sizeof seed);
+    CHECK_CODE(ct_key_new_ed25519_seed(seed, CT_KEY_USE_BOTH, &ka), CT_OK);
+    CHECK_CODE(ct_key_new_ed25519_seed(seed, CT_KEY_USE_BOTH, &bare), CT_OK);
+    CHECK_CODE(ct_key_set_kid(ka, (const uint8_t *)"a", 1), CT_OK);
+    memset(seed, 2, sizeof seed);
+    CHECK_CODE(ct_key_new_ed25519_seed(seed, CT_KEY_USE_BOTH, &kb), CT_OK);
+    CHECK_CODE(ct_key_set_kid(kb, (const uint8_t *)"b", 1), CT_OK);
+    memset(seed, 3, sizeof seed);
+    CHECK_CODE(ct_key_new_ed25519_seed(seed, CT_KEY_USE_BOTH, &kc), CT_OK);
+    CHECK_CODE(ct_key_set_kid(kc, (const uint8_t *)"c", 1), CT_OK);
+
+    /* a: both kinds; b: access tokens only (token_use); an X25519 key, skipped */
+    static char jwks[1024], one[512];
+    size_t n = (size_t)sprintf(jwks, "{\"keys\":[");
+    n += jwk_ed25519(ka, "a", "", jwks + n);
+    jwks[n++] = ',';
+    n += jwk_ed25519(kb, "b", ",\"token_use\":\"access\"", jwks + n);
+    sprintf(jwks + n, ",{\"kty\":\"OKP\",\"crv\":\"X25519\",\"x\":\"AAAA\"}]}");
+    ct_keyset *set = NULL, *only_b = NULL;
+    CHECK_CODE(keyset_of(jwks, &set), CT_OK);
+    n = (size_t)sprintf(one, "{\"keys\":[");
+    n += jwk_ed25519(kb, "b", ",\"token_use\":\"access\"", one + n);
+    sprintf(one + n, "]}");
+    CHECK_CODE(keyset_of(one, &only_b), CT_OK);
+    if (set == NULL || only_b == NULL) {
+        return;
+    }
+
+    ct_access_policy ap;
+    memset(&ap, 0, sizeof ap);
+    ap.issuer = S(ISS);
+    ap.audience = S(AUD);
+    ct_id_policy ip;
+    memset(&ip, 0, sizeof ip);
+    ip.issuer = S(ISS);
+    ip.client_id = S(CLIENT);
+    static char tok[4096];
+    static uint8_t sc[8192];
+    size_t m, needed;
+    ct_access_claims a;
+    ct_id_claims id;
+    const ct_profile profiles[2] = {CT_PROFILE_JWT, CT_PROFILE_COMPACT};
+    ct_key *keys[2] = {ka, kb};
+    for (int p = 0; p < 2; p++) {
+        ct_registry *r = profiles[p] == CT_PROFILE_COMPACT ? reg : NULL;
+        for (int k = 0; k < 2; k++) {
+            /* each key's tokens verify, custom claims included */
+            ct_access_claims c = access_claims();
+            c.extra.json = S("{\"tenant\":\"acme\",\"roles\":[\"admin\"]}");
+            CHECK_CODE(ct_access_issue(keys[k], profiles[p], r, &c, (uint8_t *)tok, sizeof tok, &m),
+                       CT_OK);
+            memset(&a, 0, sizeof a);
+            CHECK_CODE(ct_access_verify_keyset(set, profiles[p], r, (uint8_t *)tok, m, &ap, NOW + 10,
+                                               sc, sizeof sc, &a, NULL), CT_OK);
+            CHECK(eq(a.sub, "user-8f14e45f") && eq(a.client_id, CLIENT) && a.aud_len == 1);
+            uint8_t buf[16];
+            size_t w = 0;
+            CHECK_CODE(ct_extras_get_str(&a.extra, (ct_str[]){S("tenant")}, 1, buf, sizeof buf, &w),
+                       CT_OK);
+            CHECK(w == 4 && memcmp(buf, "acme", 4) == 0);
+            /* scratch too small: the size needed, then it is enough */
+            needed = 0;
+            CHECK_CODE(ct_access_verify_keyset(set, profiles[p], r, (uint8_t *)tok, m, &ap, NOW + 10,
+                                               sc, 16, &a, &needed), CT_BUFFER_TOO_SMALL);
+            CHECK(needed > 16 && needed <= sizeof sc);
+            CHECK_CODE(ct_access_verify_keyset(set, profiles[p], r, (uint8_t *)tok, m, &ap, NOW + 10,
+                                               sc, needed, &a, NULL), CT_OK);
+            /* an expired token: the token's own error */
+            CHECK_CODE(ct_access_verify_keyset(set, profiles[p], r, (uint8_t *)tok, m, &ap, NOW + 400,
+                                               sc, sizeof sc, &a, NULL), CT_EXPIRED);
+            /* ID tokens: a is for both kinds; b only for access tokens in the set */
+            ct_id_claims d = id_claims();
+            CHECK_CODE(ct_id_issue(keys[k], profiles[p], r, &d, (uint8_t *)tok, sizeof tok, &m), CT_OK);
+            CHECK_CODE(ct_id_verify_keyset(set, profiles[p], r, (uint8_t *)tok, m, &ip, NOW + 10, sc,
+                                           sizeof sc, &id, NULL),
+                       k == 0 ? CT_OK : CT_KEY_USE_MISMATCH);
+            if (k == 0) {
+                CHECK(eq(id.sub, "user-8f14e45f") && eq(id.name, "Jane Doe"));
+                /* an ID token offered as an access token: as with the key itself */
+                ct_result want = ct_access_verify_with(ka, profiles[p], r, (uint8_t *)tok, m, &ap,
+                                                       NOW + 10, sc, sizeof sc, &a, NULL);
+                CHECK(want != CT_OK);
+                CHECK_CODE(ct_access_verify_keyset(set, profiles[p], r, (uint8_t *)tok, m, &ap,
+                                                   NOW + 10, sc, sizeof sc, &a, NULL), want);
+            }
+        }
+        /* a kid the set does not have */
+        m = issue_access(kc, profiles[p], r, tok, sizeof tok);
+        CHECK_CODE(ct_access_verify_keyset(set, profiles[p], r, (uint8_t *)tok, m, &ap, NOW + 10, sc,
+                                           sizeof sc, &a, NULL), CT_ERR_UNKNOWN_KEY_ID);
+        /* no kid: verified only when one key of the set is a candidate */
+        m = issue_access(bare, profiles[p], r, tok, sizeof tok);
+        CHECK_CODE(ct_access_verify_keyset(set, profiles[p], r, (uint8_t *)tok, m, &ap, NOW + 10, sc,
+                                           sizeof sc, &a, NULL), CT_ERR_AMBIGUOUS_KEY);
+        CHECK_CODE(ct_access_verify_keyset(only_b, profiles[p], r, (uint8_t *)tok, m, &ap, NOW + 10,
+                                           sc, sizeof sc, &a, NULL), CT_BAD_SIGNATURE);
+        m = issue_id(bare, profiles[p], r, tok, sizeof tok);
+        CHECK_CODE(ct_id_verify_keyset(set, profiles[p], r, (uint8_t *)tok, m, &ip, NOW + 10, sc,
+                                       sizeof sc, &id, NULL), CT_OK);
+        CHECK_CODE(ct_id_verify_keyset(only_b, profiles[p], r, (uint8_t *)tok, m, &ip, NOW + 10, sc,
+                                       sizeof sc, &id, NULL), CT_ERR_NO_MATCHING_KEY);
+    }
+
+    /* the ABI contract: NULLs, enums, a header that cannot be read, a token over budget */
+    m = issue_access(ka, CT_PROFILE_JWT, NULL, tok, sizeof tok);
+    CHECK_CODE(ct_access_verify_keyset(NULL, CT_PROFILE_JWT, NULL, (uint8_t *)tok, m, &ap, NOW + 10,
+                                       sc, sizeof sc, &a, NULL), CT_ERR_NULL_POINTER);
+    CHECK_CODE(ct_id_verify_keyset(NULL, CT_PROFILE_JWT, NULL, (uint8_t *)tok, m, &ip, NOW + 10, sc,
+                                   sizeof sc, &id, NULL), CT_ERR_NULL_POINTER);
+    CHECK_CODE(ct_access_verify_keyset(set, CT_PROFILE_JWT, NULL, NULL, m, &ap, NOW + 10, sc,
+                                       sizeof sc, &a, NULL), CT_ERR_NULL_POINTER);
+    CHECK_CODE(ct_access_verify_keyset(set, CT_PROFILE_JWT, NULL, (uint8_t *)tok, m, NULL, NOW + 10,
+                                       sc, sizeof sc, &a, NULL), CT_ERR_NULL_POINTER);
+    CHECK_CODE(ct_access_verify_keyset(set, CT_PROFILE_JWT, NULL, (uint8_t *)tok, m, &ap, NOW + 10,
+                                       NULL, 0, &a, NULL), CT_ERR_NULL_POINTER);
+    CHECK_CODE(ct_access_verify_keyset(set, 7, NULL, (uint8_t *)tok, m, &ap, NOW + 10, sc, sizeof sc,
+                                       &a, NULL), CT_ERR_INVALID_ARGUMENT);
+    /* no claims wanted: no scratch needed */
+    CHECK_CODE(ct_access_verify_keyset(set, CT_PROFILE_JWT, NULL, (uint8_t *)tok, m, &ap, NOW + 10,
+                                       NULL, 0, NULL, NULL), CT_OK);
+    CHECK_CODE(ct_access_verify_keyset(set, CT_PROFILE_JWT, NULL, (const uint8_t *)"abc", 3, &ap,
+                                       NOW + 10, sc, sizeof sc, &a, NULL), CT_MALFORMED);
+    CHECK_CODE(ct_access_verify_keyset(set, CT_PROFILE_JWT, NULL, (uint8_t *)tok, 5000, &ap,
+                                       NOW + 10, sc, sizeof sc, &a, NULL), CT_OVER_BUDGET);
+
+    /* sets that are refused; outputs untouched */
+    ct_keyset *bad = (ct_keyset *)sc;
+    CHECK_CODE(keyset_of("{\"keys\":[]}", &bad), CT_ERR_JWKS_NO_USABLE_KEY);
+    CHECK_CODE(keyset_of("{\"keys\":[{\"kty\":\"OKP\",\"crv\":\"X25519\",\"x\":\"AAAA\"}]}", &bad),
+               CT_ERR_JWKS_NO_USABLE_KEY);
+    /* an HS256 secret never belongs in a public set */
+    CHECK_CODE(keyset_of("{\"keys\":[{\"kty\":\"oct\",\"k\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\","
+                         "\"kid\":\"h\"}]}", &bad), CT_ERR_JWKS_PRIVATE_KEY);
+    CHECK_CODE(keyset_of("not json", &bad), CT_ERR_INVALID_JWKS);
+    CHECK_CODE(keyset_of("{\"keys\":[{\"kty\":\"OKP\",\"crv\":\"Ed25519\",\"x\":\"AAAA\"}]}", &bad),
+               CT_ERR_INVALID_JWKS);
+    n = (size_t)sprintf(one, "{\"keys\":[");
+    n += jwk_ed25519(ka, "a", "", one + n);
+    one[n++] = ',';
+    n += jwk_ed25519(kb, "a", "", one + n);
+    sprintf(one + n, "]}");
+    CHECK_CODE(keyset_of(one, &bad), CT_ERR_INVALID_JWKS);
+    CHECK_CODE(ct_keyset_new_jwks((const uint8_t *)jwks, strlen(jwks), 9, &bad), CT_ERR_INVALID_ARGUMENT);
+    CHECK_CODE(ct_keyset_new_jwks((const uint8_t *)"{\"keys\":[\xff]}", 12, CT_KEY_USE_BOTH, &bad),
+               CT_ERR_INVALID_UTF8);
+    CHECK_CODE(ct_keyset_new_jwks(NULL, 0, CT_KEY_USE_BOTH, &bad), CT_ERR_NULL_POINTER);
+    CHECK_CODE(ct_keyset_new_jwks((const uint8_t *)jwks, strlen(jwks), CT_KEY_USE_BOTH, NULL),
+               CT_ERR_NULL_POINTER);
+    CHECK(bad == (ct_keyset *)sc);
+    CHECK(strcmp(ct_error_message(CT_ERR_UNKNOWN_KEY_ID), "no key of the set has the token's kid") == 0);
+    CHECK(strcmp(ct_error_message(CT_ERR_JWKS_NO_USABLE_KEY), "no usable key in the jwk set") == 0);
+
+    ct_keyset_free(NULL);
+    ct_keyset_free(set);
+    ct_keyset_free(only_b);
+    ct_key_free(ka);
+    ct_key_free(kb);
+    ct_key_free(kc);
+    ct_key_free(bare);
+}
+
 int main(void) {
     uint8_t seed[32], secret[32], pub[32];
     memset(seed, 7, sizeof seed);
@@ -1153,6 +1331,7 @@ int main(void) {
     test_lengths_and_aliasing();
     test_policies_and_helpers();
     test_custom_claims();
+    test_keysets();
 
     ct_key_free(ed);
     ct_key_free(ed_pub);

@@ -9,10 +9,10 @@ through cffi) -- the same checks, limits and numeric error codes as C and Rust.
     claims = ct.verify_access(token, key.public_key(), issuer=..., audience=...,
                               required_scopes=["read:orders"])
 
-Thread safety: Key and Registry objects never change after construction, and the library
-keeps no global state, so one object may be used from any number of threads at once. The
-GIL is released while the library issues and verifies (cffi releases it around every C
-call), so verifications on several threads run in parallel.
+Thread safety: Key, KeySet and Registry objects never change after construction, and the
+library keeps no global state, so one object may be used from any number of threads at
+once. The GIL is released while the library issues and verifies (cffi releases it around
+every C call), so verifications on several threads run in parallel.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ __all__ = [
     "AccessClaims",
     "IdClaims",
     "Key",
+    "KeySet",
     "KeyUse",
     "Profile",
     "Registry",
@@ -329,6 +330,36 @@ class ClaimTypeError(TokenError):
     name = "CT_ERR_CLAIM_TYPE"
 
 
+class UnknownKeyIdError(TokenError):
+    code = 109
+    name = "CT_ERR_UNKNOWN_KEY_ID"
+
+
+class AmbiguousKeyError(TokenError):
+    code = 110
+    name = "CT_ERR_AMBIGUOUS_KEY"
+
+
+class NoMatchingKeyError(TokenError):
+    code = 111
+    name = "CT_ERR_NO_MATCHING_KEY"
+
+
+class InvalidJwksError(TokenError):
+    code = 112
+    name = "CT_ERR_INVALID_JWKS"
+
+
+class JwksPrivateKeyError(TokenError):
+    code = 113
+    name = "CT_ERR_JWKS_PRIVATE_KEY"
+
+
+class JwksNoUsableKeyError(TokenError):
+    code = 114
+    name = "CT_ERR_JWKS_NO_USABLE_KEY"
+
+
 _ERRORS: Dict[int, Type[TokenError]] = {
     cls.code: cls for cls in TokenError.__subclasses__()
 }
@@ -474,6 +505,39 @@ class Registry:
         _check(lib.ct_registry_new(views, len(values), out))
         self._handle = ffi.gc(out[0], lib.ct_registry_free)
         self.values = tuple(values)
+
+
+class KeySet:
+    """The public keys of a JWK set (a ct_keyset handle, freed with the object): verifying
+    with it, the token's kid picks the key (a token without kid needs exactly one key of
+    the set for its kind and algorithm). Immutable; safe to share between threads."""
+
+    def __init__(self, handle: Any) -> None:
+        self._handle = ffi.gc(handle, lib.ct_keyset_free)
+
+    @classmethod
+    def from_jwks(cls, jwks: Union[str, bytes, Mapping[str, Any]],
+                  use: KeyUse = KeyUse.BOTH) -> "KeySet":
+        """A key set from a public JWK set ({"keys": [...]}, as a dict or JSON text): its
+        Ed25519, P-256 and RSA keys; keys the library cannot verify with are skipped. use
+        applies to keys without "token_use". Raises InvalidJwksError,
+        JwksPrivateKeyError (a "d" member or an "oct" secret), JwksNoUsableKeyError."""
+        if isinstance(jwks, Mapping):
+            jwks = json.dumps(jwks)
+        data = jwks.encode() if isinstance(jwks, str) else bytes(jwks)
+        out = ffi.new("ct_keyset **")
+        _check(lib.ct_keyset_new_jwks(data, len(data), int(use), out))
+        return cls(out[0])
+
+
+def _verifier(fns: Tuple[Any, Any], key: Optional[Key], keyset: Optional[KeySet]
+              ) -> Tuple[Any, Any]:
+    """The C function and handle: key's, or keyset's (exactly one must be given)."""
+    if (key is None) == (keyset is None):
+        raise TypeError("give exactly one of key and keyset")
+    if keyset is not None:
+        return fns[1], keyset._handle
+    return fns[0], key._handle  # type: ignore[union-attr]
 
 
 def _registry(registry: Optional[Registry]) -> Any:
@@ -742,7 +806,7 @@ def _now(now: Optional[int]) -> int:
     return int(time.time()) if now is None else now
 
 
-def _verify(fn: Any, key: Key, token: Union[str, bytes], profile: Profile,
+def _verify(fn: Any, handle: Any, token: Union[str, bytes], profile: Profile,
             registry: Optional[Registry], policy: Any, now: int, out_type: str,
             failed: Any = None, require: Sequence[Requirement] = ()) -> Any:
     data = token.encode() if isinstance(token, str) else bytes(token)
@@ -751,7 +815,7 @@ def _verify(fn: Any, key: Key, token: Union[str, bytes], profile: Profile,
     size = lib.ct_verify_scratch_len(int(profile), len(data))
     for _ in range(2):
         scratch = ffi.new("uint8_t[]", max(size, 1))
-        code = fn(key._handle, int(profile), _registry(registry), data, len(data), policy,
+        code = fn(handle, int(profile), _registry(registry), data, len(data), policy,
                   now, scratch, size, out, needed)
         if code == lib.CT_BUFFER_TOO_SMALL and needed[0] > size:
             size = needed[0]
@@ -768,8 +832,9 @@ def _verify(fn: Any, key: Key, token: Union[str, bytes], profile: Profile,
 
 def verify_access(
     token: Union[str, bytes],
-    key: Key,
+    key: Optional[Key] = None,
     *,
+    keyset: Optional[KeySet] = None,
     issuer: str,
     audience: str,
     profile: Profile = Profile.JWT,
@@ -781,7 +846,8 @@ def verify_access(
     max_lifetime: Optional[int] = None,
     require: Sequence[Requirement] = (),
 ) -> AccessClaims:
-    """Verifies an access token with key (which pins the algorithm) at now (Unix seconds;
+    """Verifies an access token with key (which pins the algorithm), or with the key of
+    keyset its kid names (exactly one of the two), at now (Unix seconds;
     default: the system clock) for issuer and audience; every scope in required_scopes
     must be granted; leeway (0 to 300 s, default 30) and the limits as for issue_access;
     every requirement on custom claims in require must hold, e.g.
@@ -802,15 +868,17 @@ def verify_access(
     policy.leeway = leeway or 0
     policy.limits = _limits(max_bytes, max_lifetime)[0]
     failed = _requirements(policy.claims, require, arena)
-    out, _scratch = _verify(lib.ct_access_verify_with, key, token, profile, registry, policy,
+    fn, handle = _verifier((lib.ct_access_verify_with, lib.ct_access_verify_keyset), key, keyset)
+    out, _scratch = _verify(fn, handle, token, profile, registry, policy,
                             _now(now), "ct_access_claims *", failed, require)
     return _access_out(out)
 
 
 def verify_id(
     token: Union[str, bytes],
-    key: Key,
+    key: Optional[Key] = None,
     *,
+    keyset: Optional[KeySet] = None,
     issuer: str,
     client_id: str,
     nonce: Optional[str] = None,
@@ -835,7 +903,8 @@ def verify_id(
     policy.leeway = leeway or 0
     policy.limits = _limits(max_bytes, max_lifetime)[0]
     failed = _requirements(policy.claims, require, arena)
-    out, _scratch = _verify(lib.ct_id_verify_with, key, token, profile, registry, policy,
+    fn, handle = _verifier((lib.ct_id_verify_with, lib.ct_id_verify_keyset), key, keyset)
+    out, _scratch = _verify(fn, handle, token, profile, registry, policy,
                             _now(now), "ct_id_claims *", failed, require)
     return _id_out(out)
 
