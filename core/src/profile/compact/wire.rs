@@ -634,7 +634,8 @@ impl Enc<'_, '_> {
             }
             ValueKind::Number => match (v.as_u64(), v.as_i64()) {
                 (Some(u), _) if u <= MAX_INT_PAYLOAD => self.varint(u << 3 | value::UNSIGNED),
-                (None, Some(i)) if i.unsigned_abs() - 1 <= MAX_INT_PAYLOAD => {
+                // `-0` is a negative integer of magnitude 0: kept as its text (type 6).
+                (None, Some(i)) if i < 0 && i.unsigned_abs() - 1 <= MAX_INT_PAYLOAD => {
                     self.varint((i.unsigned_abs() - 1) << 3 | value::NEGATIVE);
                 }
                 _ => {
