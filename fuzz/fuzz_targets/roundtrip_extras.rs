@@ -7,9 +7,28 @@
 //! see a duplicate name or too deep a nesting (the reader's deliberate rules).
 #![no_main]
 
-use compact_token::{AccessClaims, Error, Extras, IdClaims, Limits, Registry, compact, jwt};
+use compact_token::{
+    AccessClaims, Error, Extras, IdClaims, Limits, Registry, Value, ValueKind, compact, jwt,
+};
 use compact_token_fuzz::*;
 use libfuzzer_sys::fuzz_target;
+
+/// Whether a name or string anywhere in the custom claims holds U+0000 (read through the
+/// crate's own view: serde_json cannot read every valid text, e.g. `1e999`).
+fn extras_have_nul(e: &Extras<&str>) -> bool {
+    fn value(v: Value<'_>) -> bool {
+        match v.kind() {
+            ValueKind::String => v.as_str().is_some_and(|s| s.chars().any(|c| c == '\0')),
+            ValueKind::Array => v.elements().any(value),
+            ValueKind::Object => v
+                .members()
+                .any(|(n, v)| n.chars().any(|c| c == '\0') || value(v)),
+            _ => false,
+        }
+    }
+    e.iter()
+        .any(|(n, v)| n.chars().any(|c| c == '\0') || value(v))
+}
 
 const NAMES: &[&str] = &[
     "roles", "tenant", "admin", "x", "a", "cnf", "jkt", ISS, AUD, CLIENT,
@@ -64,11 +83,7 @@ fuzz_target!(|data: &[u8]| {
             Ok(t) => t.to_owned(),
             Err(Error::OverBudget | Error::ClaimCollision { .. }) => return,
             // U+0000 in any string, at any depth: refused by design.
-            Err(Error::MalformedClaims)
-                if serde_json::from_str(text).is_ok_and(|v| json::has_nul(&v)) =>
-            {
-                return;
-            }
+            Err(Error::MalformedClaims) if extras_have_nul(&extras) => return,
             Err(e) => panic!("issuing accepted extras failed with {e:?}: {text}"),
         };
         let mut scratch = vec![0u8; BUF];
