@@ -732,3 +732,27 @@ fn custom_claims_compare_as_json_values() {
         assert_ne!(a, Extras::from_json(other).unwrap(), "{other}");
     }
 }
+
+/// Found by fuzz/roundtrip_extras: JSON text with whitespace around the object was accepted
+/// and then read as holding no custom claims (dropped when issuing, invisible after a `jwt`
+/// verify of a payload that starts with whitespace).
+#[test]
+fn whitespace_around_the_object_keeps_every_custom_claim() {
+    let e = Extras::from_json(" \r\n{\"tenant\":\"acme\"}\t ").unwrap();
+    assert_eq!(e.get("tenant").unwrap().as_str().unwrap(), "acme");
+    let c = Extras::from_json("\n{\"sub\":\"admin\"}").unwrap();
+    let mut claims = access_claims(NOW);
+    claims.extra = c;
+    let key = hs_key(KeyUse::AccessAndId);
+    let mut out = [0u8; 1024];
+    assert_eq!(
+        jwt::issue_access(&claims, &key, &Limits::ACCESS, &mut out).err(),
+        Some(Error::ClaimCollision { claim: "sub" })
+    );
+    // A signed payload that starts with whitespace: the custom claims are still read.
+    let payload = format!("\r\n {}", access_json_with(r#","roles":["admin"]"#));
+    let t = forge_hs(r#"{"alg":"HS256","typ":"at+jwt"}"#, payload.as_bytes());
+    let mut scratch = [0u8; 4096];
+    let v = jwt::verify_access(&t, &key, &access_policy(), NOW, &mut scratch).unwrap();
+    assert!(v.extra.get("roles").unwrap().contains_str("admin"));
+}

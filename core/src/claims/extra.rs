@@ -81,7 +81,7 @@ impl<'a> Extras<&'a str> {
     pub fn from_json(json: &'a str) -> Result<Self> {
         check_object(json)?;
         Ok(Self {
-            json: Some(json),
+            json: Some(trim(json)),
             kind: None,
         })
     }
@@ -90,10 +90,16 @@ impl<'a> Extras<&'a str> {
     /// reader) that are not typed claims of `kind`.
     pub(crate) fn of_claims(json: &'a str, kind: Kind) -> Self {
         Self {
-            json: Some(json),
+            json: Some(trim(json)),
             kind: Some(kind),
         }
     }
+}
+
+/// `json` without the JSON whitespace (RFC 8259 §2) around its value: the views read the
+/// value's type from its first byte.
+fn trim(json: &str) -> &str {
+    json.trim_matches([' ', '\t', '\r', '\n'])
 }
 
 impl<S: AsRef<str>> Extras<S> {
