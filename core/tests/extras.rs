@@ -2,6 +2,7 @@
 //! after verification, required by policies, refused with exact errors.
 
 mod common;
+mod compact_common;
 
 use common::*;
 use compact_token::{
@@ -313,21 +314,8 @@ fn access_json_with(extra: &str) -> String {
 
 mod compact_profile {
     use super::*;
+    use crate::compact_common::varint;
     use compact_token::{Header, Registry, compact, jws};
-
-    /// A postcard varint.
-    fn varint(mut v: u64) -> Vec<u8> {
-        let mut out = Vec::new();
-        loop {
-            let b = (v & 0x7f) as u8;
-            v >>= 7;
-            if v == 0 {
-                out.push(b);
-                return out;
-            }
-            out.push(b | 0x80);
-        }
-    }
 
     /// A string in the text form.
     fn text(s: &str) -> Vec<u8> {
