@@ -2,7 +2,7 @@
 # Installs the interop peers' dependencies into interop/ (idempotent, quick when done):
 #   interop/.venv          PyJWT + cryptography (pinned in requirements.txt)
 #                          (falls back to interop/.pydeps via pip --target without venv)
-#   interop/node_modules   jose (pinned in package.json / package-lock.json)
+#   interop/node_modules   jose, dpop, oidc-provider (pinned in package.json / package-lock.json)
 # Usage: bash interop/install.sh [--python-only|--node-only]
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -46,6 +46,6 @@ if [ "$want_node" = 1 ]; then
   else
     npm ci --prefix "$HERE" --no-audit --no-fund --loglevel=error
     echo "$want" > node_modules/.ct-stamp
-    echo "interop: installed jose $(node -p "require('$HERE/node_modules/jose/package.json').version") into interop/node_modules"
+    echo "interop: installed jose, dpop and oidc-provider into interop/node_modules"
   fi
 fi
