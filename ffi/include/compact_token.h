@@ -118,9 +118,6 @@ typedef struct ct_registry ct_registry;
 // code (100..).
 typedef uint32_t ct_result;
 
-// Which kinds of token a key is for: one of CT_KEY_USE_*.
-typedef uint32_t ct_key_use;
-
 // The token profile: one of CT_PROFILE_*.
 typedef uint32_t ct_profile;
 
@@ -371,6 +368,12 @@ typedef struct ct_id_policy {
   struct ct_claim_requirements claims;
 } ct_id_policy;
 
+// A signature algorithm: one of CT_ALG_*.
+typedef uint32_t ct_alg;
+
+// Which kinds of token a key is for: one of CT_KEY_USE_*.
+typedef uint32_t ct_key_use;
+
 // The JSON type of a custom claim's value: one of CT_JSON_*.
 typedef uint32_t ct_json_type;
 
@@ -564,6 +567,23 @@ typedef uint32_t ct_json_type;
 // every key was skipped).
 #define CT_ERR_JWKS_NO_USABLE_KEY 114
 
+// ct_key_new_jwk: the JSON is not one JWK of a supported shape (a member missing, not
+// canonical base64url or of the wrong length, an "alg" contradicting the key type, "use"
+// other than "sig", "key_ops" other than "sign" and "verify", a bad "token_use" or "kid").
+#define CT_ERR_INVALID_JWK 115
+
+// ct_key_new_jwk, ct_key_new_pem: a key type or curve this library does not implement
+// (such as "kty" "OKP" with X25519, "EC" with P-384).
+#define CT_ERR_UNSUPPORTED_KEY_TYPE 116
+
+// ct_key_new_jwk, ct_key_new_pem: an RSA key whose algorithm nothing names (a JWK without
+// "alg", any PEM) and alg CT_ALG_UNSPECIFIED: pass CT_ALG_RS256 or CT_ALG_PS256.
+#define CT_ERR_ALGORITHM_REQUIRED 117
+
+// ct_key_new_jwk, ct_key_new_pem: alg names an algorithm the key cannot be for (ES256 for
+// an RSA key, say), or another one than the JWK's "alg".
+#define CT_ERR_ALGORITHM_CONFLICT 118
+
 // None: every member of the object is a custom claim (the form issuing takes).
 #define CT_KIND_NONE 0
 
@@ -591,6 +611,26 @@ typedef uint32_t ct_json_type;
 // An object.
 #define CT_JSON_OBJECT 6
 
+// No algorithm named. As an argument (ct_key_new_jwk, ct_key_new_pem): the key document
+// decides. From ct_key_algorithm: a NULL key.
+#define CT_ALG_UNSPECIFIED 0
+
+// EdDSA with Ed25519 (RFC 8037).
+#define CT_ALG_EDDSA 1
+
+// HMAC with SHA-256 (RFC 7518 section 3.2).
+#define CT_ALG_HS256 2
+
+// ECDSA with P-256 and SHA-256 (RFC 7518 section 3.4).
+#define CT_ALG_ES256 3
+
+// RSASSA-PKCS1-v1_5 with SHA-256 (RFC 7518 section 3.3); std build only.
+#define CT_ALG_RS256 4
+
+// RSASSA-PSS with SHA-256 and MGF1-SHA-256, 32-byte salt (RFC 7518 section 3.5); std
+// build only.
+#define CT_ALG_PS256 5
+
 // Present, whatever its value (null included).
 #define CT_RULE_PRESENT 0
 
@@ -606,54 +646,6 @@ typedef uint32_t ct_json_type;
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
-
-// Makes an Ed25519 signing key (which also verifies) from its 32-byte seed.
-//
-// key_use is a CT_KEY_USE_*. On success *out_key is a new handle to free with
-// ct_key_free; on error it is not written.
-//
-// # Safety
-// seed must point to 32 readable bytes; out_key to a writable ct_key*.
-ct_result ct_key_new_ed25519_seed(const uint8_t *seed, ct_key_use key_use, struct ct_key **out_key);
-
-// Makes an Ed25519 verify-only key from its 32-byte public key (RFC 8032 encoding).
-// CT_INVALID_KEY for an invalid or weak point. Output as ct_key_new_ed25519_seed.
-//
-// # Safety
-// x must point to 32 readable bytes; out_key to a writable ct_key*.
-ct_result ct_key_new_ed25519_public(const uint8_t *x, ct_key_use key_use, struct ct_key **out_key);
-
-// Makes an HS256 key (signs and verifies) from a secret of 32 to 64 bytes
-// (CT_INVALID_KEY for a shorter or longer one). The handle keeps a copy, zeroized
-// when freed.
-//
-// # Safety
-// secret must point to secret_len readable bytes; out_key to a writable ct_key*.
-ct_result ct_key_new_hs256(const uint8_t *secret,
-                           size_t secret_len,
-                           ct_key_use key_use,
-                           struct ct_key **out_key);
-
-// Sets the key id (kid, 1 to 64 bytes of UTF-8, else CT_INVALID_KEY): issued tokens
-// carry it, and tokens naming another kid are refused. On error the key is unchanged.
-//
-// # Safety
-// key must be a live handle not used concurrently; kid must point to kid_len
-// readable bytes.
-ct_result ct_key_set_kid(struct ct_key *key, const uint8_t *kid, size_t kid_len);
-
-// Writes the 32-byte Ed25519 public key of an Ed25519 key into out32
-// (CT_ERR_INVALID_ARGUMENT for an HS256 key).
-//
-// # Safety
-// key must be a live handle; out32 must point to 32 writable bytes.
-ct_result ct_key_ed25519_public_bytes(const struct ct_key *key, uint8_t *out32);
-
-// Frees a key handle (secret material is zeroized). NULL is fine; freeing twice is not.
-//
-// # Safety
-// key must be NULL or a handle from a ct_key_new_* function not yet freed.
-void ct_key_free(struct ct_key *key);
 
 // Issues an access token with key (which must allow access tokens and be able to sign)
 // in profile (a CT_PROFILE_*; registry is used by the compact profile, NULL meaning
@@ -872,6 +864,48 @@ ct_result ct_id_verify_keyset(const struct ct_keyset *keyset,
                               struct ct_id_claims *out_claims,
                               size_t *out_scratch_needed);
 
+// Makes a key from a JWK (RFC 7517; json_len bytes of UTF-8 JSON, one key object): an
+// Ed25519 ("OKP"), P-256 ("EC") or RSA key, public or private (with "d": the key then
+// signs too), or an HS256 secret ("oct"). "kid" is kept; "token_use" ("access", "id",
+// "both") gives the key's use, default_use (a CT_KEY_USE_*) applies when it is absent.
+//
+// The key pins one algorithm. alg is CT_ALG_UNSPECIFIED to take the JWK's: its type's
+// (EdDSA, ES256, HS256) or, for RSA, its "alg" member ("RS256" or "PS256"); an RSA JWK
+// without "alg" then gives CT_ERR_ALGORITHM_REQUIRED, as the same RSA key material is
+// valid for both. Any other CT_ALG_* must be the key's: CT_ERR_ALGORITHM_CONFLICT when the
+// key type cannot have it or the JWK's "alg" names another.
+//
+// Errors: CT_ERR_INVALID_JWK (not one JSON object, a member missing, not canonical
+// base64url or of the wrong length, "alg" contradicting the key type, "use" other than
+// "sig", "key_ops" other than "sign"/"verify", a bad "token_use" or "kid");
+// CT_ERR_UNSUPPORTED_KEY_TYPE (another "kty" or "crv"); CT_INVALID_KEY (an invalid point,
+// an RSA modulus outside 2048 to 4096 bits, an HS256 secret outside 32 to 64 bytes, a
+// private part that does not match the public one); CT_ERR_INVALID_ARGUMENT (alg or
+// default_use out of range). CT_ERR_UNSUPPORTED in the no_std (firmware) build. On
+// success *out_key is a new handle to free with ct_key_free; on error it is not written.
+//
+// # Safety
+// json must point to json_len readable bytes; out_key to a writable ct_key*.
+ct_result ct_key_new_jwk(const uint8_t *json,
+                         size_t json_len,
+                         ct_alg alg,
+                         ct_key_use default_use,
+                         struct ct_key **out_key);
+
+// Writes the public JWK of key (JSON text, not NUL-terminated: "kty", "crv"/"x"/"y" or
+// "n"/"e", "kid" when set, "alg", "use": "sig", "token_use") to out and its length to
+// *out_written; ct_key_new_jwk and ct_keyset_new_jwks read it back. A private key gives
+// its public half; an HS256 key, which has none, CT_ERR_INVALID_ARGUMENT.
+// CT_BUFFER_TOO_SMALL writes the length needed to *out_written and nothing to out (an
+// RSA 4096 key's JWK is under 1 KiB). CT_ERR_UNSUPPORTED in the no_std (firmware) build.
+//
+// # Safety
+// key a live handle; out out_len writable bytes; out_written a writable size_t.
+ct_result ct_key_public_jwk(const struct ct_key *key,
+                            uint8_t *out,
+                            size_t out_len,
+                            size_t *out_written);
+
 // The static, NUL-terminated description of a result code (never NULL; unknown codes
 // give "unknown result code"). Do not free it.
 const char *ct_error_message(ct_result code);
@@ -1034,6 +1068,92 @@ ct_result ct_token_peek_kid(const uint8_t *token,
                             size_t out_len,
                             size_t *out_kid_len,
                             bool *out_has_kid);
+
+// Makes an Ed25519 signing key (which also verifies) from its 32-byte seed.
+//
+// key_use is a CT_KEY_USE_*. On success *out_key is a new handle to free with
+// ct_key_free; on error it is not written.
+//
+// # Safety
+// seed must point to 32 readable bytes; out_key to a writable ct_key*.
+ct_result ct_key_new_ed25519_seed(const uint8_t *seed, ct_key_use key_use, struct ct_key **out_key);
+
+// Makes an Ed25519 verify-only key from its 32-byte public key (RFC 8032 encoding).
+// CT_INVALID_KEY for an invalid or weak point. Output as ct_key_new_ed25519_seed.
+//
+// # Safety
+// x must point to 32 readable bytes; out_key to a writable ct_key*.
+ct_result ct_key_new_ed25519_public(const uint8_t *x, ct_key_use key_use, struct ct_key **out_key);
+
+// Makes an HS256 key (signs and verifies) from a secret of 32 to 64 bytes
+// (CT_INVALID_KEY for a shorter or longer one). The handle keeps a copy, zeroized
+// when freed.
+//
+// # Safety
+// secret must point to secret_len readable bytes; out_key to a writable ct_key*.
+ct_result ct_key_new_hs256(const uint8_t *secret,
+                           size_t secret_len,
+                           ct_key_use key_use,
+                           struct ct_key **out_key);
+
+// Makes an ES256 (P-256) signing key (which also verifies) from its 32-byte big-endian
+// secret scalar (the JWK "d"). CT_INVALID_KEY for zero or a value not below the group
+// order. In every build, the firmware build included (no heap). Output as
+// ct_key_new_ed25519_seed; the handle's copy of the scalar is zeroized when freed.
+//
+// # Safety
+// scalar must point to 32 readable bytes; out_key to a writable ct_key*.
+ct_result ct_key_new_es256_private(const uint8_t *scalar,
+                                   ct_key_use key_use,
+                                   struct ct_key **out_key);
+
+// Makes an ES256 (P-256) verify-only key from a SEC1 encoded point: 65 bytes
+// uncompressed (0x04, x, y) or 33 bytes compressed (0x02 or 0x03, x). CT_INVALID_KEY for
+// any other length or prefix, or a point not on the curve (the identity included). In
+// every build, the firmware build included. Output as ct_key_new_ed25519_seed.
+//
+// # Safety
+// point must point to point_len readable bytes; out_key to a writable ct_key*.
+ct_result ct_key_new_es256_public(const uint8_t *point,
+                                  size_t point_len,
+                                  ct_key_use key_use,
+                                  struct ct_key **out_key);
+
+// Sets the key id (kid, 1 to 64 bytes of UTF-8, else CT_INVALID_KEY): issued tokens
+// carry it, and tokens naming another kid are refused. On error the key is unchanged.
+//
+// # Safety
+// key must be a live handle not used concurrently; kid must point to kid_len
+// readable bytes.
+ct_result ct_key_set_kid(struct ct_key *key, const uint8_t *kid, size_t kid_len);
+
+// The algorithm key signs and verifies with: a CT_ALG_* (CT_ALG_UNSPECIFIED for a NULL
+// key). Unlike most functions this returns the value itself, not a ct_result.
+//
+// # Safety
+// key must be NULL or a live handle.
+ct_alg ct_key_algorithm(const struct ct_key *key);
+
+// Writes the 32-byte Ed25519 public key of an Ed25519 key into out32
+// (CT_ERR_INVALID_ARGUMENT for a key of another type).
+//
+// # Safety
+// key must be a live handle; out32 must point to 32 writable bytes.
+ct_result ct_key_ed25519_public_bytes(const struct ct_key *key, uint8_t *out32);
+
+// Writes the public key of an ES256 key into out65 as an uncompressed SEC1 point: 0x04,
+// then x and y, 32 big-endian bytes each (CT_ERR_INVALID_ARGUMENT for a key of another
+// type). ct_key_new_es256_public reads it back.
+//
+// # Safety
+// key must be a live handle; out65 must point to 65 writable bytes.
+ct_result ct_key_es256_public_bytes(const struct ct_key *key, uint8_t *out65);
+
+// Frees a key handle (secret material is zeroized). NULL is fine; freeing twice is not.
+//
+// # Safety
+// key must be NULL or a handle from a ct_key_new_* function not yet freed.
+void ct_key_free(struct ct_key *key);
 
 // Makes a key set from a public JWK set ({"keys":[...]}, json_len bytes of UTF-8 JSON):
 // its Ed25519 (OKP), P-256 (EC) and RSA keys, with or without kid, each always in

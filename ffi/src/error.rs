@@ -1,5 +1,5 @@
 //! Result codes: `0` is success, `1..=39` are `compact_token::Error::code()` unchanged, and
-//! `100..` are the C ABI's own (`109..=114`: key sets). Stable forever; a retired code is
+//! `100..` are the C ABI's own (`109..=114`: key sets; `115..=118`: key documents). Stable forever; a retired code is
 //! never reused.
 
 use core::ffi::{CStr, c_char};
@@ -132,6 +132,19 @@ pub const CT_ERR_JWKS_PRIVATE_KEY: ct_result = 113;
 /// ct_keyset_new_jwks: the set holds no key this library can verify with (it is empty, or
 /// every key was skipped).
 pub const CT_ERR_JWKS_NO_USABLE_KEY: ct_result = 114;
+/// ct_key_new_jwk: the JSON is not one JWK of a supported shape (a member missing, not
+/// canonical base64url or of the wrong length, an "alg" contradicting the key type, "use"
+/// other than "sig", "key_ops" other than "sign" and "verify", a bad "token_use" or "kid").
+pub const CT_ERR_INVALID_JWK: ct_result = 115;
+/// ct_key_new_jwk, ct_key_new_pem: a key type or curve this library does not implement
+/// (such as "kty" "OKP" with X25519, "EC" with P-384).
+pub const CT_ERR_UNSUPPORTED_KEY_TYPE: ct_result = 116;
+/// ct_key_new_jwk, ct_key_new_pem: an RSA key whose algorithm nothing names (a JWK without
+/// "alg", any PEM) and alg CT_ALG_UNSPECIFIED: pass CT_ALG_RS256 or CT_ALG_PS256.
+pub const CT_ERR_ALGORITHM_REQUIRED: ct_result = 117;
+/// ct_key_new_jwk, ct_key_new_pem: alg names an algorithm the key cannot be for (ES256 for
+/// an RSA key, say), or another one than the JWK's "alg".
+pub const CT_ERR_ALGORITHM_CONFLICT: ct_result = 118;
 
 /// The code of a core error.
 pub(crate) const fn code_of(e: Error) -> ct_result {
@@ -207,6 +220,10 @@ pub(crate) fn message(code: ct_result) -> &'static CStr {
         CT_ERR_INVALID_JWKS => c"not a valid jwk set",
         CT_ERR_JWKS_PRIVATE_KEY => c"private key material in a public jwk set",
         CT_ERR_JWKS_NO_USABLE_KEY => c"no usable key in the jwk set",
+        CT_ERR_INVALID_JWK => c"not a valid jwk",
+        CT_ERR_UNSUPPORTED_KEY_TYPE => c"key type or curve not supported",
+        CT_ERR_ALGORITHM_REQUIRED => c"rsa key needs an algorithm (rs256 or ps256)",
+        CT_ERR_ALGORITHM_CONFLICT => c"algorithm does not fit the key",
         _ => c"unknown result code",
     }
 }
@@ -297,6 +314,10 @@ mod tests {
             CT_ERR_INVALID_JWKS,
             CT_ERR_JWKS_PRIVATE_KEY,
             CT_ERR_JWKS_NO_USABLE_KEY,
+            CT_ERR_INVALID_JWK,
+            CT_ERR_UNSUPPORTED_KEY_TYPE,
+            CT_ERR_ALGORITHM_REQUIRED,
+            CT_ERR_ALGORITHM_CONFLICT,
         ];
         for (i, a) in ffi.iter().enumerate() {
             assert!(*a >= 100);

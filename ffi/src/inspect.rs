@@ -10,7 +10,7 @@ use crate::{CT_BUFFER_TOO_SMALL, CT_ERR_NULL_POINTER, ct_key, ct_result, err, te
 
 /// Copies value to out (out_len bytes) and its length to *written on success; on
 /// CT_BUFFER_TOO_SMALL writes the length needed to *written and nothing to out.
-fn put_text(
+pub(crate) fn put_text(
     value: &str,
     out: *mut u8,
     out_len: usize,

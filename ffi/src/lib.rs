@@ -14,9 +14,11 @@
 #![allow(non_camel_case_types)]
 
 mod claims;
+mod document;
 mod error;
 mod extras;
 mod inspect;
+mod key;
 mod keyset;
 mod panic;
 mod policy;
@@ -27,15 +29,14 @@ mod version;
 
 use core::ptr;
 
-use compact_token::{
-    Ed25519SigningKey, Ed25519VerifyingKey, Error, Hs256Key, KeyUse, SigningKey, VerifyingKey,
-};
+use compact_token::{Error, KeyUse};
 
 pub use claims::{
     CT_MAX_AMR, CT_MAX_AUDIENCES, ct_access_claims, ct_access_issue, ct_access_issue_with,
     ct_access_verify, ct_access_verify_keyset, ct_access_verify_with, ct_id_claims, ct_id_issue,
     ct_id_issue_with, ct_id_verify, ct_id_verify_keyset, ct_id_verify_with,
 };
+pub use document::{ct_key_new_jwk, ct_key_public_jwk};
 pub use error::*;
 pub use extras::{
     CT_JSON_ARRAY, CT_JSON_BOOL, CT_JSON_NULL, CT_JSON_NUMBER, CT_JSON_OBJECT, CT_JSON_STRING,
@@ -45,6 +46,12 @@ pub use extras::{
     ct_json_type, ct_kind,
 };
 pub use inspect::{ct_at_hash, ct_c_hash, ct_token_peek_kid};
+pub use key::{
+    CT_ALG_EDDSA, CT_ALG_ES256, CT_ALG_HS256, CT_ALG_PS256, CT_ALG_RS256, CT_ALG_UNSPECIFIED,
+    ct_alg, ct_key, ct_key_algorithm, ct_key_ed25519_public_bytes, ct_key_es256_public_bytes,
+    ct_key_free, ct_key_new_ed25519_public, ct_key_new_ed25519_seed, ct_key_new_es256_private,
+    ct_key_new_es256_public, ct_key_new_hs256, ct_key_set_kid,
+};
 pub use keyset::{ct_keyset, ct_keyset_free, ct_keyset_new_jwks};
 pub use policy::{
     CT_MAX_REQUIRED_CLAIMS, CT_MAX_REQUIRED_SCOPES, CT_RULE_CONTAINS, CT_RULE_EQUALS,
@@ -54,8 +61,6 @@ pub use policy::{
 pub use registry::{ct_registry, ct_registry_free, ct_registry_new};
 pub use sizes::*;
 pub use version::*;
-
-use panic::boundary;
 
 /// A borrowed string view: len bytes of UTF-8 at ptr, not NUL-terminated.
 ///
@@ -135,43 +140,6 @@ pub(crate) fn err(e: Error) -> ct_result {
     code_of(e)
 }
 
-/// A key handle (opaque).
-///
-/// Ownership: made by a ct_key_new_* function, owned by the caller, freed once with
-/// ct_key_free (which zeroizes secret material). The handle copies what it keeps (key
-/// bytes, kid): nothing passed to ct_key_new_* or ct_key_set_kid need outlive the call.
-///
-/// Thread safety: issuing and verifying only read the handle, so one handle may be used
-/// from several threads at once; ct_key_set_kid and ct_key_free change it and must not
-/// run while any other call uses it.
-pub struct ct_key {
-    inner: Key,
-}
-
-#[allow(clippy::large_enum_variant)] // boxed behind the handle anyway
-enum Key {
-    Ed25519(Ed25519SigningKey, Ed25519VerifyingKey),
-    Ed25519Public(Ed25519VerifyingKey),
-    Hs256(Hs256Key),
-}
-
-impl ct_key {
-    pub(crate) fn signer(&self) -> Result<&dyn SigningKey, ct_result> {
-        match &self.inner {
-            Key::Ed25519(k, _) => Ok(k),
-            Key::Ed25519Public(_) => Err(CT_ERR_KEY_CANNOT_SIGN),
-            Key::Hs256(k) => Ok(k),
-        }
-    }
-
-    pub(crate) fn verifier(&self) -> &dyn VerifyingKey {
-        match &self.inner {
-            Key::Ed25519(_, v) | Key::Ed25519Public(v) => v,
-            Key::Hs256(k) => k,
-        }
-    }
-}
-
 /// Reads len bytes at ptr (NULL: CT_ERR_NULL_POINTER).
 ///
 /// # Safety
@@ -207,166 +175,4 @@ pub(crate) unsafe fn opt_text<'a>(s: ct_str) -> Result<Option<&'a str>, ct_resul
     }
     // SAFETY: forwarded contract.
     unsafe { text(s.ptr, s.len) }.map(Some)
-}
-
-/// Makes an Ed25519 signing key (which also verifies) from its 32-byte seed.
-///
-/// key_use is a CT_KEY_USE_*. On success *out_key is a new handle to free with
-/// ct_key_free; on error it is not written.
-///
-/// # Safety
-/// seed must point to 32 readable bytes; out_key to a writable ct_key*.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn ct_key_new_ed25519_seed(
-    seed: *const u8,
-    key_use: ct_key_use,
-    out_key: *mut *mut ct_key,
-) -> ct_result {
-    boundary(|| {
-        // SAFETY: the caller guarantees 32 readable bytes at `seed`.
-        let seed = unsafe { bytes(seed, 32) }?;
-        if out_key.is_null() {
-            return Err(CT_ERR_NULL_POINTER);
-        }
-        let seed: &[u8; 32] = seed.try_into().map_err(|_| CT_ERR_INVALID_ARGUMENT)?;
-        let k = Ed25519SigningKey::from_seed(seed, self::key_use(key_use)?);
-        let v = k.verifying_key();
-        store::put(
-            out_key,
-            ct_key {
-                inner: Key::Ed25519(k, v),
-            },
-        )
-    })
-}
-
-/// Makes an Ed25519 verify-only key from its 32-byte public key (RFC 8032 encoding).
-/// CT_INVALID_KEY for an invalid or weak point. Output as ct_key_new_ed25519_seed.
-///
-/// # Safety
-/// x must point to 32 readable bytes; out_key to a writable ct_key*.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn ct_key_new_ed25519_public(
-    x: *const u8,
-    key_use: ct_key_use,
-    out_key: *mut *mut ct_key,
-) -> ct_result {
-    boundary(|| {
-        // SAFETY: the caller guarantees 32 readable bytes at `x`.
-        let x = unsafe { bytes(x, 32) }?;
-        if out_key.is_null() {
-            return Err(CT_ERR_NULL_POINTER);
-        }
-        let x: &[u8; 32] = x.try_into().map_err(|_| CT_ERR_INVALID_ARGUMENT)?;
-        let v = Ed25519VerifyingKey::from_bytes(x, self::key_use(key_use)?).map_err(err)?;
-        store::put(
-            out_key,
-            ct_key {
-                inner: Key::Ed25519Public(v),
-            },
-        )
-    })
-}
-
-/// Makes an HS256 key (signs and verifies) from a secret of 32 to 64 bytes
-/// (CT_INVALID_KEY for a shorter or longer one). The handle keeps a copy, zeroized
-/// when freed.
-///
-/// # Safety
-/// secret must point to secret_len readable bytes; out_key to a writable ct_key*.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn ct_key_new_hs256(
-    secret: *const u8,
-    secret_len: usize,
-    key_use: ct_key_use,
-    out_key: *mut *mut ct_key,
-) -> ct_result {
-    boundary(|| {
-        // SAFETY: the caller guarantees `secret_len` readable bytes at `secret`.
-        let secret = unsafe { bytes(secret, secret_len) }?;
-        if out_key.is_null() {
-            return Err(CT_ERR_NULL_POINTER);
-        }
-        let k = Hs256Key::from_secret(secret, self::key_use(key_use)?).map_err(err)?;
-        store::put(
-            out_key,
-            ct_key {
-                inner: Key::Hs256(k),
-            },
-        )
-    })
-}
-
-/// Sets the key id (kid, 1 to 64 bytes of UTF-8, else CT_INVALID_KEY): issued tokens
-/// carry it, and tokens naming another kid are refused. On error the key is unchanged.
-///
-/// # Safety
-/// key must be a live handle not used concurrently; kid must point to kid_len
-/// readable bytes.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn ct_key_set_kid(
-    key: *mut ct_key,
-    kid: *const u8,
-    kid_len: usize,
-) -> ct_result {
-    boundary(|| {
-        if key.is_null() {
-            return Err(CT_ERR_NULL_POINTER);
-        }
-        // SAFETY: the caller guarantees `kid_len` readable bytes at `kid`.
-        let kid = unsafe { text(kid, kid_len) }?;
-        // SAFETY: non-NULL live handle, not used concurrently (API contract).
-        let key = unsafe { &mut *key };
-        let inner = match &key.inner {
-            Key::Ed25519(k, v) => Key::Ed25519(
-                k.clone().with_kid(kid).map_err(err)?,
-                v.clone().with_kid(kid).map_err(err)?,
-            ),
-            Key::Ed25519Public(v) => Key::Ed25519Public(v.clone().with_kid(kid).map_err(err)?),
-            Key::Hs256(k) => Key::Hs256(k.clone().with_kid(kid).map_err(err)?),
-        };
-        key.inner = inner;
-        Ok(())
-    })
-}
-
-/// Writes the 32-byte Ed25519 public key of an Ed25519 key into out32
-/// (CT_ERR_INVALID_ARGUMENT for an HS256 key).
-///
-/// # Safety
-/// key must be a live handle; out32 must point to 32 writable bytes.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn ct_key_ed25519_public_bytes(
-    key: *const ct_key,
-    out32: *mut u8,
-) -> ct_result {
-    boundary(|| {
-        if key.is_null() || out32.is_null() {
-            return Err(CT_ERR_NULL_POINTER);
-        }
-        // SAFETY: non-NULL live handle (API contract).
-        let key = unsafe { &*key };
-        let bytes = match &key.inner {
-            Key::Ed25519(_, v) | Key::Ed25519Public(v) => v.to_bytes(),
-            Key::Hs256(_) => return Err(CT_ERR_INVALID_ARGUMENT),
-        };
-        // SAFETY: `out32` is non-NULL and points to 32 writable bytes (API contract).
-        unsafe { ptr::copy_nonoverlapping(bytes.as_ptr(), out32, 32) };
-        Ok(())
-    })
-}
-
-/// Frees a key handle (secret material is zeroized). NULL is fine; freeing twice is not.
-///
-/// # Safety
-/// key must be NULL or a handle from a ct_key_new_* function not yet freed.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn ct_key_free(key: *mut ct_key) {
-    let _ = boundary(|| {
-        if !key.is_null() {
-            // SAFETY: a live handle from store::put, freed once (API contract).
-            unsafe { store::free(key) };
-        }
-        Ok(())
-    });
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "compact_token.h"
+#include "test_keys.h"
 
 static int passed, failed;
 
@@ -87,6 +88,23 @@ static ct_id_claims id_claims(void) {
     c.picture = S("https://example.com/jane.jpg");
     c.locale = S("en-US");
     return c;
+}
+
+/* The policies of verify_access and verify_id (no nonce), for the _with functions. */
+static ct_access_policy access_policy(void) {
+    ct_access_policy p;
+    memset(&p, 0, sizeof p);
+    p.issuer = S(ISS);
+    p.audience = S(AUD);
+    return p;
+}
+
+static ct_id_policy id_policy(void) {
+    ct_id_policy p;
+    memset(&p, 0, sizeof p);
+    p.issuer = S(ISS);
+    p.client_id = S(CLIENT);
+    return p;
 }
 
 /* A token issued into out (cap bytes), NUL-terminated for the string functions the tests
@@ -1176,14 +1194,8 @@ static void test_keysets(void) {
         return;
     }
 
-    ct_access_policy ap;
-    memset(&ap, 0, sizeof ap);
-    ap.issuer = S(ISS);
-    ap.audience = S(AUD);
-    ct_id_policy ip;
-    memset(&ip, 0, sizeof ip);
-    ip.issuer = S(ISS);
-    ip.client_id = S(CLIENT);
+    ct_access_policy ap = access_policy();
+    ct_id_policy ip = id_policy();
     static char tok[4096];
     static uint8_t sc[8192];
     size_t m, needed;
@@ -1309,6 +1321,425 @@ static void test_keysets(void) {
     ct_key_free(bare);
 }
 
+/* ES256 and RSA keys: raw bytes, JWK (and PEM when the library has it) */
+
+static ct_result key_jwk(const char *json, ct_alg alg, ct_key **out) {
+    return ct_key_new_jwk((const uint8_t *)json, strlen(json), alg, CT_KEY_USE_BOTH, out);
+}
+
+/* The public JWK of key, NUL-terminated in out (cap bytes); 0 on failure (reported). */
+static size_t public_jwk(ct_key *key, char *out, size_t cap) {
+    size_t n = 0;
+    ct_result rc = ct_key_public_jwk(key, (uint8_t *)out, cap - 1, &n);
+    CHECK_CODE(rc, CT_OK);
+    out[rc == CT_OK ? n : 0] = '\0';
+    return rc == CT_OK ? n : 0;
+}
+
+/* Issues an access and an ID token with signer in both profiles, verifies them with
+ * verifier; returns how many of the four verified. */
+static int four_roundtrips(ct_key *signer, ct_key *verifier) {
+    static char tok[4096];
+    int ok = 0;
+    for (int p = 0; p < 2; p++) {
+        ct_profile prof = p ? CT_PROFILE_COMPACT : CT_PROFILE_JWT;
+        ct_registry *r = p ? reg : NULL;
+        size_t n = issue_access(signer, prof, r, tok, sizeof tok);
+        ct_access_claims a;
+        memset(&a, 0, sizeof a);
+        ct_result rc = ct_access_verify(verifier, prof, r, (uint8_t *)tok, n, S(ISS), S(AUD),
+                                        NOW + 10, scratch, sizeof scratch, &a);
+        CHECK_CODE(rc, CT_OK);
+        ok += rc == CT_OK && eq(a.sub, "user-8f14e45f");
+        n = issue_id(signer, prof, r, tok, sizeof tok);
+        CHECK_CODE(rc = verify_id(verifier, prof, tok, n), CT_OK);
+        ok += rc == CT_OK;
+    }
+    return ok;
+}
+
+static void test_es256_keys(void) {
+    ct_key *es = NULL, *es_pub = NULL, *es_c = NULL, *es_jwk = NULL, *es_pub_jwk = NULL;
+    ct_key *back = NULL, *k = (ct_key *)&k;
+    uint8_t point[65], bad[65], compressed[33];
+    static char json[2048];
+
+    /* raw bytes: the scalar gives the OpenSSL key's point; public keys from the point */
+    CHECK_CODE(ct_key_new_es256_private(EC_SCALAR, CT_KEY_USE_BOTH, &es), CT_OK);
+    CHECK_CODE(ct_key_es256_public_bytes(es, point), CT_OK);
+    CHECK(memcmp(point, EC_POINT, 65) == 0);
+    CHECK_CODE(ct_key_new_es256_public(EC_POINT, 65, CT_KEY_USE_BOTH, &es_pub), CT_OK);
+    compressed[0] = (uint8_t)(2 | (EC_POINT[64] & 1));
+    memcpy(compressed + 1, EC_POINT + 1, 32);
+    CHECK_CODE(ct_key_new_es256_public(compressed, 33, CT_KEY_USE_BOTH, &es_c), CT_OK);
+    CHECK(ct_key_algorithm(es) == CT_ALG_ES256 && ct_key_algorithm(es_pub) == CT_ALG_ES256);
+    CHECK(ct_key_algorithm(NULL) == CT_ALG_UNSPECIFIED);
+    CHECK(four_roundtrips(es, es_pub) == 4);
+    CHECK(four_roundtrips(es, es_c) == 4);
+    CHECK(four_roundtrips(es, es) == 4);
+    CHECK_CODE(ct_key_es256_public_bytes(es_c, point), CT_OK);
+    CHECK(memcmp(point, EC_POINT, 65) == 0);
+
+    /* JWK: the private one signs for the raw public key, the public one cannot sign */
+    CHECK_CODE(key_jwk(EC_PRIVATE_JWK, CT_ALG_UNSPECIFIED, &es_jwk), CT_OK);
+    CHECK_CODE(key_jwk(EC_PUBLIC_JWK, CT_ALG_ES256, &es_pub_jwk), CT_OK);
+    CHECK(four_roundtrips(es_jwk, es_pub) == 4);
+    CHECK(four_roundtrips(es, es_pub_jwk) == 4);
+    static char tok[4096];
+    size_t n = 0;
+    ct_access_claims c = access_claims();
+    CHECK_CODE(ct_access_issue(es_pub_jwk, CT_PROFILE_JWT, NULL, &c, (uint8_t *)tok, sizeof tok, &n),
+               CT_ERR_KEY_CANNOT_SIGN);
+    /* the public JWK written reads back as the same key, kid and use included */
+    CHECK_CODE(ct_key_set_kid(es, (const uint8_t *)"ec-1", 4), CT_OK);
+    CHECK(public_jwk(es, json, sizeof json) > 0);
+    CHECK(strstr(json, "\"kid\": \"ec-1\"") != NULL && strstr(json, "\"alg\": \"ES256\"") != NULL);
+    CHECK(strstr(json, "\"d\"") == NULL);
+    CHECK_CODE(key_jwk(json, CT_ALG_UNSPECIFIED, &back), CT_OK);
+    CHECK(four_roundtrips(es, back) == 4);
+    n = issue_access(es, CT_PROFILE_JWT, NULL, tok, sizeof tok);
+    CHECK_CODE(verify_access(es_pub, CT_PROFILE_JWT, tok, n), CT_OK);
+    CHECK_CODE(ct_key_set_kid(back, (const uint8_t *)"ec-2", 4), CT_OK);
+    CHECK_CODE(verify_access(back, CT_PROFILE_JWT, tok, n), CT_KEY_ID_MISMATCH);
+    /* a signature by another P-256 key */
+    ct_key *other = NULL;
+    uint8_t scalar[32];
+    memcpy(scalar, EC_SCALAR, 32);
+    scalar[31] ^= 1;
+    CHECK_CODE(ct_key_new_es256_private(scalar, CT_KEY_USE_BOTH, &other), CT_OK);
+    n = issue_access(other, CT_PROFILE_JWT, NULL, tok, sizeof tok);
+    CHECK_CODE(verify_access(es_pub, CT_PROFILE_JWT, tok, n), CT_BAD_SIGNATURE);
+    n = issue_access(other, CT_PROFILE_COMPACT, reg, tok, sizeof tok);
+    CHECK_CODE(verify_access(es_pub, CT_PROFILE_COMPACT, tok, n), CT_BAD_SIGNATURE);
+
+    /* invalid points and scalars, a private key where a public one belongs */
+    memcpy(bad, EC_POINT, 65);
+    bad[64] ^= 1; /* off the curve */
+    CHECK_CODE(ct_key_new_es256_public(bad, 65, CT_KEY_USE_BOTH, &k), CT_INVALID_KEY);
+    CHECK_CODE(ct_key_new_es256_public(EC_POINT, 64, CT_KEY_USE_BOTH, &k), CT_INVALID_KEY);
+    CHECK_CODE(ct_key_new_es256_public(EC_POINT + 1, 64, CT_KEY_USE_BOTH, &k), CT_INVALID_KEY);
+    memcpy(bad, compressed, 33);
+    bad[0] = 5;
+    CHECK_CODE(ct_key_new_es256_public(bad, 33, CT_KEY_USE_BOTH, &k), CT_INVALID_KEY);
+    memset(bad, 0, sizeof bad); /* the identity, and zero coordinates */
+    CHECK_CODE(ct_key_new_es256_public(bad, 1, CT_KEY_USE_BOTH, &k), CT_INVALID_KEY);
+    bad[0] = 4;
+    CHECK_CODE(ct_key_new_es256_public(bad, 65, CT_KEY_USE_BOTH, &k), CT_INVALID_KEY);
+    CHECK_CODE(ct_key_new_es256_public(EC_SCALAR, 32, CT_KEY_USE_BOTH, &k), CT_INVALID_KEY);
+    memset(scalar, 0, 32);
+    CHECK_CODE(ct_key_new_es256_private(scalar, CT_KEY_USE_BOTH, &k), CT_INVALID_KEY);
+    memset(scalar, 0xff, 32); /* above the group order */
+    CHECK_CODE(ct_key_new_es256_private(scalar, CT_KEY_USE_BOTH, &k), CT_INVALID_KEY);
+    CHECK(k == (ct_key *)&k);
+
+    /* NULLs, enums, the wrong key type; outputs untouched */
+    CHECK_CODE(ct_key_new_es256_private(NULL, CT_KEY_USE_BOTH, &k), CT_ERR_NULL_POINTER);
+    CHECK_CODE(ct_key_new_es256_private(EC_SCALAR, CT_KEY_USE_BOTH, NULL), CT_ERR_NULL_POINTER);
+    CHECK_CODE(ct_key_new_es256_private(EC_SCALAR, 9, &k), CT_ERR_INVALID_ARGUMENT);
+    CHECK_CODE(ct_key_new_es256_public(NULL, 65, CT_KEY_USE_BOTH, &k), CT_ERR_NULL_POINTER);
+    CHECK_CODE(ct_key_new_es256_public(EC_POINT, 65, CT_KEY_USE_BOTH, NULL), CT_ERR_NULL_POINTER);
+    CHECK_CODE(ct_key_new_es256_public(EC_POINT, 65, 0, &k), CT_ERR_INVALID_ARGUMENT);
+    CHECK(k == (ct_key *)&k);
+    memset(point, 0xAA, sizeof point);
+    CHECK_CODE(ct_key_es256_public_bytes(ed, point), CT_ERR_INVALID_ARGUMENT);
+    CHECK_CODE(ct_key_es256_public_bytes(hs, point), CT_ERR_INVALID_ARGUMENT);
+    CHECK_CODE(ct_key_es256_public_bytes(NULL, point), CT_ERR_NULL_POINTER);
+    CHECK_CODE(ct_key_es256_public_bytes(es, NULL), CT_ERR_NULL_POINTER);
+    CHECK(point[0] == 0xAA && point[64] == 0xAA);
+    CHECK_CODE(ct_key_ed25519_public_bytes(es, point), CT_ERR_INVALID_ARGUMENT);
+
+    /* the use a key is made with still binds */
+    ct_key *access_only = NULL;
+    CHECK_CODE(ct_key_new_es256_public(EC_POINT, 65, CT_KEY_USE_ACCESS, &access_only), CT_OK);
+    n = issue_id(es, CT_PROFILE_JWT, NULL, tok, sizeof tok);
+    CHECK_CODE(verify_id(access_only, CT_PROFILE_JWT, tok, n), CT_KEY_USE_MISMATCH);
+
+    /* at_hash for ES256 is SHA-256 (22 characters) */
+    uint8_t h[CT_MAX_HASH_LEN];
+    size_t hn = 0;
+    CHECK_CODE(ct_at_hash(es, (const uint8_t *)"token", 5, h, sizeof h, &hn), CT_OK);
+    CHECK(hn == 22);
+
+    ct_key_free(es);
+    ct_key_free(es_pub);
+    ct_key_free(es_c);
+    ct_key_free(es_jwk);
+    ct_key_free(es_pub_jwk);
+    ct_key_free(back);
+    ct_key_free(other);
+    ct_key_free(access_only);
+}
+
+static void test_rsa_keys(void) {
+    ct_key *rs = NULL, *ps = NULL, *rs_pub = NULL, *ps_pub = NULL, *back = NULL;
+    ct_key *k = (ct_key *)&k;
+    static char json[8192], tok[4096];
+
+    /* the same RSA key material pins RS256 or PS256 as the caller says */
+    CHECK_CODE(key_jwk(RSA_PRIVATE_JWK, CT_ALG_UNSPECIFIED, &k), CT_ERR_ALGORITHM_REQUIRED);
+    CHECK_CODE(key_jwk(RSA_PUBLIC_JWK, CT_ALG_UNSPECIFIED, &k), CT_ERR_ALGORITHM_REQUIRED);
+    CHECK_CODE(key_jwk(RSA_PRIVATE_JWK, CT_ALG_ES256, &k), CT_ERR_ALGORITHM_CONFLICT);
+    CHECK_CODE(key_jwk(RSA_PUBLIC_JWK, CT_ALG_HS256, &k), CT_ERR_ALGORITHM_CONFLICT);
+    CHECK_CODE(key_jwk(RSA_PRIVATE_JWK, 77, &k), CT_ERR_INVALID_ARGUMENT);
+    CHECK(k == (ct_key *)&k);
+    CHECK_CODE(key_jwk(RSA_PRIVATE_JWK, CT_ALG_RS256, &rs), CT_OK);
+    CHECK_CODE(key_jwk(RSA_PRIVATE_JWK, CT_ALG_PS256, &ps), CT_OK);
+    CHECK_CODE(key_jwk(RSA_PUBLIC_JWK, CT_ALG_RS256, &rs_pub), CT_OK);
+    CHECK_CODE(key_jwk(RSA_PUBLIC_JWK, CT_ALG_PS256, &ps_pub), CT_OK);
+    CHECK(ct_key_algorithm(rs) == CT_ALG_RS256 && ct_key_algorithm(rs_pub) == CT_ALG_RS256);
+    CHECK(ct_key_algorithm(ps) == CT_ALG_PS256 && ct_key_algorithm(ps_pub) == CT_ALG_PS256);
+    CHECK(four_roundtrips(rs, rs_pub) == 4);
+    CHECK(four_roundtrips(ps, ps_pub) == 4);
+    /* one key never verifies the other scheme's signature */
+    size_t n = issue_access(rs, CT_PROFILE_JWT, NULL, tok, sizeof tok);
+    CHECK(n > 256 && n < CT_ACCESS_MAX_BYTES);
+    CHECK_CODE(verify_access(ps_pub, CT_PROFILE_JWT, tok, n), CT_ALGORITHM_MISMATCH);
+    n = issue_access(ps, CT_PROFILE_COMPACT, reg, tok, sizeof tok);
+    CHECK_CODE(verify_access(rs_pub, CT_PROFILE_COMPACT, tok, n), CT_ALGORITHM_MISMATCH);
+
+    /* the JWK's own alg decides, and an explicit one must agree with it */
+    char with_alg[8192];
+    snprintf(with_alg, sizeof with_alg, "{\"alg\":\"PS256\",%s", RSA_PUBLIC_JWK + 1);
+    CHECK_CODE(key_jwk(with_alg, CT_ALG_RS256, &k), CT_ERR_ALGORITHM_CONFLICT);
+    CHECK_CODE(key_jwk(with_alg, CT_ALG_UNSPECIFIED, &back), CT_OK);
+    CHECK(ct_key_algorithm(back) == CT_ALG_PS256);
+    n = issue_access(ps, CT_PROFILE_JWT, NULL, tok, sizeof tok);
+    CHECK_CODE(verify_access(back, CT_PROFILE_JWT, tok, n), CT_OK);
+    ct_key_free(back);
+    back = NULL;
+    snprintf(with_alg, sizeof with_alg, "{\"alg\":\"RS512\",%s", RSA_PUBLIC_JWK + 1);
+    CHECK_CODE(key_jwk(with_alg, CT_ALG_RS256, &k), CT_ERR_INVALID_JWK);
+    /* the public JWK written names the algorithm and reads back without one given */
+    CHECK_CODE(ct_key_set_kid(ps, (const uint8_t *)"rsa-1", 5), CT_OK);
+    CHECK(public_jwk(ps, json, sizeof json) > 0);
+    CHECK(strstr(json, "\"alg\": \"PS256\"") != NULL && strstr(json, "\"d\"") == NULL);
+    CHECK_CODE(key_jwk(json, CT_ALG_UNSPECIFIED, &back), CT_OK);
+    CHECK(ct_key_algorithm(back) == CT_ALG_PS256);
+    CHECK(four_roundtrips(ps, back) == 4);
+    /* a public key cannot sign; at_hash is SHA-256 */
+    ct_access_claims c = access_claims();
+    CHECK_CODE(ct_access_issue(rs_pub, CT_PROFILE_JWT, NULL, &c, (uint8_t *)tok, sizeof tok, &n),
+               CT_ERR_KEY_CANNOT_SIGN);
+    uint8_t h[CT_MAX_HASH_LEN];
+    size_t hn = 0;
+    CHECK_CODE(ct_at_hash(rs, (const uint8_t *)"token", 5, h, sizeof h, &hn), CT_OK);
+    CHECK(hn == 22);
+
+    /* short keys, broken members, a private part that does not match */
+    CHECK_CODE(key_jwk(RSA_SHORT_PUBLIC_JWK, CT_ALG_RS256, &k), CT_INVALID_KEY);
+    CHECK_CODE(key_jwk("{\"kty\":\"RSA\",\"n\":\"AQAB\",\"e\":\"AQAB\"}", CT_ALG_RS256, &k),
+               CT_INVALID_KEY);
+    CHECK_CODE(key_jwk("{\"kty\":\"RSA\",\"e\":\"AQAB\"}", CT_ALG_RS256, &k), CT_ERR_INVALID_JWK);
+    CHECK(k == (ct_key *)&k);
+
+    ct_key_free(rs);
+    ct_key_free(ps);
+    ct_key_free(rs_pub);
+    ct_key_free(ps_pub);
+    ct_key_free(back);
+}
+
+static void test_key_documents(void) {
+    ct_key *k = (ct_key *)&k, *ed_jwk = NULL, *hs_jwk = NULL;
+    static char json[2048];
+    uint8_t out[16];
+    size_t n = 99;
+
+    /* Ed25519 and oct JWKs */
+    CHECK(public_jwk(ed, json, sizeof json) > 0);
+    CHECK(strstr(json, "\"kty\": \"OKP\"") != NULL && strstr(json, "\"alg\": \"EdDSA\"") != NULL);
+    CHECK_CODE(key_jwk(json, CT_ALG_EDDSA, &ed_jwk), CT_OK);
+    CHECK(ct_key_algorithm(ed_jwk) == CT_ALG_EDDSA);
+    CHECK(four_roundtrips(ed, ed_jwk) == 4);
+    CHECK_CODE(key_jwk(json, CT_ALG_ES256, &k), CT_ERR_ALGORITHM_CONFLICT);
+    /* the secret of hs (32 bytes of 0x42) */
+    const char *oct = "{\"kty\":\"oct\",\"k\":\"QkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkI\"}";
+    CHECK_CODE(key_jwk(oct, CT_ALG_UNSPECIFIED, &hs_jwk), CT_OK);
+    CHECK(ct_key_algorithm(hs_jwk) == CT_ALG_HS256);
+    CHECK(four_roundtrips(hs_jwk, hs) == 4);
+    CHECK_CODE(key_jwk(oct, CT_ALG_RS256, &k), CT_ERR_ALGORITHM_CONFLICT);
+
+    /* refusals, each with its code */
+    const struct {
+        const char *json;
+        ct_result want;
+    } bad[] = {
+        {"{", CT_ERR_INVALID_JWK},
+        {"[]", CT_ERR_INVALID_JWK},
+        {"{\"kty\":\"EC\",\"crv\":\"P-256\",\"x\":\"AAAA\"}", CT_ERR_INVALID_JWK},
+        {"{\"kty\":\"OKP\",\"crv\":\"X25519\",\"x\":\"AAAA\"}", CT_ERR_UNSUPPORTED_KEY_TYPE},
+        {"{\"kty\":\"EC\",\"crv\":\"P-384\",\"x\":\"AAAA\",\"y\":\"AAAA\"}", CT_ERR_UNSUPPORTED_KEY_TYPE},
+        {"{\"kty\":\"XYZ\"}", CT_ERR_UNSUPPORTED_KEY_TYPE},
+        {"{\"kty\":\"oct\",\"k\":\"QkJC\"}", CT_INVALID_KEY},
+        {"{\"kty\":\"EC\",\"crv\":\"P-256\",\"x\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\","
+         "\"y\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"}", CT_INVALID_KEY},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        CHECK_CODE(key_jwk(bad[i].json, CT_ALG_UNSPECIFIED, &k), bad[i].want);
+    }
+    char mixed[1024];
+    snprintf(mixed, sizeof mixed, "{\"alg\":\"RS256\",%s", EC_PUBLIC_JWK + 1);
+    CHECK_CODE(key_jwk(mixed, CT_ALG_UNSPECIFIED, &k), CT_ERR_INVALID_JWK);
+    snprintf(mixed, sizeof mixed, "{\"use\":\"enc\",%s", EC_PUBLIC_JWK + 1);
+    CHECK_CODE(key_jwk(mixed, CT_ALG_UNSPECIFIED, &k), CT_ERR_INVALID_JWK);
+    /* d of another key: the halves do not match */
+    snprintf(mixed, sizeof mixed, "%.*s,\"d\":\"QkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkI\"}",
+             (int)strlen(EC_PUBLIC_JWK) - 1, EC_PUBLIC_JWK);
+    CHECK_CODE(key_jwk(mixed, CT_ALG_UNSPECIFIED, &k), CT_INVALID_KEY);
+    CHECK_CODE(ct_key_new_jwk((const uint8_t *)"{\"kty\":\"\xff\"}", 12, CT_ALG_UNSPECIFIED,
+                              CT_KEY_USE_BOTH, &k),
+               CT_ERR_INVALID_UTF8);
+    CHECK_CODE(ct_key_new_jwk(NULL, 2, CT_ALG_UNSPECIFIED, CT_KEY_USE_BOTH, &k), CT_ERR_NULL_POINTER);
+    CHECK_CODE(ct_key_new_jwk((const uint8_t *)EC_PUBLIC_JWK, strlen(EC_PUBLIC_JWK), CT_ALG_UNSPECIFIED,
+                              CT_KEY_USE_BOTH, NULL),
+               CT_ERR_NULL_POINTER);
+    CHECK_CODE(ct_key_new_jwk((const uint8_t *)EC_PUBLIC_JWK, strlen(EC_PUBLIC_JWK), CT_ALG_UNSPECIFIED,
+                              4, &k),
+               CT_ERR_INVALID_ARGUMENT);
+    CHECK(k == (ct_key *)&k);
+
+    /* the public JWK: buffer too small gives the length, an HS256 key has none */
+    memset(out, 0xAA, sizeof out);
+    CHECK_CODE(ct_key_public_jwk(ed, out, sizeof out, &n), CT_BUFFER_TOO_SMALL);
+    CHECK(n == strlen(json) && out[0] == 0xAA);
+    n = 99;
+    CHECK_CODE(ct_key_public_jwk(hs, out, sizeof out, &n), CT_ERR_INVALID_ARGUMENT);
+    CHECK_CODE(ct_key_public_jwk(NULL, out, sizeof out, &n), CT_ERR_NULL_POINTER);
+    CHECK_CODE(ct_key_public_jwk(ed, NULL, sizeof out, &n), CT_ERR_NULL_POINTER);
+    CHECK_CODE(ct_key_public_jwk(ed, out, sizeof out, NULL), CT_ERR_NULL_POINTER);
+    CHECK(n == 99 && out[0] == 0xAA);
+
+    CHECK(strcmp(ct_error_message(CT_ERR_ALGORITHM_REQUIRED),
+                 "rsa key needs an algorithm (rs256 or ps256)") == 0);
+    CHECK(strcmp(ct_error_message(CT_ERR_INVALID_JWK), "not a valid jwk") == 0);
+    ct_key_free(ed_jwk);
+    ct_key_free(hs_jwk);
+}
+
+/* Tokens signed with one algorithm never verify with a key of another, whatever the
+ * header says: ES256 vs RS256 vs HS256 vs EdDSA, and alg none. */
+static void test_substitution_across_key_types(void) {
+    ct_key *es = NULL, *es_pub = NULL, *rs = NULL, *rs_pub = NULL;
+    static char tok[4096], forged[8192];
+    CHECK_CODE(ct_key_new_es256_private(EC_SCALAR, CT_KEY_USE_BOTH, &es), CT_OK);
+    CHECK_CODE(ct_key_new_es256_public(EC_POINT, 65, CT_KEY_USE_BOTH, &es_pub), CT_OK);
+    CHECK_CODE(key_jwk(RSA_PRIVATE_JWK, CT_ALG_RS256, &rs), CT_OK);
+    CHECK_CODE(key_jwk(RSA_PUBLIC_JWK, CT_ALG_RS256, &rs_pub), CT_OK);
+    ct_key *signers[4] = {es, rs, hs, ed};
+    ct_key *verifiers[4] = {es_pub, rs_pub, hs, ed_pub};
+    const char *names[4] = {"ES256", "RS256", "HS256", "EdDSA"};
+    for (int p = 0; p < 2; p++) {
+        ct_profile prof = p ? CT_PROFILE_COMPACT : CT_PROFILE_JWT;
+        for (int s = 0; s < 4; s++) {
+            size_t n = issue_access(signers[s], prof, p ? reg : NULL, tok, sizeof tok);
+            for (int v = 0; v < 4; v++) {
+                CHECK_CODE(verify_access(verifiers[v], prof, tok, n),
+                           s == v ? CT_OK : CT_ALGORITHM_MISMATCH);
+            }
+        }
+    }
+    /* a jwt header rewritten to name the verifier's algorithm: the signature is not one */
+    for (int s = 0; s < 4; s++) {
+        size_t n = issue_access(signers[s], CT_PROFILE_JWT, NULL, tok, sizeof tok);
+        for (int v = 0; v < 4; v++) {
+            if (s == v) continue;
+            char header[64];
+            snprintf(header, sizeof header, "{\"alg\":\"%s\",\"typ\":\"at+jwt\"}", names[v]);
+            size_t f = with_header(tok, n, header, forged);
+            ct_result rc = verify_access(verifiers[v], CT_PROFILE_JWT, forged, f);
+            CHECK(rc == CT_BAD_SIGNATURE);
+        }
+        /* alg none, with and without the signature */
+        size_t f = with_header(tok, n, "{\"alg\":\"none\",\"typ\":\"at+jwt\"}", forged);
+        CHECK_CODE(verify_access(verifiers[s], CT_PROFILE_JWT, forged, f), CT_ALGORITHM_MISMATCH);
+        f = (size_t)(strrchr(forged, '.') - forged) + 1;
+        CHECK_CODE(verify_access(verifiers[s], CT_PROFILE_JWT, forged, f), CT_ALGORITHM_MISMATCH);
+    }
+    ct_key_free(es);
+    ct_key_free(es_pub);
+    ct_key_free(rs);
+    ct_key_free(rs_pub);
+}
+
+/* A JWK set of an EC, an RSA and an OKP key: the token's kid picks the key. */
+static void test_mixed_keyset(void) {
+    ct_key *es = NULL, *rs = NULL, *edk = NULL, *liar = NULL;
+    static char jwks[8192], tok[4096];
+    static uint8_t sc[8192];
+    uint8_t seed[32];
+    memset(seed, 5, sizeof seed);
+    CHECK_CODE(ct_key_new_es256_private(EC_SCALAR, CT_KEY_USE_BOTH, &es), CT_OK);
+    CHECK_CODE(key_jwk(RSA_PRIVATE_JWK, CT_ALG_RS256, &rs), CT_OK);
+    CHECK_CODE(ct_key_new_ed25519_seed(seed, CT_KEY_USE_BOTH, &edk), CT_OK);
+    /* an RSA key claiming the EC key's kid */
+    CHECK_CODE(key_jwk(RSA_PRIVATE_JWK, CT_ALG_RS256, &liar), CT_OK);
+    ct_key *keys[3] = {es, rs, edk};
+    const char *kids[3] = {"ec", "rsa", "ed"};
+    size_t n = (size_t)sprintf(jwks, "{\"keys\":[");
+    for (int i = 0; i < 3; i++) {
+        CHECK_CODE(ct_key_set_kid(keys[i], (const uint8_t *)kids[i], strlen(kids[i])), CT_OK);
+        if (i) jwks[n++] = ',';
+        n += public_jwk(keys[i], jwks + n, sizeof jwks - n - 8);
+    }
+    sprintf(jwks + n, "]}");
+    CHECK_CODE(ct_key_set_kid(liar, (const uint8_t *)"ec", 2), CT_OK);
+    ct_keyset *set = NULL;
+    CHECK_CODE(keyset_of(jwks, &set), CT_OK);
+    ct_access_policy ap = access_policy();
+    ct_id_policy ip = id_policy();
+    ct_access_claims a;
+    ct_id_claims id;
+    for (int p = 0; p < 2 && set; p++) {
+        ct_profile prof = p ? CT_PROFILE_COMPACT : CT_PROFILE_JWT;
+        ct_registry *r = p ? reg : NULL;
+        for (int i = 0; i < 3; i++) {
+            size_t m = issue_access(keys[i], prof, r, tok, sizeof tok);
+            memset(&a, 0, sizeof a);
+            CHECK_CODE(ct_access_verify_keyset(set, prof, r, (uint8_t *)tok, m, &ap, NOW + 10, sc,
+                                               sizeof sc, &a, NULL),
+                       CT_OK);
+            CHECK(eq(a.sub, "user-8f14e45f"));
+            m = issue_id(keys[i], prof, r, tok, sizeof tok);
+            CHECK_CODE(ct_id_verify_keyset(set, prof, r, (uint8_t *)tok, m, &ip, NOW + 10, sc,
+                                           sizeof sc, &id, NULL),
+                       CT_OK);
+        }
+        /* the kid names the EC key, the token is RS256: the EC key pins ES256 */
+        size_t m = issue_access(liar, prof, r, tok, sizeof tok);
+        CHECK_CODE(ct_access_verify_keyset(set, prof, r, (uint8_t *)tok, m, &ap, NOW + 10, sc,
+                                           sizeof sc, &a, NULL),
+                   CT_ALGORITHM_MISMATCH);
+    }
+    /* no kid: the one key of the set for the token's algorithm */
+    ct_key *bare = NULL;
+    CHECK_CODE(key_jwk(RSA_PRIVATE_JWK, CT_ALG_RS256, &bare), CT_OK);
+    size_t m = issue_access(bare, CT_PROFILE_JWT, NULL, tok, sizeof tok);
+    CHECK_CODE(ct_access_verify_keyset(set, CT_PROFILE_JWT, NULL, (uint8_t *)tok, m, &ap, NOW + 10,
+                                       sc, sizeof sc, &a, NULL),
+               CT_OK);
+    ct_key_free(bare);
+    CHECK_CODE(key_jwk(RSA_PRIVATE_JWK, CT_ALG_PS256, &bare), CT_OK);
+    m = issue_access(bare, CT_PROFILE_JWT, NULL, tok, sizeof tok);
+    CHECK_CODE(ct_access_verify_keyset(set, CT_PROFILE_JWT, NULL, (uint8_t *)tok, m, &ap, NOW + 10,
+                                       sc, sizeof sc, &a, NULL),
+               CT_ERR_NO_MATCHING_KEY);
+    ct_key_free(bare);
+    /* a private key in a public set, a short RSA key */
+    ct_keyset *none = (ct_keyset *)&none;
+    snprintf(jwks, sizeof jwks, "{\"keys\":[%s]}", EC_PRIVATE_JWK);
+    CHECK_CODE(keyset_of(jwks, &none), CT_ERR_JWKS_PRIVATE_KEY);
+    snprintf(jwks, sizeof jwks, "{\"keys\":[%s]}", RSA_PRIVATE_JWK);
+    CHECK_CODE(keyset_of(jwks, &none), CT_ERR_JWKS_PRIVATE_KEY);
+    snprintf(jwks, sizeof jwks, "{\"keys\":[%s]}", RSA_SHORT_PUBLIC_JWK);
+    CHECK_CODE(keyset_of(jwks, &none), CT_INVALID_KEY);
+    CHECK(none == (ct_keyset *)&none);
+    ct_keyset_free(set);
+    ct_key_free(es);
+    ct_key_free(rs);
+    ct_key_free(edk);
+    ct_key_free(liar);
+}
+
 int main(void) {
     uint8_t seed[32], secret[32], pub[32];
     memset(seed, 7, sizeof seed);
@@ -1332,6 +1763,11 @@ int main(void) {
     test_policies_and_helpers();
     test_custom_claims();
     test_keysets();
+    test_es256_keys();
+    test_rsa_keys();
+    test_key_documents();
+    test_substitution_across_key_types();
+    test_mixed_keyset();
 
     ct_key_free(ed);
     ct_key_free(ed_pub);
