@@ -11,7 +11,11 @@
 //! fits its buffer or names the length it needs, with which it fits; nothing written on
 //! error); key sets: `ct_keyset_new_jwks` over arbitrary text and key-use numbers, and
 //! `ct_access_verify_keyset` / `ct_id_verify_keyset` beside every verification with the
-//! Ed25519 key.
+//! Ed25519 key; keys: `ct_key_new_jwk` over arbitrary text, algorithm and use numbers (and
+//! over the fixed test RSA key and an ES256 key's own JWK), `ct_key_new_es256_public` over
+//! arbitrary bytes, `ct_key_new_es256_private` over arbitrary scalars, `ct_key_algorithm`,
+//! `ct_key_public_jwk` with small buffers, `ct_key_es256_public_bytes`,
+//! `ct_key_ed25519_public_bytes`, `ct_key_set_kid`.
 //!
 //! Properties: no call panics (never `CT_ERR_PANIC`); every code is one `ct_error_message`
 //! knows; on error the claims output and the buffers are untouched; `CT_BUFFER_TOO_SMALL`
@@ -24,7 +28,11 @@
 //! larger than the one given, and a call with that size no longer fails for want of
 //! scratch; a peeked kid or a hash fits its buffer or names the length it needs; a key set
 //! holding only the Ed25519 public key (no kid) accepts exactly what that key accepts, but
-//! a token naming a kid (`CT_ERR_UNKNOWN_KEY_ID`); a refused JWK set writes no handle.
+//! a token naming a kid (`CT_ERR_UNKNOWN_KEY_ID`); a refused JWK set writes no handle. A
+//! key made from a document or bytes has one of the five algorithms, the one asked for when
+//! one was; its public JWK fits its buffer or names the length it needs, and reads back as
+//! a key of the same algorithm that verifies what the key signs (and the ES256 public bytes
+//! likewise); a refused key writes no handle and touches no output.
 #![no_main]
 
 use core::ptr;
@@ -399,6 +407,7 @@ fuzz_target!(|input: Input| {
                 policies_and_helpers(k, profile, &input, scratch_len);
                 extras_readers(&input);
                 keyset_from_input(&input, profile);
+                key_documents(&input, profile);
             }
         }
     });
@@ -899,4 +908,193 @@ fn extras_readers(input: &Input) {
             }
         }
     }
+}
+
+/// The test RSA key (ffi/tests/c/gen_test_keys.py), a private JWK without "alg".
+const RSA_JWK: &str = include_str!("../../ffi/tests/c/rsa-2048-private.jwk");
+
+/// Keys from arbitrary documents and bytes, and what a key that is made must satisfy.
+fn key_documents(input: &Input, profile: ct_profile) {
+    // Algorithm and use numbers, in and out of range.
+    let alg = ct_alg::from(input.key % 7);
+    let key_use = ct_key_use::from(input.key / 7 % 5);
+    let doc: &[u8] = if input.op / 4 % 8 == 0 {
+        RSA_JWK.as_bytes()
+    } else {
+        &input.token
+    };
+    let mut key = 0x10 as *mut ct_key;
+    // SAFETY: `doc.len()` readable bytes and a writable out pointer.
+    let rc = unsafe { ct_key_new_jwk(doc.as_ptr(), doc.len(), alg, key_use, &mut key) };
+    made(rc, key, Some(alg), profile, input);
+    let point = input.strings.first().map_or(&[][..], Vec::as_slice);
+    let mut key = 0x10 as *mut ct_key;
+    // SAFETY: `point.len()` readable bytes and a writable out pointer.
+    let rc = unsafe { ct_key_new_es256_public(point.as_ptr(), point.len(), key_use, &mut key) };
+    if rc == CT_OK {
+        assert!(
+            matches!(point.len(), 33 | 65),
+            "a {}-byte point",
+            point.len()
+        );
+    }
+    made(rc, key, None, profile, input);
+    let mut scalar = [0u8; 32];
+    for (s, b) in scalar.iter_mut().zip(input.token.iter().rev()) {
+        *s = *b;
+    }
+    let mut key = 0x10 as *mut ct_key;
+    // SAFETY: 32 readable bytes and a writable out pointer.
+    let rc = unsafe { ct_key_new_es256_private(scalar.as_ptr(), key_use, &mut key) };
+    made(rc, key, None, profile, input);
+}
+
+/// Checks a key constructor's result and, for a key it made, the key itself; frees it.
+fn made(
+    rc: ct_result,
+    key: *mut ct_key,
+    asked: Option<ct_alg>,
+    profile: ct_profile,
+    input: &Input,
+) {
+    known(rc);
+    if rc != CT_OK {
+        assert_eq!(key, 0x10 as *mut ct_key, "handle written on error");
+        return;
+    }
+    // SAFETY: a live handle (or NULL).
+    let alg = unsafe { ct_key_algorithm(key) };
+    assert!(
+        (CT_ALG_EDDSA..=CT_ALG_PS256).contains(&alg),
+        "algorithm {alg}"
+    );
+    if let Some(a) = asked.filter(|a| *a != CT_ALG_UNSPECIFIED) {
+        assert_eq!(alg, a, "asked for {a}");
+    }
+    // SAFETY: a live handle, not used concurrently; `kid.len()` readable bytes.
+    let kid = input.strings.get(1).map_or(&[][..], Vec::as_slice);
+    let rc = unsafe { ct_key_set_kid(key, kid.as_ptr(), kid.len()) };
+    known(rc);
+    // The public JWK, first into a buffer of arbitrary size.
+    let mut out = vec![0xA5u8; usize::from(input.out_len) % 2048];
+    let mut written = 0usize;
+    // SAFETY: a live handle, `out.len()` writable bytes, a writable size.
+    let rc = unsafe { ct_key_public_jwk(key, out.as_mut_ptr(), out.len(), &mut written) };
+    known(rc);
+    let public = match rc {
+        CT_OK => {
+            assert!(written <= out.len());
+            Some(out[..written].to_vec())
+        }
+        CT_BUFFER_TOO_SMALL => {
+            assert!(written > out.len() && out.iter().all(|b| *b == 0xA5));
+            let mut out = vec![0u8; written];
+            let mut again = 0usize;
+            // SAFETY: as above.
+            let rc = unsafe { ct_key_public_jwk(key, out.as_mut_ptr(), out.len(), &mut again) };
+            assert_eq!((rc, again), (CT_OK, written));
+            Some(out)
+        }
+        _ => {
+            assert_eq!(rc, CT_ERR_INVALID_ARGUMENT);
+            assert_eq!(alg, CT_ALG_HS256, "only a secret has no public JWK");
+            None
+        }
+    };
+    let mut es = [0u8; 65];
+    // SAFETY: a live handle and 65 writable bytes.
+    let rc = unsafe { ct_key_es256_public_bytes(key, es.as_mut_ptr()) };
+    assert_eq!(rc == CT_OK, alg == CT_ALG_ES256, "code {rc}");
+    let mut ed = [0u8; 32];
+    // SAFETY: a live handle and 32 writable bytes.
+    let rc = unsafe { ct_key_ed25519_public_bytes(key, ed.as_mut_ptr()) };
+    assert_eq!(rc == CT_OK, alg == CT_ALG_EDDSA, "code {rc}");
+    // The public JWK reads back as a key of the same algorithm that verifies what this
+    // one signs; the ES256 public bytes likewise.
+    let mut publics = Vec::new();
+    if let Some(json) = public {
+        let mut back = ptr::null_mut();
+        // SAFETY: `json.len()` readable bytes and a writable out pointer.
+        let rc = unsafe {
+            ct_key_new_jwk(
+                json.as_ptr(),
+                json.len(),
+                CT_ALG_UNSPECIFIED,
+                CT_KEY_USE_BOTH,
+                &mut back,
+            )
+        };
+        assert_eq!(rc, CT_OK, "{}", String::from_utf8_lossy(&json));
+        // SAFETY: a live handle.
+        assert_eq!(unsafe { ct_key_algorithm(back) }, alg);
+        publics.push(back);
+    }
+    if alg == CT_ALG_ES256 {
+        let mut back = ptr::null_mut();
+        // SAFETY: 65 readable bytes and a writable out pointer.
+        let rc = unsafe { ct_key_new_es256_public(es.as_ptr(), 65, CT_KEY_USE_BOTH, &mut back) };
+        assert_eq!(rc, CT_OK);
+        publics.push(back);
+    }
+    let reg = ptr::null();
+    let claims = sample_access_view();
+    let mut token = vec![0u8; CT_ACCESS_MAX_BYTES];
+    let mut n = 0usize;
+    // SAFETY: a live key, readable claims, `token.len()` writable bytes.
+    let rc = unsafe {
+        ct_access_issue(
+            key,
+            profile,
+            reg,
+            &claims,
+            token.as_mut_ptr(),
+            token.len(),
+            &mut n,
+        )
+    };
+    known(rc);
+    for back in publics {
+        if rc == CT_OK {
+            // SAFETY: live handles, `n` readable token bytes; no claims, no scratch.
+            let verified = unsafe {
+                ct_access_verify(
+                    back,
+                    profile,
+                    reg,
+                    token.as_ptr(),
+                    n,
+                    ct_str::new(ISS),
+                    ct_str::new(AUD),
+                    NOW + 10,
+                    ptr::null_mut(),
+                    0,
+                    ptr::null_mut(),
+                )
+            };
+            // The key's use may not allow access tokens; the public JWK keeps it.
+            assert!(
+                matches!(verified, CT_OK | CT_KEY_USE_MISMATCH),
+                "code {verified}"
+            );
+        }
+        // SAFETY: a live handle, freed once.
+        unsafe { ct_key_free(back) };
+    }
+    // SAFETY: a live handle, freed once.
+    unsafe { ct_key_free(key) };
+}
+
+/// The sample access token's claims as a C struct (views into static strings).
+fn sample_access_view() -> ct_access_claims {
+    // SAFETY: all-zero is a valid `ct_access_claims` (NULL views, zeros).
+    let mut c: ct_access_claims = unsafe { core::mem::zeroed() };
+    c.iss = ct_str::new(ISS);
+    c.sub = ct_str::new("user-8f14e45f");
+    c.aud[0] = ct_str::new(AUD);
+    c.aud_len = 1;
+    c.client_id = ct_str::new(CLIENT);
+    c.iat = NOW;
+    c.exp = NOW + 300;
+    c.jti = ct_str::new("b1c2d3e4f5a6b7c8");
+    c
 }

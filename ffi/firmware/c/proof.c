@@ -1,9 +1,9 @@
 /* The firmware proof: with no libc, no heap and no OS, through the C ABI of the no_std
  * build (libcompact_token.a from ffi/firmware), issue an access token with an Ed25519 key
- * and an ID token with HS256, verify both with the public key / secret, and check the
- * refusals firmware relies on. Linked -nostdlib with nostd-proof's _start (which calls
- * ct_nostd_proof and exits with its result) and memory routines. Returns 0 on success,
- * else the number of the failed check. */
+ * and an ID token with HS256 and an access token with ES256, verify them with the public
+ * keys / secret, and check the refusals firmware relies on. Linked -nostdlib with
+ * nostd-proof's _start (which calls ct_nostd_proof and exits with its result) and memory
+ * routines. Returns 0 on success, else the number of the failed check. */
 #include "compact_token.h"
 
 #define NOW 1764000000ULL
@@ -92,6 +92,43 @@ int ct_nostd_proof(void) {
     if (ct_access_verify(hs, CT_PROFILE_COMPACT, NULL, id_token, m, S(ISS), S(CLIENT),
                          NOW + 10, scratch, sizeof scratch, &v) != CT_KEY_USE_MISMATCH)
         return 23;
+
+    /* ES256 (P-256): a key from its scalar, the verifier from the SEC1 point it gives */
+    static const uint8_t scalar[32] = {7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7,
+                                       7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7};
+    uint8_t point[65];
+    ct_key *es = NULL, *es_pub = NULL, *none = NULL;
+    if (ct_key_new_es256_private(scalar, CT_KEY_USE_ACCESS, &es) != CT_OK) return 50;
+    if (ct_key_es256_public_bytes(es, point) != CT_OK || point[0] != 4) return 51;
+    if (ct_key_new_es256_public(point, sizeof point, CT_KEY_USE_ACCESS, &es_pub) != CT_OK)
+        return 52;
+    if (ct_key_algorithm(es_pub) != CT_ALG_ES256) return 53;
+    for (ct_profile p = CT_PROFILE_JWT; p <= CT_PROFILE_COMPACT; p++) {
+        size_t n = 0;
+        if (ct_access_issue(es, p, NULL, &a, token, sizeof token, &n) != CT_OK) return 54;
+        if (ct_access_verify(es_pub, p, NULL, token, n, S(ISS), S(AUD), NOW + 10, scratch,
+                             sizeof scratch, &v) != CT_OK)
+            return 55;
+        if (!same(v.sub, "user-8f14e45f", LEN("user-8f14e45f"))) return 56;
+        token[n - 2] ^= 1;
+        if (ct_access_verify(es_pub, p, NULL, token, n, S(ISS), S(AUD), NOW + 10, scratch,
+                             sizeof scratch, &v) == CT_OK)
+            return 57;
+        /* an EdDSA key never verifies an ES256 token */
+        token[n - 2] ^= 1;
+        if (ct_access_verify(verifier, p, NULL, token, n, S(ISS), S(AUD), NOW + 10, scratch,
+                             sizeof scratch, &v) != CT_ALGORITHM_MISMATCH)
+            return 58;
+    }
+    point[64] ^= 1;
+    if (ct_key_new_es256_public(point, sizeof point, CT_KEY_USE_ACCESS, &none) != CT_INVALID_KEY)
+        return 59;
+    /* key documents need a heap: not in this build */
+    if (ct_key_new_jwk((const uint8_t *)"{}", 2, CT_ALG_UNSPECIFIED, CT_KEY_USE_BOTH, &none) !=
+            CT_ERR_UNSUPPORTED || none != NULL)
+        return 60;
+    ct_key_free(es);
+    ct_key_free(es_pub);
 
     ct_registry *reg = NULL;
     if (ct_registry_new(NULL, 0, &reg) != CT_ERR_UNSUPPORTED || reg != NULL) return 30;
