@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::owned::map_opt;
 use super::{
     Amr, Audience, ClaimSet, Extras, SetExtras, check_opt_text, check_shared, de_date, de_opt_date,
 };
@@ -99,6 +100,29 @@ impl<S> AccessClaims<S> {
 }
 
 impl<S: AsRef<str>> AccessClaims<S> {
+    /// The claims with every string converted by `f` (the first error stops it): the base
+    /// of [`to_heapless`](Self::to_heapless) and `to_owned`.
+    pub fn try_map<T, E>(
+        &self,
+        mut f: impl FnMut(&str) -> core::result::Result<T, E>,
+    ) -> core::result::Result<AccessClaims<T>, E> {
+        Ok(AccessClaims {
+            iss: f(self.iss.as_ref())?,
+            sub: f(self.sub.as_ref())?,
+            aud: self.aud.try_map(&mut f)?,
+            client_id: f(self.client_id.as_ref())?,
+            iat: self.iat,
+            exp: self.exp,
+            nbf: self.nbf,
+            jti: f(self.jti.as_ref())?,
+            scope: map_opt(&self.scope, &mut f)?,
+            auth_time: self.auth_time,
+            acr: map_opt(&self.acr, &mut f)?,
+            amr: self.amr.try_map(&mut f)?,
+            extra: self.extra.try_map(&mut f)?,
+        })
+    }
+
     /// Whether `scope` grants `wanted` (scopes are space-separated, compared exactly).
     pub fn has_scope(&self, wanted: &str) -> bool {
         self.scope

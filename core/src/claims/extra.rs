@@ -68,6 +68,19 @@ impl<S> Extras<S> {
     }
 }
 
+impl<S: AsRef<str>> Extras<S> {
+    /// The custom claims with their JSON text converted by `f`.
+    pub fn try_map<T, E>(
+        &self,
+        f: &mut impl FnMut(&str) -> core::result::Result<T, E>,
+    ) -> core::result::Result<Extras<T>, E> {
+        Ok(Extras {
+            json: super::owned::map_opt(&self.json, f)?,
+            kind: self.kind,
+        })
+    }
+}
+
 impl<S> Default for Extras<S> {
     fn default() -> Self {
         Self::none()

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::owned::map_opt;
 use super::{
     Amr, Audience, ClaimSet, Extras, SetExtras, check_opt_date, check_opt_text, check_shared,
     de_date, de_opt_date,
@@ -199,6 +200,50 @@ impl<S> IdClaims<S> {
         "phone_number_verified",
         "updated_at",
     ];
+}
+
+impl<S: AsRef<str>> IdClaims<S> {
+    /// The claims with every string converted by `f` (the first error stops it): the base
+    /// of [`to_heapless`](Self::to_heapless) and `to_owned`.
+    pub fn try_map<T, E>(
+        &self,
+        mut f: impl FnMut(&str) -> core::result::Result<T, E>,
+    ) -> core::result::Result<IdClaims<T>, E> {
+        Ok(IdClaims {
+            iss: f(self.iss.as_ref())?,
+            sub: f(self.sub.as_ref())?,
+            aud: self.aud.try_map(&mut f)?,
+            exp: self.exp,
+            iat: self.iat,
+            nbf: self.nbf,
+            auth_time: self.auth_time,
+            nonce: map_opt(&self.nonce, &mut f)?,
+            acr: map_opt(&self.acr, &mut f)?,
+            amr: self.amr.try_map(&mut f)?,
+            azp: map_opt(&self.azp, &mut f)?,
+            at_hash: map_opt(&self.at_hash, &mut f)?,
+            c_hash: map_opt(&self.c_hash, &mut f)?,
+            name: map_opt(&self.name, &mut f)?,
+            given_name: map_opt(&self.given_name, &mut f)?,
+            family_name: map_opt(&self.family_name, &mut f)?,
+            middle_name: map_opt(&self.middle_name, &mut f)?,
+            nickname: map_opt(&self.nickname, &mut f)?,
+            preferred_username: map_opt(&self.preferred_username, &mut f)?,
+            profile: map_opt(&self.profile, &mut f)?,
+            picture: map_opt(&self.picture, &mut f)?,
+            website: map_opt(&self.website, &mut f)?,
+            email: map_opt(&self.email, &mut f)?,
+            email_verified: self.email_verified,
+            gender: map_opt(&self.gender, &mut f)?,
+            birthdate: map_opt(&self.birthdate, &mut f)?,
+            zoneinfo: map_opt(&self.zoneinfo, &mut f)?,
+            locale: map_opt(&self.locale, &mut f)?,
+            phone_number: map_opt(&self.phone_number, &mut f)?,
+            phone_number_verified: self.phone_number_verified,
+            updated_at: self.updated_at,
+            extra: self.extra.try_map(&mut f)?,
+        })
+    }
 }
 
 /// Expands `$m!(args; field, ...)` over every optional string claim after `azp`, in wire

@@ -7,6 +7,7 @@
 mod access;
 mod extra;
 mod id;
+mod owned;
 mod require;
 
 pub use access::AccessClaims;
