@@ -104,7 +104,8 @@ pub const CT_ERR_INVALID_ARGUMENT: ct_result = 103;
 /// A public (verify-only) key was asked to sign.
 pub const CT_ERR_KEY_CANNOT_SIGN: ct_result = 104;
 /// The function is not available in this build (the no_std firmware build has no heap for
-/// what it would copy: ct_registry_new, a NULL scratch buffer).
+/// what it would copy or read: ct_registry_new, ct_keyset_new_jwks, ct_key_new_jwk,
+/// ct_key_public_jwk, a NULL scratch buffer).
 pub const CT_ERR_UNSUPPORTED: ct_result = 105;
 /// No free handle: the no_std firmware build holds at most CT_FIRMWARE_MAX_KEYS (8) keys
 /// at once; free one first.

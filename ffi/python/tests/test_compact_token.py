@@ -10,6 +10,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import jwt as pyjwt
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 import compact_token as ct
@@ -51,10 +53,10 @@ def test_every_code_has_its_class():
     import re
 
     header = open(__file__.rsplit("/ffi/", 1)[0] + "/ffi/include/compact_token.h").read()
-    sizes = re.compile(r"CT_(VERSION|PROFILE_|KEY_USE_(ACCESS|ID|BOTH)$|KIND_|JSON_|RULE_|MAX_|.*(_MAX_BYTES|_SCRATCH_BYTES|_FACTOR|_MAX_KEYS)$)")
+    sizes = re.compile(r"CT_(VERSION|PROFILE_|ALG_|KEY_USE_(ACCESS|ID|BOTH)$|KIND_|JSON_|RULE_|MAX_|.*(_MAX_BYTES|_SCRATCH_BYTES|_FACTOR|_MAX_KEYS)$)")
     codes = {int(v): n for n, v in re.findall(r"#define (CT_[A-Z0-9_]+) (\d+)\n", header)
              if n != "CT_OK" and not sizes.match(n)}
-    assert sorted(codes) == list(range(1, 40)) + list(range(100, 115))
+    assert sorted(codes) == list(range(1, 40)) + list(range(100, 119))
     for code, name in codes.items():
         cls = ct._ERRORS[code]
         assert (cls.code, cls.name) == (code, name)
@@ -407,3 +409,191 @@ def test_our_custom_claims_verify_in_pyjwt(ed, hs):
     id_token = ct.issue_id(hs, id_claims(now=now, extra=EXTRA))
     got = pyjwt.decode(id_token, SECRET, algorithms=["HS256"], audience=CLIENT, issuer=ISS)
     assert {k: got[k] for k in EXTRA} == EXTRA and got["name"] == "Jane Doe"
+
+
+# --------------------------------------------------------------- ES256, RS256, PS256 keys
+
+EC_KEY = ec.generate_private_key(ec.SECP256R1())
+RSA_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+def _point(key, form=serialization.PublicFormat.UncompressedPoint):
+    return key.public_key().public_bytes(serialization.Encoding.X962, form)
+
+
+def _jwk(key, private=True, **kw):
+    algo = pyjwt.algorithms.ECAlgorithm if isinstance(key, ec.EllipticCurvePrivateKey) \
+        else pyjwt.algorithms.RSAAlgorithm
+    jwk = json.loads(algo.to_jwk(key if private else key.public_key()))
+    jwk.pop("alg", None)
+    jwk.update(kw)
+    return jwk
+
+
+def _scalar(key):
+    return key.private_numbers().private_value.to_bytes(32, "big")
+
+
+@pytest.mark.parametrize("profile", list(ct.Profile))
+def test_es256_keys_from_bytes_and_jwk(profile):
+    es = ct.Key.es256_private(_scalar(EC_KEY), kid="ec-1")
+    assert es.algorithm == ct.Algorithm.ES256
+    assert es.public_bytes() == _point(EC_KEY)
+    verifiers = [
+        ct.Key.es256_public(_point(EC_KEY), kid="ec-1"),
+        ct.Key.es256_public(_point(EC_KEY, serialization.PublicFormat.CompressedPoint)),
+        ct.Key.from_jwk(_jwk(EC_KEY, private=False)),
+        ct.Key.from_jwk(json.dumps(_jwk(EC_KEY, private=False)), alg=ct.Algorithm.ES256),
+        ct.Key.from_jwk(es.public_jwk()),
+        es.public_key(),
+    ]
+    token = ct.issue_access(es, access(), profile)
+    id_token = ct.issue_id(es, id_claims(), profile)
+    for v in verifiers:
+        assert v.algorithm == ct.Algorithm.ES256
+        assert ct.verify_access(token, v, issuer=ISS, audience=AUD, profile=profile,
+                                now=NOW + 10).sub == "user-8f14e45f"
+        assert ct.verify_id(id_token, v, issuer=ISS, client_id=CLIENT, profile=profile,
+                            now=NOW + 10).name == "Jane Doe"
+    jwk = es.public_jwk()
+    numbers = EC_KEY.public_key().public_numbers()
+    assert (jwk["kty"], jwk["crv"], jwk["alg"], jwk["kid"]) == ("EC", "P-256", "ES256", "ec-1")
+    assert jwk["x"] == base64.urlsafe_b64encode(numbers.x.to_bytes(32, "big")).rstrip(b"=").decode()
+    assert "d" not in jwk
+    signer = ct.Key.from_jwk(_jwk(EC_KEY))
+    ct.verify_access(ct.issue_access(signer, access(), profile), verifiers[1], issuer=ISS,
+                     audience=AUD, profile=profile, now=NOW + 10)
+    with pytest.raises(ct.KeyCannotSignError):
+        ct.issue_access(verifiers[0], access(), profile)
+
+
+def test_es256_refusals():
+    point = bytearray(_point(EC_KEY))
+    point[-1] ^= 1
+    for bad in (bytes(point), _point(EC_KEY)[:64], b"\x05" + _point(EC_KEY)[1:33], b"\x00",
+                _scalar(EC_KEY)):
+        with pytest.raises(ct.InvalidKeyError) as e:
+            ct.Key.es256_public(bad)
+        assert e.value.code == 27
+    for bad in (b"\x00" * 32, b"\xff" * 32, b"\x01" * 31):
+        with pytest.raises(ct.InvalidKeyError):
+            ct.Key.es256_private(bad)
+    with pytest.raises(ct.InvalidArgumentError):
+        ct.Key.hs256(SECRET).public_jwk()
+    with pytest.raises(ct.InvalidArgumentError):
+        ct.Key.from_jwk(_jwk(RSA_KEY), alg=ct.Algorithm.RS256).public_bytes()
+
+
+@pytest.mark.parametrize("profile", list(ct.Profile))
+def test_rsa_keys_pin_rs256_or_ps256(profile):
+    with pytest.raises(ct.AlgorithmRequiredError) as e:
+        ct.Key.from_jwk(_jwk(RSA_KEY))
+    assert e.value.code == 117
+    with pytest.raises(ct.AlgorithmConflictError):
+        ct.Key.from_jwk(_jwk(RSA_KEY), alg=ct.Algorithm.ES256)
+    with pytest.raises(ct.AlgorithmConflictError):
+        ct.Key.from_jwk(_jwk(RSA_KEY, alg="PS256"), alg=ct.Algorithm.RS256)
+    for alg, other in ((ct.Algorithm.RS256, ct.Algorithm.PS256),
+                       (ct.Algorithm.PS256, ct.Algorithm.RS256)):
+        signer = ct.Key.from_jwk(_jwk(RSA_KEY), alg=alg)
+        public = ct.Key.from_jwk(_jwk(RSA_KEY, private=False, alg=alg.name))
+        wrong = ct.Key.from_jwk(_jwk(RSA_KEY, private=False), alg=other)
+        assert (signer.algorithm, public.algorithm, wrong.algorithm) == (alg, alg, other)
+        token = ct.issue_access(signer, access(), profile)
+        assert ct.verify_access(token, public, issuer=ISS, audience=AUD, profile=profile,
+                                now=NOW + 10).sub == "user-8f14e45f"
+        assert ct.verify_access(token, signer.public_key(), issuer=ISS, audience=AUD,
+                                profile=profile, now=NOW + 10).sub == "user-8f14e45f"
+        with pytest.raises(ct.AlgorithmMismatchError):
+            ct.verify_access(token, wrong, issuer=ISS, audience=AUD, profile=profile,
+                             now=NOW + 10)
+        assert signer.public_jwk()["alg"] == alg.name
+    short = rsa.generate_private_key(public_exponent=65537, key_size=1024)
+    with pytest.raises(ct.InvalidKeyError):
+        ct.Key.from_jwk(_jwk(short, private=False), alg=ct.Algorithm.RS256)
+
+
+def test_key_documents_refused_with_their_codes():
+    cases = [
+        ("{", ct.InvalidJwkError),
+        ({"kty": "EC", "crv": "P-256", "x": "AAAA"}, ct.InvalidJwkError),
+        (dict(_jwk(EC_KEY, private=False), alg="RS256"), ct.InvalidJwkError),
+        ({"kty": "OKP", "crv": "X25519", "x": "AAAA"}, ct.UnsupportedKeyTypeError),
+        ({"kty": "EC", "crv": "P-384", "x": "AAAA", "y": "AAAA"}, ct.UnsupportedKeyTypeError),
+    ]
+    for doc, cls in cases:
+        with pytest.raises(cls):
+            ct.Key.from_jwk(doc)
+
+
+def test_algorithm_substitution_across_key_types(ed, hs):
+    es = ct.Key.es256_private(_scalar(EC_KEY))
+    rs = ct.Key.from_jwk(_jwk(RSA_KEY), alg=ct.Algorithm.RS256)
+    keys = [es, rs, hs, ed]
+    for profile in ct.Profile:
+        for signer in keys:
+            token = ct.issue_access(signer, access(), profile)
+            for verifier in keys:
+                if verifier is signer:
+                    continue
+                with pytest.raises(ct.AlgorithmMismatchError):
+                    ct.verify_access(token, verifier, issuer=ISS, audience=AUD,
+                                     profile=profile, now=NOW + 10)
+
+
+def test_keyset_of_ec_rsa_and_okp_keys(ed):
+    es = ct.Key.es256_private(_scalar(EC_KEY), kid="ec")
+    rs = ct.Key.from_jwk(_jwk(RSA_KEY, kid="rsa"), alg=ct.Algorithm.PS256)
+    jwks = {"keys": [es.public_jwk(), rs.public_jwk(), ed.public_jwk()]}
+    keyset = ct.KeySet.from_jwks(jwks)
+    for signer in (es, rs, ed):
+        token = ct.issue_access(signer, access())
+        got = ct.verify_access(token, keyset=keyset, issuer=ISS, audience=AUD, now=NOW + 10)
+        assert got.sub == "user-8f14e45f"
+    liar = ct.Key.from_jwk(_jwk(RSA_KEY, kid="ec"), alg=ct.Algorithm.PS256)
+    with pytest.raises(ct.AlgorithmMismatchError):
+        ct.verify_access(ct.issue_access(liar, access()), keyset=keyset, issuer=ISS,
+                         audience=AUD, now=NOW + 10)
+    with pytest.raises(ct.JwksPrivateKeyError):
+        ct.KeySet.from_jwks({"keys": [_jwk(EC_KEY)]})
+
+
+PY_KEYS = [("ES256", EC_KEY), ("RS256", RSA_KEY), ("PS256", RSA_KEY)]
+
+
+@pytest.mark.parametrize("alg,private", PY_KEYS)
+def test_pyjwt_es_rs_ps_tokens_verify_in_ours(alg, private):
+    now = int(time.time())
+    payload = dict(iss=ISS, sub="user-1", aud=AUD, client_id=CLIENT, iat=now, exp=now + 300,
+                   jti="j-1", scope="read:orders")
+    token = pyjwt.encode(payload, private, algorithm=alg, headers={"typ": "at+jwt"})
+    ours = ct.Key.from_jwk(_jwk(private, private=False), alg=ct.Algorithm[alg])
+    got = ct.verify_access(token, ours, issuer=ISS, audience=AUD, required_scopes=["read:orders"])
+    assert (got.sub, got.aud, got.jti) == ("user-1", [AUD], "j-1")
+    id_token = pyjwt.encode(dict(iss=ISS, sub="u", aud=CLIENT, iat=now, exp=now + 600,
+                                 nonce="n1"), private, algorithm=alg)
+    assert ct.verify_id(id_token, ours, issuer=ISS, client_id=CLIENT, nonce="n1").sub == "u"
+    if alg == "ES256":
+        raw = ct.Key.es256_public(_point(private))
+        assert ct.verify_access(token, raw, issuer=ISS, audience=AUD).sub == "user-1"
+
+
+@pytest.mark.parametrize("alg,private", PY_KEYS)
+def test_our_es_rs_ps_tokens_verify_in_pyjwt(alg, private):
+    now = int(time.time())
+    key = ct.Key.from_jwk(_jwk(private), alg=ct.Algorithm[alg])
+    token = ct.issue_access(key, access(now=now))
+    got = pyjwt.decode(token, private.public_key(), algorithms=[alg], audience=AUD, issuer=ISS)
+    assert got["client_id"] == CLIENT and got["sub"] == "user-8f14e45f"
+    compact = ct.issue_access(key, access(now=now), ct.Profile.COMPACT)
+    jws = pyjwt.api_jws.decode_complete(compact, private.public_key(), algorithms=[alg])
+    assert jws["header"]["alg"] == alg
+    at = ct.issue_access(key, access(now=now))
+    id_token = ct.issue_id(key, id_claims(now=now, at_hash=ct.at_hash(key, at)))
+    got = pyjwt.decode(id_token, private.public_key(), algorithms=[alg], audience=CLIENT,
+                       issuer=ISS)
+    digest = __import__("hashlib").sha256(at.encode()).digest()[:16]
+    assert got["at_hash"] == base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+    # PyJWT reads the public JWK we publish
+    public = pyjwt.PyJWK(key.public_jwk())
+    assert pyjwt.decode(token, public.key, algorithms=[alg], audience=AUD)["jti"]

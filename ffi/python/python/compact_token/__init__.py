@@ -17,7 +17,6 @@ every C call), so verifications on several threads run in parallel.
 
 from __future__ import annotations
 
-import base64
 import enum
 import json
 import time
@@ -28,6 +27,7 @@ from compact_token._native import ffi, lib
 
 __all__ = [
     "AccessClaims",
+    "Algorithm",
     "IdClaims",
     "Key",
     "KeySet",
@@ -66,6 +66,17 @@ class KeyUse(enum.IntEnum):
     ACCESS = lib.CT_KEY_USE_ACCESS
     ID = lib.CT_KEY_USE_ID
     BOTH = lib.CT_KEY_USE_BOTH
+
+
+class Algorithm(enum.IntEnum):
+    """The signature algorithm a key pins (RS256 and PS256 need the RSA support of the
+    library's std build, which this package always uses)."""
+
+    EDDSA = lib.CT_ALG_EDDSA
+    HS256 = lib.CT_ALG_HS256
+    ES256 = lib.CT_ALG_ES256
+    RS256 = lib.CT_ALG_RS256
+    PS256 = lib.CT_ALG_PS256
 
 
 # ----------------------------------------------------------------------------- errors
@@ -360,6 +371,26 @@ class JwksNoUsableKeyError(TokenError):
     name = "CT_ERR_JWKS_NO_USABLE_KEY"
 
 
+class InvalidJwkError(TokenError):
+    code = 115
+    name = "CT_ERR_INVALID_JWK"
+
+
+class UnsupportedKeyTypeError(TokenError):
+    code = 116
+    name = "CT_ERR_UNSUPPORTED_KEY_TYPE"
+
+
+class AlgorithmRequiredError(TokenError):
+    code = 117
+    name = "CT_ERR_ALGORITHM_REQUIRED"
+
+
+class AlgorithmConflictError(TokenError):
+    code = 118
+    name = "CT_ERR_ALGORITHM_CONFLICT"
+
+
 _ERRORS: Dict[int, Type[TokenError]] = {
     cls.code: cls for cls in TokenError.__subclasses__()
 }
@@ -420,13 +451,19 @@ def _texts(views: Any, n: int) -> List[str]:
 # ------------------------------------------------------------------------------- keys
 
 
-def _b64url(data: str) -> bytes:
-    return base64.urlsafe_b64decode(data + "=" * (-len(data) % 4))
+JwkInput = Union[str, bytes, Mapping[str, Any]]
+
+
+def _json_bytes(doc: JwkInput) -> bytes:
+    if isinstance(doc, Mapping):
+        doc = json.dumps(doc)
+    return doc.encode() if isinstance(doc, str) else bytes(doc)
 
 
 class Key:
-    """A signing or verifying key (a ct_key handle, freed with the object). Immutable: the
-    kid is set at construction. Safe to share between threads."""
+    """A signing or verifying key (a ct_key handle, freed with the object) of one algorithm
+    (`algorithm`): Ed25519, ES256 (P-256), HS256, RS256 or PS256. Immutable: the kid is set
+    at construction. Safe to share between threads."""
 
     def __init__(self, handle: Any, kind: str) -> None:
         self._handle = ffi.gc(handle, lib.ct_key_free)
@@ -442,20 +479,24 @@ class Key:
             _check(lib.ct_key_set_kid(key._handle, data, len(data)))
         return key
 
+    @staticmethod
+    def _fixed(data: bytes, n: int) -> bytes:
+        if len(data) != n:
+            raise _ERRORS[lib.CT_INVALID_KEY](lib.CT_INVALID_KEY)
+        return bytes(data)
+
     @classmethod
     def ed25519_from_seed(
         cls, seed: bytes, use: KeyUse = KeyUse.BOTH, kid: Optional[str] = None
     ) -> "Key":
         """An Ed25519 signing key (which also verifies) from its 32-byte seed."""
-        if len(seed) != 32:
-            raise _ERRORS[lib.CT_INVALID_KEY](lib.CT_INVALID_KEY)
+        seed = cls._fixed(seed, 32)
         return cls._make(lib.ct_key_new_ed25519_seed, (seed, int(use)), "ed25519", kid)
 
     @classmethod
     def ed25519_public(cls, x: bytes, use: KeyUse = KeyUse.BOTH, kid: Optional[str] = None) -> "Key":
         """An Ed25519 verify-only key from its 32-byte public key."""
-        if len(x) != 32:
-            raise _ERRORS[lib.CT_INVALID_KEY](lib.CT_INVALID_KEY)
+        x = cls._fixed(x, 32)
         return cls._make(lib.ct_key_new_ed25519_public, (x, int(use)), "ed25519-public", kid)
 
     @classmethod
@@ -464,32 +505,74 @@ class Key:
         return cls._make(lib.ct_key_new_hs256, (secret, len(secret), int(use)), "hs256", kid)
 
     @classmethod
-    def from_jwk(cls, jwk: Mapping[str, Any], use: KeyUse = KeyUse.BOTH) -> "Key":
-        """A key from a JWK (RFC 7517) as a dict: OKP Ed25519 (private with "d", public
-        with "x") or oct (HS256, "k"). Only base64url is decoded here; the library checks
-        the key material. "kid" is kept; "alg", when present, must match the key type."""
-        kty, kid, alg = jwk.get("kty"), jwk.get("kid"), jwk.get("alg")
-        bad = _ERRORS[lib.CT_INVALID_KEY]
-        try:
-            if kty == "OKP" and jwk.get("crv") == "Ed25519" and alg in (None, "EdDSA", "Ed25519"):
-                if "d" in jwk:
-                    return cls.ed25519_from_seed(_b64url(jwk["d"]), use, kid)
-                return cls.ed25519_public(_b64url(jwk["x"]), use, kid)
-            if kty == "oct" and alg in (None, "HS256"):
-                return cls.hs256(_b64url(jwk["k"]), use, kid)
-        except (KeyError, ValueError, TypeError) as e:
-            raise bad(lib.CT_INVALID_KEY) from e
-        raise bad(lib.CT_INVALID_KEY, f"unsupported JWK (kty {kty!r}, alg {alg!r})")
+    def es256_private(cls, scalar: bytes, use: KeyUse = KeyUse.BOTH,
+                      kid: Optional[str] = None) -> "Key":
+        """An ES256 (P-256) signing key (which also verifies) from its 32-byte big-endian
+        secret scalar (a JWK's "d"); InvalidKeyError for 0 or a value not below the order."""
+        scalar = cls._fixed(scalar, 32)
+        return cls._make(lib.ct_key_new_es256_private, (scalar, int(use)), "es256", kid)
+
+    @classmethod
+    def es256_public(cls, point: bytes, use: KeyUse = KeyUse.BOTH,
+                     kid: Optional[str] = None) -> "Key":
+        """An ES256 verify-only key from a SEC1 point: 65 bytes uncompressed (0x04, x, y) or
+        33 compressed (0x02/0x03, x); InvalidKeyError for anything else or a point off the
+        curve."""
+        point = bytes(point)
+        return cls._make(lib.ct_key_new_es256_public, (point, len(point), int(use)),
+                         "es256-public", kid)
+
+    @classmethod
+    def from_jwk(cls, jwk: JwkInput, alg: Optional[Algorithm] = None,
+                 use: KeyUse = KeyUse.BOTH) -> "Key":
+        """A key from one JWK (RFC 7517; a dict or JSON text), read by the library: Ed25519
+        ("OKP"), P-256 ("EC") or RSA, public or private (with "d" it signs too), or an HS256
+        secret ("oct"). "kid" is kept; "token_use" gives the key's use, `use` applies when
+        it is absent. The key pins one algorithm: its type's, or for RSA the JWK's "alg" or
+        `alg` (AlgorithmRequiredError when neither says RS256 or PS256); an `alg` the key
+        cannot have, or other than the JWK's "alg", is AlgorithmConflictError. Other
+        refusals: InvalidJwkError, UnsupportedKeyTypeError, InvalidKeyError."""
+        data = _json_bytes(jwk)
+        alg_code = lib.CT_ALG_UNSPECIFIED if alg is None else int(alg)
+        return cls._make(lib.ct_key_new_jwk, (data, len(data), alg_code, int(use)), "jwk", None)
+
+    @property
+    def algorithm(self) -> Algorithm:
+        """The algorithm this key signs and verifies with."""
+        return Algorithm(lib.ct_key_algorithm(self._handle))
 
     def public_bytes(self) -> bytes:
-        """The 32-byte Ed25519 public key (InvalidArgumentError for an HS256 key)."""
-        out = ffi.new("uint8_t[32]")
-        _check(lib.ct_key_ed25519_public_bytes(self._handle, out))
+        """The raw public key: 32 bytes for Ed25519, the 65-byte uncompressed SEC1 point for
+        ES256 (InvalidArgumentError for HS256 and RSA keys: see public_jwk)."""
+        if self.algorithm == Algorithm.ES256:
+            out = ffi.new("uint8_t[65]")
+            _check(lib.ct_key_es256_public_bytes(self._handle, out))
+        else:
+            out = ffi.new("uint8_t[32]")
+            _check(lib.ct_key_ed25519_public_bytes(self._handle, out))
         return bytes(out)
 
+    def public_jwk(self) -> Dict[str, Any]:
+        """The public JWK of this key ("kty", its public members, "kid" when set, "alg",
+        "use": "sig", "token_use"): what a JWK set publishes. InvalidArgumentError for an
+        HS256 secret, which has no public part."""
+        written = ffi.new("size_t *")
+        out = ffi.new("uint8_t[]", 2048)
+        code = lib.ct_key_public_jwk(self._handle, out, 2048, written)
+        if code == lib.CT_BUFFER_TOO_SMALL:
+            out = ffi.new("uint8_t[]", written[0])
+            code = lib.ct_key_public_jwk(self._handle, out, written[0], written)
+        _check(code)
+        return json.loads(bytes(ffi.buffer(out, written[0])).decode())
+
     def public_key(self, use: KeyUse = KeyUse.BOTH, kid: Optional[str] = None) -> "Key":
-        """The verify-only Ed25519 key for this one."""
-        return Key.ed25519_public(self.public_bytes(), use, kid)
+        """The verify-only key for this one (same algorithm), with `use` and `kid`."""
+        jwk = {k: v for k, v in self.public_jwk().items() if k not in ("kid", "token_use")}
+        key = Key.from_jwk(jwk, use=use)
+        if kid is not None:
+            data = kid.encode()
+            _check(lib.ct_key_set_kid(key._handle, data, len(data)))
+        return key
 
 
 class Registry:
@@ -522,9 +605,7 @@ class KeySet:
         Ed25519, P-256 and RSA keys; keys the library cannot verify with are skipped. use
         applies to keys without "token_use". Raises InvalidJwksError,
         JwksPrivateKeyError (a "d" member or an "oct" secret), JwksNoUsableKeyError."""
-        if isinstance(jwks, Mapping):
-            jwks = json.dumps(jwks)
-        data = jwks.encode() if isinstance(jwks, str) else bytes(jwks)
+        data = _json_bytes(jwks)
         out = ffi.new("ct_keyset **")
         _check(lib.ct_keyset_new_jwks(data, len(data), int(use), out))
         return cls(out[0])
