@@ -350,6 +350,12 @@ async function testControl(req, res, url) {
 }
 
 const server = http.createServer((req, res) => {
+  // Listening comes first (the issuer needs the port); nothing is served until the
+  // provider exists and the issuer line is printed.
+  if (!provider) {
+    res.writeHead(503, { 'content-type': 'application/json' })
+    return res.end('{"error":"starting"}\n')
+  }
   const url = new URL(req.url, 'http://127.0.0.1')
   if (url.pathname.startsWith('/_test/')) return testControl(req, res, url)
   return handler(req, res)
