@@ -60,6 +60,27 @@ pub enum Error {
     NoActiveKey,
     /// A key set file could not be written or read.
     Io,
+    /// A URL (issuer, `jwks_uri`) is not an absolute `https`/`http` URL with a host, or has
+    /// user information or a fragment (an issuer also a query), which remote key sets refuse.
+    InvalidUrl,
+    /// A URL is plain `http` to a host other than a loopback address (`127.0.0.0/8`, `::1`,
+    /// `localhost`), or another scheme: refused before any connection.
+    InsecureUrl,
+    /// The discovery document's `issuer` is not exactly the issuer asked for (OpenID
+    /// Connect Discovery 1.0 §4.3; a trailing `/` counts).
+    IssuerMismatch,
+    /// The server answered with an HTTP status other than 200 (redirects are not followed).
+    Http {
+        /// The response status.
+        status: u16,
+    },
+    /// The request could not be made or its response not read: name resolution,
+    /// connection, TLS or HTTP protocol failure.
+    Fetch,
+    /// The whole request (connect, send, response and body) took longer than its timeout.
+    Timeout,
+    /// The response body is larger than the configured cap.
+    ResponseTooLarge,
 }
 
 impl Error {
@@ -88,6 +109,13 @@ impl Error {
             Error::InvalidWindow => "key window ends before it starts",
             Error::UnknownKeyId => "no key with this kid is valid now",
             Error::AmbiguousKey => "token has no kid and several keys could verify it",
+            Error::InvalidUrl => "not an absolute http(s) url with a host and no fragment",
+            Error::InsecureUrl => "url is not https (plain http only to loopback)",
+            Error::IssuerMismatch => "discovery document names another issuer",
+            Error::Http { .. } => "http status other than 200",
+            Error::Fetch => "http request failed (connect, tls or protocol)",
+            Error::Timeout => "http request timed out",
+            Error::ResponseTooLarge => "http response larger than the cap",
             Error::NoActiveKey => {
                 "no key of the set is for this kind of token (token_use) and in its window now"
             }
@@ -99,6 +127,7 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Token(e) => fmt::Display::fmt(e, f),
+            Error::Http { status } => write!(f, "http status {status} (200 expected)"),
             other => f.write_str(other.as_str()),
         }
     }

@@ -50,6 +50,8 @@ pub mod jwk;
 pub mod keys;
 pub mod keyset;
 pub mod pem;
+#[cfg(feature = "remote")]
+pub mod remote;
 
 pub use clock::SystemClock;
 pub use error::{Error, Result};
