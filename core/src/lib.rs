@@ -12,6 +12,8 @@
 //!   and when verifying.
 //! - Issuing writes into your buffer; verifying borrows the claims from your scratch buffer.
 //!   Nothing allocates. Time is a parameter: `now`, in Unix seconds.
+//! - An opt-in [`VerifiedCache`] (caller-sized, no heap) skips the signature of a token
+//!   verified before under the same key, and re-checks everything else on every hit.
 //!
 //! ```
 //! use compact_token::{jwt, AccessClaims, AccessPolicy, Ed25519SigningKey, KeyUse, Limits};
@@ -46,6 +48,7 @@ extern crate std;
 mod alg;
 mod b64;
 mod budget;
+mod cache;
 mod claims;
 mod error;
 mod header;
@@ -64,6 +67,7 @@ pub use alg::{
 #[cfg(feature = "rsa")]
 pub use alg::{MAX_RSA_BITS, MIN_RSA_BITS, RsaSigningKey, RsaVerifyingKey};
 pub use budget::Limits;
+pub use cache::{CACHE_WAYS, CacheableKey, KeyIdentity, Slot, VerifiedCache};
 pub use claims::{
     AccessClaims, Amr, Audience, ClaimSet, Elements, Extras, ExtrasWriter, IdClaims, JsonStr, List,
     MAX_AMR, MAX_AUDIENCES, MAX_DATE, Members, Require, Rule, Value, ValueKind,
