@@ -107,6 +107,48 @@ pub enum Error {
         /// The failed requirement's index.
         index: u16,
     },
+    /// A DPoP-bound access token was presented without a DPoP proof (RFC 9449).
+    DpopProofMissing,
+    /// The DPoP proof is not a JWS of the expected shape: base64url, JSON, a missing or
+    /// mistyped `jti`, `htm`, `htu`, `iat` or `jwk`, a `jti` longer than
+    /// [`crate::dpop::MAX_JTI_LEN`], or a proof longer than [`crate::dpop::MAX_PROOF_LEN`].
+    DpopProofMalformed,
+    /// The DPoP proof's signature does not verify with the key in its own `jwk` header.
+    DpopBadSignature,
+    /// The DPoP proof's `typ` is missing or not `dpop+jwt`.
+    DpopWrongType,
+    /// The DPoP proof's `alg` is not `ES256`, `EdDSA` or `Ed25519`, or is not the algorithm of
+    /// its `jwk` (`ES256` with an `OKP` key, `EdDSA` with an `EC` key).
+    DpopAlgorithmNotAllowed,
+    /// The DPoP proof's `jwk` carries private key material (`d`, `p`, `q`, `dp`, `dq`, `qi`,
+    /// `oth`, `k`).
+    DpopPrivateKey,
+    /// The DPoP proof's `jwk` is not a public `EC` P-256 or `OKP` Ed25519 key (`oct`, `RSA`,
+    /// another curve, a point not on the curve, an unknown member).
+    DpopInvalidKey,
+    /// The DPoP proof's `htm` is not the request's method.
+    DpopWrongMethod,
+    /// The DPoP proof's `htu` is not the request's URI (after normalization), or carries a
+    /// query or fragment, or is not an absolute URI.
+    DpopWrongUri,
+    /// The DPoP proof's `iat` is older than the verifier's window allows.
+    DpopProofStale,
+    /// The DPoP proof's `iat` is further in the future than the verifier's window allows.
+    DpopProofInFuture,
+    /// The DPoP proof's `jti` was seen before: the proof is replayed.
+    DpopReplayed,
+    /// The replay cache is full of unexpired entries and refuses to store another `jti`
+    /// (rather than forget one that could then be replayed).
+    DpopReplayCacheFull,
+    /// The DPoP proof's `ath` is missing or is not the hash of the presented access token.
+    DpopAccessTokenHashMismatch,
+    /// The verifier requires a server nonce and the DPoP proof's `nonce` is missing or
+    /// another (answer with `use_dpop_nonce`, RFC 9449 §8).
+    DpopNonceMismatch,
+    /// A DPoP proof was checked against an access token that carries no `cnf.jkt`.
+    DpopTokenNotBound,
+    /// The access token's `cnf.jkt` is not the thumbprint of the DPoP proof's key.
+    DpopKeyNotBound,
 }
 
 impl Error {
@@ -152,6 +194,23 @@ impl Error {
             Error::ClaimCollision { .. } => 37,
             Error::RequiredClaimMissing { .. } => 38,
             Error::RequiredClaimMismatch { .. } => 39,
+            Error::DpopProofMissing => 40,
+            Error::DpopProofMalformed => 41,
+            Error::DpopBadSignature => 42,
+            Error::DpopWrongType => 43,
+            Error::DpopAlgorithmNotAllowed => 44,
+            Error::DpopPrivateKey => 45,
+            Error::DpopInvalidKey => 46,
+            Error::DpopWrongMethod => 47,
+            Error::DpopWrongUri => 48,
+            Error::DpopProofStale => 49,
+            Error::DpopProofInFuture => 50,
+            Error::DpopReplayed => 51,
+            Error::DpopReplayCacheFull => 52,
+            Error::DpopAccessTokenHashMismatch => 53,
+            Error::DpopNonceMismatch => 54,
+            Error::DpopTokenNotBound => 55,
+            Error::DpopKeyNotBound => 56,
         }
     }
 
@@ -198,12 +257,29 @@ impl Error {
             37 => Error::ClaimCollision { claim: "" },
             38 => Error::RequiredClaimMissing { index: 0 },
             39 => Error::RequiredClaimMismatch { index: 0 },
+            40 => Error::DpopProofMissing,
+            41 => Error::DpopProofMalformed,
+            42 => Error::DpopBadSignature,
+            43 => Error::DpopWrongType,
+            44 => Error::DpopAlgorithmNotAllowed,
+            45 => Error::DpopPrivateKey,
+            46 => Error::DpopInvalidKey,
+            47 => Error::DpopWrongMethod,
+            48 => Error::DpopWrongUri,
+            49 => Error::DpopProofStale,
+            50 => Error::DpopProofInFuture,
+            51 => Error::DpopReplayed,
+            52 => Error::DpopReplayCacheFull,
+            53 => Error::DpopAccessTokenHashMismatch,
+            54 => Error::DpopNonceMismatch,
+            55 => Error::DpopTokenNotBound,
+            56 => Error::DpopKeyNotBound,
             _ => return None,
         })
     }
 
     /// The highest code in use; every code from 1 to this names an error.
-    pub const MAX_CODE: u16 = 39;
+    pub const MAX_CODE: u16 = 56;
 
     /// A short, lowercase, static description.
     pub const fn as_str(&self) -> &'static str {
@@ -247,6 +323,23 @@ impl Error {
             Error::ClaimCollision { .. } => "custom claim named as a typed claim",
             Error::RequiredClaimMissing { .. } => "required claim missing",
             Error::RequiredClaimMismatch { .. } => "required claim has another value",
+            Error::DpopProofMissing => "dpop proof missing",
+            Error::DpopProofMalformed => "malformed dpop proof",
+            Error::DpopBadSignature => "bad dpop proof signature",
+            Error::DpopWrongType => "wrong dpop proof type (typ)",
+            Error::DpopAlgorithmNotAllowed => "dpop proof algorithm not allowed",
+            Error::DpopPrivateKey => "private key in dpop proof jwk",
+            Error::DpopInvalidKey => "invalid dpop proof key",
+            Error::DpopWrongMethod => "dpop proof for another method (htm)",
+            Error::DpopWrongUri => "dpop proof for another uri (htu)",
+            Error::DpopProofStale => "dpop proof too old (iat)",
+            Error::DpopProofInFuture => "dpop proof issued in the future (iat)",
+            Error::DpopReplayed => "dpop proof replayed (jti)",
+            Error::DpopReplayCacheFull => "dpop replay cache full",
+            Error::DpopAccessTokenHashMismatch => "dpop proof ath does not match the access token",
+            Error::DpopNonceMismatch => "dpop proof nonce missing or wrong",
+            Error::DpopTokenNotBound => "access token not bound to a dpop key",
+            Error::DpopKeyNotBound => "dpop proof key not the one the token is bound to",
         }
     }
 }
@@ -294,5 +387,7 @@ mod tests {
         assert_eq!(Error::DuplicateMember.code(), 34);
         assert_eq!(Error::SigningFailed.code(), 35);
         assert_eq!(Error::CodeHashMismatch.code(), 36);
+        assert_eq!(Error::DpopProofMissing.code(), 40);
+        assert_eq!(Error::DpopKeyNotBound.code(), 56);
     }
 }

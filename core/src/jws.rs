@@ -149,10 +149,27 @@ pub(crate) fn assemble<'o, K: SigningKey + ?Sized>(
     out: &'o mut [u8],
     write_payload: impl FnOnce(&mut [u8]) -> Result<usize>,
 ) -> Result<&'o str> {
-    let sig_len = key.signature_len();
     let mut header_buf = [0u8; MAX_HEADER_LEN];
     let header_len = header.write(&mut header_buf)?;
-    let header_json = &header_buf[..header_len];
+    assemble_json(
+        &header_buf[..header_len],
+        key,
+        max_bytes,
+        out,
+        write_payload,
+    )
+}
+
+/// [`assemble`] with the header given as its JSON text (for headers [`Header`] does not
+/// model, such as a DPoP proof's, whose `jwk` is written by its own module).
+pub(crate) fn assemble_json<'o, K: SigningKey + ?Sized>(
+    header_json: &[u8],
+    key: &K,
+    max_bytes: usize,
+    out: &'o mut [u8],
+    write_payload: impl FnOnce(&mut [u8]) -> Result<usize>,
+) -> Result<&'o str> {
+    let sig_len = key.signature_len();
     let h = b64::encoded_len(header_json.len());
 
     let payload_at = (h + 1).min(out.len());

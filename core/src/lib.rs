@@ -50,6 +50,7 @@ mod b64;
 mod budget;
 mod cache;
 mod claims;
+pub mod dpop;
 mod error;
 mod header;
 pub mod json;
