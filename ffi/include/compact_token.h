@@ -114,7 +114,7 @@ typedef struct ct_registry ct_registry;
 // The no_std build's registry handle: never made (ct_registry_new is unsupported there).
 typedef struct ct_registry ct_registry;
 
-// A result code: CT_OK, one of compact_token::Error::code() (1..=39), or an FFI
+// A result code: CT_OK, one of compact_token::Error::code() (1..=56), or an FFI
 // code (100..).
 typedef uint32_t ct_result;
 
@@ -511,6 +511,59 @@ typedef uint32_t ct_json_type;
 
 // A custom claim the policy requires has another value.
 #define CT_REQUIRED_CLAIM_MISMATCH 39
+
+// A DPoP-bound access token was presented without a DPoP proof.
+#define CT_DPOP_PROOF_MISSING 40
+
+// The DPoP proof is not a JWS of the expected shape (base64url, JSON, a required claim
+// missing or mistyped, a jti too long, a proof too long).
+#define CT_DPOP_PROOF_MALFORMED 41
+
+// The DPoP proof's signature does not verify with the key in its jwk header.
+#define CT_DPOP_BAD_SIGNATURE 42
+
+// The DPoP proof's typ is missing or not dpop+jwt.
+#define CT_DPOP_WRONG_TYPE 43
+
+// The DPoP proof's alg is not ES256, EdDSA or Ed25519, or not its jwk's algorithm.
+#define CT_DPOP_ALGORITHM_NOT_ALLOWED 44
+
+// The DPoP proof's jwk carries private key material (d, p, q, dp, dq, qi, oth, k).
+#define CT_DPOP_PRIVATE_KEY 45
+
+// The DPoP proof's jwk is not a public EC P-256 or OKP Ed25519 key.
+#define CT_DPOP_INVALID_KEY 46
+
+// The DPoP proof's htm is not the request's method.
+#define CT_DPOP_WRONG_METHOD 47
+
+// The DPoP proof's htu is not the request's URI (after normalization), or has a query
+// or fragment.
+#define CT_DPOP_WRONG_URI 48
+
+// The DPoP proof's iat is older than the verifier's window.
+#define CT_DPOP_PROOF_STALE 49
+
+// The DPoP proof's iat is further ahead than the verifier's window.
+#define CT_DPOP_PROOF_IN_FUTURE 50
+
+// The DPoP proof's jti was seen before (a replay).
+#define CT_DPOP_REPLAYED 51
+
+// The replay cache is full of unexpired entries and refuses the proof.
+#define CT_DPOP_REPLAY_CACHE_FULL 52
+
+// The DPoP proof's ath is missing or not the hash of the access token.
+#define CT_DPOP_ACCESS_TOKEN_HASH_MISMATCH 53
+
+// The server requires a nonce and the DPoP proof's is missing or another.
+#define CT_DPOP_NONCE_MISMATCH 54
+
+// The access token carries no cnf.jkt (not bound to a DPoP key).
+#define CT_DPOP_TOKEN_NOT_BOUND 55
+
+// The access token's cnf.jkt is not the thumbprint of the DPoP proof's key.
+#define CT_DPOP_KEY_NOT_BOUND 56
 
 // A required pointer argument is NULL.
 #define CT_ERR_NULL_POINTER 100

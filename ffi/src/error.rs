@@ -1,4 +1,4 @@
-//! Result codes: `0` is success, `1..=39` are `compact_token::Error::code()` unchanged, and
+//! Result codes: `0` is success, `1..=56` are `compact_token::Error::code()` unchanged, and
 //! `100..` are the C ABI's own (`109..=114`: key sets; `115..=118`: key documents). Stable forever; a retired code is
 //! never reused.
 
@@ -6,7 +6,7 @@ use core::ffi::{CStr, c_char};
 
 use compact_token::Error;
 
-/// A result code: CT_OK, one of compact_token::Error::code() (1..=39), or an FFI
+/// A result code: CT_OK, one of compact_token::Error::code() (1..=56), or an FFI
 /// code (100..).
 #[allow(non_camel_case_types)]
 pub type ct_result = u32;
@@ -91,6 +91,42 @@ pub const CT_CLAIM_COLLISION: ct_result = 37;
 pub const CT_REQUIRED_CLAIM_MISSING: ct_result = 38;
 /// A custom claim the policy requires has another value.
 pub const CT_REQUIRED_CLAIM_MISMATCH: ct_result = 39;
+/// A DPoP-bound access token was presented without a DPoP proof.
+pub const CT_DPOP_PROOF_MISSING: ct_result = 40;
+/// The DPoP proof is not a JWS of the expected shape (base64url, JSON, a required claim
+/// missing or mistyped, a jti too long, a proof too long).
+pub const CT_DPOP_PROOF_MALFORMED: ct_result = 41;
+/// The DPoP proof's signature does not verify with the key in its jwk header.
+pub const CT_DPOP_BAD_SIGNATURE: ct_result = 42;
+/// The DPoP proof's typ is missing or not dpop+jwt.
+pub const CT_DPOP_WRONG_TYPE: ct_result = 43;
+/// The DPoP proof's alg is not ES256, EdDSA or Ed25519, or not its jwk's algorithm.
+pub const CT_DPOP_ALGORITHM_NOT_ALLOWED: ct_result = 44;
+/// The DPoP proof's jwk carries private key material (d, p, q, dp, dq, qi, oth, k).
+pub const CT_DPOP_PRIVATE_KEY: ct_result = 45;
+/// The DPoP proof's jwk is not a public EC P-256 or OKP Ed25519 key.
+pub const CT_DPOP_INVALID_KEY: ct_result = 46;
+/// The DPoP proof's htm is not the request's method.
+pub const CT_DPOP_WRONG_METHOD: ct_result = 47;
+/// The DPoP proof's htu is not the request's URI (after normalization), or has a query
+/// or fragment.
+pub const CT_DPOP_WRONG_URI: ct_result = 48;
+/// The DPoP proof's iat is older than the verifier's window.
+pub const CT_DPOP_PROOF_STALE: ct_result = 49;
+/// The DPoP proof's iat is further ahead than the verifier's window.
+pub const CT_DPOP_PROOF_IN_FUTURE: ct_result = 50;
+/// The DPoP proof's jti was seen before (a replay).
+pub const CT_DPOP_REPLAYED: ct_result = 51;
+/// The replay cache is full of unexpired entries and refuses the proof.
+pub const CT_DPOP_REPLAY_CACHE_FULL: ct_result = 52;
+/// The DPoP proof's ath is missing or not the hash of the access token.
+pub const CT_DPOP_ACCESS_TOKEN_HASH_MISMATCH: ct_result = 53;
+/// The server requires a nonce and the DPoP proof's is missing or another.
+pub const CT_DPOP_NONCE_MISMATCH: ct_result = 54;
+/// The access token carries no cnf.jkt (not bound to a DPoP key).
+pub const CT_DPOP_TOKEN_NOT_BOUND: ct_result = 55;
+/// The access token's cnf.jkt is not the thumbprint of the DPoP proof's key.
+pub const CT_DPOP_KEY_NOT_BOUND: ct_result = 56;
 
 /// A required pointer argument is NULL.
 pub const CT_ERR_NULL_POINTER: ct_result = 100;
@@ -158,9 +194,9 @@ pub(crate) fn core_errors() -> impl Iterator<Item = Error> {
     (1..=Error::MAX_CODE).filter_map(Error::from_code)
 }
 
-/// Messages of codes 0..=39: core's Error::as_str() with a terminating NUL (a test
+/// Messages of codes 0..=56: core's Error::as_str() with a terminating NUL (a test
 /// checks they agree).
-const CORE_MESSAGES: [&CStr; 40] = [
+const CORE_MESSAGES: [&CStr; 57] = [
     c"ok",
     c"malformed token",
     c"invalid or non-canonical base64url",
@@ -201,11 +237,28 @@ const CORE_MESSAGES: [&CStr; 40] = [
     c"custom claim named as a typed claim",
     c"required claim missing",
     c"required claim has another value",
+    c"dpop proof missing",
+    c"malformed dpop proof",
+    c"bad dpop proof signature",
+    c"wrong dpop proof type (typ)",
+    c"dpop proof algorithm not allowed",
+    c"private key in dpop proof jwk",
+    c"invalid dpop proof key",
+    c"dpop proof for another method (htm)",
+    c"dpop proof for another uri (htu)",
+    c"dpop proof too old (iat)",
+    c"dpop proof issued in the future (iat)",
+    c"dpop proof replayed (jti)",
+    c"dpop replay cache full",
+    c"dpop proof ath does not match the access token",
+    c"dpop proof nonce missing or wrong",
+    c"access token not bound to a dpop key",
+    c"dpop proof key not the one the token is bound to",
 ];
 
 pub(crate) fn message(code: ct_result) -> &'static CStr {
     match code {
-        0..=39 => CORE_MESSAGES[code as usize],
+        0..=56 => CORE_MESSAGES[code as usize],
         CT_ERR_NULL_POINTER => c"null pointer argument",
         CT_ERR_INVALID_UTF8 => c"argument is not valid utf-8",
         CT_ERR_PANIC => c"internal panic caught at the ffi boundary",
@@ -290,6 +343,23 @@ mod tests {
             CT_CLAIM_COLLISION,
             CT_REQUIRED_CLAIM_MISSING,
             CT_REQUIRED_CLAIM_MISMATCH,
+            CT_DPOP_PROOF_MISSING,
+            CT_DPOP_PROOF_MALFORMED,
+            CT_DPOP_BAD_SIGNATURE,
+            CT_DPOP_WRONG_TYPE,
+            CT_DPOP_ALGORITHM_NOT_ALLOWED,
+            CT_DPOP_PRIVATE_KEY,
+            CT_DPOP_INVALID_KEY,
+            CT_DPOP_WRONG_METHOD,
+            CT_DPOP_WRONG_URI,
+            CT_DPOP_PROOF_STALE,
+            CT_DPOP_PROOF_IN_FUTURE,
+            CT_DPOP_REPLAYED,
+            CT_DPOP_REPLAY_CACHE_FULL,
+            CT_DPOP_ACCESS_TOKEN_HASH_MISMATCH,
+            CT_DPOP_NONCE_MISMATCH,
+            CT_DPOP_TOKEN_NOT_BOUND,
+            CT_DPOP_KEY_NOT_BOUND,
         ];
         for (c, e) in named.iter().zip(core_errors()) {
             assert_eq!(*c, code_of(e));
