@@ -45,6 +45,7 @@
 pub mod claims_json;
 pub mod clock;
 pub mod demo;
+pub mod dpop;
 mod error;
 pub mod jwk;
 pub mod keys;
