@@ -1027,6 +1027,21 @@ fn issue_proof_refuses_what_verification_would() {
     for (claims, error) in [
         (claims_for(None, ""), Error::DpopProofMalformed),
         (claims_for(None, &long), Error::DpopProofMalformed),
+        (claims_for(None, "j\0"), Error::DpopProofMalformed),
+        (
+            ProofClaims {
+                htm: "G\0",
+                ..claims_for(None, "j")
+            },
+            Error::DpopProofMalformed,
+        ),
+        (
+            ProofClaims {
+                nonce: Some("\0"),
+                ..claims_for(None, "j")
+            },
+            Error::DpopProofMalformed,
+        ),
         (
             ProofClaims {
                 htu: "/orders",

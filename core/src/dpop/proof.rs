@@ -330,8 +330,8 @@ pub struct ProofClaims<'a> {
 /// access token).
 ///
 /// Errors: [`Error::DpopWrongUri`] if `htu` is not an absolute URI without query and
-/// fragment, [`Error::DpopProofMalformed`] for an empty or too long `jti` or a proof over
-/// [`MAX_PROOF_LEN`], [`Error::InvalidDate`] for an `iat` beyond [`MAX_DATE`], or
+/// fragment, [`Error::DpopProofMalformed`] for an empty or too long `jti`, U+0000 in
+/// `htm`, `jti` or `nonce` (the verifier refuses it) or a proof over [`MAX_PROOF_LEN`], [`Error::InvalidDate`] for an `iat` beyond [`MAX_DATE`], or
 /// [`Error::BufferTooSmall`] with the exact length needed.
 pub fn issue_proof<'o, K: ProofSigningKey + ?Sized>(
     key: &K,
@@ -340,6 +340,11 @@ pub fn issue_proof<'o, K: ProofSigningKey + ?Sized>(
 ) -> Result<&'o str> {
     uri::check_htu(claims.htu, claims.htu)?;
     if claims.jti.is_empty() || claims.jti.len() > MAX_JTI_LEN {
+        return Err(MALFORMED);
+    }
+    // The verifier refuses U+0000 in any claim (C callers would cut the string there).
+    let strings = [Some(claims.htm), Some(claims.jti), claims.nonce];
+    if strings.iter().flatten().any(|s| s.contains('\0')) {
         return Err(MALFORMED);
     }
     if claims.iat > MAX_DATE {
