@@ -1,9 +1,11 @@
-//! Issues and verifies an access token and an ID token (EdDSA, ES256 and HS256) through
-//! `compact-token` with no standard library, no allocator and no libc.
+//! Issues and verifies an access token and an ID token (EdDSA, ES256 and HS256), and a
+//! DPoP-bound access token with its proof, through `compact-token` with no standard library,
+//! no allocator and no libc.
 #![no_std]
 
+use compact_token::dpop::{self, Presented, Profile, ProofClaims, ProofPolicy, ProofSigningKey};
 use compact_token::{
-    AccessClaims, AccessPolicy, Ed25519SigningKey, Es256SigningKey, Hs256Key, IdClaims, IdPolicy,
+    AccessClaims, ExtrasWriter, AccessPolicy, Ed25519SigningKey, Es256SigningKey, Hs256Key, IdClaims, IdPolicy,
     KeyUse, Limits, SigningKey, VerifyingKey, jwt,
 };
 
@@ -102,6 +104,54 @@ impl<S, V: VerifyingKey> VerifyingKey for Pair<S, V> {
     }
 }
 
+/// Remembers one `jti`: enough to see a replay refused.
+struct OneJti(core::cell::Cell<bool>);
+
+impl dpop::ReplayCheck for OneJti {
+    fn check_and_store(&self, _jti: &str, _until: u64, _now: u64) -> compact_token::Result<()> {
+        if self.0.replace(true) {
+            return Err(compact_token::Error::DpopReplayed);
+        }
+        Ok(())
+    }
+}
+
+/// A token bound to an ES256 client key, its proof, one verify, then the replay refused.
+fn dpop_round_trip<K: SigningKey + VerifyingKey>(server: &K, client: &Es256SigningKey) -> i32 {
+    let mut extras = [0u8; 64];
+    let mut w = ExtrasWriter::new(&mut extras);
+    if dpop::bind(&client.proof_key(), &mut w).is_err() {
+        return 30;
+    }
+    let mut claims = AccessClaims::new(ISS, "user-8f14e45f", AUD, "s6BhdRkqt3", NOW, NOW + 300, "b1c2d3e4f5a6b7c8");
+    let Ok(extra) = w.finish() else {
+        return 31;
+    };
+    claims.extra = extra;
+    let mut buf = [0u8; 1024];
+    let Ok(token) = jwt::issue_access(&claims, server, &Limits::ACCESS, &mut buf) else {
+        return 32;
+    };
+    let htu = "https://api.example.com/orders";
+    let proof_claims = ProofClaims { htm: "GET", htu, iat: NOW, jti: "j-1", access_token: Some(token), nonce: None };
+    let mut proof_buf = [0u8; dpop::MAX_PROOF_LEN];
+    let Ok(proof) = dpop::issue_proof(client, &proof_claims, &mut proof_buf) else {
+        return 33;
+    };
+    let replay = OneJti(core::cell::Cell::new(false));
+    let request = ProofPolicy::new("GET", htu, &replay);
+    let presented = Presented { token, proof: Some(proof) };
+    let policy = AccessPolicy::new(ISS, AUD);
+    let mut scratch = [0u8; 1024];
+    if dpop::verify_access(presented, server, Profile::Jwt, &policy, &request, NOW, &mut scratch).is_err() {
+        return 34;
+    }
+    match dpop::verify_access(presented, server, Profile::Jwt, &policy, &request, NOW, &mut scratch) {
+        Err(compact_token::Error::DpopReplayed) => 0,
+        _ => 35,
+    }
+}
+
 /// Runs every check; 0 when all pass, otherwise the number of the first that failed.
 // SAFETY: the one exported symbol of this proof; no other item is named `ct_nostd_proof`.
 #[unsafe(no_mangle)]
@@ -122,6 +172,7 @@ pub extern "C" fn ct_nostd_proof() -> i32 {
         id_round_trip(&hs),
         access_round_trip(&es),
         id_round_trip(&es),
+        dpop_round_trip(&ed, &es.0),
     ] {
         if r != 0 {
             return r;
