@@ -37,7 +37,7 @@ import {
 } from 'jose'
 
 const PEER = 'jose'
-const ALGS = ['EdDSA', 'HS256']
+const ALGS = ['EdDSA', 'HS256', 'ES256', 'RS256', 'PS256']
 const HERE = path.dirname(fileURLToPath(import.meta.url))
 
 class PeerError extends Error {
@@ -134,7 +134,10 @@ async function opVerifyJws(req) {
 function inferAlg(jwk) {
   if (typeof jwk.alg === 'string') return jwk.alg
   if (jwk.kty === 'OKP' && jwk.crv === 'Ed25519') return 'EdDSA'
+  if (jwk.kty === 'EC' && jwk.crv === 'P-256') return 'ES256'
   if (jwk.kty === 'oct') return 'HS256'
+  // An RSA key without "alg" could be RS256 or PS256; RS256 is the JOSE default.
+  if (jwk.kty === 'RSA') return 'RS256'
   return undefined
 }
 
@@ -184,12 +187,19 @@ async function opJwksVerify(req) {
 
 async function opKeygen(req) {
   const alg = needAlg(req)
-  if (alg === 'EdDSA') {
-    const { publicKey, privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true })
-    return { ok: true, private_jwk: await exportJWK(privateKey), public_jwk: await exportJWK(publicKey) }
+  if (alg === 'HS256') {
+    const secret = await exportJWK(await generateSecret('HS256', { extractable: true }))
+    return { ok: true, private_jwk: secret, public_jwk: secret }
   }
-  const secret = await exportJWK(await generateSecret('HS256', { extractable: true }))
-  return { ok: true, private_jwk: secret, public_jwk: secret }
+  // EdDSA: Ed25519; ES256: P-256; RS256/PS256: RSA 2048 (jose's defaults).
+  const options = alg === 'EdDSA' ? { crv: 'Ed25519', extractable: true } : { extractable: true }
+  const { publicKey, privateKey } = await generateKeyPair(alg, options)
+  const [privateJwk, publicJwk] = [await exportJWK(privateKey), await exportJWK(publicKey)]
+  if (alg === 'RS256' || alg === 'PS256') {
+    // An RSA JWK does not say RS256 or PS256; "alg" pins it (RFC 7517 section 4.4).
+    privateJwk.alg = publicJwk.alg = alg
+  }
+  return { ok: true, private_jwk: privateJwk, public_jwk: publicJwk }
 }
 
 async function opVersion() {

@@ -38,14 +38,15 @@ import traceback
 
 import cryptography
 import jwt
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from jwt.algorithms import HMACAlgorithm, OKPAlgorithm
+from jwt.algorithms import ECAlgorithm, HMACAlgorithm, OKPAlgorithm, RSAAlgorithm
 from jwt.api_jwk import PyJWK, PyJWKSet
 from jwt.api_jws import PyJWS
 from jwt.exceptions import PyJWTError
 
 PEER = "pyjwt"
-ALGS = ("EdDSA", "HS256")
+ALGS = ("EdDSA", "HS256", "ES256", "RS256", "PS256")
 
 
 class PeerError(Exception):
@@ -234,13 +235,21 @@ def op_jwks_verify(req: dict) -> dict:
 
 def op_keygen(req: dict) -> dict:
     alg = need_alg(req)
+    if alg == "HS256":
+        secret = HMACAlgorithm.to_jwk(os.urandom(32), as_dict=True)
+        return {"ok": True, "private_jwk": secret, "public_jwk": secret}
     if alg == "EdDSA":
-        private = Ed25519PrivateKey.generate()
-        private_jwk = OKPAlgorithm.to_jwk(private, as_dict=True)
-        public_jwk = OKPAlgorithm.to_jwk(private.public_key(), as_dict=True)
-        return {"ok": True, "private_jwk": private_jwk, "public_jwk": public_jwk}
-    secret = HMACAlgorithm.to_jwk(os.urandom(32), as_dict=True)
-    return {"ok": True, "private_jwk": secret, "public_jwk": secret}
+        private, codec = Ed25519PrivateKey.generate(), OKPAlgorithm
+    elif alg == "ES256":
+        private, codec = ec.generate_private_key(ec.SECP256R1()), ECAlgorithm
+    else:  # RS256, PS256: one RSA 2048 key, the algorithm named in "alg"
+        private, codec = rsa.generate_private_key(public_exponent=65537, key_size=2048), RSAAlgorithm
+    private_jwk = codec.to_jwk(private, as_dict=True)
+    public_jwk = codec.to_jwk(private.public_key(), as_dict=True)
+    if alg in ("RS256", "PS256"):
+        # An RSA JWK does not say RS256 or PS256; "alg" pins it (RFC 7517 §4.4).
+        private_jwk["alg"] = public_jwk["alg"] = alg
+    return {"ok": True, "private_jwk": private_jwk, "public_jwk": public_jwk}
 
 
 def op_version(req: dict) -> dict:

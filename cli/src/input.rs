@@ -3,10 +3,11 @@
 use std::io::Read as _;
 use std::path::Path;
 
-use compact_token::{KeyUse, Kind};
+use compact_token::{Algorithm, KeyUse, Kind, SigningKey, VerifyingKey};
 use compact_token_std::keys::{AnySigningKey, AnyVerifyingKey};
 use compact_token_std::keyset::KeySet;
 use compact_token_std::{jwk, pem};
+use zeroize::Zeroizing;
 
 use crate::fail::{Exit, Failure, Outcome};
 
@@ -54,37 +55,62 @@ fn is_pem(text: &str) -> bool {
     text.trim_start().starts_with("-----BEGIN")
 }
 
+/// A JWK names its algorithm; `--alg`, if given, must be that one.
+fn pinned(own: Algorithm, alg: Option<Algorithm>) -> compact_token_std::Result<()> {
+    match alg {
+        Some(a) if a != own => Err(compact_token_std::Error::AlgorithmMismatch),
+        _ => Ok(()),
+    }
+}
+
 fn key_error(path: &str) -> impl Fn(compact_token_std::Error) -> Failure + '_ {
     move |e| Failure::std(Exit::Io, format!("invalid key {path}"), e)
 }
 
-/// A private key from a JWK or a PKCS#8 PEM file.
-pub fn signing_key(path: &str, default_use: KeyUse) -> Outcome<AnySigningKey> {
-    let text = read(path)?;
+/// A private key from a JWK or a PEM file (PKCS#8, SEC1 or PKCS#1); `alg` is required for
+/// an RSA PEM key (RS256 or PS256), and must be the key's own for any other PEM key.
+pub fn signing_key(
+    path: &str,
+    alg: Option<Algorithm>,
+    default_use: KeyUse,
+) -> Outcome<AnySigningKey> {
+    let text = Zeroizing::new(read(path)?);
     if is_pem(&text) {
-        pem::signing_key_from_pem(&text, default_use).map(AnySigningKey::Ed25519)
+        pem::signing_key_from_pem(&text, alg, default_use)
     } else {
         jwk::signing_key_from_jwk(&text, default_use)
+            .and_then(|k| pinned(SigningKey::algorithm(&k), alg).map(|()| k))
     }
     .map_err(key_error(path))
 }
 
-/// One verifying key from a JWK (public or private) or a PEM file (SPKI or PKCS#8).
-pub fn verifying_key(path: &str, default_use: KeyUse) -> Outcome<AnyVerifyingKey> {
-    let text = read(path)?;
-    one_verifying_key(path, &text, default_use)
+/// One verifying key from a JWK (public or private) or a PEM file (public, or private and
+/// its public half taken); `alg` as for [`signing_key`].
+pub fn verifying_key(
+    path: &str,
+    alg: Option<Algorithm>,
+    default_use: KeyUse,
+) -> Outcome<AnyVerifyingKey> {
+    let text = Zeroizing::new(read(path)?);
+    one_verifying_key(path, &text, alg, default_use)
 }
 
-fn one_verifying_key(path: &str, text: &str, default_use: KeyUse) -> Outcome<AnyVerifyingKey> {
+fn one_verifying_key(
+    path: &str,
+    text: &str,
+    alg: Option<Algorithm>,
+    default_use: KeyUse,
+) -> Outcome<AnyVerifyingKey> {
     if is_pem(text) {
-        if text.contains("PRIVATE KEY") {
-            pem::signing_key_from_pem(text, default_use)
-                .map(|k| AnyVerifyingKey::Ed25519(k.verifying_key()))
-        } else {
-            pem::verifying_key_from_pem(text, default_use).map(AnyVerifyingKey::Ed25519)
+        match pem::verifying_key_from_pem(text, alg, default_use) {
+            Err(compact_token_std::Error::NotAPublicKey) => {
+                pem::signing_key_from_pem(text, alg, default_use).map(|k| k.verifying_key())
+            }
+            other => other,
         }
     } else {
         jwk::verifying_key_from_jwk(text, default_use)
+            .and_then(|k| pinned(VerifyingKey::algorithm(&k), alg).map(|()| k))
     }
     .map_err(key_error(path))
 }
@@ -99,12 +125,13 @@ pub enum Keys {
 }
 
 impl Keys {
-    /// Reads a JWK set, a JWK or a PEM key.
-    pub fn read(path: &str, default_use: KeyUse) -> Outcome<Self> {
-        let text = read(path)?;
+    /// Reads a JWK set, a JWK or a PEM key (`alg` as for [`signing_key`]).
+    pub fn read(path: &str, alg: Option<Algorithm>, default_use: KeyUse) -> Outcome<Self> {
+        let text = Zeroizing::new(read(path)?);
         let value = serde_json::from_str::<serde_json::Value>(&text).ok();
         let Some(keys) = value.as_ref().and_then(|v| v.get("keys")) else {
-            return one_verifying_key(path, &text, default_use).map(|k| Keys::One(Box::new(k)));
+            return one_verifying_key(path, &text, alg, default_use)
+                .map(|k| Keys::One(Box::new(k)));
         };
         match KeySet::from_public_jwks(&text, default_use) {
             Ok(set) => Ok(Keys::Set(set)),
@@ -112,7 +139,7 @@ impl Keys {
             Err(compact_token_std::Error::MissingKeyId)
                 if keys.as_array().is_some_and(|k| k.len() == 1) =>
             {
-                one_verifying_key(path, &keys[0].to_string(), default_use)
+                one_verifying_key(path, &keys[0].to_string(), alg, default_use)
                     .map(|k| Keys::One(Box::new(k)))
             }
             Err(e) => Err(key_error(path)(e)),

@@ -255,7 +255,7 @@ fn bad_input_is_one_line_and_exit_1() {
     );
     assert_eq!(
         fails(&["keygen", "--alg", "rsa"]),
-        "ctok: usage: invalid value 'rsa' for '--alg <ALG>' [possible values: eddsa, es256, hs256]"
+        "ctok: usage: invalid value 'rsa' for '--alg <ALG>' [possible values: eddsa, es256, hs256, rs256, ps256]"
     );
     assert_eq!(
         fails(&["frobnicate"]),
@@ -1487,4 +1487,184 @@ fn keyset_is_in_help_and_readme() {
     ] {
         assert!(readme.contains(usage), "{usage}");
     }
+}
+
+/// OpenSSL's keys (`std-ext/tests/data/pem/README.md`).
+macro_rules! openssl_pem {
+    ($name:literal) => {
+        include_str!(concat!("../../std-ext/tests/data/pem/", $name))
+    };
+}
+
+fn header_alg(token: &str) -> String {
+    let out = ok(&["--json", "decode", token]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    v["header"]["alg"].as_str().unwrap().to_owned()
+}
+
+/// The arguments that issue an access token with `key` at NOW, then `more`.
+fn issue_args<'a>(key: &'a str, more: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![
+        "issue",
+        "access",
+        "--key",
+        key,
+        "--iss",
+        ISS,
+        "--sub",
+        "s",
+        "--aud",
+        AUD,
+        "--client-id",
+        "c",
+        "--jti",
+        "j",
+        "--exp",
+        "+5m",
+        "--now",
+        "1764000000",
+    ];
+    args.extend_from_slice(more);
+    args
+}
+
+/// Issues an access token with `key` (and `--alg` if given) at NOW.
+fn issue_with(key: &str, alg: &[&str]) -> String {
+    ok(&issue_args(key, alg)).trim().to_owned()
+}
+
+/// Verifies an access token at NOW with `key` (and `--alg` if given).
+fn verify_with<'a>(key: &'a str, alg: &[&'a str], token: &'a str) -> Output {
+    let mut args = vec!["verify", "access", "--key", key];
+    args.extend_from_slice(alg);
+    args.extend_from_slice(&["--iss", ISS, "--aud", AUD, "--now", "1764000010", token]);
+    ctok(&args)
+}
+
+#[test]
+fn openssl_rsa_and_p256_pem_keys_issue_and_verify_with_the_algorithm_named() {
+    let d = dir("openssl-pem");
+    let rsa_pkcs1 = write(&d.join("rsa.pem"), openssl_pem!("rsa-2048-pkcs1.pem"));
+    let rsa_public = write(&d.join("rsa.pub.pem"), openssl_pem!("rsa-2048-public.pem"));
+    let ec_sec1 = write(&d.join("ec.pem"), openssl_pem!("ec-p256-sec1.pem"));
+    let ec_public = write(&d.join("ec.pub.pem"), openssl_pem!("ec-p256-public.pem"));
+
+    // An RSA PEM does not say RS256 or PS256: --alg is required, and pins it.
+    assert_eq!(
+        fails(&issue_args(&rsa_pkcs1, &[])),
+        format!(
+            "ctok: invalid key {rsa_pkcs1}: an rsa key needs its algorithm named: rs256 or ps256"
+        )
+    );
+    for (alg, other) in [("rs256", "ps256"), ("ps256", "rs256")] {
+        let token = issue_with(&rsa_pkcs1, &["--alg", alg]);
+        assert_eq!(header_alg(&token), alg.to_uppercase());
+        let out = verify_with(&rsa_public, &["--alg", alg], &token);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let out = verify_with(&rsa_public, &["--alg", other], &token);
+        assert_eq!(out.status.code(), Some(1), "{alg} token, {other} key");
+        // The private PEM verifies too (its public half is taken).
+        assert!(
+            verify_with(&rsa_pkcs1, &["--alg", alg], &token)
+                .status
+                .success()
+        );
+    }
+    // A P-256 PEM names its algorithm (SEC1 "EC PRIVATE KEY", as OpenSSL writes it).
+    let token = issue_with(&ec_sec1, &[]);
+    assert_eq!(header_alg(&token), "ES256");
+    assert!(verify_with(&ec_public, &[], &token).status.success());
+    assert!(
+        verify_with(&ec_public, &["--alg", "es256"], &token)
+            .status
+            .success()
+    );
+    assert_eq!(
+        fails(&issue_args(&ec_sec1, &["--alg", "rs256"])),
+        format!(
+            "ctok: invalid key {ec_sec1}: the algorithm named (jwk alg or asked) contradicts the key"
+        )
+    );
+    // `public` turns any PEM into a JWK (RSA with the algorithm named) or back into SPKI.
+    let jwk: serde_json::Value =
+        serde_json::from_str(&ok(&["public", "--key", &rsa_pkcs1, "--alg", "ps256"])).unwrap();
+    assert_eq!(
+        (jwk["kty"].as_str(), jwk["alg"].as_str()),
+        (Some("RSA"), Some("PS256"))
+    );
+    assert_eq!(jwk.get("d"), None);
+    assert_eq!(
+        ok(&["public", "--key", &ec_sec1, "--format", "pem"]),
+        openssl_pem!("ec-p256-public.pem")
+    );
+    assert_eq!(
+        ok(&[
+            "public", "--key", &rsa_pkcs1, "--alg", "rs256", "--format", "pem"
+        ]),
+        openssl_pem!("rsa-2048-public.pem")
+    );
+    assert_eq!(
+        ok(&["thumbprint", "--key", &ec_public]),
+        ok(&["thumbprint", "--key", &ec_sec1])
+    );
+    // A 1024-bit RSA key is refused, saying why.
+    let rsa_1024 = write(&d.join("rsa1024.pem"), openssl_pem!("rsa-1024-public.pem"));
+    let out = verify_with(&rsa_1024, &["--alg", "rs256"], &token);
+    assert_eq!(out.status.code(), Some(3));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr).trim_end(),
+        format!("ctok: invalid key {rsa_1024}: rsa modulus not 2048 to 4096 bits")
+    );
+}
+
+#[test]
+fn keygen_rs256_ps256_and_es256_as_pem() {
+    let d = dir("keygen-pem");
+    // P-256 as PEM: PKCS#8 private (mode 0600 with --out), SPKI public.
+    let private = d.join("es.pem");
+    let public = d.join("es.pub.pem");
+    let (private, public) = (private.to_str().unwrap(), public.to_str().unwrap());
+    ok(&[
+        "keygen", "--alg", "es256", "--format", "pem", "--out", private, "--public", public,
+    ]);
+    let text = std::fs::read_to_string(private).unwrap();
+    assert!(text.starts_with("-----BEGIN PRIVATE KEY-----\n"), "{text}");
+    assert!(
+        std::fs::read_to_string(public)
+            .unwrap()
+            .starts_with("-----BEGIN PUBLIC KEY-----\n")
+    );
+    let token = issue_with(private, &[]);
+    assert!(verify_with(public, &[], &token).status.success());
+    // RSA: one key generated here (slow in debug builds), as a JWK that pins PS256.
+    let jwk = ok(&["keygen", "--alg", "ps256", "--kid", "r1"]);
+    let value: serde_json::Value = serde_json::from_str(&jwk).unwrap();
+    assert_eq!(
+        (value["kty"].as_str(), value["alg"].as_str()),
+        (Some("RSA"), Some("PS256"))
+    );
+    assert_eq!(value["n"].as_str().map(str::len), Some(342), "2048 bits");
+    let key = write(&d.join("rsa.jwk"), &jwk);
+    let token = issue_with(&key, &[]);
+    assert_eq!(header_alg(&token), "PS256");
+    assert_eq!(header_kid(&token), "r1");
+    assert!(verify_with(&key, &[], &token).status.success());
+    assert!(
+        verify_with(&key, &["--alg", "ps256"], &token)
+            .status
+            .success()
+    );
+    assert_eq!(
+        verify_with(&key, &["--alg", "rs256"], &token).status.code(),
+        Some(3)
+    );
+    // An HS256 secret has no PEM form.
+    assert_eq!(
+        fails(&["keygen", "--alg", "hs256", "--format", "pem"]),
+        "ctok: --format pem: an hs256 secret has no pem form"
+    );
 }

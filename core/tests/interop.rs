@@ -213,3 +213,167 @@ fn their_escaped_json_unescapes_in_ours() {
         Err(Error::BufferTooSmall { needed: 2 * n })
     );
 }
+
+// ---------------------------------------------------------------- ES256, RS256, PS256
+
+/// OpenSSL's P-256 and RSA 2048 keys (std-ext/tests/data/pem/README.md): PEM for
+/// jsonwebtoken, the same keys' JWK components (written by PyJWT) for ours.
+macro_rules! pem_fixture {
+    ($name:literal) => {
+        include_str!(concat!("../../std-ext/tests/data/pem/", $name))
+    };
+}
+
+fn private_jwk(name: &str) -> Value {
+    let all: Value = serde_json::from_str(pem_fixture!("pyjwt-private-jwks.json")).unwrap();
+    all[name].clone()
+}
+
+fn member(jwk: &Value, name: &str) -> Vec<u8> {
+    b64(jwk[name].as_str().unwrap())
+}
+
+fn our_es256() -> compact_token::Es256SigningKey {
+    let d = member(&private_jwk("ES256"), "d");
+    compact_token::Es256SigningKey::from_slice(&d, KeyUse::AccessAndId).unwrap()
+}
+
+fn our_rsa(alg: compact_token::Algorithm) -> compact_token::RsaSigningKey {
+    let jwk = private_jwk("RSA");
+    let m = |name| member(&jwk, name);
+    compact_token::RsaSigningKey::from_components(
+        &m("n"),
+        &m("e"),
+        &m("d"),
+        &m("p"),
+        &m("q"),
+        alg,
+        KeyUse::AccessAndId,
+    )
+    .unwrap()
+}
+
+/// The DER inside a PEM file (jsonwebtoken reads DER; its PEM reader is another feature).
+fn pem_der(pem: &str) -> Vec<u8> {
+    use base64ct::Encoding as _;
+    let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+    base64ct::Base64::decode_vec(&body).unwrap()
+}
+
+/// Their keys for the same three algorithms: OpenSSL's private keys (PKCS#8 for P-256,
+/// PKCS#1 for RSA), the public keys from PyJWT's JWK of them.
+fn their_keys(alg: Algorithm) -> (EncodingKey, DecodingKey) {
+    let s = |jwk: &Value, name: &str| jwk[name].as_str().unwrap().to_owned();
+    match alg {
+        Algorithm::ES256 => {
+            let jwk = private_jwk("ES256");
+            (
+                EncodingKey::from_ec_der(&pem_der(pem_fixture!("ec-p256-pkcs8.pem"))),
+                DecodingKey::from_ec_components(&s(&jwk, "x"), &s(&jwk, "y")).unwrap(),
+            )
+        }
+        _ => {
+            let jwk = private_jwk("RSA");
+            (
+                EncodingKey::from_rsa_der(&pem_der(pem_fixture!("rsa-2048-pkcs1.pem"))),
+                DecodingKey::from_rsa_components(&s(&jwk, "n"), &s(&jwk, "e")).unwrap(),
+            )
+        }
+    }
+}
+
+const NEW_ALGS: [(Algorithm, compact_token::Algorithm); 3] = [
+    (Algorithm::ES256, compact_token::Algorithm::ES256),
+    (Algorithm::RS256, compact_token::Algorithm::RS256),
+    (Algorithm::PS256, compact_token::Algorithm::PS256),
+];
+
+fn our_signing_key(alg: compact_token::Algorithm) -> Box<dyn compact_token::SigningKey> {
+    match alg {
+        compact_token::Algorithm::ES256 => Box::new(our_es256()),
+        _ => Box::new(our_rsa(alg)),
+    }
+}
+
+fn our_verifying_key(alg: compact_token::Algorithm) -> Box<dyn compact_token::VerifyingKey> {
+    match alg {
+        compact_token::Algorithm::ES256 => Box::new(our_es256().verifying_key()),
+        _ => Box::new(our_rsa(alg).verifying_key()),
+    }
+}
+
+#[test]
+fn our_es256_rs256_ps256_tokens_verify_in_jsonwebtoken_both_kinds() {
+    let t = now();
+    for (their_alg, alg) in NEW_ALGS {
+        let key = our_signing_key(alg);
+        let (_, their_key) = their_keys(their_alg);
+        let mut buf = [0u8; 2048];
+        let token = jwt::issue_access(&access_claims(t), &*key, &Limits::ACCESS, &mut buf);
+        let data = decode::<Value>(
+            token.unwrap(),
+            &their_key,
+            &their_validation(their_alg, AUD),
+        )
+        .unwrap_or_else(|e| panic!("{alg:?} access: {e}"));
+        assert_eq!(data.header.alg, their_alg);
+        assert_eq!(data.header.typ.as_deref(), Some("at+jwt"));
+        assert_eq!(data.claims["jti"], "b1c2d3e4f5a6b7c8");
+        let mut buf = [0u8; 2048];
+        let token = jwt::issue_id(&id_claims(t), &*key, &Limits::ID, &mut buf).unwrap();
+        let data = decode::<Value>(token, &their_key, &their_validation(their_alg, CLIENT))
+            .unwrap_or_else(|e| panic!("{alg:?} id: {e}"));
+        assert_eq!(data.claims["nonce"], NONCE);
+        assert_eq!(data.claims.as_object().unwrap().len(), 15);
+        // Their verifier pins the algorithm too: our RS256 token is not a PS256 token.
+        if their_alg != Algorithm::ES256 {
+            let other = if their_alg == Algorithm::RS256 {
+                Algorithm::PS256
+            } else {
+                Algorithm::RS256
+            };
+            assert!(decode::<Value>(token, &their_key, &their_validation(other, CLIENT)).is_err());
+        }
+    }
+}
+
+#[test]
+fn jsonwebtoken_es256_rs256_ps256_tokens_verify_in_ours_both_kinds() {
+    let t = now();
+    let access = json!({
+        "iss": ISS, "sub": "user-8f14e45f", "aud": AUD, "client_id": CLIENT, "iat": t,
+        "exp": t + 300, "jti": "b1c2d3e4f5a6b7c8", "scope": "read:orders",
+    });
+    let id = json!({
+        "iss": ISS, "sub": "user-8f14e45f", "aud": CLIENT, "iat": t, "exp": t + 600,
+        "nonce": NONCE,
+    });
+    for (their_alg, alg) in NEW_ALGS {
+        let (their_key, _) = their_keys(their_alg);
+        let key = our_verifying_key(alg);
+        let token = their_access_token(their_alg, &their_key, "at+jwt", &access);
+        let mut scratch = [0u8; 1024];
+        let policy = access_policy().require_scopes(&["read:orders"]);
+        let got = jwt::verify_access(&token, &*key, &policy, t, &mut scratch)
+            .unwrap_or_else(|e| panic!("{alg:?}: {e}"));
+        assert_eq!((got.sub, got.exp), ("user-8f14e45f", t + 300));
+        // Their ID token (no `typ`, as providers write it) is an ID token, not an access one.
+        let token = encode(&Header::new(their_alg), &id, &their_key).unwrap();
+        let mut scratch = [0u8; 1024];
+        let got = jwt::verify_id(&token, &*key, &id_policy(), t, &mut scratch);
+        assert_eq!(got.map(|c| c.nonce), Ok(Some(NONCE)), "{alg:?}");
+        assert_eq!(
+            jwt::verify_access(&token, &*key, &access_policy(), t, &mut scratch).err(),
+            Some(Error::WrongKind)
+        );
+    }
+    // RS256 and PS256 with one RSA key: each token only in its own algorithm's key.
+    let (their_key, _) = their_keys(Algorithm::RS256);
+    let rs = their_access_token(Algorithm::RS256, &their_key, "at+jwt", &access);
+    let ps_key = our_rsa(compact_token::Algorithm::PS256).verifying_key();
+    let mut scratch = [0u8; 1024];
+    assert_eq!(
+        jwt::verify_access(&rs, &ps_key, &access_policy(), t, &mut scratch).err(),
+        Some(Error::AlgorithmMismatch)
+    );
+}

@@ -15,8 +15,21 @@ pub enum Error {
     UnsupportedAlgorithm,
     /// The operating system's random number generator failed.
     Random,
-    /// The PEM or DER is not an Ed25519 PKCS#8 private key or SPKI public key.
+    /// The text is not one PEM document, or its DER is malformed or truncated (not the key
+    /// structure its label names).
     Pem,
+    /// The PEM label is none of `PUBLIC KEY`, `PRIVATE KEY`, `EC PRIVATE KEY`,
+    /// `RSA PRIVATE KEY`, `RSA PUBLIC KEY` (e.g. a certificate, or an encrypted private key).
+    PemLabel,
+    /// The PEM key is well-formed but of a type or curve this crate does not use (only
+    /// Ed25519, P-256 and RSA).
+    PemUnsupportedKey,
+    /// A public key was expected but the PEM holds a private key.
+    NotAPublicKey,
+    /// An RSA key does not say whether it is for RS256 or PS256: the caller must name one.
+    AlgorithmRequired,
+    /// An RSA modulus is shorter than 2048 bits or longer than 4096 (RFC 7518 §3.3).
+    RsaKeySize,
     /// A key document's private and public halves are not one key pair (a PKCS#8 v2 public
     /// key, or a JWK `x` beside `d`, that is not the one derived from the private key).
     KeyPairMismatch,
@@ -31,8 +44,9 @@ pub enum Error {
     UnsupportedKeyType,
     /// The JWK `crv` is not `Ed25519`.
     UnsupportedCurve,
-    /// The JWK `alg` names an algorithm other than the key's (`EdDSA`/`Ed25519` for OKP,
-    /// `HS256` for `oct`).
+    /// The JWK `alg`, or the algorithm asked of a PEM key, names an algorithm other than the
+    /// key's (`EdDSA` for Ed25519, `ES256` for P-256, `RS256`/`PS256` for RSA, `HS256` for
+    /// `oct`; PS256 only for an RSASSA-PSS key).
     AlgorithmMismatch,
     /// The JWK `use` is not `sig`, or `key_ops` names an operation other than `sign` and
     /// `verify`.
@@ -90,14 +104,24 @@ impl Error {
             Error::Token(e) => e.as_str(),
             Error::UnsupportedAlgorithm => "algorithm not supported here",
             Error::Random => "os random number generator failed",
-            Error::Pem => "not an ed25519 pkcs#8 or spki pem/der key",
+            Error::Pem => "malformed pem or der key",
+            Error::PemLabel => {
+                "pem label is not public key, private key, ec private key, rsa private key or \
+                 rsa public key (encrypted keys are not read)"
+            }
+            Error::PemUnsupportedKey => "pem key is not ed25519, p-256 or rsa",
+            Error::NotAPublicKey => "a public key is expected, not a private key",
+            Error::AlgorithmRequired => "an rsa key needs its algorithm named: rs256 or ps256",
+            Error::RsaKeySize => "rsa modulus not 2048 to 4096 bits",
             Error::KeyPairMismatch => "public key does not match the private key",
             Error::Json => "malformed json",
             Error::MissingMember => "jwk member missing",
             Error::InvalidMember => "jwk member not canonical base64url of the right length",
             Error::UnsupportedKeyType => "unsupported jwk key type (kty)",
             Error::UnsupportedCurve => "unsupported jwk curve (crv)",
-            Error::AlgorithmMismatch => "jwk alg contradicts the key",
+            Error::AlgorithmMismatch => {
+                "the algorithm named (jwk alg or asked) contradicts the key"
+            }
             Error::NotASigningKey => "jwk is not a signature key (use, key_ops)",
             Error::InvalidTokenUse => "invalid jwk token_use",
             Error::PrivateKeyInPublicSet => "private key material in a public key set",

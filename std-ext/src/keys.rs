@@ -47,6 +47,27 @@ pub fn generate_hs256(key_use: KeyUse) -> Result<Hs256Key> {
     )?)
 }
 
+/// The RSA modulus size [`AnySigningKey::generate`] uses: 2048 bits, what RFC 7518 §3.3
+/// requires at least and what identity providers issue.
+pub const RSA_BITS: usize = 2048;
+
+/// A fresh RSA key of `bits` (2048 to 4096) for `alg` ([`Algorithm::RS256`] or
+/// [`Algorithm::PS256`]): two primes from the OS RNG, public exponent 65537.
+///
+/// Slow: tens of milliseconds optimised, seconds in an unoptimised build. Errors:
+/// [`Error::RsaKeySize`], [`Error::UnsupportedAlgorithm`] for another algorithm,
+/// [`Error::Random`] if the RNG fails.
+pub fn generate_rsa(bits: usize, alg: Algorithm, key_use: KeyUse) -> Result<RsaSigningKey> {
+    if !matches!(alg, Algorithm::RS256 | Algorithm::PS256) {
+        return Err(Error::UnsupportedAlgorithm);
+    }
+    if !(compact_token::MIN_RSA_BITS..=compact_token::MAX_RSA_BITS).contains(&bits) {
+        return Err(Error::RsaKeySize);
+    }
+    let key = rsa::PrivateKey::new(&mut getrandom::SysRng, bits).map_err(|_| Error::Random)?;
+    Ok(RsaSigningKey::from_rsa(key, alg, key_use)?)
+}
+
 /// A key that signs: an Ed25519, P-256 or RSA private key, or an HS256 secret.
 #[derive(Debug, Clone)]
 pub enum AnySigningKey {
@@ -86,13 +107,15 @@ macro_rules! each {
 }
 
 impl AnySigningKey {
-    /// A fresh key of `algorithm` from the OS RNG.
+    /// A fresh key of `algorithm` from the OS RNG (RSA: [`RSA_BITS`], see [`generate_rsa`]).
     pub fn generate(algorithm: Algorithm, key_use: KeyUse) -> Result<Self> {
         match algorithm {
             Algorithm::EdDSA => generate_ed25519(key_use).map(Self::Ed25519),
             Algorithm::HS256 => generate_hs256(key_use).map(Self::Hs256),
             Algorithm::ES256 => generate_es256(key_use).map(Self::Es256),
-            // RSA keys come from elsewhere (PEM or JWK): generating them is slow and rare.
+            Algorithm::RS256 | Algorithm::PS256 => {
+                generate_rsa(RSA_BITS, algorithm, key_use).map(Self::Rsa)
+            }
             _ => Err(Error::UnsupportedAlgorithm),
         }
     }

@@ -1,11 +1,11 @@
 //! # compact-token-std
 //!
 //! Everything around [`compact_token`] that needs `std`: keys from the OS RNG ([`keys`]),
-//! Ed25519 PEM ([`pem`]: PKCS#8 and SPKI), JWK and JWK sets ([`jwk`]: RFC 7517, RFC 8037
-//! `OKP`, `oct`, RFC 7638 thumbprints), key sets with rotation windows and `kid` lookup
-//! ([`keyset`]), the system clock ([`SystemClock`]), claims from JWT JSON
-//! ([`claims_json`]), and the product brief's sample claims ([`demo`]). The `ctok`
-//! command-line tool is its own crate, `ctok`.
+//! PEM for Ed25519, P-256 and RSA ([`pem`]: PKCS#8 and SPKI, OpenSSL's SEC1 and PKCS#1
+//! read), JWK and JWK sets ([`jwk`]: RFC 7517, RFC 8037 `OKP`, `oct`, RFC 7638
+//! thumbprints), key sets with rotation windows and `kid` lookup ([`keyset`]), the system
+//! clock ([`SystemClock`]), claims from JWT JSON ([`claims_json`]), and the product brief's
+//! sample claims ([`demo`]). The `ctok` command-line tool is its own crate, `ctok`.
 //!
 //! Tokens are still issued and verified by `compact-token`: this crate picks the key and
 //! the time, and every token error comes back unchanged inside [`Error::Token`].

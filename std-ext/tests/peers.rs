@@ -16,8 +16,8 @@
 mod peer;
 
 use compact_token::{
-    AccessClaims, AccessPolicy, Ed25519SigningKey, Error as TokenError, Hs256Key, IdClaims,
-    IdPolicy, KeyUse, Limits, Registry, compact, jwt,
+    AccessClaims, AccessPolicy, Ed25519SigningKey, Error as TokenError, Es256SigningKey, Hs256Key,
+    IdClaims, IdPolicy, KeyUse, Limits, Registry, compact, jwt,
 };
 use compact_token_std::keys::AnySigningKey;
 use compact_token_std::keyset::{KeySet, Window};
@@ -402,4 +402,215 @@ fn our_published_jwks_loads_into_theirs_and_verifies_our_tokens_by_kid() {
         KeySet::from_public_jwks(&with_secret.to_string(), KeyUse::Access).err(),
         Some(Error::PrivateKeyInPublicSet)
     );
+}
+
+// ---------------------------------------------------------------- ES256, RS256, PS256
+
+/// ES256 (a fixed scalar), and RS256/PS256 from one RSA 2048 key of the peer (our own RSA
+/// generation is slow in debug builds, and the peer's key is as foreign as it gets).
+struct OurKeys {
+    es: AnySigningKey,
+    rs: AnySigningKey,
+    ps: AnySigningKey,
+}
+
+fn our_keys(rsa_private_jwk: &Value) -> OurKeys {
+    let es = Es256SigningKey::from_bytes(&[0x44; 32], KeyUse::AccessAndId).unwrap();
+    let rsa = |alg: &str| {
+        let mut jwk = rsa_private_jwk.clone();
+        jwk["alg"] = json!(alg);
+        let key = jwk::signing_key_from_jwk(&jwk.to_string(), KeyUse::AccessAndId).unwrap();
+        key.with_kid(&format!("our-{alg}")).unwrap()
+    };
+    OurKeys {
+        es: AnySigningKey::from(es).with_kid("our-ES256").unwrap(),
+        rs: rsa("RS256"),
+        ps: rsa("PS256"),
+    }
+}
+
+/// Our public JWK of `key` (with `alg`, `kid`, `use`, `token_use`).
+fn our_public_jwk(key: &AnySigningKey) -> Value {
+    let jwks: Value = serde_json::from_str(&jwk::any_keys_to_jwks([&key.verifying_key()])).unwrap();
+    jwks["keys"][0].clone()
+}
+
+#[test]
+fn es256_rs256_ps256_tokens_both_ways_both_kinds() {
+    const ALGS: [&str; 3] = ["ES256", "RS256", "PS256"];
+    for p in ALL {
+        // Their keys: one per algorithm (RS256 and PS256 keys are separate RSA keys).
+        let keys = p.batch(&ALGS.map(|alg| json!({"op": "keygen", "alg": alg})));
+        let keys: Vec<Value> = keys.iter().map(|r| ok(p, "keygen", r)).collect();
+        let issue = |i: usize, typ: &str, claims: Value| {
+            json!({"op": "issue", "alg": ALGS[i], "key": keys[i]["private_jwk"],
+                   "header": {"typ": typ, "kid": format!("their-{}", ALGS[i])}, "claims": claims})
+        };
+        let mut requests: Vec<Value> = (0..3).map(|i| issue(i, "at+jwt", access_json())).collect();
+        requests.extend((0..3).map(|i| issue(i, "JWT", id_json())));
+        let r = p.batch(&requests);
+        let t: Vec<String> = r.iter().map(|r| token(p, r)).collect();
+        for (i, alg) in ALGS.iter().enumerate() {
+            let public = keys[i]["public_jwk"].to_string();
+            let key = jwk::public_key_from_jwk(&public, KeyUse::AccessAndId).unwrap();
+            assert_eq!(compact_token::VerifyingKey::algorithm(&key).name(), *alg);
+            assert_eq!(segment_json(t[i].split('.').next().unwrap())["alg"], *alg);
+            ours_verify_access(&t[i], &key);
+            ours_verify_id(&t[3 + i], &key);
+            // The key pins the algorithm: their RS256 token is not a PS256 token, nor the
+            // reverse, even with the same RSA key.
+            if i > 0 {
+                let mut other = keys[i]["public_jwk"].clone();
+                other["alg"] = json!(ALGS[3 - i]);
+                let other = jwk::public_key_from_jwk(&other.to_string(), KeyUse::Access).unwrap();
+                let mut scratch = [0u8; 2048];
+                let got = jwt::verify_access(&t[i], &other, &access_policy(), NOW, &mut scratch);
+                assert_eq!(got.err(), Some(TokenError::AlgorithmMismatch), "{alg}");
+            }
+        }
+
+        // Ours in theirs: access and ID tokens, `jwt` fully, `compact` as a plain JWS.
+        let ours = our_keys(&keys[1]["private_jwk"]);
+        let mut bufs = vec![[0u8; 2048]; 9];
+        let mut tokens = Vec::new();
+        for (key, bufs) in [&ours.es, &ours.rs, &ours.ps]
+            .into_iter()
+            .zip(bufs.chunks_mut(3))
+        {
+            let [a, b, c] = bufs else { unreachable!() };
+            let access = jwt::issue_access(&access_expected(), key, &Limits::ACCESS, a).unwrap();
+            let id = jwt::issue_id(&id_expected(), key, &Limits::ID, b).unwrap();
+            let empty = Registry::EMPTY;
+            let compact =
+                compact::issue_access(&access_expected(), key, &Limits::ACCESS, &empty, c).unwrap();
+            tokens.push((key, access.to_owned(), id.to_owned(), compact.to_owned()));
+        }
+        let mut requests = Vec::new();
+        for (key, access, id, compact) in &tokens {
+            let alg = compact_token::SigningKey::algorithm(*key).name();
+            let public = our_public_jwk(key);
+            let verify = |t: &str, audience: &str, typ: &str| {
+                json!({"op": "verify", "alg": alg, "key": public, "token": t,
+                       "audience": audience, "issuer": ISS, "typ": typ, "now": NOW + 10})
+            };
+            requests.push(verify(access, AUD, "at+jwt"));
+            requests.push(verify(id, CLIENT, "JWT"));
+            requests.push(json!({"op": "verify_jws", "alg": alg, "key": public, "token": compact}));
+            // Refused: expired, and signed by this key but checked as the other RSA scheme.
+            requests.push(
+                json!({"op": "verify", "alg": alg, "key": public, "token": access,
+                                 "audience": AUD, "issuer": ISS, "now": NOW + 300}),
+            );
+        }
+        let mut rs_as_ps = our_public_jwk(&ours.rs);
+        rs_as_ps["alg"] = json!("PS256");
+        requests.push(json!({"op": "verify_jws", "alg": "PS256", "key": rs_as_ps,
+                             "token": tokens[1].1}));
+        let r = p.batch(&requests);
+        for (k, (key, access, id, compact)) in tokens.iter().enumerate() {
+            let alg = compact_token::SigningKey::algorithm(*key).name();
+            let what = format!("{} {alg}", p.name());
+            for (j, t) in [access, id].into_iter().enumerate() {
+                let got = ok(p, &what, &r[4 * k + j]);
+                let mut segments = t.split('.');
+                assert_eq!(
+                    got["header"],
+                    segment_json(segments.next().unwrap()),
+                    "{what}"
+                );
+                assert_eq!(
+                    got["claims"],
+                    segment_json(segments.next().unwrap()),
+                    "{what}"
+                );
+            }
+            let got = ok(p, &what, &r[4 * k + 2]);
+            assert_eq!(
+                got["payload_b64"],
+                compact.split('.').nth(1).unwrap(),
+                "{what}"
+            );
+            refused(p, &format!("{what} expired"), &r[4 * k + 3]);
+        }
+        refused(p, "an RS256 token checked as PS256", &r[12]);
+    }
+}
+
+#[test]
+fn jwk_sets_of_ec_rsa_and_okp_keys_both_ways_pick_the_key_by_kid() {
+    for p in ALL {
+        let algs = ["ES256", "PS256", "EdDSA"];
+        let keys = p.batch(&algs.map(|alg| json!({"op": "keygen", "alg": alg})));
+        let keys: Vec<Value> = keys.iter().map(|r| ok(p, "keygen", r)).collect();
+        let with_kid = |i: usize, field: &str| {
+            let mut jwk = keys[i][field].clone();
+            jwk["kid"] = json!(format!("their-{}", algs[i]));
+            jwk
+        };
+
+        // Theirs in ours: their set (their own JWKs, kids added) loads whole into a KeySet
+        // and each of their tokens finds its key.
+        let theirs = json!({"keys": (0..3).map(|i| with_kid(i, "public_jwk")).collect::<Vec<_>>()});
+        let issue = |i: usize, kid: &str| {
+            json!({"op": "issue", "alg": algs[i], "key": with_kid(i, "private_jwk"),
+                   "header": {"typ": "at+jwt", "kid": kid}, "claims": access_json()})
+        };
+        let mut requests: Vec<Value> = (0..3)
+            .map(|i| issue(i, &format!("their-{}", algs[i])))
+            .collect();
+        // The ES256 key signs, naming the PS256 key's kid.
+        requests.push(issue(0, "their-PS256"));
+        let r = p.batch(&requests);
+        let t: Vec<String> = r.iter().map(|r| token(p, r)).collect();
+        let set = KeySet::from_public_jwks(&theirs.to_string(), KeyUse::Access).unwrap();
+        assert_eq!(set.len(), 3, "{}", p.name());
+        let mut scratch = [0u8; 4096];
+        for t in &t[..3] {
+            let got = set.verify_access(t, &access_policy(), NOW + 10, &mut scratch);
+            assert_eq!(got, Ok(access_expected()), "{}: {t}", p.name());
+        }
+        let got = set.verify_access(&t[3], &access_policy(), NOW + 10, &mut scratch);
+        assert_eq!(got.err(), Some(Error::Token(TokenError::AlgorithmMismatch)));
+
+        // Ours in theirs: a published set of EC, RSA and OKP keys (kids are thumbprints).
+        let ours = our_keys(&keys[1]["private_jwk"]);
+        let ed = AnySigningKey::from(ed_key());
+        let mut issuer = KeySet::new();
+        let mut signers = Vec::new();
+        for key in [&ours.es, &ours.ps, &ed] {
+            let kid = jwk::thumbprint(&key.verifying_key());
+            let key = key.clone().with_kid(&kid).unwrap();
+            issuer.add_signing_key(key.clone(), Window::ALWAYS).unwrap();
+            signers.push(key);
+        }
+        let published: Value = serde_json::from_str(&issuer.public_jwks(NOW)).unwrap();
+        let mut bufs = vec![[0u8; 2048]; 3];
+        let tokens: Vec<String> = signers
+            .iter()
+            .zip(bufs.iter_mut())
+            .map(|(k, b)| {
+                jwt::issue_access(&access_expected(), k, &Limits::ACCESS, b)
+                    .unwrap()
+                    .to_owned()
+            })
+            .collect();
+        let mut requests = vec![json!({"op": "jwks", "keys": published["keys"]})];
+        for (k, t) in signers.iter().zip(&tokens) {
+            let alg = compact_token::SigningKey::algorithm(k).name();
+            requests.push(json!({"op": "jwks_verify", "jwks": published, "token": t,
+                                 "audience": AUD, "issuer": ISS, "typ": "at+jwt",
+                                 "now": NOW + 10, "alg": alg}));
+        }
+        let r = p.batch(&requests);
+        let loaded = ok(p, "jwks", &r[0]);
+        assert_eq!(loaded["count"], 3, "{}: {loaded}", p.name());
+        for (i, t) in tokens.iter().enumerate() {
+            let got = ok(p, "jwks_verify", &r[1 + i]);
+            assert_eq!(got["header"], segment_json(t.split('.').next().unwrap()));
+            assert_eq!(
+                got["header"]["kid"],
+                json!(compact_token::SigningKey::key_id(&signers[i]))
+            );
+        }
+    }
 }
