@@ -245,6 +245,42 @@ def main() -> int:
             internal = [x for x in v if x.get("internal")]
             check(f"{tag}: no internal errors", not internal, internal)
 
+    # -- ES256, RS256, PS256: each peer's keys and tokens in both peers --------
+    for p in names:
+        keys = batch(p, [{"op": "keygen", "alg": a} for a in ("ES256", "RS256", "PS256")])
+        check(f"{p}: keygen ES256 / RS256 / PS256",
+              all(k.get("ok") for k in keys)
+              and [k["public_jwk"].get("kty") for k in keys] == ["EC", "RSA", "RSA"]
+              and all("d" in k["private_jwk"] and "d" not in k["public_jwk"] for k in keys)
+              and [k["public_jwk"].get("alg") for k in keys[1:]] == ["RS256", "PS256"], keys)
+        if not all(k.get("ok") for k in keys):
+            continue
+        algs = ("ES256", "RS256", "PS256")
+        tokens = batch(p, [{"op": "issue", "alg": a, "key": k["private_jwk"],
+                            "header": {"typ": "at+jwt", "kid": f"{p}-{a}"}, "claims": access_claims()}
+                           for a, k in zip(algs, keys)])
+        check(f"{p}: issue ES256 / RS256 / PS256", all(t.get("ok") for t in tokens), tokens)
+        if not all(t.get("ok") for t in tokens):
+            continue
+        for q in names:
+            tag = f"{p}->{q}"
+            reqs = []
+            for a, k, t in zip(algs, keys, tokens):
+                reqs.append(verify_req(a, k["public_jwk"], t["token"]))
+                reqs.append(verify_req(a, k["public_jwk"], tamper(t["token"], 2)))
+            # The same RSA key under the other RSA algorithm: the request's alg pins it.
+            reqs.append(verify_req("PS256", dict(keys[1]["public_jwk"], alg="PS256"), tokens[1]["token"]))
+            jwks = {"keys": [dict(k["public_jwk"], kid=f"{p}-{a}") for a, k in zip(algs, keys)]}
+            reqs += [{"op": "jwks_verify", "jwks": jwks, "token": t["token"], "alg": a, "now": IAT + 10,
+                      "audience": AUD, "issuer": ISS, "typ": "at+jwt"} for a, t in zip(algs, tokens)]
+            v = batch(q, reqs)
+            for i, a in enumerate(algs):
+                check(f"{tag}: {a} at+jwt verifies", v[2 * i].get("ok") is True
+                      and v[2 * i].get("claims") == access_claims(), v[2 * i])
+                check(f"{tag}: {a} tampered signature rejected", v[2 * i + 1].get("ok") is False, v[2 * i + 1])
+                check(f"{tag}: {a} found by kid in a mixed EC/RSA set", v[7 + i].get("ok") is True, v[7 + i])
+            check(f"{tag}: RS256 token under a PS256 key rejected", v[6].get("ok") is False, v[6])
+
     # -- the two peers issue the same bytes for the same input -----------------
     same = []
     for p in names:
