@@ -773,6 +773,13 @@ fn verify(a: VerifyArgs, as_json: bool) -> Outcome<()> {
     let now = now_or_clock(a.now);
     let token = token_arg(&a.token)?;
     let key = keys.key_for(key_path, &token, kind, now)?;
+    // A JWK set's key, picked by the token's kid, must be for --alg too.
+    if let Some(alg) = a.alg.algorithm()
+        && compact_token::VerifyingKey::algorithm(key) != alg
+    {
+        let e = compact_token_std::Error::AlgorithmMismatch;
+        return Err(Failure::std(Exit::Io, format!("invalid key {key_path}"), e));
+    }
     let mut scratch = vec![0u8; 4 * token.len() + 64];
     let compact = a.profile.profile == ProfileArg::Compact;
     let refused = |e| Failure::token(Exit::Refused, "token refused", e);

@@ -1611,6 +1611,26 @@ fn openssl_rsa_and_p256_pem_keys_issue_and_verify_with_the_algorithm_named() {
         ok(&["thumbprint", "--key", &ec_public]),
         ok(&["thumbprint", "--key", &ec_sec1])
     );
+    // In a JWK set the token's kid picks the key, which must be for --alg too.
+    let (key, set) = (d.join("set-key.jwk"), d.join("set.jwks"));
+    let (key, set) = (key.to_str().unwrap(), set.to_str().unwrap());
+    ok(&[
+        "keygen", "--alg", "es256", "--kid", "ec-1", "--out", key, "--public", set,
+    ]);
+    let token = issue_with(key, &[]);
+    assert!(
+        verify_with(set, &["--alg", "es256"], &token)
+            .status
+            .success()
+    );
+    let out = verify_with(set, &["--alg", "eddsa"], &token);
+    assert_eq!(out.status.code(), Some(3));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr).trim_end(),
+        format!(
+            "ctok: invalid key {set}: the algorithm named (jwk alg or asked) contradicts the key"
+        )
+    );
     // A 1024-bit RSA key is refused, saying why.
     let rsa_1024 = write(&d.join("rsa1024.pem"), openssl_pem!("rsa-1024-public.pem"));
     let out = verify_with(&rsa_1024, &["--alg", "rs256"], &token);
