@@ -367,3 +367,45 @@ fn a_generated_rsa_key_round_trips_through_pem_and_sizes_are_checked_first() {
         b"pem"
     );
 }
+
+#[test]
+fn every_truncation_of_every_fixture_is_malformed_and_every_flipped_character_is_no_panic() {
+    let all = [
+        EC_PKCS8,
+        EC_SEC1,
+        EC_ECPARAM,
+        EC_PUBLIC,
+        EC_P384,
+        RSA_PKCS8,
+        RSA_PKCS1,
+        RSA_PUBLIC,
+        RSA_PKCS1_PUBLIC,
+        RSA_1024,
+        RSA_1024_PUBLIC,
+        PSS_PKCS8,
+        PSS_PUBLIC,
+        ED_PKCS8,
+        ED_PUBLIC,
+    ];
+    for pem in all {
+        // Cut anywhere before the END line is complete: never a key.
+        let end = pem.rfind("-----").unwrap();
+        for cut in 0..end {
+            let cut = &pem[..cut];
+            for alg in [None, Some(Algorithm::RS256)] {
+                assert_eq!(private_err(cut, alg), Error::Pem, "{cut:?}");
+                assert_eq!(public_err(cut, alg), Error::Pem, "{cut:?}");
+            }
+        }
+        // One character of the base64 changed: a key or an error, never a panic.
+        let begin = pem.rfind("-----BEGIN").unwrap();
+        let body_start = begin + pem[begin..].find('\n').unwrap() + 1;
+        for i in (body_start..end).step_by(3) {
+            let mut text = pem.as_bytes().to_vec();
+            text[i] = if text[i] == b'A' { b'B' } else { b'A' };
+            let text = String::from_utf8(text).unwrap();
+            let _ = pem::signing_key_from_pem(&text, Some(Algorithm::PS256), USE);
+            let _ = pem::verifying_key_from_pem(&text, Some(Algorithm::PS256), USE);
+        }
+    }
+}
