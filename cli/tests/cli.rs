@@ -1688,3 +1688,41 @@ fn keygen_rs256_ps256_and_es256_as_pem() {
         "ctok: --format pem: an hs256 secret has no pem form"
     );
 }
+
+#[test]
+fn a_key_set_rotates_to_an_rsa_key_and_publishes_it_for_ps256() {
+    let (d, p) = new_set("keyset-rsa", "ed-1");
+    // The PS256 key takes over at 2000; before, the EdDSA key signs.
+    add_key(&p, "ps256", "rsa-1", &["--not-before", "2000"]);
+    let before = issue_from_set(&p, 1500);
+    let after = issue_from_set(&p, 2500);
+    assert_eq!(header_kid(&before), "ed-1");
+    assert_eq!(
+        (header_kid(&after), header_alg(&after)),
+        ("rsa-1".into(), "PS256".into())
+    );
+    assert!(verify_with_set(&p, &after, 2510).status.success());
+    // The published set carries the RSA key with its algorithm; it verifies the token.
+    let jwks = ks(&["publish", &p, "--now", "2500"]);
+    let published: serde_json::Value = serde_json::from_str(&jwks).unwrap();
+    let rsa = published["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["kid"] == "rsa-1")
+        .unwrap();
+    assert_eq!(
+        (rsa["kty"].as_str(), rsa["alg"].as_str()),
+        (Some("RSA"), Some("PS256"))
+    );
+    assert_eq!(rsa.get("d"), None);
+    let jwks = write(&d.join("published.jwks"), &jwks);
+    let out = ctok(&[
+        "verify", "access", "--key", &jwks, "--iss", ISS, "--aud", AUD, "--now", "2510", &after,
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
