@@ -583,7 +583,7 @@ typedef uint32_t ct_json_type;
 
 // The function is not available in this build (the no_std firmware build has no heap for
 // what it would copy or read: ct_registry_new, ct_keyset_new_jwks, ct_key_new_jwk,
-// ct_key_public_jwk, a NULL scratch buffer).
+// ct_key_new_pem, ct_key_public_jwk, a NULL scratch buffer).
 #define CT_ERR_UNSUPPORTED 105
 
 // No free handle: the no_std firmware build holds at most CT_FIRMWARE_MAX_KEYS (8) keys
@@ -637,6 +637,10 @@ typedef uint32_t ct_json_type;
 // ct_key_new_jwk, ct_key_new_pem: alg names an algorithm the key cannot be for (ES256 for
 // an RSA key, say), or another one than the JWK's "alg".
 #define CT_ERR_ALGORITHM_CONFLICT 118
+
+// ct_key_new_pem: the text is not one PEM key document (another label, such as a
+// certificate or an encrypted private key, or malformed or truncated DER).
+#define CT_ERR_INVALID_PEM 119
 
 // None: every member of the object is a custom claim (the form issuing takes).
 #define CT_KIND_NONE 0
@@ -944,6 +948,33 @@ ct_result ct_key_new_jwk(const uint8_t *json,
                          size_t json_len,
                          ct_alg alg,
                          ct_key_use default_use,
+                         struct ct_key **out_key);
+
+// Makes a key from a PEM document (pem_len bytes of UTF-8 text): a private key
+// ("PRIVATE KEY" PKCS#8, "EC PRIVATE KEY" SEC1, "RSA PRIVATE KEY" PKCS#1; the key then
+// signs too) or a public key ("PUBLIC KEY" SPKI, "RSA PUBLIC KEY" PKCS#1) of Ed25519,
+// P-256 or RSA. key_use is a CT_KEY_USE_* (PEM carries no use, nor a kid: set one with
+// ct_key_set_kid).
+//
+// The key pins one algorithm. alg is CT_ALG_UNSPECIFIED to take the key type's (EdDSA,
+// ES256; PS256 for an RSASSA-PSS key); a plain RSA key names none, so it needs
+// CT_ALG_RS256 or CT_ALG_PS256 (else CT_ERR_ALGORITHM_REQUIRED). Any other alg must be the
+// key's (CT_ERR_ALGORITHM_CONFLICT).
+//
+// Errors: CT_ERR_INVALID_PEM (not one PEM document, another label such as a certificate
+// or an encrypted key, malformed or truncated DER); CT_ERR_UNSUPPORTED_KEY_TYPE (another
+// key type or curve); CT_INVALID_KEY (an invalid point, an RSA modulus outside 2048 to
+// 4096 bits, an embedded public key that is not the private key's);
+// CT_ERR_INVALID_ARGUMENT (alg or key_use out of range). CT_ERR_UNSUPPORTED in the no_std
+// (firmware) build. On success *out_key is a new handle to free with ct_key_free; on error
+// it is not written.
+//
+// # Safety
+// pem must point to pem_len readable bytes; out_key to a writable ct_key*.
+ct_result ct_key_new_pem(const uint8_t *pem,
+                         size_t pem_len,
+                         ct_alg alg,
+                         ct_key_use key_use,
                          struct ct_key **out_key);
 
 // Writes the public JWK of key (JSON text, not NUL-terminated: "kty", "crv"/"x"/"y" or

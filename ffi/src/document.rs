@@ -1,28 +1,31 @@
-//! Keys from and to documents: a JWK (any supported type, public or private) to a key
-//! handle, and a key's public JWK. Reading JSON and RSA keys need a heap: these are in the
+//! Keys from and to documents: a JWK or a PEM (any supported type, public or private) to a
+//! key handle, and a key's public JWK. Reading JSON and RSA keys need a heap: these are in the
 //! std build only (compact-token-std); in the no_std (firmware) build the functions exist
 //! and give CT_ERR_UNSUPPORTED.
 
 #[cfg(not(feature = "std"))]
 use crate::CT_ERR_UNSUPPORTED;
-use crate::key::{ct_alg, ct_key};
+use compact_token::{Algorithm, KeyUse};
+
+use crate::key::{Key, ct_alg, ct_key};
 use crate::panic::boundary;
 use crate::{CT_ERR_NULL_POINTER, ct_key_use, ct_result};
 
 #[cfg(feature = "std")]
-use std_only::{from_jwk, public_jwk};
+use std_only::{from_jwk, from_pem, public_jwk};
 
 #[cfg(feature = "std")]
 mod std_only {
     use compact_token::{Algorithm, Extras, KeyUse, RsaSigningKey, RsaVerifyingKey, VerifyingKey};
     use compact_token_std::Error as StdError;
-    use compact_token_std::jwk;
     use compact_token_std::keys::{AnySigningKey, AnyVerifyingKey};
+    use compact_token_std::{jwk, pem};
 
     use crate::key::{Key, Pair};
     use crate::{
         CT_ERR_ALGORITHM_CONFLICT, CT_ERR_ALGORITHM_REQUIRED, CT_ERR_INVALID_ARGUMENT,
-        CT_ERR_INVALID_JWK, CT_ERR_UNSUPPORTED_KEY_TYPE, CT_INVALID_KEY, ct_result, err,
+        CT_ERR_INVALID_JWK, CT_ERR_INVALID_PEM, CT_ERR_UNSUPPORTED_KEY_TYPE, CT_INVALID_KEY,
+        ct_result, err,
     };
 
     /// The code of a compact-token-std error met reading one key document.
@@ -141,6 +144,35 @@ mod std_only {
         pin(key, stated, wanted)
     }
 
+    /// The code of a compact-token-std error met reading a PEM key.
+    fn pem_code(e: StdError) -> ct_result {
+        match e {
+            StdError::Token(e) => err(e),
+            StdError::KeyPairMismatch | StdError::RsaKeySize => CT_INVALID_KEY,
+            StdError::PemUnsupportedKey => CT_ERR_UNSUPPORTED_KEY_TYPE,
+            StdError::AlgorithmRequired => CT_ERR_ALGORITHM_REQUIRED,
+            StdError::AlgorithmMismatch => CT_ERR_ALGORITHM_CONFLICT,
+            _ => CT_ERR_INVALID_PEM,
+        }
+    }
+
+    /// Reads one PEM key, private or public, pinned to one algorithm by compact-token-std's
+    /// rules (the same as for a JWK, a PEM naming no algorithm: RSA needs `wanted`, but for
+    /// an RSASSA-PSS key, which is PS256).
+    pub(super) fn from_pem(
+        text: &str,
+        wanted: Option<Algorithm>,
+        key_use: KeyUse,
+    ) -> Result<Key, ct_result> {
+        match pem::signing_key_from_pem(text, wanted, key_use) {
+            Ok(k) => Ok(from_signing(k)),
+            Err(StdError::NotAPrivateKey) => pem::verifying_key_from_pem(text, wanted, key_use)
+                .map(from_verifying)
+                .map_err(pem_code),
+            Err(e) => Err(pem_code(e)),
+        }
+    }
+
     /// The public JWK of a key (CT_ERR_INVALID_ARGUMENT for an HS256 secret).
     pub(super) fn public_jwk(key: &Key) -> Result<String, ct_result> {
         match key {
@@ -182,23 +214,77 @@ pub unsafe extern "C" fn ct_key_new_jwk(
     default_use: ct_key_use,
     out_key: *mut *mut ct_key,
 ) -> ct_result {
+    // SAFETY: forwarded contract.
+    unsafe { key_from((json, json_len), alg, default_use, out_key, from_jwk) }
+}
+
+/// Makes a key from a PEM document (pem_len bytes of UTF-8 text): a private key
+/// ("PRIVATE KEY" PKCS#8, "EC PRIVATE KEY" SEC1, "RSA PRIVATE KEY" PKCS#1; the key then
+/// signs too) or a public key ("PUBLIC KEY" SPKI, "RSA PUBLIC KEY" PKCS#1) of Ed25519,
+/// P-256 or RSA. key_use is a CT_KEY_USE_* (PEM carries no use, nor a kid: set one with
+/// ct_key_set_kid).
+///
+/// The key pins one algorithm. alg is CT_ALG_UNSPECIFIED to take the key type's (EdDSA,
+/// ES256; PS256 for an RSASSA-PSS key); a plain RSA key names none, so it needs
+/// CT_ALG_RS256 or CT_ALG_PS256 (else CT_ERR_ALGORITHM_REQUIRED). Any other alg must be the
+/// key's (CT_ERR_ALGORITHM_CONFLICT).
+///
+/// Errors: CT_ERR_INVALID_PEM (not one PEM document, another label such as a certificate
+/// or an encrypted key, malformed or truncated DER); CT_ERR_UNSUPPORTED_KEY_TYPE (another
+/// key type or curve); CT_INVALID_KEY (an invalid point, an RSA modulus outside 2048 to
+/// 4096 bits, an embedded public key that is not the private key's);
+/// CT_ERR_INVALID_ARGUMENT (alg or key_use out of range). CT_ERR_UNSUPPORTED in the no_std
+/// (firmware) build. On success *out_key is a new handle to free with ct_key_free; on error
+/// it is not written.
+///
+/// # Safety
+/// pem must point to pem_len readable bytes; out_key to a writable ct_key*.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ct_key_new_pem(
+    pem: *const u8,
+    pem_len: usize,
+    alg: ct_alg,
+    key_use: ct_key_use,
+    out_key: *mut *mut ct_key,
+) -> ct_result {
+    // SAFETY: forwarded contract.
+    unsafe { key_from((pem, pem_len), alg, key_use, out_key, from_pem) }
+}
+
+/// Reads a key document's text as a key pinned to the wanted algorithm (or the document's).
+type Reader = fn(&str, Option<Algorithm>, KeyUse) -> Result<Key, ct_result>;
+
+/// The no_std (firmware) build's readers: documents need a heap.
+#[cfg(not(feature = "std"))]
+fn unsupported(_: &str, _: Option<Algorithm>, _: KeyUse) -> Result<Key, ct_result> {
+    Err(CT_ERR_UNSUPPORTED)
+}
+#[cfg(not(feature = "std"))]
+use unsupported as from_jwk;
+#[cfg(not(feature = "std"))]
+use unsupported as from_pem;
+
+/// The body of ct_key_new_jwk and ct_key_new_pem: the arguments checked in the same order
+/// in both builds, then the document read.
+///
+/// # Safety
+/// doc must point to doc_len readable bytes; out_key to a writable ct_key*.
+unsafe fn key_from(
+    (doc, doc_len): (*const u8, usize),
+    alg: ct_alg,
+    key_use: ct_key_use,
+    out_key: *mut *mut ct_key,
+    read: Reader,
+) -> ct_result {
     boundary(|| {
-        if json.is_null() || out_key.is_null() {
+        if doc.is_null() || out_key.is_null() {
             return Err(CT_ERR_NULL_POINTER);
         }
-        #[cfg(not(feature = "std"))]
-        {
-            let _ = (json_len, alg, default_use);
-            Err(CT_ERR_UNSUPPORTED)
-        }
-        #[cfg(feature = "std")]
-        {
-            let wanted = crate::key::alg_arg(alg)?;
-            let default_use = crate::key_use(default_use)?;
-            // SAFETY: the caller guarantees `json_len` readable bytes at `json`.
-            let json = unsafe { crate::text(json, json_len) }?;
-            crate::key::put(out_key, from_jwk(json, wanted, default_use)?)
-        }
+        let wanted = crate::key::alg_arg(alg)?;
+        let key_use = crate::key_use(key_use)?;
+        // SAFETY: the caller guarantees `doc_len` readable bytes at `doc`.
+        let text = unsafe { crate::text(doc, doc_len) }?;
+        crate::key::put(out_key, read(text, wanted, key_use)?)
     })
 }
 

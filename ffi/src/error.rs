@@ -1,6 +1,6 @@
 //! Result codes: `0` is success, `1..=56` are `compact_token::Error::code()` unchanged, and
-//! `100..` are the C ABI's own (`109..=114`: key sets; `115..=118`: key documents). Stable forever; a retired code is
-//! never reused.
+//! `100..` are the C ABI's own (`109..=114`: key sets; `115..=119`: key documents). Stable
+//! forever; a retired code is never reused.
 
 use core::ffi::{CStr, c_char};
 
@@ -141,7 +141,7 @@ pub const CT_ERR_INVALID_ARGUMENT: ct_result = 103;
 pub const CT_ERR_KEY_CANNOT_SIGN: ct_result = 104;
 /// The function is not available in this build (the no_std firmware build has no heap for
 /// what it would copy or read: ct_registry_new, ct_keyset_new_jwks, ct_key_new_jwk,
-/// ct_key_public_jwk, a NULL scratch buffer).
+/// ct_key_new_pem, ct_key_public_jwk, a NULL scratch buffer).
 pub const CT_ERR_UNSUPPORTED: ct_result = 105;
 /// No free handle: the no_std firmware build holds at most CT_FIRMWARE_MAX_KEYS (8) keys
 /// at once; free one first.
@@ -182,6 +182,9 @@ pub const CT_ERR_ALGORITHM_REQUIRED: ct_result = 117;
 /// ct_key_new_jwk, ct_key_new_pem: alg names an algorithm the key cannot be for (ES256 for
 /// an RSA key, say), or another one than the JWK's "alg".
 pub const CT_ERR_ALGORITHM_CONFLICT: ct_result = 118;
+/// ct_key_new_pem: the text is not one PEM key document (another label, such as a
+/// certificate or an encrypted private key, or malformed or truncated DER).
+pub const CT_ERR_INVALID_PEM: ct_result = 119;
 
 /// The code of a core error.
 pub(crate) const fn code_of(e: Error) -> ct_result {
@@ -278,6 +281,7 @@ pub(crate) fn message(code: ct_result) -> &'static CStr {
         CT_ERR_UNSUPPORTED_KEY_TYPE => c"key type or curve not supported",
         CT_ERR_ALGORITHM_REQUIRED => c"rsa key needs an algorithm (rs256 or ps256)",
         CT_ERR_ALGORITHM_CONFLICT => c"algorithm does not fit the key",
+        CT_ERR_INVALID_PEM => c"not a valid pem key",
         _ => c"unknown result code",
     }
 }
@@ -389,6 +393,7 @@ mod tests {
             CT_ERR_UNSUPPORTED_KEY_TYPE,
             CT_ERR_ALGORITHM_REQUIRED,
             CT_ERR_ALGORITHM_CONFLICT,
+            CT_ERR_INVALID_PEM,
         ];
         for (i, a) in ffi.iter().enumerate() {
             assert!(*a >= 100);

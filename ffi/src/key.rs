@@ -49,7 +49,6 @@ pub(crate) fn alg_code(alg: Algorithm) -> ct_alg {
 
 /// The algorithm an argument names: None for CT_ALG_UNSPECIFIED, CT_ERR_INVALID_ARGUMENT
 /// for a number that is no CT_ALG_*.
-#[cfg_attr(not(feature = "std"), allow(dead_code))] // its readers are std-only
 pub(crate) fn alg_arg(alg: ct_alg) -> Result<Option<Algorithm>, ct_result> {
     Ok(Some(match alg {
         CT_ALG_UNSPECIFIED => return Ok(None),

@@ -36,7 +36,7 @@ pub use claims::{
     ct_access_verify, ct_access_verify_keyset, ct_access_verify_with, ct_id_claims, ct_id_issue,
     ct_id_issue_with, ct_id_verify, ct_id_verify_keyset, ct_id_verify_with,
 };
-pub use document::{ct_key_new_jwk, ct_key_public_jwk};
+pub use document::{ct_key_new_jwk, ct_key_new_pem, ct_key_public_jwk};
 pub use error::*;
 pub use extras::{
     CT_JSON_ARRAY, CT_JSON_BOOL, CT_JSON_NULL, CT_JSON_NUMBER, CT_JSON_OBJECT, CT_JSON_STRING,

@@ -11,8 +11,8 @@
 //! fits its buffer or names the length it needs, with which it fits; nothing written on
 //! error); key sets: `ct_keyset_new_jwks` over arbitrary text and key-use numbers, and
 //! `ct_access_verify_keyset` / `ct_id_verify_keyset` beside every verification with the
-//! Ed25519 key; keys: `ct_key_new_jwk` over arbitrary text, algorithm and use numbers (and
-//! over the fixed test RSA key and an ES256 key's own JWK), `ct_key_new_es256_public` over
+//! Ed25519 key; keys: `ct_key_new_jwk` and `ct_key_new_pem` over arbitrary text, algorithm
+//! and use numbers (and the JWK of the fixed test RSA key), `ct_key_new_es256_public` over
 //! arbitrary bytes, `ct_key_new_es256_private` over arbitrary scalars, `ct_key_algorithm`,
 //! `ct_key_public_jwk` with small buffers, `ct_key_es256_public_bytes`,
 //! `ct_key_ed25519_public_bytes`, `ct_key_set_kid`.
@@ -926,6 +926,18 @@ fn key_documents(input: &Input, profile: ct_profile) {
     let mut key = 0x10 as *mut ct_key;
     // SAFETY: `doc.len()` readable bytes and a writable out pointer.
     let rc = unsafe { ct_key_new_jwk(doc.as_ptr(), doc.len(), alg, key_use, &mut key) };
+    made(rc, key, Some(alg), profile, input);
+    let mut key = 0x10 as *mut ct_key;
+    // SAFETY: `input.token.len()` readable bytes and a writable out pointer.
+    let rc = unsafe {
+        ct_key_new_pem(
+            input.token.as_ptr(),
+            input.token.len(),
+            alg,
+            key_use,
+            &mut key,
+        )
+    };
     made(rc, key, Some(alg), profile, input);
     let point = input.strings.first().map_or(&[][..], Vec::as_slice);
     let mut key = 0x10 as *mut ct_key;

@@ -127,6 +127,9 @@ int ct_nostd_proof(void) {
     if (ct_key_new_jwk((const uint8_t *)"{}", 2, CT_ALG_UNSPECIFIED, CT_KEY_USE_BOTH, &none) !=
             CT_ERR_UNSUPPORTED || none != NULL)
         return 60;
+    if (ct_key_new_pem((const uint8_t *)"-", 1, CT_ALG_UNSPECIFIED, CT_KEY_USE_BOTH, &none) !=
+            CT_ERR_UNSUPPORTED || none != NULL)
+        return 61;
     ct_key_free(es);
     ct_key_free(es_pub);
 

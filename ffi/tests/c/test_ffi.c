@@ -1358,6 +1358,17 @@ static int four_roundtrips(ct_key *signer, ct_key *verifier) {
     return ok;
 }
 
+/* A public key asked to sign: CT_ERR_KEY_CANNOT_SIGN, nothing written. */
+static void check_cannot_sign(ct_key *key) {
+    uint8_t tok[CT_ACCESS_MAX_BYTES];
+    size_t n = 7;
+    ct_access_claims c = access_claims();
+    tok[0] = 0xAA;
+    CHECK_CODE(ct_access_issue(key, CT_PROFILE_JWT, NULL, &c, tok, sizeof tok, &n),
+               CT_ERR_KEY_CANNOT_SIGN);
+    CHECK(n == 7 && tok[0] == 0xAA);
+}
+
 static void test_es256_keys(void) {
     ct_key *es = NULL, *es_pub = NULL, *es_c = NULL, *es_jwk = NULL, *es_pub_jwk = NULL;
     ct_key *back = NULL, *k = (ct_key *)&k;
@@ -1387,9 +1398,7 @@ static void test_es256_keys(void) {
     CHECK(four_roundtrips(es, es_pub_jwk) == 4);
     static char tok[4096];
     size_t n = 0;
-    ct_access_claims c = access_claims();
-    CHECK_CODE(ct_access_issue(es_pub_jwk, CT_PROFILE_JWT, NULL, &c, (uint8_t *)tok, sizeof tok, &n),
-               CT_ERR_KEY_CANNOT_SIGN);
+    check_cannot_sign(es_pub_jwk);
     /* the public JWK written reads back as the same key, kid and use included */
     CHECK_CODE(ct_key_set_kid(es, (const uint8_t *)"ec-1", 4), CT_OK);
     CHECK(public_jwk(es, json, sizeof json) > 0);
@@ -1517,9 +1526,7 @@ static void test_rsa_keys(void) {
     CHECK(ct_key_algorithm(back) == CT_ALG_PS256);
     CHECK(four_roundtrips(ps, back) == 4);
     /* a public key cannot sign; at_hash is SHA-256 */
-    ct_access_claims c = access_claims();
-    CHECK_CODE(ct_access_issue(rs_pub, CT_PROFILE_JWT, NULL, &c, (uint8_t *)tok, sizeof tok, &n),
-               CT_ERR_KEY_CANNOT_SIGN);
+    check_cannot_sign(rs_pub);
     uint8_t h[CT_MAX_HASH_LEN];
     size_t hn = 0;
     CHECK_CODE(ct_at_hash(rs, (const uint8_t *)"token", 5, h, sizeof h, &hn), CT_OK);
@@ -1614,6 +1621,73 @@ static void test_key_documents(void) {
     CHECK(strcmp(ct_error_message(CT_ERR_INVALID_JWK), "not a valid jwk") == 0);
     ct_key_free(ed_jwk);
     ct_key_free(hs_jwk);
+}
+
+static ct_result key_pem(const char *pem, ct_alg alg, ct_key **out) {
+    return ct_key_new_pem((const uint8_t *)pem, strlen(pem), alg, CT_KEY_USE_BOTH, out);
+}
+
+/* PEM: PKCS#8 and SPKI from OpenSSL, pinned as JWKs are */
+static void test_pem_keys(void) {
+    ct_key *es = NULL, *es_pub = NULL, *es_raw = NULL, *rs = NULL, *rs_pub = NULL, *ps_pub = NULL;
+    ct_key *k = (ct_key *)&k;
+    CHECK_CODE(key_pem(EC_PRIVATE_PEM, CT_ALG_UNSPECIFIED, &es), CT_OK);
+    CHECK_CODE(key_pem(EC_PUBLIC_PEM, CT_ALG_ES256, &es_pub), CT_OK);
+    CHECK_CODE(ct_key_new_es256_public(EC_POINT, 65, CT_KEY_USE_BOTH, &es_raw), CT_OK);
+    CHECK(ct_key_algorithm(es) == CT_ALG_ES256 && ct_key_algorithm(es_pub) == CT_ALG_ES256);
+    CHECK(four_roundtrips(es, es_pub) == 4);
+    CHECK(four_roundtrips(es, es_raw) == 4);
+    static char tok[4096];
+    size_t n = 0;
+    check_cannot_sign(es_pub);
+
+    CHECK_CODE(key_pem(RSA_PRIVATE_PEM, CT_ALG_UNSPECIFIED, &k), CT_ERR_ALGORITHM_REQUIRED);
+    CHECK_CODE(key_pem(RSA_PUBLIC_PEM, CT_ALG_UNSPECIFIED, &k), CT_ERR_ALGORITHM_REQUIRED);
+    CHECK_CODE(key_pem(RSA_PRIVATE_PEM, CT_ALG_ES256, &k), CT_ERR_ALGORITHM_CONFLICT);
+    CHECK_CODE(key_pem(EC_PRIVATE_PEM, CT_ALG_RS256, &k), CT_ERR_ALGORITHM_CONFLICT);
+    CHECK_CODE(key_pem(EC_PUBLIC_PEM, CT_ALG_EDDSA, &k), CT_ERR_ALGORITHM_CONFLICT);
+    CHECK_CODE(key_pem(RSA_PRIVATE_PEM, CT_ALG_RS256, &rs), CT_OK);
+    CHECK_CODE(key_pem(RSA_PUBLIC_PEM, CT_ALG_RS256, &rs_pub), CT_OK);
+    CHECK_CODE(key_pem(RSA_PUBLIC_PEM, CT_ALG_PS256, &ps_pub), CT_OK);
+    CHECK(ct_key_algorithm(rs) == CT_ALG_RS256 && ct_key_algorithm(ps_pub) == CT_ALG_PS256);
+    CHECK(four_roundtrips(rs, rs_pub) == 4);
+    n = issue_access(rs, CT_PROFILE_JWT, NULL, tok, sizeof tok);
+    CHECK_CODE(verify_access(ps_pub, CT_PROFILE_JWT, tok, n), CT_ALGORITHM_MISMATCH);
+    CHECK_CODE(verify_access(es_pub, CT_PROFILE_JWT, tok, n), CT_ALGORITHM_MISMATCH);
+    /* the PEM and the JWK of one RSA key are one key */
+    ct_key *rs_jwk = NULL;
+    CHECK_CODE(key_jwk(RSA_PUBLIC_JWK, CT_ALG_RS256, &rs_jwk), CT_OK);
+    CHECK_CODE(verify_access(rs_jwk, CT_PROFILE_JWT, tok, n), CT_OK);
+
+    /* refusals */
+    CHECK_CODE(key_pem(RSA_SHORT_PUBLIC_PEM, CT_ALG_RS256, &k), CT_INVALID_KEY);
+    CHECK_CODE(key_pem("not pem", CT_ALG_UNSPECIFIED, &k), CT_ERR_INVALID_PEM);
+    CHECK_CODE(key_pem("-----BEGIN CERTIFICATE-----\nMAA=\n-----END CERTIFICATE-----\n",
+                       CT_ALG_UNSPECIFIED, &k),
+               CT_ERR_INVALID_PEM);
+    char truncated[1024];
+    snprintf(truncated, sizeof truncated, "%.*s\n-----END PUBLIC KEY-----\n", 60, EC_PUBLIC_PEM);
+    CHECK_CODE(key_pem(truncated, CT_ALG_UNSPECIFIED, &k), CT_ERR_INVALID_PEM);
+    CHECK_CODE(key_pem(EC_PUBLIC_PEM, 9, &k), CT_ERR_INVALID_ARGUMENT);
+    CHECK_CODE(ct_key_new_pem((const uint8_t *)EC_PUBLIC_PEM, strlen(EC_PUBLIC_PEM),
+                              CT_ALG_UNSPECIFIED, 7, &k),
+               CT_ERR_INVALID_ARGUMENT);
+    CHECK_CODE(ct_key_new_pem(NULL, 1, CT_ALG_UNSPECIFIED, CT_KEY_USE_BOTH, &k), CT_ERR_NULL_POINTER);
+    CHECK_CODE(ct_key_new_pem((const uint8_t *)EC_PUBLIC_PEM, strlen(EC_PUBLIC_PEM),
+                              CT_ALG_UNSPECIFIED, CT_KEY_USE_BOTH, NULL),
+               CT_ERR_NULL_POINTER);
+    CHECK_CODE(ct_key_new_pem((const uint8_t *)"\xff\xfe", 2, CT_ALG_UNSPECIFIED, CT_KEY_USE_BOTH, &k),
+               CT_ERR_INVALID_UTF8);
+    CHECK(k == (ct_key *)&k);
+    CHECK(strcmp(ct_error_message(CT_ERR_INVALID_PEM), "not a valid pem key") == 0);
+
+    ct_key_free(es);
+    ct_key_free(es_pub);
+    ct_key_free(es_raw);
+    ct_key_free(rs);
+    ct_key_free(rs_pub);
+    ct_key_free(ps_pub);
+    ct_key_free(rs_jwk);
 }
 
 /* Tokens signed with one algorithm never verify with a key of another, whatever the
@@ -1766,6 +1840,7 @@ int main(void) {
     test_es256_keys();
     test_rsa_keys();
     test_key_documents();
+    test_pem_keys();
     test_substitution_across_key_types();
     test_mixed_keyset();
 

@@ -296,6 +296,91 @@ class RequiredClaimMismatchError(TokenError):
     name = "CT_REQUIRED_CLAIM_MISMATCH"
 
 
+class DpopProofMissingError(TokenError):
+    code = 40
+    name = "CT_DPOP_PROOF_MISSING"
+
+
+class DpopProofMalformedError(TokenError):
+    code = 41
+    name = "CT_DPOP_PROOF_MALFORMED"
+
+
+class DpopBadSignatureError(TokenError):
+    code = 42
+    name = "CT_DPOP_BAD_SIGNATURE"
+
+
+class DpopWrongTypeError(TokenError):
+    code = 43
+    name = "CT_DPOP_WRONG_TYPE"
+
+
+class DpopAlgorithmNotAllowedError(TokenError):
+    code = 44
+    name = "CT_DPOP_ALGORITHM_NOT_ALLOWED"
+
+
+class DpopPrivateKeyError(TokenError):
+    code = 45
+    name = "CT_DPOP_PRIVATE_KEY"
+
+
+class DpopInvalidKeyError(TokenError):
+    code = 46
+    name = "CT_DPOP_INVALID_KEY"
+
+
+class DpopWrongMethodError(TokenError):
+    code = 47
+    name = "CT_DPOP_WRONG_METHOD"
+
+
+class DpopWrongUriError(TokenError):
+    code = 48
+    name = "CT_DPOP_WRONG_URI"
+
+
+class DpopProofStaleError(TokenError):
+    code = 49
+    name = "CT_DPOP_PROOF_STALE"
+
+
+class DpopProofInFutureError(TokenError):
+    code = 50
+    name = "CT_DPOP_PROOF_IN_FUTURE"
+
+
+class DpopReplayedError(TokenError):
+    code = 51
+    name = "CT_DPOP_REPLAYED"
+
+
+class DpopReplayCacheFullError(TokenError):
+    code = 52
+    name = "CT_DPOP_REPLAY_CACHE_FULL"
+
+
+class DpopAccessTokenHashMismatchError(TokenError):
+    code = 53
+    name = "CT_DPOP_ACCESS_TOKEN_HASH_MISMATCH"
+
+
+class DpopNonceMismatchError(TokenError):
+    code = 54
+    name = "CT_DPOP_NONCE_MISMATCH"
+
+
+class DpopTokenNotBoundError(TokenError):
+    code = 55
+    name = "CT_DPOP_TOKEN_NOT_BOUND"
+
+
+class DpopKeyNotBoundError(TokenError):
+    code = 56
+    name = "CT_DPOP_KEY_NOT_BOUND"
+
+
 class NullPointerError(TokenError):
     code = 100
     name = "CT_ERR_NULL_POINTER"
@@ -389,6 +474,11 @@ class AlgorithmRequiredError(TokenError):
 class AlgorithmConflictError(TokenError):
     code = 118
     name = "CT_ERR_ALGORITHM_CONFLICT"
+
+
+class InvalidPemError(TokenError):
+    code = 119
+    name = "CT_ERR_INVALID_PEM"
 
 
 _ERRORS: Dict[int, Type[TokenError]] = {
@@ -535,6 +625,20 @@ class Key:
         data = _json_bytes(jwk)
         alg_code = lib.CT_ALG_UNSPECIFIED if alg is None else int(alg)
         return cls._make(lib.ct_key_new_jwk, (data, len(data), alg_code, int(use)), "jwk", None)
+
+    @classmethod
+    def from_pem(cls, pem: Union[str, bytes], alg: Optional[Algorithm] = None,
+                 use: KeyUse = KeyUse.BOTH, kid: Optional[str] = None) -> "Key":
+        """A key from a PEM document, read by the library: a private key ("PRIVATE KEY"
+        PKCS#8, "EC PRIVATE KEY", "RSA PRIVATE KEY"; it signs too) or a public key ("PUBLIC
+        KEY" SPKI, "RSA PUBLIC KEY") of Ed25519, P-256 or RSA. PEM names no use or kid: give
+        them here. The key pins one algorithm: its type's, or for RSA `alg` (RS256 or
+        PS256; AlgorithmRequiredError without it, except an RSASSA-PSS key, which is
+        PS256); another `alg` is AlgorithmConflictError. Other refusals: InvalidPemError,
+        UnsupportedKeyTypeError, InvalidKeyError (an RSA modulus outside 2048..4096 bits)."""
+        data = pem.encode() if isinstance(pem, str) else bytes(pem)
+        alg_code = lib.CT_ALG_UNSPECIFIED if alg is None else int(alg)
+        return cls._make(lib.ct_key_new_pem, (data, len(data), alg_code, int(use)), "pem", kid)
 
     @property
     def algorithm(self) -> Algorithm:
