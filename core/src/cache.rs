@@ -239,9 +239,15 @@ impl Default for Slot {
 /// # Cost
 ///
 /// A hit costs one SHA-256 over the token, one over the key's public bytes, and the
-/// verification minus the signature; a miss costs the same two hashes plus a full
-/// verification. For HS256, whose signature check is itself one HMAC over the token, a
-/// hit saves little: the cache is for public-key algorithms. `benches/` measures both.
+/// verification minus the signature (header, claims decoding, policy); a miss costs the
+/// same two hashes and lookup plus a full verification. Measured (`benches/`, the sample
+/// access token, x86-64 with the SHA extensions): an EdDSA hit takes about 1.3 µs
+/// (`compact`) to 2 µs (`jwt`) against 50 µs for a full verify, and under callgrind 0.09×
+/// / 0.12× the instructions. A miss adds the hashes and the lookup, about 0.5 µs: 1 % of
+/// an EdDSA verify (callgrind, where SHA-256 runs its portable code, counts +7–8 %; timed
+/// runs cannot tell it from their noise). For HS256, whose signature check is itself one HMAC
+/// over the token, a hit costs *more* than a plain verify (1.1–1.4×): do not cache HS256.
+/// The cache is for public-key algorithms (EdDSA, ES256, RS256, PS256).
 #[derive(Debug, Clone)]
 pub struct VerifiedCache<S> {
     slots: S,
