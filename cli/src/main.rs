@@ -5,6 +5,7 @@
 mod fail;
 mod input;
 mod keyset;
+mod remote;
 
 use std::io::Write as _;
 use std::process::ExitCode;
@@ -328,7 +329,7 @@ struct IssueArgs {
 }
 
 #[derive(Args)]
-#[command(group(ArgGroup::new("verifier").required(true).args(["key", "keyset"])))]
+#[command(group(ArgGroup::new("verifier").required(true).args(["key", "keyset", "jwks", "discover"])))]
 struct VerifyArgs {
     /// The kind of token expected.
     #[arg(value_enum)]
@@ -342,6 +343,14 @@ struct VerifyArgs {
     /// must be in service now.
     #[arg(long, value_name = "FILE")]
     keyset: Option<String>,
+    /// A public JWK set: an https URL (fetched; plain http only to loopback, no redirects,
+    /// 5 s, 256 KiB at most) or a file (- for stdin). The token's kid picks the key.
+    #[arg(long, value_name = "URL|FILE")]
+    jwks: Option<String>,
+    /// The keys of --iss's OpenID Connect discovery document
+    /// ({iss}/.well-known/openid-configuration, whose issuer must be --iss exactly).
+    #[arg(long)]
+    discover: bool,
     /// The issuer expected.
     #[arg(long)]
     iss: String,
@@ -745,7 +754,11 @@ fn claims_json<C: serde::Serialize>(typed: &C, extra: &compact_token::Extras<&st
 }
 
 fn verify(a: VerifyArgs, as_json: bool) -> Outcome<()> {
-    input::one_stdin(&[("--key", a.key.as_deref()), ("TOKEN", Some(&a.token))])?;
+    input::one_stdin(&[
+        ("--key", a.key.as_deref()),
+        ("--jwks", a.jwks.as_deref()),
+        ("TOKEN", Some(&a.token)),
+    ])?;
     let kind = a.kind.kind();
     let limits = a.limits.limits(kind)?;
     let leeway = match &a.leeway {
@@ -764,7 +777,7 @@ fn verify(a: VerifyArgs, as_json: bool) -> Outcome<()> {
             path,
         ),
         (None, Some(path)) => (Keys::Set(keyset::load(path)?), path),
-        (None, None) => return Err(Failure::usage("verify", "give --key or --keyset")),
+        (None, None) => remote::keys(a.jwks.as_ref(), a.discover, &a.iss, input::use_of(kind))?,
     };
     let values = a.profile.registry_values()?;
     let values: Vec<&str> = values.iter().map(String::as_str).collect();

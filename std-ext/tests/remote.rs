@@ -3,11 +3,9 @@
 //! refetching and every refusal, asserted by errors and fetch counts, never by times.
 #![cfg(feature = "remote")]
 
-use std::collections::HashMap;
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Barrier, Mutex};
+mod loopback;
+
+use std::sync::{Arc, Barrier};
 use std::thread;
 use std::time::Duration;
 
@@ -17,173 +15,12 @@ use compact_token::{
 use compact_token_std::keys::{AnySigningKey, AnyVerifyingKey};
 use compact_token_std::remote::{Discovery, RemoteConfig, RemoteKeySet};
 use compact_token_std::{Error, jwk};
+use loopback::{Reply, Server};
 
 const NOW: u64 = 1_764_000_000;
 const AUD: &str = "https://api.example.com";
 const JWKS_PATH: &str = "/keys";
 const DISCOVERY_PATH: &str = "/.well-known/openid-configuration";
-
-// ---------------------------------------------------------------------------------------
-// The scripted server.
-
-/// What the server answers on a path.
-#[derive(Clone, Debug)]
-struct Reply {
-    status: u16,
-    headers: Vec<(&'static str, String)>,
-    body: Vec<u8>,
-    /// Sent `Content-Length` (otherwise the body ends when the connection closes).
-    sized: bool,
-    /// Wait before answering.
-    delay: Duration,
-    /// Send the body one byte at a time, waiting this long before each.
-    trickle: Option<Duration>,
-}
-
-impl Reply {
-    fn json(body: impl Into<String>) -> Self {
-        Self {
-            status: 200,
-            headers: vec![("Content-Type", "application/json".into())],
-            body: body.into().into_bytes(),
-            sized: true,
-            delay: Duration::ZERO,
-            trickle: None,
-        }
-    }
-
-    fn status(status: u16) -> Self {
-        Self {
-            status,
-            ..Self::json("{}")
-        }
-    }
-
-    fn header(mut self, name: &'static str, value: &str) -> Self {
-        self.headers.push((name, value.into()));
-        self
-    }
-
-    fn cache(self, value: &str) -> Self {
-        self.header("Cache-Control", value)
-    }
-}
-
-#[derive(Default)]
-struct Routes {
-    replies: HashMap<String, Reply>,
-    hits: HashMap<String, usize>,
-}
-
-struct Server {
-    addr: SocketAddr,
-    routes: Arc<Mutex<Routes>>,
-    stop: Arc<AtomicBool>,
-}
-
-impl Server {
-    fn start() -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let addr = listener.local_addr().unwrap();
-        let routes = Arc::new(Mutex::new(Routes::default()));
-        let stop = Arc::new(AtomicBool::new(false));
-        let (r, s) = (Arc::clone(&routes), Arc::clone(&stop));
-        thread::spawn(move || {
-            for conn in listener.incoming() {
-                if s.load(Ordering::SeqCst) {
-                    break;
-                }
-                let Ok(conn) = conn else { continue };
-                let r = Arc::clone(&r);
-                thread::spawn(move || serve(conn, &r));
-            }
-        });
-        Self { addr, routes, stop }
-    }
-
-    fn base(&self) -> String {
-        format!("http://{}", self.addr)
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base())
-    }
-
-    fn set(&self, path: &str, reply: Reply) {
-        self.routes
-            .lock()
-            .unwrap()
-            .replies
-            .insert(path.into(), reply);
-    }
-
-    fn hits(&self, path: &str) -> usize {
-        self.routes
-            .lock()
-            .unwrap()
-            .hits
-            .get(path)
-            .copied()
-            .unwrap_or(0)
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        // Wake the accept loop so it sees `stop` and ends.
-        self.stop.store(true, Ordering::SeqCst);
-        let _ = TcpStream::connect(self.addr);
-    }
-}
-
-fn serve(mut conn: TcpStream, routes: &Mutex<Routes>) {
-    conn.set_read_timeout(Some(Duration::from_secs(10)))
-        .unwrap();
-    let mut head = Vec::new();
-    let mut byte = [0u8; 1];
-    while !head.ends_with(b"\r\n\r\n") && head.len() < 16 * 1024 {
-        match conn.read(&mut byte) {
-            Ok(1) => head.push(byte[0]),
-            _ => return,
-        }
-    }
-    let head = String::from_utf8_lossy(&head);
-    let path = head.split(' ').nth(1).unwrap_or("").to_owned();
-    let reply = {
-        let mut routes = routes.lock().unwrap();
-        *routes.hits.entry(path.clone()).or_default() += 1;
-        routes.replies.get(&path).cloned()
-    };
-    let reply = reply.unwrap_or_else(|| Reply::status(404));
-    thread::sleep(reply.delay);
-    let mut out = format!(
-        "HTTP/1.1 {} Scripted\r\nConnection: close\r\n",
-        reply.status
-    );
-    for (name, value) in &reply.headers {
-        out += &format!("{name}: {value}\r\n");
-    }
-    if reply.sized {
-        out += &format!("Content-Length: {}\r\n", reply.body.len());
-    }
-    out += "\r\n";
-    if conn.write_all(out.as_bytes()).is_err() {
-        return;
-    }
-    match reply.trickle {
-        None => {
-            let _ = conn.write_all(&reply.body);
-        }
-        Some(every) => {
-            for b in &reply.body {
-                thread::sleep(every);
-                if conn.write_all(&[*b]).and_then(|()| conn.flush()).is_err() {
-                    return;
-                }
-            }
-        }
-    }
-}
 
 // ---------------------------------------------------------------------------------------
 // Keys and tokens, made with std-ext's keys.
@@ -223,6 +60,22 @@ fn verify(set: &RemoteKeySet, iss: &str, token: &str) -> Result<String, Error> {
     let mut scratch = [0u8; 4096];
     set.verify_access(token, &policy, NOW + 1, &mut scratch)
         .map(|c| c.sub.to_owned())
+}
+
+/// Runs `f` on `threads` threads released together; their results.
+fn race<T: Send + 'static>(threads: usize, f: impl Fn() -> T + Send + Sync + 'static) -> Vec<T> {
+    let f = Arc::new(f);
+    let barrier = Arc::new(Barrier::new(threads));
+    let handles: Vec<_> = (0..threads)
+        .map(|_| {
+            let (f, barrier) = (Arc::clone(&f), Arc::clone(&barrier));
+            thread::spawn(move || {
+                barrier.wait();
+                f()
+            })
+        })
+        .collect();
+    handles.into_iter().map(|h| h.join().unwrap()).collect()
 }
 
 /// Short timeouts and no caching surprises: each test sets what it checks.
@@ -662,25 +515,10 @@ fn concurrent_verifiers_on_a_cold_cache_share_one_fetch() {
         },
     );
     let set = Arc::new(RemoteKeySet::new(&server.url(JWKS_PATH), config()).unwrap());
-    let token = Arc::new(access_token(&iss, &ed));
-    let threads = 8;
-    let barrier = Arc::new(Barrier::new(threads));
-    let handles: Vec<_> = (0..threads)
-        .map(|_| {
-            let (set, token, barrier, iss) = (
-                Arc::clone(&set),
-                Arc::clone(&token),
-                Arc::clone(&barrier),
-                iss.clone(),
-            );
-            thread::spawn(move || {
-                barrier.wait();
-                verify(&set, &iss, &token)
-            })
-        })
-        .collect();
-    for h in handles {
-        assert_eq!(h.join().unwrap().unwrap(), "user-1");
+    let token = access_token(&iss, &ed);
+    let s = Arc::clone(&set);
+    for verified in race(8, move || verify(&s, &iss, &token)) {
+        assert_eq!(verified.unwrap(), "user-1");
     }
     assert_eq!(set.fetch_count(), 1);
     assert_eq!(server.hits(JWKS_PATH), 1);
@@ -692,24 +530,15 @@ fn concurrent_waiters_share_a_failed_fetch_too() {
     server.set(
         JWKS_PATH,
         Reply {
-            delay: Duration::from_millis(400),
+            delay: Duration::from_millis(1000),
             ..Reply::status(500)
         },
     );
     let set = Arc::new(RemoteKeySet::new(&server.url(JWKS_PATH), config()).unwrap());
     let threads = 6;
-    let barrier = Arc::new(Barrier::new(threads));
-    let handles: Vec<_> = (0..threads)
-        .map(|_| {
-            let (set, barrier) = (Arc::clone(&set), Arc::clone(&barrier));
-            thread::spawn(move || {
-                barrier.wait();
-                set.keys().err()
-            })
-        })
-        .collect();
-    for h in handles {
-        assert_eq!(h.join().unwrap(), Some(Error::Http { status: 500 }));
+    let s = Arc::clone(&set);
+    for outcome in race(threads, move || s.keys().err()) {
+        assert_eq!(outcome, Some(Error::Http { status: 500 }));
     }
     // Threads that arrived after the failed fetch ended start their own: a cold cache
     // has nothing to fall back on. At least some shared the one in flight.
