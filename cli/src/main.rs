@@ -6,6 +6,7 @@ mod dpop;
 mod fail;
 mod input;
 mod keyset;
+mod remote;
 
 use std::io::Write as _;
 use std::process::ExitCode;
@@ -13,11 +14,11 @@ use std::process::ExitCode;
 use base64ct::{Base64UrlUnpadded, Encoding};
 use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
 use compact_token::{
-    AccessClaims, AccessPolicy, Algorithm, Ed25519VerifyingKey, IdClaims, IdPolicy, KeyUse, Kind,
-    Limits, Registry, compact, jws, jwt,
+    AccessClaims, AccessPolicy, Algorithm, IdClaims, IdPolicy, KeyUse, Kind, Limits, Registry,
+    compact, jws, jwt,
 };
 use compact_token_std::keys::{AnySigningKey, AnyVerifyingKey};
-use compact_token_std::{SystemClock, jwk};
+use compact_token_std::{SystemClock, jwk, pem};
 use ctok::demo;
 use serde_json::{Map, Value, json};
 
@@ -54,6 +55,8 @@ enum Command {
         /// The key: JWK or PEM file, or - for stdin.
         #[arg(long, value_name = "FILE")]
         key: String,
+        #[command(flatten)]
+        alg: KeyAlgArg,
     },
     /// Issue a token from claim options and/or a claims file.
     Issue(IssueArgs),
@@ -80,6 +83,10 @@ enum AlgArg {
     Eddsa,
     Es256,
     Hs256,
+    /// RSA 2048, PKCS#1 v1.5 signatures.
+    Rs256,
+    /// RSA 2048, PSS signatures.
+    Ps256,
 }
 
 impl AlgArg {
@@ -88,8 +95,35 @@ impl AlgArg {
             AlgArg::Eddsa => Algorithm::EdDSA,
             AlgArg::Es256 => Algorithm::ES256,
             AlgArg::Hs256 => Algorithm::HS256,
+            AlgArg::Rs256 => Algorithm::RS256,
+            AlgArg::Ps256 => Algorithm::PS256,
         }
     }
+}
+
+/// The algorithm of a `--key` file that does not say it.
+#[derive(Args)]
+struct KeyAlgArg {
+    /// The algorithm of the --key: required for an RSA PEM key (rs256 or ps256; a PEM does
+    /// not say which), and if given, the key must be for it.
+    #[arg(long = "alg", value_enum, value_name = "ALG")]
+    alg: Option<AlgArg>,
+}
+
+impl KeyAlgArg {
+    fn algorithm(&self) -> Option<Algorithm> {
+        self.alg.map(AlgArg::algorithm)
+    }
+}
+
+/// The text form of a key.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum KeyFormatArg {
+    /// A JWK (with kid and token_use).
+    Jwk,
+    /// PEM: PKCS#8 `PRIVATE KEY` or SPKI `PUBLIC KEY` (no kid, no use, and for RSA no
+    /// algorithm: give --alg when reading it back).
+    Pem,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -141,12 +175,16 @@ struct KeygenArgs {
     /// The kinds of token the key is for.
     #[arg(long = "use", value_enum, default_value = "access")]
     key_use: UseArg,
-    /// Write the private JWK to this new file (mode 0600) instead of stdout.
+    /// Write the private key to this new file (mode 0600) instead of stdout.
     #[arg(long, value_name = "FILE")]
     out: Option<String>,
-    /// Also write the public JWK set (not for hs256) to this file.
+    /// Also write the public JWK set (with --format pem: the public PEM; not for hs256) to
+    /// this file.
     #[arg(long, value_name = "FILE")]
     public: Option<String>,
+    /// The output format (pem: not for hs256).
+    #[arg(long, value_enum, default_value = "jwk")]
+    format: KeyFormatArg,
 }
 
 #[derive(Args)]
@@ -164,6 +202,11 @@ struct PublicArgs {
     /// The published key id (default: the key's own, or its RFC 7638 thumbprint).
     #[arg(long)]
     kid: Option<String>,
+    /// The output format (pem: an SPKI `PUBLIC KEY`, without kid or use).
+    #[arg(long, value_enum, default_value = "jwk", conflicts_with = "jwks")]
+    format: KeyFormatArg,
+    #[command(flatten)]
+    alg: KeyAlgArg,
 }
 
 /// Options shared by issue, verify and decode.
@@ -234,9 +277,11 @@ struct IssueArgs {
     /// The kind of token.
     #[arg(value_enum)]
     kind: KindArg,
-    /// The private key: JWK or PKCS#8 PEM file, or - for stdin.
+    /// The private key: JWK or PEM file (PKCS#8, SEC1, PKCS#1), or - for stdin.
     #[arg(long, value_name = "FILE")]
     key: Option<String>,
+    #[command(flatten)]
+    alg: KeyAlgArg,
     /// A key-set file (`ctok keyset`) instead of --key: the key in service at iat and exp,
     /// for this kind, signs (the newest one).
     #[arg(long, value_name = "FILE")]
@@ -289,7 +334,7 @@ struct IssueArgs {
 }
 
 #[derive(Args)]
-#[command(group(ArgGroup::new("verifier").required(true).args(["key", "keyset"])))]
+#[command(group(ArgGroup::new("verifier").required(true).args(["key", "keyset", "jwks", "discover"])))]
 struct VerifyArgs {
     /// The kind of token expected.
     #[arg(value_enum)]
@@ -297,10 +342,20 @@ struct VerifyArgs {
     /// A JWK, a public JWK set (the token's kid selects the key) or a PEM key; - for stdin.
     #[arg(long, value_name = "FILE")]
     key: Option<String>,
+    #[command(flatten)]
+    alg: KeyAlgArg,
     /// A key-set file (`ctok keyset`) instead of --key: the token's kid picks the key, which
     /// must be in service now.
     #[arg(long, value_name = "FILE")]
     keyset: Option<String>,
+    /// A public JWK set: an https URL (fetched; plain http only to loopback, no redirects,
+    /// 5 s, 256 KiB at most) or a file (- for stdin). The token's kid picks the key.
+    #[arg(long, value_name = "URL|FILE")]
+    jwks: Option<String>,
+    /// The keys of --iss's OpenID Connect discovery document
+    /// ({iss}/.well-known/openid-configuration, whose issuer must be --iss exactly).
+    #[arg(long)]
+    discover: bool,
     /// The issuer expected.
     #[arg(long)]
     iss: String,
@@ -406,56 +461,86 @@ fn keygen(a: KeygenArgs) -> Outcome<()> {
     let key = key
         .with_kid(&kid)
         .map_err(|e| Failure::std(Exit::Usage, "invalid --kid", e))?;
-    if let Some(path) = &a.public {
-        if let AnySigningKey::Hs256(_) = &key {
+    let pem = a.format == KeyFormatArg::Pem;
+    if let AnySigningKey::Hs256(_) = &key {
+        if a.public.is_some() {
             return Err(Failure::usage(
                 "--public",
                 "an hs256 secret has no public key",
             ));
         }
-        let jwks = jwk::any_keys_to_jwks([&key.verifying_key()]);
-        std::fs::write(path, jwks + "\n")
-            .map_err(|e| Failure::io(format!("cannot write {path}"), e))?;
+        if pem {
+            return Err(Failure::usage(
+                "--format pem",
+                "an hs256 secret has no pem form",
+            ));
+        }
     }
-    let private = jwk::signing_key_to_jwk(&key);
+    if let Some(path) = &a.public {
+        let public = if pem {
+            pem::verifying_key_to_pem(&key.verifying_key())
+                .map_err(|e| Failure::std(Exit::Io, "cannot write the public key", e))?
+        } else {
+            jwk::any_keys_to_jwks([&key.verifying_key()]) + "\n"
+        };
+        std::fs::write(path, public).map_err(|e| Failure::io(format!("cannot write {path}"), e))?;
+    }
+    let private = if pem {
+        pem::signing_key_to_pem(&key)
+            .map_err(|e| Failure::std(Exit::Io, "cannot write the key", e))?
+    } else {
+        let mut text = jwk::signing_key_to_jwk(&key);
+        text.push('\n');
+        text
+    };
     match &a.out {
-        Some(path) => write_private(path, &format!("{}\n", private.as_str())),
+        Some(path) => write_private(path, &private),
         None => {
-            println!("{}", private.as_str());
+            print!("{}", private.as_str());
             Ok(())
         }
     }
 }
 
 fn public(a: PublicArgs) -> Outcome<()> {
-    let default_use = a.key_use.map_or(KeyUse::Access, UseArg::key_use);
-    let key = input::verifying_key(&a.key, default_use)?;
-    let AnyVerifyingKey::Ed25519(ed) = key else {
-        return Err(Failure::usage(
-            format!("invalid key {}", a.key),
-            "an hs256 secret has no public key",
-        ));
-    };
     use compact_token::VerifyingKey as _;
-    let key_use = a.key_use.map_or(ed.key_use(), UseArg::key_use);
-    let kid = match (&a.kid, ed.key_id()) {
+    let default_use = a.key_use.map_or(KeyUse::Access, UseArg::key_use);
+    let key = input::verifying_key(&a.key, a.alg.algorithm(), default_use)?;
+    let no_public = |e| Failure::std(Exit::Usage, format!("invalid key {}", a.key), e);
+    // SPKI is the key alone: reading it back with the use wanted re-keys any algorithm.
+    let spki = pem::verifying_key_to_pem(&key).map_err(no_public)?;
+    if a.format == KeyFormatArg::Pem {
+        print!("{spki}");
+        return Ok(());
+    }
+    let key_use = a.key_use.map_or(key.key_use(), UseArg::key_use);
+    let kid = match (&a.kid, key.key_id()) {
         (Some(kid), _) => kid.clone(),
         (None, Some(kid)) => kid.to_owned(),
-        (None, None) => jwk::thumbprint(&AnyVerifyingKey::Ed25519(ed.clone())),
+        (None, None) => jwk::thumbprint(&key),
     };
-    let ed = Ed25519VerifyingKey::from_bytes(&ed.to_bytes(), key_use)
-        .and_then(|k| k.with_kid(&kid))
-        .map_err(|e| Failure::token(Exit::Usage, "invalid --kid", e))?;
+    let key = pem::verifying_key_from_pem(&spki, Some(key.algorithm()), key_use)
+        .map_err(no_public)?
+        .with_kid(&kid)
+        .map_err(|e| Failure::std(Exit::Usage, "invalid --kid", e))?;
     if a.jwks {
-        println!("{}", jwk::public_keys_to_jwks([&ed]));
+        println!("{}", jwk::any_keys_to_jwks([&key]));
     } else {
-        println!("{}", jwk::public_key_to_jwk(&ed));
+        let one = match &key {
+            AnyVerifyingKey::Ed25519(k) => jwk::public_key_to_jwk(k),
+            AnyVerifyingKey::Es256(k) => jwk::public_key_to_jwk(k),
+            AnyVerifyingKey::Rsa(k) => jwk::public_key_to_jwk(k),
+            AnyVerifyingKey::Hs256(_) => {
+                return Err(no_public(compact_token_std::Error::NoPublicKey));
+            }
+        };
+        println!("{one}");
     }
     Ok(())
 }
 
-fn thumbprint(key: &str) -> Outcome<()> {
-    let key = input::verifying_key(key, KeyUse::AccessAndId)?;
+fn thumbprint(key: &str, alg: Option<Algorithm>) -> Outcome<()> {
+    let key = input::verifying_key(key, alg, KeyUse::AccessAndId)?;
     println!("{}", jwk::thumbprint(&key));
     Ok(())
 }
@@ -584,7 +669,11 @@ fn issue(a: IssueArgs) -> Outcome<()> {
     let limits = a.limits.limits(kind)?;
     let now = now_or_clock(a.now);
     let key = match &a.key {
-        Some(path) => Some(input::signing_key(path, input::use_of(kind))?),
+        Some(path) => Some(input::signing_key(
+            path,
+            a.alg.algorithm(),
+            input::use_of(kind),
+        )?),
         None => None,
     };
     let claims = issue_claims(&a, now)?;
@@ -672,7 +761,11 @@ fn claims_json<C: serde::Serialize>(typed: &C, extra: &compact_token::Extras<&st
 }
 
 fn verify(a: VerifyArgs, as_json: bool) -> Outcome<()> {
-    input::one_stdin(&[("--key", a.key.as_deref()), ("TOKEN", Some(&a.token))])?;
+    input::one_stdin(&[
+        ("--key", a.key.as_deref()),
+        ("--jwks", a.jwks.as_deref()),
+        ("TOKEN", Some(&a.token)),
+    ])?;
     let kind = a.kind.kind();
     let limits = a.limits.limits(kind)?;
     let leeway = match &a.leeway {
@@ -686,9 +779,12 @@ fn verify(a: VerifyArgs, as_json: bool) -> Outcome<()> {
         ));
     }
     let (keys, key_path) = match (&a.key, &a.keyset) {
-        (Some(path), _) => (Keys::read(path, input::use_of(kind))?, path),
+        (Some(path), _) => (
+            Keys::read(path, a.alg.algorithm(), input::use_of(kind))?,
+            path,
+        ),
         (None, Some(path)) => (Keys::Set(keyset::load(path)?), path),
-        (None, None) => return Err(Failure::usage("verify", "give --key or --keyset")),
+        (None, None) => remote::keys(a.jwks.as_ref(), a.discover, &a.iss, input::use_of(kind))?,
     };
     let values = a.profile.registry_values()?;
     let values: Vec<&str> = values.iter().map(String::as_str).collect();
@@ -697,6 +793,13 @@ fn verify(a: VerifyArgs, as_json: bool) -> Outcome<()> {
     let now = now_or_clock(a.now);
     let token = token_arg(&a.token)?;
     let key = keys.key_for(key_path, &token, kind, now)?;
+    // A JWK set's key, picked by the token's kid, must be for --alg too.
+    if let Some(alg) = a.alg.algorithm()
+        && compact_token::VerifyingKey::algorithm(key) != alg
+    {
+        let e = compact_token_std::Error::AlgorithmMismatch;
+        return Err(Failure::std(Exit::Io, format!("invalid key {key_path}"), e));
+    }
     let mut scratch = vec![0u8; 4 * token.len() + 64];
     let compact = a.profile.profile == ProfileArg::Compact;
     let refused = |e| Failure::token(Exit::Refused, "token refused", e);
@@ -959,7 +1062,7 @@ fn run(cli: Cli) -> Outcome<()> {
         }
         Command::Keygen(a) => keygen(a),
         Command::Public(a) => public(a),
-        Command::Thumbprint { key } => thumbprint(&key),
+        Command::Thumbprint { key, alg } => thumbprint(&key, alg.algorithm()),
         Command::Issue(a) => issue(a),
         Command::Verify(a) => verify(a, cli.json),
         Command::Decode(a) => decode(a, cli.json),
