@@ -13,6 +13,11 @@ tmp=$(mktemp)
 trap 'rm -f "$tmp"' EXIT
 
 (cd "$root" && cargo build --release --quiet -p compact-token-benches --bins)
+# RS256 through compact-token needs the benches' `rsa` feature: its own build and target.
+rsa_bin=$CARGO_TARGET_DIR/rsa-feature/release
+(cd "$root" && CARGO_TARGET_DIR=$CARGO_TARGET_DIR/rsa-feature cargo build --release --quiet \
+  -p compact-token-benches --features rsa --bin instructions)
+instructions=$bin/instructions
 echo "report: uptime before: $(uptime)" >&2
 "$bin/report" "$@" >"$tmp"
 # What was measured: the commit, and whether the measured crates had uncommitted changes.
@@ -24,7 +29,7 @@ sed -i "s|^- toolchain: |- source: git $rev\n- toolchain: |" "$tmp"
 
 # Per-call instructions: (count at n calls - count at 0 calls) / n.
 ir() {
-  valgrind --tool=callgrind --callgrind-out-file=/dev/null "$bin/instructions" "$1" "$2" 2>&1 |
+  valgrind --tool=callgrind --callgrind-out-file=/dev/null "$instructions" "$1" "$2" 2>&1 |
     sed -n 's/.*Collected : //p'
 }
 per_call() {
@@ -60,6 +65,43 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f×", a / b }'; }
     o=$(per_call "ed-$p-issue" 50)
     b=$(per_call "bare-ed-sign:$p" 50)
     echo "| EdDSA issue, \`$p\` | $o | $b | $(ratio "$o" "$b") | | |"
+  done
+  echo
+  echo "ES256, RS256 and the verified-token cache (\`src/algs.rs\`): ours and the peers against the"
+  echo "bare primitive (p256 0.14, rsa 0.10) over each token's own signing input; the cache's hit"
+  echo "and miss against the plain verify of the same access token."
+  echo
+  echo "| operation | count | against | count | × |"
+  echo "|---|--:|---|--:|--:|"
+  row() {
+    local o b
+    o=$(per_call "$1" "$3")
+    b=$(per_call "$2" "$3")
+    echo "| \`$1\` | $o | \`$2\` | $b | $(ratio "$o" "$b") |"
+  }
+  for p in jwt compact; do
+    row "es-$p-verify" "bare-es-verify:$p" 20
+    row "es-$p-issue" "bare-es-sign:$p" 20
+  done
+  for peer in jsonwebtoken jwt-simple; do
+    row "peer-es-verify:$peer" "bare-es-verify:$peer" 20
+    row "peer-es-issue:$peer" "bare-es-sign:$peer" 20
+    row "peer-rs-verify:$peer" "bare-rs-verify:$peer" 20
+  done
+  # RS256 through compact-token: the `rsa` feature, built apart (it widens every signature
+  # buffer, which would move the figures above).
+  instructions=$rsa_bin/instructions
+  for p in jwt compact; do
+    row "rs-$p-verify" "bare-rs-verify:$p" 20
+  done
+  instructions=$bin/instructions
+  for a in ed hs; do
+    for p in jwt compact; do
+      n=50
+      if [ "$a" = hs ]; then n=1000; fi
+      row "cache-hit-$a-$p" "cache-none-$a-$p" "$n"
+      row "cache-miss-$a-$p" "cache-none-$a-$p" "$n"
+    done
   done
   echo
   echo "(\`registered\`: the \`compact\` profile with issuer-registered values; \`…extras\`: the access token with three custom claims — roles, tenant, cnf.jkt — two of them required by the policy.)"

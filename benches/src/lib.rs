@@ -3,10 +3,12 @@
 //! - [`sample`]: the brief's claims and keys, as plain data;
 //! - [`peers`]: one module per library behind the [`peers::Peer`] trait, and
 //!   the [`peers::registry`] the report walks (our own profiles join there);
+//! - [`algs`]: ES256, RS256 and the verified-token cache, as named operations;
 //! - [`alloc_count`]: a counting global allocator for allocations per call;
 //! - [`timing`]: the interleaved timing loop the report uses;
 //! - [`stack`]: peak stack use of a call, by painting.
 
+pub mod algs;
 pub mod alloc_count;
 pub mod peers;
 pub mod sample;

@@ -3,6 +3,7 @@
 
 use std::hint::black_box;
 
+use compact_token_benches::algs;
 use compact_token_benches::alloc_count::{self, CountingAlloc};
 
 #[global_allocator]
@@ -30,4 +31,26 @@ fn counts_allocations_of_a_call() {
     assert!(counts.reallocs >= 1, "{counts:?}");
     assert!(counts.bytes >= 16 + 64, "{counts:?}");
     assert!(counts.total() < 50, "{counts:?}");
+
+    // ES256 verify and issue through compact-token, and the verified-token cache: no heap
+    // (issues 11 and 12). Here, in the one test, so that nothing else allocates meanwhile.
+    for name in [
+        "es-jwt-verify",
+        "es-compact-verify",
+        "es-jwt-issue",
+        "es-compact-issue",
+        "cache-hit-ed-jwt",
+        "cache-hit-hs-compact",
+        "cache-miss-ed-compact",
+        "cache-miss-hs-jwt",
+    ] {
+        let mut op = algs::build(name).expect("a known operation");
+        (op.run)(); // warm-up: lazy statics
+        let ((), counts) = alloc_count::count(|| (op.run)());
+        assert_eq!(counts.total(), 0, "{name}: {counts:?}");
+    }
+    // And the count is real: a peer's ES256 verify allocates.
+    let mut op = algs::build("peer-es-verify:jsonwebtoken").expect("a known operation");
+    let ((), counts) = alloc_count::count(|| (op.run)());
+    assert!(counts.total() > 0, "{counts:?}");
 }

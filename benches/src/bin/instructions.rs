@@ -7,6 +7,7 @@
 
 use std::hint::black_box;
 
+use compact_token_benches::algs;
 use compact_token_benches::peers::ours::CompactToken;
 use compact_token_benches::peers::{Case, Peer};
 use compact_token_benches::sample::{ED25519_PUBLIC, ED25519_SEED, HMAC_KEY, NOW};
@@ -49,9 +50,20 @@ fn main() {
                 println!("{bare}:{p}");
             }
         }
+        for name in algs::names() {
+            println!("{name}");
+        }
         return;
     }
     let n: u64 = args.next().and_then(|s| s.parse().ok()).unwrap_or(1);
+
+    // ES256, RS256 and the verified-token cache (`src/algs.rs`).
+    if let Some(mut op) = algs::build(&op) {
+        for _ in 0..n {
+            (op.run)();
+        }
+        return;
+    }
 
     // `<alg>-<profile>-<verify|issue>`: ours.
     let ours: Vec<&str> = op.split('-').collect();

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use std::hint::black_box;
 use std::time::Duration;
 
+use compact_token_benches::algs;
 use compact_token_benches::alloc_count::{self, CountingAlloc};
 use compact_token_benches::peers::{self, Alg, Case, Peer, SignedParts};
 use compact_token_benches::sample::{ED25519_PUBLIC, ED25519_SEED, HMAC_KEY, NOW};
@@ -232,6 +233,19 @@ fn main() {
         }));
     }
 
+    // ES256, RS256 and the verified-token cache (`src/algs.rs`): allocations and stack
+    // measured first, then the operation joins the interleaved timing.
+    let mut more = Vec::new();
+    for name in algs::names() {
+        let Some(mut op) = algs::build(&name) else {
+            continue;
+        };
+        let allocs = allocs_per_call(&mut op.run);
+        let stack = (name.contains("verify") && !name.starts_with("cache-"))
+            .then(|| stack::peak(&mut op.run).expect("stack measured"));
+        more.push((name, bench.add(op.run), allocs, stack));
+    }
+
     eprintln!(
         "timing {} operations, {rounds} interleaved rounds of {batch:?} each ...",
         bench.len()
@@ -253,6 +267,16 @@ fn main() {
         bare_stack,
     };
     report.print();
+    let more: Vec<algs::Measured> = more
+        .into_iter()
+        .map(|(name, id, allocs, stack)| algs::Measured {
+            name,
+            ns: bench.median_ns(id),
+            allocs,
+            stack,
+        })
+        .collect();
+    algs::print_section(&more, fmt_ns);
 }
 
 /// Peak stack of the bare primitives over our `jwt` access tokens' signing

@@ -20,7 +20,7 @@ pub const VERSION: &str = "0.15.0";
 
 /// Access token claims jwt-simple has no field for.
 #[derive(Serialize, Deserialize)]
-struct AccessExtra<S> {
+pub struct AccessExtra<S> {
     client_id: S,
     scope: S,
 }
@@ -81,7 +81,8 @@ impl Default for JwtSimple {
     }
 }
 
-fn access_claims() -> JWTClaims<AccessExtra<&'static str>> {
+/// The sample access token's claims, as jwt-simple takes them.
+pub fn access_claims() -> JWTClaims<AccessExtra<&'static str>> {
     JWTClaims {
         issued_at: Some(Duration::from_secs(ACCESS.iat)),
         expires_at: Some(Duration::from_secs(ACCESS.exp)),
