@@ -642,3 +642,25 @@ fn id_policy_checks_c_hash() {
     );
     let _ = AccessPolicy::new(ISS, AUD);
 }
+
+#[test]
+fn es256_public_keys_are_read_only_in_the_two_sec1_forms() {
+    let (x, y) = Es256SigningKey::from_bytes(&[7; 32], KeyUse::Access)
+        .unwrap()
+        .verifying_key()
+        .to_coordinates();
+    let sign = 2 + (y[31] & 1);
+    let with_tag = |tag: u8, rest: &[u8]| [&[tag][..], rest].concat();
+    let read = |bytes: &[u8]| Es256VerifyingKey::from_sec1_bytes(bytes, KeyUse::Access).map(|_| ());
+    assert_eq!(read(&with_tag(0x04, &[x, y].concat())), Ok(()));
+    assert_eq!(read(&with_tag(sign, &x)), Ok(()));
+    // p256 also reads a 33-byte `05 || x` "compact" point and the identity `00`: a second
+    // encoding of one key, which SEC1 does not define.
+    assert_eq!(read(&with_tag(0x05, &x)), Err(Error::InvalidKey));
+    assert_eq!(read(&[0x00]), Err(Error::InvalidKey));
+    assert_eq!(read(&with_tag(0x04, &x)), Err(Error::InvalidKey));
+    assert_eq!(
+        read(&with_tag(sign, &[x, y].concat())),
+        Err(Error::InvalidKey)
+    );
+}

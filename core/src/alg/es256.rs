@@ -106,8 +106,15 @@ impl Es256VerifyingKey {
     }
 
     /// A key from a SEC1 encoded point (65 bytes uncompressed `04 || x || y`, or 33 bytes
-    /// compressed); [`Error::InvalidKey`] unless it is a point on P-256.
+    /// compressed `02`/`03 || x`); [`Error::InvalidKey`] unless it is a point on P-256 in
+    /// one of those two forms (the identity `00` and the non-standard compact `05` form
+    /// that `p256` also reads are refused: one key, two encodings).
     pub fn from_sec1_bytes(bytes: &[u8], key_use: KeyUse) -> Result<Self> {
+        if !matches!(bytes, [0x04, ..] if bytes.len() == 65)
+            && !matches!(bytes, [0x02 | 0x03, ..] if bytes.len() == 33)
+        {
+            return Err(Error::InvalidKey);
+        }
         let key = P256Verifying::from_sec1_bytes(bytes).map_err(|_| Error::InvalidKey)?;
         Ok(Self {
             key,
