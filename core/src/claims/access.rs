@@ -160,8 +160,11 @@ impl<S: AsRef<str>> ClaimSet for AccessClaims<S> {
         self.extra.write(w);
     }
 
+    fn check_extras(&self) -> Result<()> {
+        self.extra.check(Kind::Access)
+    }
+
     fn check_values(&self) -> Result<()> {
-        self.extra.check(Kind::Access)?;
         check_opt_text(&self.scope)?;
         check_opt_text(&self.acr)?;
         check_shared(

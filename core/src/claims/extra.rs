@@ -56,6 +56,8 @@ pub struct Extras<S> {
     json: Option<S>,
     /// Names of this kind's typed claims are not extras (when `json` is a whole claims set).
     kind: Option<Kind>,
+    /// Whether issuing's checks ([`Extras::check`]) were made when the text was written.
+    checked: bool,
 }
 
 impl<S> Extras<S> {
@@ -64,6 +66,7 @@ impl<S> Extras<S> {
         Self {
             json: None,
             kind: None,
+            checked: false,
         }
     }
 }
@@ -77,6 +80,7 @@ impl<S: AsRef<str>> Extras<S> {
         Ok(Extras {
             json: super::owned::map_opt(&self.json, f)?,
             kind: self.kind,
+            checked: self.checked,
         })
     }
 }
@@ -96,7 +100,19 @@ impl<'a> Extras<&'a str> {
         Ok(Self {
             json: Some(trim(json)),
             kind: None,
+            checked: false,
         })
+    }
+
+    /// Custom claims as JSON object text that its writer (the `compact` decoder) produced
+    /// and checked as it wrote it: grammar, nesting, no name twice, no typed claim's name,
+    /// no U+0000.
+    pub(crate) fn checked(json: &'a str) -> Self {
+        Self {
+            json: Some(json),
+            kind: None,
+            checked: true,
+        }
     }
 
     /// A view of the members of a whole claims set `json` (already read by the crate's
@@ -105,6 +121,7 @@ impl<'a> Extras<&'a str> {
         Self {
             json: Some(trim(json)),
             kind: Some(kind),
+            checked: false,
         }
     }
 }
@@ -160,12 +177,12 @@ impl<S: AsRef<str>> Extras<S> {
     /// Issue-time checks: no custom claim named as a typed claim of `kind`
     /// ([`Error::ClaimCollision`]), no U+0000 in any string ([`Error::MalformedClaims`]).
     /// A view of a verified claims set passes: the claims reader refused U+0000, and typed
-    /// names were read into their fields.
+    /// names were read into their fields; so do extras the `compact` decoder checked.
     pub(crate) fn check(&self, kind: Kind) -> Result<()> {
         let Some(json) = self.json() else {
             return Ok(());
         };
-        if self.kind.is_some() {
+        if self.kind.is_some() || self.checked {
             return Ok(());
         }
         for (name, _) in (Value { raw: json }).members() {
@@ -527,6 +544,11 @@ fn next_value<'a>(r: &mut Reader<'a>) -> Option<Value<'a>> {
 /// Whether `name` is a typed claim of `kind`.
 fn is_typed(kind: Kind, name: &JsonStr<'_>) -> bool {
     typed_name(kind, name).is_some()
+}
+
+/// The typed claim of `kind` that the JSON string `raw` names, if any.
+pub(crate) fn typed_claim(kind: Kind, raw: RawStr<'_>) -> Option<&'static str> {
+    typed_name(kind, &JsonStr { raw })
 }
 
 /// The typed claim of `kind` that `name` names, if any.

@@ -300,8 +300,11 @@ impl<S: AsRef<str>> ClaimSet for IdClaims<S> {
         self.extra.write(w);
     }
 
+    fn check_extras(&self) -> Result<()> {
+        self.extra.check(Kind::Id)
+    }
+
     fn check_values(&self) -> Result<()> {
-        self.extra.check(Kind::Id)?;
         check_opt_text(&self.nonce)?;
         check_opt_text(&self.acr)?;
         check_opt_text(&self.azp)?;

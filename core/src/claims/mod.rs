@@ -11,6 +11,7 @@ mod owned;
 mod require;
 
 pub use access::AccessClaims;
+pub(crate) use extra::typed_claim;
 pub use extra::{Elements, Extras, ExtrasWriter, JsonStr, Members, Value, ValueKind};
 pub use id::IdClaims;
 pub(crate) use require::check as check_required;
@@ -305,6 +306,10 @@ pub trait ClaimSet {
     /// present, lists within capacity).
     #[doc(hidden)]
     fn check_values(&self) -> Result<()>;
+    /// Issue-time checks of the custom claims (no typed claim's name, no U+0000): a
+    /// verified token's passed them when it was read, so only issuing links them.
+    #[doc(hidden)]
+    fn check_extras(&self) -> Result<()>;
 }
 
 /// Equality of claims types field by field, custom claims compared as JSON values (the

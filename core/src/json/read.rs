@@ -416,6 +416,15 @@ impl Members {
     /// Records the name `key`, whose opening quote is at `at`, failing if an earlier member
     /// of the same object has the same decoded name.
     pub fn insert(&mut self, text: &str, key: RawStr<'_>, at: usize) -> Result<()> {
+        if self.note(key) && self.earlier(text, key, at)? {
+            return Err(Error::DuplicateMember);
+        }
+        Ok(())
+    }
+
+    /// Adds `key` to the filter; `true` when it may have been seen before (then
+    /// [`earlier`](Self::earlier) decides), `false` when it certainly was not.
+    pub fn note(&mut self, key: RawStr<'_>) -> bool {
         let h = key.hash();
         let bits = [h & 0xff, (h >> 8) & 0xff];
         let seen = bits
@@ -424,14 +433,11 @@ impl Members {
         for b in bits {
             self.bloom[(b >> 6) as usize] |= 1 << (b & 63);
         }
-        if seen && self.earlier(text, key, at)? {
-            return Err(Error::DuplicateMember);
-        }
-        Ok(())
+        seen
     }
 
-    /// Whether a member before offset `at` is named `key`.
-    fn earlier(&self, text: &str, key: RawStr<'_>, at: usize) -> Result<bool> {
+    /// Whether a member of this object in `text` before offset `at` is named `key`.
+    pub fn earlier(&self, text: &str, key: RawStr<'_>, at: usize) -> Result<bool> {
         let mut r = Reader {
             text,
             pos: self.start,

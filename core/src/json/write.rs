@@ -18,19 +18,14 @@ impl<'o> Writer<'o> {
         }
     }
 
-    /// Whether no member has been started (the object's `{` is not written yet).
-    pub(crate) fn is_first(&self) -> bool {
-        self.first
-    }
-
-    /// Notes that the object's `{` was written by the caller.
-    pub(crate) fn set_started(&mut self) {
-        self.first = false;
-    }
-
     /// Bytes written, or that would have been.
     pub fn len(&self) -> usize {
         self.len
+    }
+
+    /// Everything written so far, or `None` once something did not fit.
+    pub(crate) fn written(&self) -> Option<&[u8]> {
+        self.out.get(..self.len)
     }
 
     /// Whether everything fitted.
@@ -227,6 +222,11 @@ impl<'o> Writer<'o> {
             }
             self.raw(value.as_bytes().get(start..r.pos()).unwrap_or_default());
         }
+    }
+
+    /// The buffer back, as it stands (for output whose brackets the caller wrote).
+    pub(crate) fn into_inner(self) -> &'o mut [u8] {
+        self.out
     }
 
     /// Closes the object and gives back the buffer with the length written (or needed).

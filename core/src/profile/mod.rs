@@ -21,6 +21,7 @@ fn check_issue<C: ClaimSet, K: SigningKey + ?Sized>(
         return Err(Error::KeyUseMismatch);
     }
     claims.check_values()?;
+    claims.check_extras()?;
     limits.check_lifetime(claims.issued_at(), claims.expires_at())
 }
 

@@ -686,9 +686,11 @@ impl Enc<'_, '_> {
 }
 
 impl Raw<'_> {
-    /// Writes the string as a JSON string (quoted, escaped where needed).
-    fn write_json(&self, w: &mut crate::json::Writer<'_>) {
+    /// Writes the string as a JSON string (quoted, escaped where needed); U+0000, which C
+    /// code would take for the string's end, is refused as issuing refuses it.
+    fn write_json(&self, w: &mut crate::json::Writer<'_>) -> Result<()> {
         match *self {
+            Raw::Borrowed(s) if s.as_bytes().contains(&0) => return Err(Error::MalformedClaims),
             Raw::Borrowed(s) => w.string(s),
             Raw::Packed { n, .. } => {
                 // Hex digits and the base64url alphabet need no escaping.
@@ -704,6 +706,7 @@ impl Raw<'_> {
                 w.raw(b"\"");
             }
         }
+        Ok(())
     }
 
     /// Writes characters `from .. from + dst.len()` of a packed string into `dst`.
@@ -722,38 +725,54 @@ impl Raw<'_> {
 }
 
 impl<'b> Dec<'b, '_> {
-    /// Reads custom claims into JSON text in scratch, then checks them as issuing would
-    /// (no name twice at any depth, no typed claim's name, no U+0000).
+    /// Reads custom claims into JSON text in scratch, in one pass that makes issuing's
+    /// checks as it writes (no name twice in an object, no typed claim's name at the top,
+    /// no U+0000): the text is written straight into the rest of scratch, counting on past
+    /// its end so that `finish` can say how much was needed.
     pub fn extras(&mut self, kind: crate::kind::Kind) -> Result<crate::claims::Extras<&'b str>> {
-        // First pass counts the JSON's length; the second writes it into one reservation.
-        let start = self.rest;
-        let mut count = crate::json::Writer::new(&mut []);
-        self.members(&mut count, 0)?;
-        let len = count.finish_into().1;
-        self.rest = start;
+        let mut w = crate::json::Writer::new(core::mem::take(&mut self.arena));
+        w.raw(b"{");
+        let count = self.varint()?;
+        self.members(&mut w, count, 0, Some(kind))?;
+        w.raw(b"}");
+        let len = w.len();
+        self.arena = w.into_inner();
         let Some(dst) = self.alloc(len) else {
-            // Reported by `finish` as BufferTooSmall; skip the bytes meanwhile.
-            let mut skip = crate::json::Writer::new(&mut []);
-            self.members(&mut skip, 0)?;
+            // Reported by `finish` as BufferTooSmall.
             return Ok(crate::claims::Extras::none());
         };
-        let mut w = crate::json::Writer::new(dst);
-        self.members(&mut w, 0)?;
-        let (dst, written) = w.finish_into();
-        let text = core::str::from_utf8(dst.get(..written).ok_or(Error::MalformedClaims)?)
-            .map_err(|_| Error::MalformedClaims)?;
-        let extras = crate::claims::Extras::from_json(text)?;
-        extras.check(kind)?;
-        Ok(extras)
+        let text = core::str::from_utf8(dst).map_err(|_| Error::MalformedClaims)?;
+        Ok(crate::claims::Extras::checked(text))
     }
 
-    /// `varint(count)` members: the object's inside (its braces are the writer's).
-    fn members(&mut self, w: &mut crate::json::Writer<'_>, depth: usize) -> Result<()> {
-        let count = self.varint()?;
-        for _ in 0..count {
-            w.raw(if w.is_first() { b"{" } else { b"," });
-            w.set_started();
-            self.name()?.write_json(w);
+    /// `count` members of an object whose `{` was just written, at `depth` below the claims
+    /// object; `typed` at the top, whose names may not be typed claims of that kind.
+    fn members(
+        &mut self,
+        w: &mut crate::json::Writer<'_>,
+        count: u64,
+        depth: usize,
+        typed: Option<crate::kind::Kind>,
+    ) -> Result<()> {
+        let mut seen = crate::json::Members::new(w.len());
+        for i in 0..count {
+            if i > 0 {
+                w.raw(b",");
+            }
+            let at = w.len();
+            self.name()?.write_json(w)?;
+            // Once the output no longer fits, the error is BufferTooSmall whatever follows.
+            if let Some(out) = w.written() {
+                let utf8 = |b| core::str::from_utf8(b).map_err(|_| Error::MalformedClaims);
+                let name = crate::json::Reader::new(utf8(&out[at..])?).string()?;
+                if let Some(claim) = typed.and_then(|k| crate::claims::typed_claim(k, name)) {
+                    return Err(Error::ClaimCollision { claim });
+                }
+                // The object's earlier members are read again only on a filter hit.
+                if seen.note(name) && seen.earlier(utf8(out)?, name, at)? {
+                    return Err(Error::DuplicateMember);
+                }
+            }
             w.raw(b":");
             self.value(w, depth + 1)?;
         }
@@ -776,7 +795,7 @@ impl<'b> Dec<'b, '_> {
                 w.raw(b"-");
                 w.digits(p + 1);
             }
-            value::STRING if p == 0 => self.raw()?.write_json(w),
+            value::STRING if p == 0 => self.raw()?.write_json(w)?,
             value::NUMBER_TEXT if p == 0 => {
                 let raw = self.raw()?;
                 let Raw::Borrowed(text) = raw else {
@@ -793,19 +812,20 @@ impl<'b> Dec<'b, '_> {
                 if depth + 1 > crate::json::MAX_DEPTH {
                     return Err(Error::NestingTooDeep);
                 }
-                let object = h & 7 == value::OBJECT;
-                w.raw(if object { b"{" } else { b"[" });
-                for i in 0..p {
-                    if i > 0 {
-                        w.raw(b",");
+                if h & 7 == value::OBJECT {
+                    w.raw(b"{");
+                    self.members(w, p, depth, None)?;
+                    w.raw(b"}");
+                } else {
+                    w.raw(b"[");
+                    for i in 0..p {
+                        if i > 0 {
+                            w.raw(b",");
+                        }
+                        self.value(w, depth + 1)?;
                     }
-                    if object {
-                        self.name()?.write_json(w);
-                        w.raw(b":");
-                    }
-                    self.value(w, depth + 1)?;
+                    w.raw(b"]");
                 }
-                w.raw(if object { b"}" } else { b"]" });
             }
             value::BASE64URL => {
                 let n = usize::try_from(p).map_err(|_| Error::MalformedClaims)?;
