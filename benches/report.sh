@@ -83,7 +83,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f×", a / b }'; }
     row "es-$p-verify" "bare-es-verify:$p" 20
     row "es-$p-issue" "bare-es-sign:$p" 20
   done
-  for peer in jsonwebtoken jwt-simple; do
+  for peer in jsonwebtoken jwt-simple jwt-compact; do
     row "peer-es-verify:$peer" "bare-es-verify:$peer" 20
     row "peer-es-issue:$peer" "bare-es-sign:$peer" 20
     row "peer-rs-verify:$peer" "bare-rs-verify:$peer" 20

@@ -1,6 +1,6 @@
 //! ES256 and RS256 (issue 11): our verify and issue against the bare `p256` / `rsa`
 //! primitive over the very same bytes, and the peers that implement them
-//! (`jsonwebtoken`, `jwt-simple`) on the sample access token; and the verified-token
+//! (`jsonwebtoken`, `jwt-simple`, `jwt-compact`) on the sample access token; and the verified-token
 //! cache (issue 12): a hit and a miss against a plain verify.
 //!
 //! Every operation is named as `src/bin/instructions.rs` names it, and built alone
@@ -32,6 +32,9 @@ const ES_Y: &str = "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0";
 const RS_N: &str = "ofgWCuLjybRlzo0tZWJjNiuSfb4p4fAkd_wWJcyQoTbji9k0l8W26mPddxHmfHQp-Vaw-4qPCJrcS2mJPMEzP1Pt0Bm4d4QlL-yRT-SFd2lZS-pCgNMsD1W_YpRPEwOWvG6b32690r2jZ47soMZo9wGzjb_7OMg0LOL-bSf63kpaSHSXndS5z5rexMdbBYUsLA9e-KXBdQOS-UTo7WTBEMa2R2CapHg665xsmtdVMTBQY4uDZlxvb3qCo5ZwKh9kG4LT6_I5IhlJH7aGhyxXFvUK-DWNmoudF8NAco9_h9iaGNj8q2ethFkMLs91kzk2PAcDTW9gb54h4FRWyuXpoQ";
 /// The same key as PKCS#1 (jsonwebtoken's signing key).
 const RS_PKCS1_PEM: &str = "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAofgWCuLjybRlzo0tZWJjNiuSfb4p4fAkd/wWJcyQoTbji9k0\nl8W26mPddxHmfHQp+Vaw+4qPCJrcS2mJPMEzP1Pt0Bm4d4QlL+yRT+SFd2lZS+pC\ngNMsD1W/YpRPEwOWvG6b32690r2jZ47soMZo9wGzjb/7OMg0LOL+bSf63kpaSHSX\nndS5z5rexMdbBYUsLA9e+KXBdQOS+UTo7WTBEMa2R2CapHg665xsmtdVMTBQY4uD\nZlxvb3qCo5ZwKh9kG4LT6/I5IhlJH7aGhyxXFvUK+DWNmoudF8NAco9/h9iaGNj8\nq2ethFkMLs91kzk2PAcDTW9gb54h4FRWyuXpoQIDAQABAoIBABKucaRpzQorw35S\nbEUAVx8dYXUdZOlJcHtiWQ+dC6V8ljxAHj/PLyzTveyI5QO/xkObCyjIL303l2cf\nUhPu2MFaJdjVzqACXuOrLot/eSFvxjvqVidTtAZExqFRJ9mylUVAoLvhowVWmC1O\nn95fZCXxTUtxNEG1Xcc7m0rtzJKs45J+N/V9DP1edYH6USyPSWGp6wuA+KgHRnKK\nVf9GRx80JQY7nVNkL17eHoTWEwga+lwi0FEoW9Y7lDtWXYmKBWhUE+U8PGxlJf8f\n40493HDw1WRQ/aSLoS4QTp3rn7gYgeHEvfJdkkf0UMhlknlo53M09EFPdadQ4TlU\nbjqKc50CgYEA4BzEEOtIpmVdVEZNCqS7baC4crd0pqnRH/5IB3jw3bcxGn6QLvnE\ntfdUdiYrqBdss1l58BQ3KhooKeQTa9AB0Hw/Py5PJdTJNPY8cQn7ouZ2KKDcmnPG\nBY5t7yLc1QlQ5xHdwW1VhvKn+nXqhJTBgIPgtldC+KDV5z+y2XDwGUcCgYEAuQPE\nfgmVtjL0Uyyx88GZFF1fOunH3+7cepKmtH4pxhtCoHqpWmT8YAmZxaewHgHAjLYs\np1ZSe7zFYHj7C6ul7TjeLQeZD/YwD66t62wDmpe/HlB+TnBA+njbglfIsRLtXlnD\nzQkv5dTltRJ11BKBBypeeF6689rjcJIDEz9RWdcCgYAHAp9XcCSrn8wVkMVkKdb7\nDOX4IKjzdahm+ctDAJN4O/y7OW5FKebvUjdAIt2GuoTZ71iTG+7F0F+lP88jtjP4\nU4qe7VHoewl4MKOfXZKTe+YCS1XbNvfgwJ3Ltyl1OH9hWvu2yza7q+d5PCsDzqtm\n27kxuvULVeya+TEdAB1ijQKBgQCH/3r6YrVH/uCWGy6bzV1nGNOdjKc9tmkfOJmN\n54dxdixdpozCQ6U4OxZrsj3FcOhHBsqAHvX2uuYjagqvo3cOj1TRqNocX40omfCC\nMx3bD1yPPf/6TI2XECva/ggqEY2mYzmIiA5LVVmc5nrybr+lssFKneeyxN2Wq93S\n0iJMdQKBgCGHewxzoa1r8ZMD0LETNrToK423K377UCYqXfg5XMclbrjPbEC3YI1Z\nNqMtuhdBJqUnBi6tjKMF+34Xf0CUN8ncuXGO2CAYvO8PdyCixHX52ybaDjy1FtCE\n6yUXjoKNXKvUm7MWGsAYH6f4IegOetN5NvmUMFStCSkh7ixZLkN1\n-----END RSA PRIVATE KEY-----\n";
+/// Both keys as JWKs (jwt-compact reads its keys from JWKs).
+const ES_JWK: &str = r#"{"kty":"EC","crv":"P-256","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0","d":"jpsQnnGQmL-YBIffH1136cspYG6-0iY7X1fCE9-E9LI"}"#;
+const RS_JWK: &str = r#"{"kty":"RSA","n":"ofgWCuLjybRlzo0tZWJjNiuSfb4p4fAkd_wWJcyQoTbji9k0l8W26mPddxHmfHQp-Vaw-4qPCJrcS2mJPMEzP1Pt0Bm4d4QlL-yRT-SFd2lZS-pCgNMsD1W_YpRPEwOWvG6b32690r2jZ47soMZo9wGzjb_7OMg0LOL-bSf63kpaSHSXndS5z5rexMdbBYUsLA9e-KXBdQOS-UTo7WTBEMa2R2CapHg665xsmtdVMTBQY4uDZlxvb3qCo5ZwKh9kG4LT6_I5IhlJH7aGhyxXFvUK-DWNmoudF8NAco9_h9iaGNj8q2ethFkMLs91kzk2PAcDTW9gb54h4FRWyuXpoQ","e":"AQAB","d":"Eq5xpGnNCivDflJsRQBXHx1hdR1k6Ulwe2JZD50LpXyWPEAeP88vLNO97IjlA7_GQ5sLKMgvfTeXZx9SE-7YwVol2NXOoAJe46sui395IW_GO-pWJ1O0BkTGoVEn2bKVRUCgu-GjBVaYLU6f3l9kJfFNS3E0QbVdxzubSu3Mkqzjkn439X0M_V51gfpRLI9JYanrC4D4qAdGcopV_0ZHHzQlBjudU2QvXt4ehNYTCBr6XCLQUShb1juUO1ZdiYoFaFQT5Tw8bGUl_x_jTj3ccPDVZFD9pIuhLhBOneufuBiB4cS98l2SR_RQyGWSeWjnczT0QU91p1DhOVRuOopznQ","p":"4BzEEOtIpmVdVEZNCqS7baC4crd0pqnRH_5IB3jw3bcxGn6QLvnEtfdUdiYrqBdss1l58BQ3KhooKeQTa9AB0Hw_Py5PJdTJNPY8cQn7ouZ2KKDcmnPGBY5t7yLc1QlQ5xHdwW1VhvKn-nXqhJTBgIPgtldC-KDV5z-y2XDwGUc","q":"uQPEfgmVtjL0Uyyx88GZFF1fOunH3-7cepKmtH4pxhtCoHqpWmT8YAmZxaewHgHAjLYsp1ZSe7zFYHj7C6ul7TjeLQeZD_YwD66t62wDmpe_HlB-TnBA-njbglfIsRLtXlnDzQkv5dTltRJ11BKBBypeeF6689rjcJIDEz9RWdc","dp":"BwKfV3Akq5_MFZDFZCnW-wzl-CCo83WoZvnLQwCTeDv8uzluRSnm71I3QCLdhrqE2e9YkxvuxdBfpT_PI7Yz-FOKnu1R6HsJeDCjn12Sk3vmAktV2zb34MCdy7cpdTh_YVr7tss2u6vneTwrA86rZtu5Mbr1C1XsmvkxHQAdYo0","dq":"h_96-mK1R_7glhsum81dZxjTnYynPbZpHziZjeeHcXYsXaaMwkOlODsWa7I9xXDoRwbKgB719rrmI2oKr6N3Do9U0ajaHF-NKJnwgjMd2w9cjz3_-kyNlxAr2v4IKhGNpmM5iIgOS1VZnOZ68m6_pbLBSp3nssTdlqvd0tIiTHU","qi":"IYd7DHOhrWvxkwPQsRM2tOgrjbcrfvtQJipd-DlcxyVuuM9sQLdgjVk2oy26F0EmpScGLq2MowX7fhd_QJQ3ydy5cY7YIBi87w93IKLEdfnbJtoOPLUW0ITrJReOgo1cq9SbsxYawBgfp_gh6A5603k2-ZQwVK0JKSHuLFkuQ3U"}"#;
 /// The A.3 key as PKCS#8 and its public key as SPKI, for the peers.
 const ES_PKCS8_PEM: &str = "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgjpsQnnGQmL+YBIff\nH1136cspYG6+0iY7X1fCE9+E9LKhRANCAAR/zc4ncPbEXUGDy+5v20t7WAczNXvp\n7xO6z248e9FURcfxRM0bvZt+hyzf7bnuufSzaV1uqQskrYpGIyiFiOWt\n-----END PRIVATE KEY-----\n";
 const ES_SPKI_PEM: &str = "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEf83OJ3D2xF1Bg8vub9tLe1gHMzV7\n6e8Tus9uPHvRVEXH8UTNG72bfocs3+257rn0s2ldbqkLJK2KRiMohYjlrQ==\n-----END PUBLIC KEY-----\n";
@@ -64,7 +67,7 @@ fn op(name: &str, run: impl FnMut() + Send + 'static) -> Op {
 /// Our profiles measured here.
 const PROFILES: [&str; 2] = ["jwt", "compact"];
 /// The peers measured here on ES256 and RS256.
-pub const PEERS: [&str; 2] = ["jsonwebtoken", "jwt-simple"];
+pub const PEERS: [&str; 3] = ["jsonwebtoken", "jwt-simple", "jwt-compact"];
 
 /// Every operation name [`build`] knows, in report order.
 pub fn names() -> Vec<String> {
@@ -180,6 +183,7 @@ fn peer_issue(peer: &str, rsa: bool) -> Box<dyn FnMut(&mut String) + Send> {
             header.typ = Some("at+jwt".into());
             issuing(move || encode(&header, &Access::sample(&ACCESS), &key).expect("encodes"))
         }
+        ("jwt-compact", _) => jwt_compact_issue(rsa),
         (_, false) => {
             let key = ES256KeyPair::from_pem(ES_PKCS8_PEM).expect("A.3 key");
             issuing(move || {
@@ -194,6 +198,81 @@ fn peer_issue(peer: &str, rsa: bool) -> Box<dyn FnMut(&mut String) + Send> {
                 key.sign_with_options(claims, &at_header).expect("signs")
             })
         }
+    }
+}
+
+/// jwt-compact signs with keys read from JWKs (its `p256` and `rsa` features).
+fn jwt_compact_issue(rsa: bool) -> Box<dyn FnMut(&mut String) + Send> {
+    use crate::peers::json::AccessBody;
+    use crate::peers::jwt_compact::with_times;
+    use jwt_compact::alg::{Es256, Rsa, RsaPrivateKey};
+    use jwt_compact::jwk::JsonWebKey;
+    use jwt_compact::{Algorithm, AlgorithmExt, Header};
+    let header = Header::empty().with_token_type("at+jwt");
+    let claims = with_times(AccessBody::sample(&ACCESS), ACCESS.iat, ACCESS.exp);
+    if rsa {
+        let jwk: JsonWebKey<'_> = serde_json::from_str(RS_JWK).expect("JWK");
+        let key = RsaPrivateKey::try_from(&jwk).expect("A.2 key");
+        let alg = Rsa::rs256();
+        issuing(move || alg.token(&header, &claims, &key).expect("signs"))
+    } else {
+        let jwk: JsonWebKey<'_> = serde_json::from_str(ES_JWK).expect("JWK");
+        let key = <Es256 as Algorithm>::SigningKey::try_from(&jwk).expect("A.3 key");
+        issuing(move || Es256.token(&header, &claims, &key).expect("signs"))
+    }
+}
+
+/// jwt-compact checks the signature and, with an injected clock, `exp`; `typ`, `iss` and
+/// `aud` are compared on what it decoded (as `peers/jwt_compact.rs` does).
+fn jwt_compact_verify(rsa: bool) -> Box<dyn FnMut(&str) -> bool + Send> {
+    use crate::peers::json::AccessBody;
+    use crate::peers::jwt_compact::time;
+    use crate::peers::{Case, policy_ok};
+    use chrono::TimeDelta;
+    use jwt_compact::alg::{Es256, Rsa, RsaPublicKey};
+    use jwt_compact::jwk::JsonWebKey;
+    use jwt_compact::{Algorithm, AlgorithmExt, TimeOptions, UntrustedToken};
+    let jwk: JsonWebKey<'_> = serde_json::from_str(if rsa { RS_JWK } else { ES_JWK }).expect("JWK");
+    let public = jwk.to_verifying_key();
+    let check = move |claims: jwt_compact::Claims<AccessBody<String>>| {
+        let clock = TimeOptions::new(TimeDelta::zero(), move || time(NOW));
+        let exp = claims.expiration.map_or(0, |t| t.timestamp() as u64);
+        claims.validate_expiration(&clock).is_ok()
+            && policy_ok(
+                Case::ACCESS_EDDSA,
+                &claims.custom.iss,
+                &claims.custom.aud,
+                exp,
+                NOW,
+            )
+    };
+    let typ_ok = |t: &UntrustedToken<'_>| t.header().token_type.as_deref() == Some("at+jwt");
+    if rsa {
+        let key = RsaPublicKey::try_from(&public).expect("A.2 key");
+        let alg = Rsa::rs256();
+        Box::new(move |token: &str| {
+            UntrustedToken::new(token)
+                .ok()
+                .filter(typ_ok)
+                .is_some_and(|t| {
+                    alg.validator::<AccessBody<String>>(&key)
+                        .validate(&t)
+                        .is_ok_and(|t| check(t.into_parts().1))
+                })
+        })
+    } else {
+        let key = <Es256 as Algorithm>::VerifyingKey::try_from(&public).expect("A.3 key");
+        Box::new(move |token: &str| {
+            UntrustedToken::new(token)
+                .ok()
+                .filter(typ_ok)
+                .is_some_and(|t| {
+                    Es256
+                        .validator::<AccessBody<String>>(&key)
+                        .validate(&t)
+                        .is_ok_and(|t| check(t.into_parts().1))
+                })
+        })
     }
 }
 
@@ -233,6 +312,9 @@ fn peer_verify(peer: &str, rsa: bool) -> Box<dyn FnMut(&str) -> bool + Send> {
             decode::<Access<String>>(token, &key, &v)
                 .is_ok_and(|d| d.header.typ.as_deref() == Some("at+jwt") && NOW < d.claims.exp)
         });
+    }
+    if peer == "jwt-compact" {
+        return jwt_compact_verify(rsa);
     }
     let options = VerificationOptions {
         allowed_issuers: Some([ACCESS.iss.to_string()].into()),

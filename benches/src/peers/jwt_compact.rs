@@ -37,7 +37,8 @@ pub struct JwtCompact {
     id_header: Header,
 }
 
-fn time(unix: u64) -> DateTime<Utc> {
+/// A Unix time as jwt-compact's claims take it.
+pub fn time(unix: u64) -> DateTime<Utc> {
     DateTime::from_timestamp(unix as i64, 0).expect("sample time in range")
 }
 
@@ -103,7 +104,8 @@ fn exp_of<T>(claims: &Claims<T>) -> u64 {
     claims.expiration.map_or(0, |t| t.timestamp() as u64)
 }
 
-fn with_times<T>(body: T, iat: u64, exp: u64) -> Claims<T> {
+/// Claims with `iat` and `exp`.
+pub fn with_times<T>(body: T, iat: u64, exp: u64) -> Claims<T> {
     let mut claims = Claims::new(body);
     claims.issued_at = Some(time(iat));
     claims.expiration = Some(time(exp));
