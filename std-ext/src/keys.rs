@@ -228,6 +228,15 @@ impl VerifyingKey for AnyVerifyingKey {
     }
 }
 
+/// A key from a key set caches like the key it wraps: its identity is the wrapped key's
+/// (algorithm and public key bytes), so a `VerifiedCache` in front of a `KeySet` never
+/// returns a token cached under one key for another.
+impl compact_token::CacheableKey for AnyVerifyingKey {
+    fn identity(&self) -> compact_token::KeyIdentity {
+        each!(self, k => k.identity())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -194,3 +194,46 @@ fn a_key_set_refuses_an_over_budget_token_before_reading_its_header() {
         Error::Token(TokenError::Base64)
     );
 }
+
+#[test]
+fn a_verified_cache_in_front_of_a_key_set_keeps_keys_apart() {
+    use compact_token::{Algorithm, Slot, VerifiedCache};
+    let now = 1_764_000_000;
+    let signer = AnySigningKey::generate(Algorithm::ES256, KeyUse::Access)
+        .unwrap()
+        .with_kid("a")
+        .unwrap();
+    let mut issuer = KeySet::new();
+    issuer.add_signing_key(signer, Window::ALWAYS).unwrap();
+    let server = KeySet::from_public_jwks(&issuer.public_jwks(now), KeyUse::Access).unwrap();
+    let mut out = [0u8; 1024];
+    let token = issuer
+        .issue_access(&demo::access_claims(now), &Limits::ACCESS, now, &mut out)
+        .unwrap();
+    let policy = AccessPolicy::new(demo::sample::ISSUER, demo::sample::AUDIENCE);
+    let key = server
+        .verifying_key(token, compact_token::Kind::Access, now)
+        .unwrap();
+    let mut cache = VerifiedCache::<[Slot; 8]>::new();
+    let mut scratch = [0u8; 2048];
+    for _ in 0..2 {
+        let v = cache
+            .verify_jwt_access(token, key, &policy, now, &mut scratch)
+            .unwrap();
+        assert_eq!(v.jti, demo::sample::JTI);
+    }
+    assert_eq!(cache.len(), 1);
+    // The same kid, another key: the cached entry is not this key's, so the signature is
+    // checked and fails.
+    let other = AnySigningKey::generate(Algorithm::ES256, KeyUse::Access)
+        .unwrap()
+        .with_kid("a")
+        .unwrap();
+    let other: AnyVerifyingKey = other.verifying_key();
+    assert_eq!(
+        cache
+            .verify_jwt_access(token, &other, &policy, now, &mut scratch)
+            .map(|_| ()),
+        Err(TokenError::BadSignature)
+    );
+}
