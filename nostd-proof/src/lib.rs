@@ -1,12 +1,13 @@
 //! Issues and verifies an access token and an ID token (EdDSA, ES256 and HS256), and a
-//! DPoP-bound access token with its proof, through `compact-token` with no standard library,
+//! DPoP-bound access token with its proof, and an access token through the verified-token
+//! cache, through `compact-token` with no standard library,
 //! no allocator and no libc.
 #![no_std]
 
 use compact_token::dpop::{self, Presented, Profile, ProofClaims, ProofPolicy, ProofSigningKey};
 use compact_token::{
     AccessClaims, ExtrasWriter, AccessPolicy, Ed25519SigningKey, Es256SigningKey, Hs256Key, IdClaims, IdPolicy,
-    KeyUse, Limits, SigningKey, VerifyingKey, jwt,
+    KeyUse, Limits, SigningKey, Slot, VerifiedCache, VerifyingKey, jwt,
 };
 
 #[panic_handler]
@@ -152,6 +153,40 @@ fn dpop_round_trip<K: SigningKey + VerifyingKey>(server: &K, client: &Es256Signi
     }
 }
 
+/// A verified-token cache over four slots on the stack: a miss verifies and enters the
+/// token, a hit returns the same claims, a tampered token is refused.
+fn cache_round_trip(key: &Ed25519SigningKey) -> i32 {
+    let claims = AccessClaims::new(ISS, "user-8f14e45f", AUD, "s6BhdRkqt3", NOW, NOW + 300, "b1c2d3e4f5a6b7c8");
+    let mut buf = [0u8; 1024];
+    let Ok(token) = jwt::issue_access(&claims, key, &Limits::ACCESS, &mut buf) else {
+        return 31;
+    };
+    let verifying = key.verifying_key();
+    let policy = AccessPolicy::new(ISS, AUD);
+    let mut cache = VerifiedCache::<[Slot; 4]>::new();
+    let mut scratch = [0u8; 1024];
+    for _ in 0..2 {
+        match cache.verify_jwt_access(token, &verifying, &policy, NOW + 1, &mut scratch) {
+            Ok(got) if got == claims => {}
+            _ => return 32,
+        }
+    }
+    if cache.len() != 1 {
+        return 33;
+    }
+    let mut copy = [0u8; 1024];
+    let n = token.len();
+    copy[..n].copy_from_slice(token.as_bytes());
+    copy[n - 5] = if copy[n - 5] == b'A' { b'B' } else { b'A' };
+    let Ok(tampered) = core::str::from_utf8(&copy[..n]) else {
+        return 34;
+    };
+    if cache.verify_jwt_access(tampered, &verifying, &policy, NOW + 1, &mut scratch).is_ok() {
+        return 35;
+    }
+    0
+}
+
 /// Runs every check; 0 when all pass, otherwise the number of the first that failed.
 // SAFETY: the one exported symbol of this proof; no other item is named `ct_nostd_proof`.
 #[unsafe(no_mangle)]
@@ -173,6 +208,7 @@ pub extern "C" fn ct_nostd_proof() -> i32 {
         access_round_trip(&es),
         id_round_trip(&es),
         dpop_round_trip(&ed, &es.0),
+        cache_round_trip(&ed.0),
     ] {
         if r != 0 {
             return r;
