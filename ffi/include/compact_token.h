@@ -23,6 +23,21 @@
 // The most amr values a token carries.
 #define CT_MAX_AMR 8
 
+// The length of a DPoP key thumbprint (`cnf.jkt`, RFC 7638 base64url SHA-256): 43 bytes.
+#define CT_DPOP_JKT_LEN 43
+
+// The longest proof verified or issued: 2048 bytes. A longer proof is
+// CT_DPOP_PROOF_MALFORMED before it is read.
+#define CT_DPOP_MAX_PROOF_LEN 2048
+
+// ct_dpop_request flags: none.
+#define CT_DPOP_FLAGS_NONE 0
+
+// ct_dpop_request flag: DANGEROUS, skip the replay check. A proof can then be replayed
+// for as long as it is fresh (max_age seconds): only for a caller that checks the proof's
+// jti itself elsewhere. With this flag both replay_cache and replay_check must be NULL.
+#define CT_DPOP_NO_REPLAY_CHECK 1
+
 // The most names in a path (claim, then nested members): realm_access.roles is 2,
 // resource_access.<client>.roles 3.
 #define CT_MAX_CLAIM_PATH 4
@@ -113,6 +128,19 @@ typedef struct ct_registry ct_registry;
 
 // The no_std build's registry handle: never made (ct_registry_new is unsupported there).
 typedef struct ct_registry ct_registry;
+
+// A replay cache handle (opaque): compact-token-std's `ReplayCache`, bounded, thread-safe.
+//
+// Ownership: made by ct_replay_cache_new, owned by the caller, freed once with
+// ct_replay_cache_free. When full (capacity unexpired jtis) it refuses new proofs with
+// CT_DPOP_REPLAY_CACHE_FULL rather than evict one that could then be replayed.
+//
+// Thread safety: one handle may be used by any number of ct_access_verify_dpop calls at
+// once (a mutex inside); ct_replay_cache_free must not run while any other call uses it.
+typedef struct ct_replay_cache ct_replay_cache;
+
+// The no_std build's replay cache handle: never made (ct_replay_cache_new is unsupported).
+typedef struct ct_replay_cache ct_replay_cache;
 
 // A result code: CT_OK, one of compact_token::Error::code() (1..=56), or an FFI
 // code (100..).
@@ -346,6 +374,55 @@ typedef struct ct_access_policy {
   // Requirements on custom claims, all of which must hold (see ct_claim_requirement).
   struct ct_claim_requirements claims;
 } ct_access_policy;
+
+// A replay check of the caller's (RFC 9449 section 11.1), usable without a heap.
+//
+// Called once per verification, last, only for a proof that passed every other check:
+// ctx is ct_dpop_request.replay_ctx, jti the proof's jti (jti_len bytes of UTF-8, not
+// NUL-terminated, valid only during the call), until the last second (Unix, inclusive) the
+// proof is acceptable, so the entry may be forgotten once now is past it and must not be
+// before. Return CT_OK when jti was not seen and is now stored, CT_DPOP_REPLAYED when it
+// was seen, CT_DPOP_REPLAY_CACHE_FULL when it cannot be stored (refuse; never evict an
+// unexpired entry). Any other value is taken as CT_DPOP_REPLAYED (the check fails closed).
+// It must not call back into the library with the same scratch buffer.
+typedef ct_result (*ct_replay_check_fn)(void *ctx,
+                                        const uint8_t *jti,
+                                        size_t jti_len,
+                                        uint64_t until,
+                                        uint64_t now);
+
+// What a DPoP proof must show for one request, and how its jti is checked for replay.
+//
+// Exactly one replay check: replay_cache (a handle from ct_replay_cache_new) or
+// replay_check (with replay_ctx); both NULL is CT_ERR_INVALID_ARGUMENT unless flags has
+// CT_DPOP_NO_REPLAY_CHECK (then both must be NULL), both set is CT_ERR_INVALID_ARGUMENT.
+typedef struct ct_dpop_request {
+  // The proof (the request's DPoP header). {NULL, 0}: the request had none, which is
+  // CT_DPOP_PROOF_MISSING once the access token has verified.
+  struct ct_str proof;
+  // The request's HTTP method, compared exactly (e.g. "GET"). Required.
+  struct ct_str htm;
+  // The request's URI; its query and fragment are ignored, the rest compared after RFC
+  // 3986 normalization. Required.
+  struct ct_str htu;
+  // The server nonce the proof must carry, or {NULL, 0}: none required.
+  struct ct_str nonce;
+  // false: the default window (max_age 60 s, max_future 5 s); true: the two below.
+  bool has_window;
+  // Seconds a proof stays acceptable after its iat (at most 600: else CT_INVALID_POLICY).
+  uint64_t max_age;
+  // Seconds a proof's iat may be ahead of now (at most 600).
+  uint64_t max_future;
+  // A replay cache handle, or NULL.
+  const struct ct_replay_cache *replay_cache;
+  // A replay callback, or NULL.
+  ct_replay_check_fn replay_check;
+  // Passed to replay_check as ctx.
+  void *replay_ctx;
+  // CT_DPOP_FLAGS_NONE, or CT_DPOP_NO_REPLAY_CHECK (dangerous). Other bits:
+  // CT_ERR_INVALID_ARGUMENT.
+  uint32_t flags;
+} ct_dpop_request;
 
 // What a client (relying party) expects of an ID token. Zero-initialise it and set issuer
 // and client_id; the rest keeps the defaults.
@@ -857,6 +934,38 @@ ct_result ct_access_verify_keyset(const struct ct_keyset *keyset,
                                   struct ct_access_claims *out_claims,
                                   size_t *out_scratch_needed);
 
+// Verifies a DPoP-bound access token and its proof (RFC 9449) at now, in one call: the
+// access token as ct_access_verify_with does (its errors first, the same codes), then
+// CT_DPOP_PROOF_MISSING when dpop->proof is {NULL, 0}, then the proof: CT_DPOP_* for a
+// malformed proof (or one over CT_DPOP_MAX_PROOF_LEN), bad signature, wrong typ, an
+// algorithm other than ES256 or EdDSA, a private key in its jwk, wrong method or URI, a
+// stale or future iat, an ath that does not hash this token, a wrong nonce; then the
+// binding: CT_DPOP_TOKEN_NOT_BOUND for a token without cnf.jkt, CT_DPOP_KEY_NOT_BOUND
+// for a proof signed by another key; last the replay check (CT_DPOP_REPLAYED,
+// CT_DPOP_REPLAY_CACHE_FULL), so only a proof that passed everything is remembered.
+//
+// dpop must name exactly one replay check (see ct_dpop_request): with none, and without
+// the dangerous CT_DPOP_NO_REPLAY_CHECK flag, the call is refused with
+// CT_ERR_INVALID_ARGUMENT before anything is verified. scratch must not overlap the proof,
+// htm, htu or nonce either. Output and CT_BUFFER_TOO_SMALL as for ct_access_verify_with.
+//
+// # Safety
+// As for ct_access_verify_with; dpop a readable struct whose views are valid, its
+// replay_cache NULL or a live handle, its replay_check NULL or a function that may be
+// called with replay_ctx.
+ct_result ct_access_verify_dpop(const struct ct_key *key,
+                                ct_profile profile,
+                                const struct ct_registry *registry,
+                                const uint8_t *token,
+                                size_t token_len,
+                                const struct ct_access_policy *policy,
+                                const struct ct_dpop_request *dpop,
+                                uint64_t now,
+                                uint8_t *scratch,
+                                size_t scratch_len,
+                                struct ct_access_claims *out_claims,
+                                size_t *out_scratch_needed);
+
 // Verifies an ID token at now for issuer and client_id (the audience): ct_id_verify_with
 // with a policy naming those, nonce (when its ptr is not NULL, it must equal the token's
 // nonce) and access_token (when not NULL, it must match the token's at_hash). Everything
@@ -990,6 +1099,61 @@ ct_result ct_key_public_jwk(const struct ct_key *key,
                             uint8_t *out,
                             size_t out_len,
                             size_t *out_written);
+
+// Makes a replay cache holding at most capacity unexpired jtis (1 or more; 0 is
+// CT_ERR_INVALID_ARGUMENT). Size it for the peak number of proofs in one window: requests
+// per second times (max_age + max_future). CT_ERR_UNSUPPORTED in the no_std (firmware)
+// build: use a replay_check callback there. On success *out_cache is a new handle to free
+// with ct_replay_cache_free; on error it is not written.
+//
+// # Safety
+// out_cache must point to a writable ct_replay_cache*.
+ct_result ct_replay_cache_new(size_t capacity, struct ct_replay_cache **out_cache);
+
+// Frees a replay cache handle. NULL is fine; freeing twice is not.
+//
+// # Safety
+// cache must be NULL or a handle from ct_replay_cache_new not yet freed.
+void ct_replay_cache_free(struct ct_replay_cache *cache);
+
+// Writes the RFC 7638 thumbprint of key's public half (base64url, CT_DPOP_JKT_LEN = 43
+// bytes, not NUL-terminated) to out43: the value of an access token's cnf.jkt that binds it
+// to this client key. key may be private or public, Ed25519 (EdDSA) or P-256 (ES256); any
+// other is CT_ERR_UNSUPPORTED_KEY_TYPE.
+//
+// To bind a token, put the claim in the extras JSON of ct_access_issue_with:
+// {"cnf":{"jkt":"<the 43 bytes>"}}.
+//
+// # Safety
+// key a live handle; out43 writable for 43 bytes.
+ct_result ct_dpop_jkt(const struct ct_key *key, uint8_t *out43);
+
+// Issues a DPoP proof (the client's side) signed by key, a private Ed25519 (EdDSA) or P-256
+// (ES256) key: header typ dpop+jwt, the key's alg and its public jwk; claims htm, htu, iat
+// (Unix seconds), jti (1 to 64 bytes, at least 96 random bits), ath when access_token is
+// given (its SHA-256, base64url), nonce when given. The proof is written to out (not
+// NUL-terminated) and its length to *out_written.
+//
+// Errors: CT_ERR_NULL_POINTER; CT_ERR_UNSUPPORTED_KEY_TYPE for another key type,
+// CT_ERR_KEY_CANNOT_SIGN for a public key; CT_DPOP_WRONG_URI for an htu that is not an
+// absolute URI without query and fragment; CT_DPOP_PROOF_MALFORMED for an empty or too long
+// jti, a NUL byte in htm, jti or nonce, or a proof over CT_DPOP_MAX_PROOF_LEN;
+// CT_INVALID_DATE; CT_BUFFER_TOO_SMALL with the length needed in *out_written (nothing
+// else written). out is written only on success (the proof is built on the stack first).
+//
+// # Safety
+// key a live handle; the views valid (access_token and nonce may have a NULL ptr: absent);
+// out writable for out_len bytes; out_written a writable size_t.
+ct_result ct_dpop_proof_issue(const struct ct_key *key,
+                              struct ct_str htm,
+                              struct ct_str htu,
+                              uint64_t iat,
+                              struct ct_str jti,
+                              struct ct_str access_token,
+                              struct ct_str nonce,
+                              uint8_t *out,
+                              size_t out_len,
+                              size_t *out_written);
 
 // The static, NUL-terminated description of a result code (never NULL; unknown codes
 // give "unknown result code"). Do not free it.

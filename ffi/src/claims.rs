@@ -7,6 +7,9 @@ use compact_token::{
     SigningKey, VerifyingKey, compact, jwt,
 };
 
+use compact_token::dpop::Profile as DpopProfile;
+
+use crate::dpop::{self, ct_dpop_request};
 use crate::extras::{CT_KIND_ACCESS, CT_KIND_ID, ct_extras};
 use crate::keyset::ct_keyset;
 use crate::panic::boundary;
@@ -851,7 +854,7 @@ pub unsafe extern "C" fn ct_access_verify_with(
             profile,
             registry,
             (token, token_len),
-            policy,
+            (policy, None),
             now,
             (scratch, scratch_len),
             out_claims,
@@ -896,7 +899,7 @@ pub unsafe extern "C" fn ct_access_verify_keyset(
             profile,
             registry,
             (token, token_len),
-            policy,
+            (policy, None),
             now,
             (scratch, scratch_len),
             out_claims,
@@ -905,17 +908,69 @@ pub unsafe extern "C" fn ct_access_verify_keyset(
     }
 }
 
-/// The body of ct_access_verify_with and ct_access_verify_keyset.
+/// Verifies a DPoP-bound access token and its proof (RFC 9449) at now, in one call: the
+/// access token as ct_access_verify_with does (its errors first, the same codes), then
+/// CT_DPOP_PROOF_MISSING when dpop->proof is {NULL, 0}, then the proof: CT_DPOP_* for a
+/// malformed proof (or one over CT_DPOP_MAX_PROOF_LEN), bad signature, wrong typ, an
+/// algorithm other than ES256 or EdDSA, a private key in its jwk, wrong method or URI, a
+/// stale or future iat, an ath that does not hash this token, a wrong nonce; then the
+/// binding: CT_DPOP_TOKEN_NOT_BOUND for a token without cnf.jkt, CT_DPOP_KEY_NOT_BOUND
+/// for a proof signed by another key; last the replay check (CT_DPOP_REPLAYED,
+/// CT_DPOP_REPLAY_CACHE_FULL), so only a proof that passed everything is remembered.
+///
+/// dpop must name exactly one replay check (see ct_dpop_request): with none, and without
+/// the dangerous CT_DPOP_NO_REPLAY_CHECK flag, the call is refused with
+/// CT_ERR_INVALID_ARGUMENT before anything is verified. scratch must not overlap the proof,
+/// htm, htu or nonce either. Output and CT_BUFFER_TOO_SMALL as for ct_access_verify_with.
 ///
 /// # Safety
-/// As for ct_access_verify_with, with the verifier's handle live.
+/// As for ct_access_verify_with; dpop a readable struct whose views are valid, its
+/// replay_cache NULL or a live handle, its replay_check NULL or a function that may be
+/// called with replay_ctx.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ct_access_verify_dpop(
+    key: *const ct_key,
+    profile: ct_profile,
+    registry: *const ct_registry,
+    token: *const u8,
+    token_len: usize,
+    policy: *const ct_access_policy,
+    dpop: *const ct_dpop_request,
+    now: u64,
+    scratch: *mut u8,
+    scratch_len: usize,
+    out_claims: *mut ct_access_claims,
+    out_scratch_needed: *mut usize,
+) -> ct_result {
+    // SAFETY: forwarded contract.
+    unsafe {
+        access_verify(
+            Verifier::Key(key),
+            profile,
+            registry,
+            (token, token_len),
+            (policy, Some(dpop)),
+            now,
+            (scratch, scratch_len),
+            out_claims,
+            out_scratch_needed,
+        )
+    }
+}
+
+/// The body of ct_access_verify_with, ct_access_verify_keyset and ct_access_verify_dpop
+/// (with a DPoP request).
+///
+/// # Safety
+/// As for ct_access_verify_with, with the verifier's handle live, and dpop as for
+/// ct_access_verify_dpop.
 #[allow(clippy::too_many_arguments)] // one per argument of the C functions it serves
 unsafe fn access_verify(
     verifier: Verifier,
     profile: ct_profile,
     registry: *const ct_registry,
     (token, token_len): (*const u8, usize),
-    policy: *const ct_access_policy,
+    (policy, dpop): (*const ct_access_policy, Option<*const ct_dpop_request>),
     now: u64,
     (scratch, scratch_len): (*mut u8, usize),
     out_claims: *mut ct_access_claims,
@@ -936,10 +991,13 @@ unsafe fn access_verify(
         };
         // SAFETY: the policy's requirement views are valid (API contract).
         let required = unsafe { Requirements::of(&policy.claims) }?;
+        // SAFETY: dpop as the API contract states it.
+        let dpop = dpop.map(|d| unsafe { dpop::Request::of(d) }).transpose()?;
         let more = [out_range(out_claims), out_range(out_scratch_needed)]
             .into_iter()
             .chain(scopes.ranges.iter().copied().take(scopes.len))
-            .chain(required.ranges());
+            .chain(required.ranges())
+            .chain(dpop.iter().flat_map(dpop::Request::ranges));
         let mut own = Own::default();
         // SAFETY: the arguments as the API contract states them.
         let VerifyArgs {
@@ -968,12 +1026,16 @@ unsafe fn access_verify(
         if policy.has_leeway {
             rules = rules.with_leeway(policy.leeway);
         }
-        let verified = match profile {
-            Profile::Jwt => jwt::verify_access(token, key, &rules, now, scratch),
-            Profile::Compact => {
+        let verified = match (profile, &dpop) {
+            (Profile::Jwt, None) => jwt::verify_access(token, key, &rules, now, scratch),
+            (Profile::Jwt, Some(d)) => d.verify(token, key, DpopProfile::Jwt, &rules, now, scratch),
+            (Profile::Compact, d) => {
                 // SAFETY: registry is NULL or a live handle (API contract).
                 let r = unsafe { ct_registry::of(registry) };
-                compact::verify_access(token, key, &rules, r, now, scratch)
+                match d {
+                    None => compact::verify_access(token, key, &rules, r, now, scratch),
+                    Some(d) => d.verify(token, key, DpopProfile::Compact(r), &rules, now, scratch),
+                }
             }
         }
         .map(|c| access_out(&c));

@@ -15,6 +15,7 @@
 
 mod claims;
 mod document;
+mod dpop;
 mod error;
 mod extras;
 mod inspect;
@@ -33,10 +34,16 @@ use compact_token::{Error, KeyUse};
 
 pub use claims::{
     CT_MAX_AMR, CT_MAX_AUDIENCES, ct_access_claims, ct_access_issue, ct_access_issue_with,
-    ct_access_verify, ct_access_verify_keyset, ct_access_verify_with, ct_id_claims, ct_id_issue,
-    ct_id_issue_with, ct_id_verify, ct_id_verify_keyset, ct_id_verify_with,
+    ct_access_verify, ct_access_verify_dpop, ct_access_verify_keyset, ct_access_verify_with,
+    ct_id_claims, ct_id_issue, ct_id_issue_with, ct_id_verify, ct_id_verify_keyset,
+    ct_id_verify_with,
 };
 pub use document::{ct_key_new_jwk, ct_key_new_pem, ct_key_public_jwk};
+pub use dpop::{
+    CT_DPOP_FLAGS_NONE, CT_DPOP_JKT_LEN, CT_DPOP_MAX_PROOF_LEN, CT_DPOP_NO_REPLAY_CHECK,
+    ct_dpop_jkt, ct_dpop_proof_issue, ct_dpop_request, ct_replay_cache, ct_replay_cache_free,
+    ct_replay_cache_new, ct_replay_check_fn,
+};
 pub use error::*;
 pub use extras::{
     CT_JSON_ARRAY, CT_JSON_BOOL, CT_JSON_NULL, CT_JSON_NUMBER, CT_JSON_OBJECT, CT_JSON_STRING,

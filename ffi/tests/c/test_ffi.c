@@ -1814,6 +1814,354 @@ static void test_mixed_keyset(void) {
     ct_key_free(liar);
 }
 
+/* DPoP (RFC 9449): a bound access token verified with its proof in one call. */
+
+#define HTU "https://api.example.com/orders"
+
+/* A replay store of the caller's for the callback: up to 4 jtis, no heap. */
+struct seen {
+    char jti[4][65];
+    size_t n;
+    int calls;
+};
+
+static ct_result seen_check(void *ctx, const uint8_t *jti, size_t jti_len, uint64_t until,
+                            uint64_t now) {
+    struct seen *s = ctx;
+    size_t i;
+    s->calls++;
+    if (jti_len > 64 || until < now) {
+        return CT_ERR_INVALID_ARGUMENT; /* taken as a replay: fails closed */
+    }
+    for (i = 0; i < s->n; i++) {
+        if (strlen(s->jti[i]) == jti_len && memcmp(s->jti[i], jti, jti_len) == 0) {
+            return CT_DPOP_REPLAYED;
+        }
+    }
+    if (s->n == 4) {
+        return CT_DPOP_REPLAY_CACHE_FULL;
+    }
+    memcpy(s->jti[s->n], jti, jti_len);
+    s->jti[s->n][jti_len] = '\0';
+    s->n++;
+    return CT_OK;
+}
+
+/* An access token of server bound to client's key (or unbound when client is NULL). */
+static size_t issue_bound(ct_key *server, ct_key *client, ct_profile p, char *out,
+                          size_t cap) {
+    char json[64] = "{\"cnf\":{\"jkt\":\"";
+    uint8_t jkt[CT_DPOP_JKT_LEN];
+    ct_access_claims c = access_claims();
+    size_t n = 0;
+    if (client != NULL) {
+        CHECK_CODE(ct_dpop_jkt(client, jkt), CT_OK);
+        memcpy(json + 15, jkt, sizeof jkt);
+        memcpy(json + 15 + sizeof jkt, "\"}}", 4);
+        c.extra.json = S(json);
+    }
+    ct_result rc = ct_access_issue(server, p, p == CT_PROFILE_COMPACT ? reg : NULL, &c,
+                                   (uint8_t *)out, cap, &n);
+    return terminated(rc, out, cap, n);
+}
+
+static size_t proof_of(ct_key *client, const char *htm, const char *htu, uint64_t iat,
+                       const char *jti, const char *token, const char *nonce, char *out,
+                       size_t cap) {
+    size_t n = 0;
+    ct_result rc = ct_dpop_proof_issue(client, S(htm), S(htu), iat, S(jti),
+                                       token ? S(token) : NONE, nonce ? S(nonce) : NONE,
+                                       (uint8_t *)out, cap - 1, &n);
+    return terminated(rc, out, cap, n);
+}
+
+static ct_dpop_request dpop_request(const char *proof, const char *htm, const char *htu) {
+    ct_dpop_request r;
+    memset(&r, 0, sizeof r);
+    r.proof = proof ? S(proof) : NONE;
+    r.htm = S(htm);
+    r.htu = S(htu);
+    return r;
+}
+
+static ct_result verify_dpop_at(ct_key *server, ct_profile p, const char *token,
+                                const ct_dpop_request *r, uint64_t now) {
+    ct_access_policy pol = access_policy();
+    ct_access_claims out;
+    return ct_access_verify_dpop(server, p, p == CT_PROFILE_COMPACT ? reg : NULL,
+                                 (const uint8_t *)token, strlen(token), &pol, r, now, scratch,
+                                 sizeof scratch, &out, NULL);
+}
+
+static void test_dpop(void) {
+    uint8_t scalar[32];
+    uint8_t seed[32];
+    uint8_t jkt[CT_DPOP_JKT_LEN], jkt2[CT_DPOP_JKT_LEN];
+    uint8_t point[65];
+    ct_key *es = NULL, *es_pub = NULL, *edc = NULL, *other = NULL;
+    ct_replay_cache *cache = NULL, *small = NULL;
+    char token[1024], unbound[1024];
+    char proof[CT_DPOP_MAX_PROOF_LEN + 1], p2[CT_DPOP_MAX_PROOF_LEN + 1];
+    ct_dpop_request r;
+    struct seen seen;
+    int pi;
+    memset(scalar, 9, sizeof scalar);
+    memset(seed, 3, sizeof seed);
+    CHECK_CODE(ct_key_new_es256_private(scalar, CT_KEY_USE_BOTH, &es), CT_OK);
+    CHECK_CODE(ct_key_es256_public_bytes(es, point), CT_OK);
+    CHECK_CODE(ct_key_new_es256_public(point, sizeof point, CT_KEY_USE_BOTH, &es_pub), CT_OK);
+    CHECK_CODE(ct_key_new_ed25519_seed(seed, CT_KEY_USE_BOTH, &edc), CT_OK);
+    seed[0] = 4;
+    CHECK_CODE(ct_key_new_ed25519_seed(seed, CT_KEY_USE_BOTH, &other), CT_OK);
+    CHECK_CODE(ct_replay_cache_new(64, &cache), CT_OK);
+    CHECK_CODE(ct_replay_cache_new(1, &small), CT_OK);
+    if (es == NULL || es_pub == NULL || edc == NULL || other == NULL || cache == NULL) {
+        return;
+    }
+
+    /* The thumbprint: the same for a private key and its public half; only proof keys. */
+    CHECK_CODE(ct_dpop_jkt(es, jkt), CT_OK);
+    CHECK_CODE(ct_dpop_jkt(es_pub, jkt2), CT_OK);
+    CHECK(memcmp(jkt, jkt2, sizeof jkt) == 0);
+    CHECK_CODE(ct_dpop_jkt(edc, jkt2), CT_OK);
+    CHECK(memcmp(jkt, jkt2, sizeof jkt) != 0);
+    CHECK_CODE(ct_dpop_jkt(hs, jkt2), CT_ERR_UNSUPPORTED_KEY_TYPE);
+    CHECK_CODE(ct_dpop_jkt(NULL, jkt2), CT_ERR_NULL_POINTER);
+    CHECK_CODE(ct_dpop_jkt(es, NULL), CT_ERR_NULL_POINTER);
+    CHECK_CODE(ct_replay_cache_new(0, &small), CT_ERR_INVALID_ARGUMENT);
+    CHECK_CODE(ct_replay_cache_new(1, NULL), CT_ERR_NULL_POINTER);
+    ct_replay_cache_free(NULL);
+
+    /* Issuing proofs: refusals, exact length on a short buffer, nothing written on error. */
+    {
+        size_t n = 0, need = 0;
+        uint8_t small_out[16];
+        memset(small_out, 0xAB, sizeof small_out);
+        CHECK_CODE(ct_dpop_proof_issue(es_pub, S("GET"), S(HTU), NOW, S("jti-pub-00000001"), NONE,
+                                       NONE, (uint8_t *)proof, sizeof proof, &n),
+                   CT_ERR_KEY_CANNOT_SIGN);
+        CHECK_CODE(ct_dpop_proof_issue(hs, S("GET"), S(HTU), NOW, S("jti-hs-000000001"), NONE,
+                                       NONE, (uint8_t *)proof, sizeof proof, &n),
+                   CT_ERR_UNSUPPORTED_KEY_TYPE);
+        CHECK_CODE(ct_dpop_proof_issue(es, S("GET"), S("https://api.example.com/o?q=1"), NOW,
+                                       S("jti-q-0000000001"), NONE, NONE, (uint8_t *)proof,
+                                       sizeof proof, &n),
+                   CT_DPOP_WRONG_URI);
+        CHECK_CODE(ct_dpop_proof_issue(es, S("GET"), S(HTU), NOW, S(""), NONE, NONE,
+                                       (uint8_t *)proof, sizeof proof, &n),
+                   CT_DPOP_PROOF_MALFORMED);
+        CHECK_CODE(ct_dpop_proof_issue(es, S("GET"), NONE, NOW, S("jti-null-0000001"), NONE,
+                                       NONE, (uint8_t *)proof, sizeof proof, &n),
+                   CT_ERR_NULL_POINTER);
+        CHECK_CODE(ct_dpop_proof_issue(es, S("GET"), S(HTU), NOW, S("jti-short-000001"), NONE,
+                                       NONE, small_out, sizeof small_out, &need),
+                   CT_BUFFER_TOO_SMALL);
+        CHECK(small_out[0] == 0xAB && small_out[15] == 0xAB);
+        CHECK_CODE(ct_dpop_proof_issue(es, S("GET"), S(HTU), NOW, S("jti-short-000001"), NONE,
+                                       NONE, (uint8_t *)proof, sizeof proof, &n),
+                   CT_OK);
+        CHECK(need == n && n > 100);
+    }
+
+    for (pi = 0; pi < 2; pi++) {
+        ct_profile p = pi == 0 ? CT_PROFILE_JWT : CT_PROFILE_COMPACT;
+        ct_key *client = pi == 0 ? es : edc; /* an ES256 and an EdDSA client */
+        char jti[32];
+        size_t tn = issue_bound(ed, client, p, token, sizeof token);
+        size_t un = issue_bound(ed, NULL, p, unbound, sizeof unbound);
+        CHECK(tn > 0 && un > 0);
+        snprintf(jti, sizeof jti, "jti-valid-%d-000000", pi);
+        CHECK(proof_of(client, "GET", HTU, NOW, jti, token, NULL, proof, sizeof proof) > 0);
+
+        /* A bound token and a valid proof verify; the claims come back; the same proof again
+         * is a replay (through the cache handle). */
+        r = dpop_request(proof, "GET", HTU "?page=2");
+        r.replay_cache = cache;
+        {
+            ct_access_policy pol = access_policy();
+            ct_access_claims out;
+            CHECK_CODE(ct_access_verify_dpop(ed, p, p == CT_PROFILE_COMPACT ? reg : NULL,
+                                             (const uint8_t *)token, tn, &pol, &r, NOW + 1,
+                                             scratch, sizeof scratch, &out, NULL),
+                       CT_OK);
+            CHECK(eq(out.sub, "user-8f14e45f"));
+        }
+        CHECK_CODE(verify_dpop_at(ed, p, token, &r, NOW + 1), CT_DPOP_REPLAYED);
+
+        /* Each failure with its code, checked before the replay check (the cache does not
+         * remember these proofs: the good one verifies after them). */
+        snprintf(jti, sizeof jti, "jti-fail-%d-0000000", pi);
+        CHECK(proof_of(client, "GET", HTU, NOW, jti, token, NULL, proof, sizeof proof) > 0);
+        r = dpop_request(proof, "POST", HTU);
+        r.replay_cache = cache;
+        CHECK_CODE(verify_dpop_at(ed, p, token, &r, NOW + 1), CT_DPOP_WRONG_METHOD);
+        r.htm = S("get");
+        CHECK_CODE(verify_dpop_at(ed, p, token, &r, NOW + 1), CT_DPOP_WRONG_METHOD);
+        r = dpop_request(proof, "GET", "https://api.example.com/order");
+        r.replay_cache = cache;
+        CHECK_CODE(verify_dpop_at(ed, p, token, &r, NOW + 1), CT_DPOP_WRONG_URI);
+        r = dpop_request(proof, "GET", HTU);
+        r.replay_cache = cache;
+        CHECK_CODE(verify_dpop_at(ed, p, token, &r, NOW + 61), CT_DPOP_PROOF_STALE);
+        r.has_window = true;
+        r.max_age = 120;
+        r.max_future = 5;
+        CHECK_CODE(verify_dpop_at(ed, p, token, &r, NOW + 130), CT_DPOP_PROOF_STALE);
+        r.max_age = 601;
+        CHECK_CODE(verify_dpop_at(ed, p, token, &r, NOW + 1), CT_INVALID_POLICY);
+        r.has_window = false;
+        r.nonce = S("server-nonce-1");
+        CHECK_CODE(verify_dpop_at(ed, p, token, &r, NOW + 1), CT_DPOP_NONCE_MISMATCH);
+        r.nonce = NONE;
+        /* The unbound token with a proof for it. */
+        CHECK(proof_of(client, "GET", HTU, NOW, "jti-unbound-0001", unbound, NULL, p2, sizeof p2) >
+              0);
+        r.proof = S(p2);
+        CHECK_CODE(verify_dpop_at(ed, p, unbound, &r, NOW + 1), CT_DPOP_TOKEN_NOT_BOUND);
+        /* ath of another token. */
+        CHECK(proof_of(client, "GET", HTU, NOW, "jti-ath-00000001", unbound, NULL, p2, sizeof p2) > 0);
+        r.proof = S(p2);
+        CHECK_CODE(verify_dpop_at(ed, p, token, &r, NOW + 1),
+                   CT_DPOP_ACCESS_TOKEN_HASH_MISMATCH);
+        /* Another key's proof. */
+        CHECK(proof_of(other, "GET", HTU, NOW, "jti-other-000001", token, NULL, p2, sizeof p2) >
+              0);
+        r.proof = S(p2);
+        CHECK_CODE(verify_dpop_at(ed, p, token, &r, NOW + 1), CT_DPOP_KEY_NOT_BOUND);
+        /* A proof from the future; none at all; the token's own errors come first. */
+        CHECK(proof_of(client, "GET", HTU, NOW + 100, "jti-future-00001", token, NULL, p2,
+                       sizeof p2) > 0);
+        r.proof = S(p2);
+        CHECK_CODE(verify_dpop_at(ed, p, token, &r, NOW + 1), CT_DPOP_PROOF_IN_FUTURE);
+        r.proof = NONE;
+        CHECK_CODE(verify_dpop_at(ed, p, token, &r, NOW + 1), CT_DPOP_PROOF_MISSING);
+        r.proof = S(proof);
+        CHECK_CODE(verify_dpop_at(hs, p, token, &r, NOW + 1), CT_ALGORITHM_MISMATCH);
+        CHECK_CODE(verify_dpop_at(ed, p, token, &r, NOW + 400), CT_EXPIRED);
+        /* Not one of those was remembered: the good proof still verifies once. */
+        CHECK_CODE(verify_dpop_at(ed, p, token, &r, NOW + 1), CT_OK);
+        CHECK_CODE(verify_dpop_at(ed, p, token, &r, NOW + 1), CT_DPOP_REPLAYED);
+
+        /* The callback: fresh, then a replay; a nonce required and carried. */
+        memset(&seen, 0, sizeof seen);
+        snprintf(jti, sizeof jti, "jti-cb-%d-000000000", pi);
+        CHECK(proof_of(client, "GET", HTU, NOW, jti, token, "server-nonce-1", p2,
+                       sizeof p2) > 0);
+        r = dpop_request(p2, "GET", HTU);
+        r.replay_check = seen_check;
+        r.replay_ctx = &seen;
+        r.nonce = S("server-nonce-1");
+        CHECK_CODE(verify_dpop_at(ed, p, token, &r, NOW + 1), CT_OK);
+        CHECK_CODE(verify_dpop_at(ed, p, token, &r, NOW + 1), CT_DPOP_REPLAYED);
+        CHECK(seen.calls == 2 && seen.n == 1);
+        r.proof = S(proof);
+        r.nonce = NONE;
+        CHECK_CODE(verify_dpop_at(ed, p, token, &r, NOW + 1), CT_OK); /* another store */
+        /* A full store refuses. */
+        seen.n = 4;
+        CHECK(proof_of(client, "GET", HTU, NOW, "jti-full-0000001", token, NULL, p2, sizeof p2) > 0);
+        r.proof = S(p2);
+        CHECK_CODE(verify_dpop_at(ed, p, token, &r, NOW + 1), CT_DPOP_REPLAY_CACHE_FULL);
+    }
+
+    /* The cache handle when full refuses rather than evict. */
+    {
+        size_t tn = issue_bound(ed, es, CT_PROFILE_JWT, token, sizeof token);
+        CHECK(tn > 0);
+        CHECK(proof_of(es, "GET", HTU, NOW, "jti-small-000001", token, NULL, proof,
+                       sizeof proof) > 0);
+        CHECK(proof_of(es, "GET", HTU, NOW + 30, "jti-small-000002", token, NULL, p2,
+                       sizeof p2) > 0);
+        r = dpop_request(proof, "GET", HTU);
+        r.replay_cache = small;
+        r.has_window = true;
+        r.max_age = 60;
+        r.max_future = 60;
+        CHECK_CODE(verify_dpop_at(ed, CT_PROFILE_JWT, token, &r, NOW + 1), CT_OK);
+        r.proof = S(p2);
+        CHECK_CODE(verify_dpop_at(ed, CT_PROFILE_JWT, token, &r, NOW + 1),
+                   CT_DPOP_REPLAY_CACHE_FULL);
+        /* Once the first is stale it is forgotten, and the second fits. */
+        CHECK_CODE(verify_dpop_at(ed, CT_PROFILE_JWT, token, &r, NOW + 61), CT_OK);
+
+        /* Replay arguments: none, both, unknown flags; the dangerous flag alone skips it. */
+        r = dpop_request(proof, "GET", HTU);
+        CHECK_CODE(verify_dpop_at(ed, CT_PROFILE_JWT, token, &r, NOW + 1),
+                   CT_ERR_INVALID_ARGUMENT);
+        r.replay_cache = cache;
+        r.replay_check = seen_check;
+        r.replay_ctx = &seen;
+        CHECK_CODE(verify_dpop_at(ed, CT_PROFILE_JWT, token, &r, NOW + 1),
+                   CT_ERR_INVALID_ARGUMENT);
+        r.replay_check = NULL;
+        r.flags = CT_DPOP_NO_REPLAY_CHECK;
+        CHECK_CODE(verify_dpop_at(ed, CT_PROFILE_JWT, token, &r, NOW + 1),
+                   CT_ERR_INVALID_ARGUMENT);
+        r.replay_cache = NULL;
+        CHECK_CODE(verify_dpop_at(ed, CT_PROFILE_JWT, token, &r, NOW + 1), CT_OK);
+        CHECK_CODE(verify_dpop_at(ed, CT_PROFILE_JWT, token, &r, NOW + 1), CT_OK);
+        r.flags = 2;
+        CHECK_CODE(verify_dpop_at(ed, CT_PROFILE_JWT, token, &r, NOW + 1),
+                   CT_ERR_INVALID_ARGUMENT);
+
+        /* NULLs, an oversized proof, scratch over the proof, outputs untouched on error. */
+        r = dpop_request(proof, "GET", HTU);
+        r.replay_cache = cache;
+        CHECK_CODE(verify_dpop_at(ed, CT_PROFILE_JWT, token, NULL, NOW + 1), CT_ERR_NULL_POINTER);
+        r.htu = NONE;
+        CHECK_CODE(verify_dpop_at(ed, CT_PROFILE_JWT, token, &r, NOW + 1), CT_ERR_NULL_POINTER);
+        r.htu = S(HTU);
+        {
+            static char big[CT_DPOP_MAX_PROOF_LEN + 2];
+            ct_access_policy pol = access_policy();
+            ct_access_claims out;
+            size_t needed = 777;
+            memset(big, 'a', sizeof big - 1);
+            r.proof = S(big);
+            CHECK_CODE(verify_dpop_at(ed, CT_PROFILE_JWT, token, &r, NOW + 1),
+                       CT_DPOP_PROOF_MALFORMED);
+            r.proof = S(proof);
+            memset(&out, 0xAB, sizeof out);
+            CHECK_CODE(ct_access_verify_dpop(ed, CT_PROFILE_JWT, NULL, (const uint8_t *)token,
+                                             tn, &pol, &r, NOW + 1, (uint8_t *)proof,
+                                             sizeof proof, &out, &needed),
+                       CT_ERR_INVALID_ARGUMENT);
+            r.proof = S(p2);
+            CHECK_CODE(ct_access_verify_dpop(ed, CT_PROFILE_JWT, NULL, (const uint8_t *)token,
+                                             tn, &pol, &r, NOW + 100, scratch, sizeof scratch,
+                                             &out, &needed),
+                       CT_DPOP_PROOF_STALE);
+            CHECK(((const uint8_t *)&out)[0] == 0xAB && needed == 777);
+        }
+
+        /* A proof whose jwk carries the private key: refused. The header is rewritten over a
+         * valid proof's claims and signature (the key is refused before any signature). */
+        {
+            char jwk[512], header[700], forged[CT_DPOP_MAX_PROOF_LEN + 1];
+            size_t jn = 0, fn;
+            CHECK_CODE(ct_key_public_jwk(edc, (uint8_t *)jwk, sizeof jwk - 1, &jn), CT_OK);
+            jwk[jn] = '\0';
+            snprintf(header, sizeof header,
+                     "{\"typ\":\"dpop+jwt\",\"alg\":\"EdDSA\",\"jwk\":{\"d\":"
+                     "\"AwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwM\",%s}",
+                     jwk + 1);
+            fn = with_header(proof, strlen(proof), header, forged);
+            r = dpop_request(forged, "GET", HTU);
+            r.replay_cache = cache;
+            (void)fn;
+            CHECK_CODE(verify_dpop_at(ed, CT_PROFILE_JWT, token, &r, NOW + 1),
+                       CT_DPOP_PRIVATE_KEY);
+        }
+    }
+
+    ct_replay_cache_free(cache);
+    ct_replay_cache_free(small);
+    ct_key_free(es);
+    ct_key_free(es_pub);
+    ct_key_free(edc);
+    ct_key_free(other);
+}
+
 int main(void) {
     uint8_t seed[32], secret[32], pub[32];
     memset(seed, 7, sizeof seed);
@@ -1843,6 +2191,7 @@ int main(void) {
     test_pem_keys();
     test_substitution_across_key_types();
     test_mixed_keyset();
+    test_dpop();
 
     ct_key_free(ed);
     ct_key_free(ed_pub);
