@@ -24,6 +24,26 @@ static int same(ct_str v, const char *s, size_t n) {
     return 1;
 }
 
+/* DPoP replay check without a heap: remembers one jti (a device keeps a small ring). */
+static uint8_t seen_jti[64];
+static size_t seen_len;
+
+static ct_result replay_check(void *ctx, const uint8_t *jti, size_t jti_len, uint64_t until,
+                              uint64_t now) {
+    (void)ctx;
+    (void)until;
+    (void)now;
+    if (jti_len > sizeof seen_jti) return CT_DPOP_REPLAY_CACHE_FULL;
+    if (jti_len == seen_len) {
+        size_t i = 0;
+        while (i < jti_len && seen_jti[i] == jti[i]) i++;
+        if (i == jti_len) return CT_DPOP_REPLAYED;
+    }
+    for (size_t i = 0; i < jti_len; i++) seen_jti[i] = jti[i];
+    seen_len = jti_len;
+    return CT_OK;
+}
+
 int ct_nostd_proof(void) {
     static const uint8_t seed[32] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
     static const uint8_t secret[32] = {42, 42, 42, 42, 42, 42, 42, 42, 42, 42, 42};
@@ -130,6 +150,50 @@ int ct_nostd_proof(void) {
     if (ct_key_new_pem((const uint8_t *)"-", 1, CT_ALG_UNSPECIFIED, CT_KEY_USE_BOTH, &none) !=
             CT_ERR_UNSUPPORTED || none != NULL)
         return 61;
+    /* DPoP: a token bound to the ES256 client key (cnf.jkt through the extras JSON), its
+     * proof, verified with the callback replay check; then the same proof is a replay, and
+     * the replay cache handle (heap) is not in this build. */
+    {
+        static uint8_t proof[CT_DPOP_MAX_PROOF_LEN];
+        static char cnf[64] = "{\"cnf\":{\"jkt\":\"";
+        ct_access_claims b = a;
+        ct_access_policy pol = {0};
+        ct_dpop_request req = {0};
+        ct_replay_cache *cache = NULL;
+        size_t n = 0, pn = 0;
+        if (ct_dpop_jkt(es_pub, (uint8_t *)cnf + 15) != CT_OK) return 70;
+        cnf[15 + CT_DPOP_JKT_LEN] = '"';
+        cnf[16 + CT_DPOP_JKT_LEN] = '}';
+        cnf[17 + CT_DPOP_JKT_LEN] = '}';
+        b.extra.json = (ct_str){(const uint8_t *)cnf, 18 + CT_DPOP_JKT_LEN};
+        if (ct_access_issue(signer, CT_PROFILE_COMPACT, NULL, &b, token, sizeof token, &n) !=
+            CT_OK)
+            return 71;
+        if (ct_dpop_proof_issue(es, S("GET"), S("https://api.example.com/orders"), NOW,
+                                S("fw-jti-0000000001"), (ct_str){token, n}, (ct_str){0},
+                                proof, sizeof proof, &pn) != CT_OK)
+            return 72;
+        pol.issuer = S(ISS);
+        pol.audience = S(AUD);
+        req.proof = (ct_str){proof, pn};
+        req.htm = S("GET");
+        req.htu = S("https://api.example.com/orders");
+        req.replay_check = replay_check;
+        if (ct_access_verify_dpop(verifier, CT_PROFILE_COMPACT, NULL, token, n, &pol, &req,
+                                  NOW + 1, scratch, sizeof scratch, &v, NULL) != CT_OK)
+            return 73;
+        if (!same(v.sub, "user-8f14e45f", LEN("user-8f14e45f"))) return 74;
+        if (ct_access_verify_dpop(verifier, CT_PROFILE_COMPACT, NULL, token, n, &pol, &req,
+                                  NOW + 1, scratch, sizeof scratch, &v, NULL) !=
+            CT_DPOP_REPLAYED)
+            return 75;
+        req.htm = S("POST");
+        if (ct_access_verify_dpop(verifier, CT_PROFILE_COMPACT, NULL, token, n, &pol, &req,
+                                  NOW + 1, scratch, sizeof scratch, &v, NULL) !=
+            CT_DPOP_WRONG_METHOD)
+            return 76;
+        if (ct_replay_cache_new(16, &cache) != CT_ERR_UNSUPPORTED || cache != NULL) return 77;
+    }
     ct_key_free(es);
     ct_key_free(es_pub);
 
