@@ -4,7 +4,7 @@
 //! Pipeline: bytes → [`split`] (untrusted view) → header parse and checks against the key →
 //! signature check → payload handed to the profile. Nothing reaches back up.
 
-use crate::alg::{MAX_SIGNATURE_LEN, SigningKey, VerifyingKey};
+use crate::alg::{Algorithm, MAX_SIGNATURE_LEN, SigningKey, VerifyingKey};
 use crate::b64;
 use crate::budget::Limits;
 use crate::error::{Error, Result};
@@ -45,11 +45,14 @@ pub fn split(token: &str) -> Result<Parts<'_>> {
 /// The scratch space [`untrusted_header`] needs: the header JSON and its unescaped strings.
 pub const HEADER_BUF_LEN: usize = 2 * MAX_HEADER_LEN;
 
-fn parse_header<'b>(segment: &str, buf: &'b mut [u8; HEADER_BUF_LEN]) -> Result<Header<'b>> {
-    if b64::decoded_len(segment.len())? > MAX_HEADER_LEN {
+/// Parses the header `segment` into `buf`, which must hold twice its decoded length (the
+/// JSON and its unescaped strings).
+fn parse_header<'b>(segment: &str, buf: &'b mut [u8]) -> Result<Header<'b>> {
+    let n = b64::decoded_len(segment.len())?;
+    if n > MAX_HEADER_LEN {
         return Err(Error::MalformedHeader);
     }
-    let (json, strings) = buf.split_at_mut(MAX_HEADER_LEN);
+    let (json, strings) = buf.split_at_mut(n);
     let json: &'b [u8] = b64::decode(segment, json)?;
     Header::parse(json, &mut Arena::new(strings))
 }
@@ -61,26 +64,64 @@ pub fn untrusted_header<'b>(token: &str, buf: &'b mut [u8; HEADER_BUF_LEN]) -> R
     parse_header(split(token)?.header, buf)
 }
 
-/// Checks the header and signature of `token` against the pinned `key`, then hands the
-/// header's `typ` and the payload segment to `check_typ` (called before the signature is
-/// checked, so a wrong kind or profile is named as such). Returns the payload segment.
-pub(crate) fn verify_parts<'t, K: VerifyingKey + ?Sized>(
-    token: &'t str,
-    key: &K,
-    check_typ: impl FnOnce(Option<&str>, &str) -> Result<()>,
-) -> Result<&'t str> {
-    let parts = split(token)?;
-    let mut header_buf = [0u8; HEADER_BUF_LEN];
-    let header = parse_header(parts.header, &mut header_buf)?;
-    if !key.algorithm().is_named(header.alg) {
+/// The header checks against the pinned key's algorithm and key id, then `check_typ`; the
+/// header is parsed into `buf` (twice its decoded length). Not generic, so one copy serves
+/// every key and profile.
+fn check_header(
+    parts: &Parts<'_>,
+    buf: &mut [u8],
+    alg: Algorithm,
+    kid: Option<&str>,
+    check_typ: &mut dyn FnMut(Option<&str>, &str) -> Result<()>,
+) -> Result<()> {
+    let header = parse_header(parts.header, buf)?;
+    if !alg.is_named(header.alg) {
         return Err(Error::AlgorithmMismatch);
     }
-    if let (Some(theirs), Some(ours)) = (header.kid, key.key_id())
+    if let (Some(theirs), Some(ours)) = (header.kid, kid)
         && theirs != ours
     {
         return Err(Error::KeyIdMismatch);
     }
-    check_typ(header.typ, parts.payload)?;
+    check_typ(header.typ, parts.payload)
+}
+
+/// [`check_header`] with the header parsed on the stack, for a caller whose scratch is too
+/// small to lend: its frame is gone before the signature is checked.
+#[inline(never)]
+fn check_header_on_stack(
+    parts: &Parts<'_>,
+    alg: Algorithm,
+    kid: Option<&str>,
+    check_typ: &mut dyn FnMut(Option<&str>, &str) -> Result<()>,
+) -> Result<()> {
+    let mut buf = [0u8; HEADER_BUF_LEN];
+    check_header(parts, &mut buf, alg, kid, check_typ)
+}
+
+/// Checks the header and signature of `token` against the pinned `key`, then hands the
+/// header's `typ` and the payload segment to `check_typ` (called before the signature is
+/// checked, so a wrong kind or profile is named as such). Returns the payload segment.
+///
+/// The header is parsed into the front of `scratch` when it fits (its values are not needed
+/// once checked, and `scratch` is the caller's to overwrite next), so no kilobyte of header
+/// buffer sits on the stack under the signature check; otherwise on the stack.
+pub(crate) fn verify_parts<'t, K: VerifyingKey + ?Sized>(
+    token: &'t str,
+    key: &K,
+    scratch: &mut [u8],
+    check_typ: impl FnOnce(Option<&str>, &str) -> Result<()>,
+) -> Result<&'t str> {
+    let parts = split(token)?;
+    let mut check_typ = Some(check_typ);
+    let mut check_typ =
+        |typ: Option<&str>, payload: &str| check_typ.take().map_or(Ok(()), |f| f(typ, payload));
+    let (alg, kid) = (key.algorithm(), key.key_id());
+    let need = b64::decoded_len(parts.header.len())?.saturating_mul(2);
+    match scratch.get_mut(..need) {
+        Some(buf) => check_header(&parts, buf, alg, kid, &mut check_typ)?,
+        None => check_header_on_stack(&parts, alg, kid, &mut check_typ)?,
+    }
     let mut signature = [0u8; MAX_SIGNATURE_LEN];
     if !parts.signature.bytes().all(b64::is_alphabet) {
         return Err(Error::Base64);
@@ -111,7 +152,7 @@ pub fn verify<'o, K: VerifyingKey + ?Sized>(
     if token.len() > MAX_JWS_LEN {
         return Err(Error::OverBudget);
     }
-    let payload = verify_parts(token, key, |_, _| Ok(()))?;
+    let payload = verify_parts(token, key, payload_out, |_, _| Ok(()))?;
     b64::decode(payload, payload_out)
 }
 

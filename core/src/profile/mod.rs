@@ -59,7 +59,7 @@ pub(crate) fn verify<'b, C: ClaimSet, K: VerifyingKey + ?Sized>(
     if !key.key_use().allows(C::KIND) {
         return Err(Error::KeyUseMismatch);
     }
-    let payload = jws::verify_parts(token, key, check_typ)?;
+    let payload = jws::verify_parts(token, key, scratch, check_typ)?;
     let claims = decode(payload, scratch)?;
     claims.check_values()?;
     Ok(claims)
