@@ -17,8 +17,10 @@ every C call), so verifications on several threads run in parallel.
 
 from __future__ import annotations
 
+import base64
 import enum
 import json
+import secrets
 import time
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Type, Union
@@ -34,7 +36,10 @@ __all__ = [
     "KeyUse",
     "Profile",
     "Registry",
+    "ReplayCache",
     "TokenError",
+    "dpop_jkt",
+    "issue_dpop_proof",
     "at_hash",
     "c_hash",
     "issue_access",
@@ -1030,6 +1035,12 @@ def verify_access(
     max_bytes: Optional[int] = None,
     max_lifetime: Optional[int] = None,
     require: Sequence[Requirement] = (),
+    dpop: Optional[Union[str, bytes]] = None,
+    htm: Optional[str] = None,
+    htu: Optional[str] = None,
+    replay: Optional["ReplayCache"] = None,
+    nonce: Optional[str] = None,
+    dpop_window: Optional[Tuple[int, int]] = None,
 ) -> AccessClaims:
     """Verifies an access token with key (which pins the algorithm), or with the key of
     keyset its kid names (exactly one of the two), at now (Unix seconds;
@@ -1039,7 +1050,14 @@ def verify_access(
     require=[("roles", "contains", "admin"), (("realm_access", "roles"), "contains", "uma"),
     ("tenant", "equals", "acme"), ("cnf", "present")] (at most 8; a failed one raises
     RequiredClaimMissingError or RequiredClaimMismatchError with .index and
-    .requirement). Raises a TokenError subclass naming the refusal."""
+    .requirement). Raises a TokenError subclass naming the refusal.
+
+    DPoP (RFC 9449): with htm and htu (the request's method and URI) the token must be bound
+    (cnf.jkt) to the key of the proof dpop (the request's DPoP header; None raises
+    DpopProofMissingError), which must be fresh (dpop_window=(max_age, max_future), default
+    (60, 5) seconds), for this request and this token (ath), carry nonce when given, and not
+    be a replay: replay, a ReplayCache, is required (shared by every request). Only with
+    key, not keyset. The proof's errors raise the Dpop...Error classes."""
     arena = _Arena()
     policy = ffi.new("ct_access_policy *")
     policy.issuer = arena.view(issuer)
@@ -1054,9 +1072,84 @@ def verify_access(
     policy.limits = _limits(max_bytes, max_lifetime)[0]
     failed = _requirements(policy.claims, require, arena)
     fn, handle = _verifier((lib.ct_access_verify_with, lib.ct_access_verify_keyset), key, keyset)
+    if htm is not None or htu is not None or dpop is not None or replay is not None:
+        if keyset is not None or htm is None or htu is None:
+            raise TypeError("DPoP needs key (not keyset), htm and htu")
+        request = _dpop_request(arena, dpop, htm, htu, replay, nonce, dpop_window)
+
+        def with_proof(h: Any, p: int, r: Any, t: Any, n: int, pol: Any, *rest: Any) -> int:
+            return lib.ct_access_verify_dpop(h, p, r, t, n, pol, request, *rest)
+        fn = with_proof
     out, _scratch = _verify(fn, handle, token, profile, registry, policy,
                             _now(now), "ct_access_claims *", failed, require)
     return _access_out(out)
+
+
+# ------------------------------------------------------------------------------- DPoP
+
+
+class ReplayCache:
+    """Remembers the jti of accepted DPoP proofs (a ct_replay_cache handle: bounded,
+    thread-safe, shared by every request). When capacity unexpired jtis are held it refuses
+    new proofs (DpopReplayCacheFullError) rather than forget one that could be replayed:
+    size it for requests per second times (max_age + max_future)."""
+
+    def __init__(self, capacity: int) -> None:
+        if capacity < 1:
+            raise _ERRORS[lib.CT_ERR_INVALID_ARGUMENT](lib.CT_ERR_INVALID_ARGUMENT)
+        out = ffi.new("ct_replay_cache **")
+        _check(lib.ct_replay_cache_new(capacity, out))
+        self._handle = ffi.gc(out[0], lib.ct_replay_cache_free)
+        self.capacity = capacity
+
+
+def _dpop_request(arena: _Arena, proof: Optional[Union[str, bytes]], htm: str, htu: str,
+                  replay: Optional[ReplayCache], nonce: Optional[str],
+                  window: Optional[Tuple[int, int]]) -> Any:
+    req = ffi.new("ct_dpop_request *")
+    arena.set(req.proof, proof)
+    arena.set(req.htm, htm)
+    arena.set(req.htu, htu)
+    arena.set(req.nonce, nonce)
+    if window is not None:
+        req.has_window = True
+        req.max_age, req.max_future = window
+    # No cache: the library refuses the call (InvalidArgumentError); Python never skips it.
+    req.replay_cache = replay._handle if replay is not None else ffi.NULL
+    return req
+
+
+def dpop_jkt(key: Key) -> str:
+    """The RFC 7638 thumbprint (43 characters) of an Ed25519 or ES256 key's public half: the
+    cnf.jkt that binds an access token to it, e.g. extra={"cnf": {"jkt": dpop_jkt(k)}}."""
+    out = ffi.new("uint8_t[]", lib.CT_DPOP_JKT_LEN)
+    _check(lib.ct_dpop_jkt(key._handle, out))
+    return bytes(ffi.buffer(out, lib.CT_DPOP_JKT_LEN)).decode("ascii")
+
+
+def issue_dpop_proof(
+    key: Key,
+    htm: str,
+    htu: str,
+    *,
+    iat: Optional[int] = None,
+    jti: Optional[str] = None,
+    access_token: Optional[Union[str, bytes]] = None,
+    nonce: Optional[str] = None,
+) -> str:
+    """A DPoP proof (the client's side) signed by a private Ed25519 or ES256 key for a
+    request with method htm to URI htu (no query or fragment), at iat (default: the system
+    clock), with jti (default: 128 random bits), ath when access_token is given and nonce
+    when the server asked for one."""
+    arena = _Arena()
+    if jti is None:
+        jti = base64.urlsafe_b64encode(secrets.token_bytes(16)).rstrip(b"=").decode()
+    out = ffi.new("uint8_t[]", lib.CT_DPOP_MAX_PROOF_LEN)
+    written = ffi.new("size_t *")
+    _check(lib.ct_dpop_proof_issue(
+        key._handle, arena.view(htm), arena.view(htu), _now(iat), arena.view(jti),
+        arena.view(access_token), arena.view(nonce), out, lib.CT_DPOP_MAX_PROOF_LEN, written))
+    return bytes(ffi.buffer(out, written[0])).decode("ascii")
 
 
 def verify_id(
