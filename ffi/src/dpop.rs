@@ -438,3 +438,39 @@ impl ct_key {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{CT_DPOP_REPLAYED, CT_ERR_PANIC};
+
+    /// Returns the code ctx points to.
+    unsafe extern "C" fn answer(
+        ctx: *mut c_void,
+        _: *const u8,
+        _: usize,
+        _: u64,
+        _: u64,
+    ) -> ct_result {
+        // SAFETY: the tests pass a live ct_result.
+        unsafe { *ctx.cast::<ct_result>() }
+    }
+
+    #[test]
+    fn callback_codes_fail_closed() {
+        let cases = [
+            (CT_OK, Ok(())),
+            (CT_DPOP_REPLAYED, Err(Error::DpopReplayed)),
+            (CT_DPOP_REPLAY_CACHE_FULL, Err(Error::DpopReplayCacheFull)),
+            (CT_ERR_PANIC, Err(Error::DpopReplayed)),
+            (12345, Err(Error::DpopReplayed)),
+        ];
+        for (mut code, want) in cases {
+            let cb = Callback {
+                check: answer,
+                ctx: (&mut code as *mut ct_result).cast(),
+            };
+            assert_eq!(cb.check_and_store("j", 10, 5), want, "code {code}");
+        }
+    }
+}
