@@ -1454,11 +1454,11 @@ fn keyset_rotation_signs_with_the_newest_key_and_refuses_a_retired_one() {
             "ctok: no key in {p} can sign: none is for access tokens and in service from iat 900 to exp 960"
         )
     );
-    // --key and --keyset: exactly one.
+    // --key, --keyset, --jwks or --discover: exactly one.
     assert_eq!(
         exits(2, &["verify", "access", "--iss", ISS, "--aud", AUD, &new]),
         "ctok: usage: the following required arguments were not provided: \
-         <--key <FILE>|--keyset <FILE>>"
+         <--key <FILE>|--keyset <FILE>|--jwks <URL|FILE>|--discover>"
     );
     assert_eq!(
         exits(

@@ -22,7 +22,11 @@ fuzz_target!(|data: &[u8]| {
             assert_eq!(d.issuer, issuer);
             // `new` checks the URL the same way and fetches nothing.
             let set = RemoteKeySet::new(&d.jwks_uri, RemoteConfig::default());
-            assert!(set.is_ok(), "accepted jwks_uri {:?} refused by new", d.jwks_uri);
+            assert!(
+                set.is_ok(),
+                "accepted jwks_uri {:?} refused by new",
+                d.jwks_uri
+            );
         }
         Err(Error::IssuerMismatch) => {
             // The document names another issuer, and read with that one it is not a
@@ -33,7 +37,10 @@ fuzz_target!(|data: &[u8]| {
                 .and_then(|v| v.get("issuer").and_then(|i| i.as_str()).map(str::to_owned));
             if let Some(named) = named {
                 assert_ne!(named, issuer);
-                assert_ne!(Discovery::from_json(doc, &named), Err(Error::IssuerMismatch));
+                assert_ne!(
+                    Discovery::from_json(doc, &named),
+                    Err(Error::IssuerMismatch)
+                );
             }
         }
         Err(Error::Json | Error::InvalidUrl | Error::InsecureUrl) => {}
