@@ -15,6 +15,12 @@ const ISS: &str = "https://auth.example.com";
 const CLIENT: &str = "s6BhdRkqt3";
 const NOW: u64 = 1_764_000_000;
 
+/// How far above the bare primitive a verify may go before a test calls it a regression:
+/// 8 KB in an optimized build (where the figures mean something: `cargo test --release`,
+/// and `report`); 32 KB in a debug build, whose unoptimized frames (`cargo test
+/// --workspace` in CI) are three to four times larger and still must stay bounded.
+const MARGIN: usize = if cfg!(debug_assertions) { 32 * 1024 } else { 8 * 1024 };
+
 fn key() -> Hs256Key {
     Hs256Key::from_secret(&[0x24; 32], KeyUse::Id).unwrap()
 }
@@ -153,7 +159,7 @@ fn es256_verify_stack_stays_near_the_bare_primitive() {
             ours >= bare,
             "{p}: the verify contains the primitive ({ours} < {bare})"
         );
-        assert!(ours <= bare + 8192, "{p}: {ours} B, bare {bare} B");
+        assert!(ours <= bare + MARGIN, "{p}: {ours} B, bare {bare} B");
     }
 }
 
@@ -213,7 +219,7 @@ fn access_verify_stack_beside_the_bare_primitive() {
             "stack per EdDSA access verify, {profile}: {ours} B; bare verify_strict: {bare} B"
         );
         assert!(
-            ours >= bare && ours <= bare + 8192,
+            ours >= bare && ours <= bare + MARGIN,
             "{profile}: {ours} B, bare {bare} B"
         );
 
@@ -229,7 +235,7 @@ fn access_verify_stack_beside_the_bare_primitive() {
         let ours = peak_ours(profile, &token, &hs);
         eprintln!("stack per HS256 access verify, {profile}: {ours} B; bare HMAC: {bare} B");
         assert!(
-            ours >= bare && ours <= bare + 8192,
+            ours >= bare && ours <= bare + MARGIN,
             "{profile}: {ours} B, bare {bare} B"
         );
     }
