@@ -19,7 +19,11 @@ const NOW: u64 = 1_764_000_000;
 /// 8 KB in an optimized build (where the figures mean something: `cargo test --release`,
 /// and `report`); 32 KB in a debug build, whose unoptimized frames (`cargo test
 /// --workspace` in CI) are three to four times larger and still must stay bounded.
-const MARGIN: usize = if cfg!(debug_assertions) { 32 * 1024 } else { 8 * 1024 };
+const MARGIN: usize = if cfg!(debug_assertions) {
+    32 * 1024
+} else {
+    8 * 1024
+};
 
 fn key() -> Hs256Key {
     Hs256Key::from_secret(&[0x24; 32], KeyUse::Id).unwrap()
