@@ -8,6 +8,7 @@ cargo build --release --quiet
 # instead would pass without testing the new code).
 out="${CARGO_TARGET_DIR:-target}"
 lib="$out/release/libcompact_token_nostd_proof.a"
+[ -f "$lib" ] || { echo "nostd-proof: $lib not built" >&2; exit 1; }
 # Nothing from std or alloc may be in the archive.
 if nm -C "$lib" 2>/dev/null | grep -E ' [TU] (std::|alloc::alloc::|__rust_alloc|__rdl_alloc)' ; then
   echo "nostd-proof: std or alloc symbols found" >&2
