@@ -15,7 +15,10 @@
 //! and use numbers (and the JWK of the fixed test RSA key), `ct_key_new_es256_public` over
 //! arbitrary bytes, `ct_key_new_es256_private` over arbitrary scalars, `ct_key_algorithm`,
 //! `ct_key_public_jwk` with small buffers, `ct_key_es256_public_bytes`,
-//! `ct_key_ed25519_public_bytes`, `ct_key_set_kid`.
+//! `ct_key_ed25519_public_bytes`, `ct_key_set_kid`; DPoP: `ct_dpop_jkt`,
+//! `ct_dpop_proof_issue` over arbitrary claims and buffer sizes, `ct_access_verify_dpop` over
+//! arbitrary proofs, requests and replay checks (`ct_replay_cache_new`, a callback, none,
+//! the no-check flag, unknown flags).
 //!
 //! Properties: no call panics (never `CT_ERR_PANIC`); every code is one `ct_error_message`
 //! knows; on error the claims output and the buffers are untouched; `CT_BUFFER_TOO_SMALL`
@@ -408,6 +411,7 @@ fuzz_target!(|input: Input| {
                 extras_readers(&input);
                 keyset_from_input(&input, profile);
                 key_documents(&input, profile);
+                dpop_calls(k, profile, &input, scratch_len);
             }
         }
     });
@@ -1109,4 +1113,254 @@ fn sample_access_view() -> ct_access_claims {
     c.exp = NOW + 300;
     c.jti = ct_str::new("b1c2d3e4f5a6b7c8");
     c
+}
+
+/// A replay callback for `dpop_calls`: ctx is a `Vec<Vec<u8>>` of the jtis seen.
+unsafe extern "C" fn remember(
+    ctx: *mut core::ffi::c_void,
+    jti: *const u8,
+    jti_len: usize,
+    until: u64,
+    now: u64,
+) -> ct_result {
+    assert!(
+        until >= now.saturating_sub(600),
+        "replay entry expired before it was stored"
+    );
+    // SAFETY: ctx is the Vec dpop_calls passes; jti is jti_len bytes for the call.
+    let (seen, jti) = unsafe {
+        (
+            &mut *ctx.cast::<Vec<Vec<u8>>>(),
+            core::slice::from_raw_parts(jti, jti_len),
+        )
+    };
+    if seen.iter().any(|s| s == jti) {
+        return CT_DPOP_REPLAYED;
+    }
+    seen.push(jti.to_vec());
+    CT_OK
+}
+
+/// DPoP through the ABI: `ct_dpop_jkt`, `ct_dpop_proof_issue` with arbitrary claims and
+/// buffer sizes, and `ct_access_verify_dpop` with arbitrary proofs, request values and
+/// replay checks (cache, callback, none, the no-check flag, unknown flags). A proof issued
+/// for the bound token and verified for its own request at its iat verifies once, then is a
+/// replay; a request without a replay check is refused; outputs are untouched on error.
+fn dpop_calls(k: &Keys, profile: ct_profile, input: &Input, scratch_len: usize) {
+    let st = &input.strings;
+    let reg = if profile == CT_PROFILE_COMPACT {
+        k.reg
+    } else {
+        ptr::null_mut()
+    };
+    let mut jkt = [0u8; CT_DPOP_JKT_LEN];
+    // SAFETY: live handle, 43 writable bytes.
+    assert_eq!(unsafe { ct_dpop_jkt(k.ed, jkt.as_mut_ptr()) }, CT_OK);
+    let mut jkt_hs = [7u8; CT_DPOP_JKT_LEN];
+    // SAFETY: as above.
+    let rc = unsafe { ct_dpop_jkt(k.hs, jkt_hs.as_mut_ptr()) };
+    assert_eq!(
+        (rc, jkt_hs),
+        (CT_ERR_UNSUPPORTED_KEY_TYPE, [7; CT_DPOP_JKT_LEN])
+    );
+    let extras = format!(
+        r#"{{"cnf":{{"jkt":"{}"}}}}"#,
+        core::str::from_utf8(&jkt).unwrap()
+    );
+    let now = NOW + 1;
+    // SAFETY: all-zero is a valid `ct_access_claims`.
+    let mut claims: ct_access_claims = unsafe { core::mem::zeroed() };
+    claims.iss = ct_str::new(ISS);
+    claims.sub = ct_str::new("user-8f14e45f");
+    claims.aud[0] = ct_str::new(AUD);
+    claims.aud_len = 1;
+    claims.client_id = ct_str::new(CLIENT);
+    claims.iat = NOW;
+    claims.exp = NOW + 300;
+    claims.jti = ct_str::new("b1c2d3e4f5a6b7c8");
+    claims.extra.json = ct_str::new(&extras);
+    let mut token = vec![0u8; 1024];
+    let mut n = 0;
+    let issue_profile = if profile == CT_PROFILE_COMPACT {
+        CT_PROFILE_COMPACT
+    } else {
+        CT_PROFILE_JWT
+    };
+    // SAFETY: live handles, valid views, writable buffer and length.
+    let rc = unsafe {
+        ct_access_issue(
+            k.hs,
+            issue_profile,
+            reg,
+            &claims,
+            token.as_mut_ptr(),
+            1024,
+            &mut n,
+        )
+    };
+    assert_eq!(rc, CT_OK);
+    token.truncate(n);
+
+    // A proof from the input's claims (or well-formed defaults), into a buffer of any size.
+    let own = input.key.is_multiple_of(2);
+    let (htm, htu) = if own {
+        (
+            ct_str::new("GET"),
+            ct_str::new("https://api.example.com/orders"),
+        )
+    } else {
+        (view(st, 0, "GET"), view(st, 1, "https://api.example.com/x"))
+    };
+    let jti = view(st, 2, "fuzz-jti-0000001");
+    let nonce = opt_view(st, 3);
+    let iat = if own { NOW } else { input.dates.0 };
+    let ath = if input.key.is_multiple_of(3) {
+        opt_view(st, 4)
+    } else {
+        ct_str {
+            ptr: token.as_ptr(),
+            len: token.len(),
+        }
+    };
+    let out_len = usize::from(input.out_len) % 2200;
+    let mut proof = vec![0xA5u8; out_len];
+    let mut written = 0xDEAD;
+    // SAFETY: live handle, valid views, out_len writable bytes, writable length.
+    let rc = unsafe {
+        ct_dpop_proof_issue(
+            k.ed,
+            htm,
+            htu,
+            iat,
+            jti,
+            ath,
+            nonce,
+            proof.as_mut_ptr(),
+            out_len,
+            &mut written,
+        )
+    };
+    known(rc);
+    match rc {
+        CT_OK => proof.truncate(written),
+        CT_BUFFER_TOO_SMALL => {
+            assert!(written > out_len && proof.iter().all(|&b| b == 0xA5));
+            proof = vec![0u8; written];
+            let mut again = 0;
+            // SAFETY: as above, with `written` bytes.
+            let rc = unsafe {
+                ct_dpop_proof_issue(
+                    k.ed,
+                    htm,
+                    htu,
+                    iat,
+                    jti,
+                    ath,
+                    nonce,
+                    proof.as_mut_ptr(),
+                    written,
+                    &mut again,
+                )
+            };
+            assert_eq!((rc, again), (CT_OK, written));
+        }
+        _ => {
+            assert!(written == 0xDEAD && proof.iter().all(|&b| b == 0xA5));
+            proof = input.token.clone();
+        }
+    }
+    let issued = rc == CT_OK || rc == CT_BUFFER_TOO_SMALL;
+
+    // Verify it (or the input's bytes) with one of the replay checks.
+    let cache_cap = 1 + usize::from(input.key % 4);
+    let mut cache: *mut ct_replay_cache = ptr::null_mut();
+    // SAFETY: writable handle pointer.
+    assert_eq!(unsafe { ct_replay_cache_new(cache_cap, &mut cache) }, CT_OK);
+    let mut seen: Vec<Vec<u8>> = Vec::new();
+    // SAFETY: all-zero is a valid request (NULL views, no callback).
+    let mut req: ct_dpop_request = unsafe { core::mem::zeroed() };
+    req.proof = ct_str {
+        ptr: proof.as_ptr(),
+        len: proof.len(),
+    };
+    req.htm = htm;
+    req.htu = htu;
+    req.nonce = nonce;
+    let mode = input.profile / 5 % 5;
+    match mode {
+        0 => req.replay_cache = cache,
+        1 => {
+            req.replay_check = Some(remember);
+            req.replay_ctx = (&mut seen as *mut Vec<Vec<u8>>).cast();
+        }
+        2 => req.flags = CT_DPOP_NO_REPLAY_CHECK,
+        3 => {}
+        _ => {
+            req.replay_cache = cache;
+            req.flags = u32::from(input.out_len) | 2;
+        }
+    }
+    // SAFETY: all-zero is a valid `ct_access_policy`.
+    let mut pol: ct_access_policy = unsafe { core::mem::zeroed() };
+    pol.issuer = ct_str::new(ISS);
+    pol.audience = ct_str::new(AUD);
+    let mut scratch = vec![0u8; scratch_len.max(1)];
+    let verify = |scratch: &mut Vec<u8>| {
+        // SAFETY: all-zero is a valid `ct_access_claims`.
+        let mut out: ct_access_claims = unsafe { core::mem::zeroed() };
+        out.exp = 0x5A5A;
+        let mut needed = 0x5A5A;
+        // SAFETY: live handles, valid views and request, writable buffers.
+        let rc = unsafe {
+            ct_access_verify_dpop(
+                k.hs,
+                profile,
+                reg,
+                token.as_ptr(),
+                token.len(),
+                &pol,
+                &req,
+                now,
+                scratch.as_mut_ptr(),
+                scratch.len(),
+                &mut out,
+                &mut needed,
+            )
+        };
+        known(rc);
+        if rc != CT_OK {
+            assert_eq!(out.exp, 0x5A5A, "claims written on error");
+            assert!(rc == CT_BUFFER_TOO_SMALL || needed == 0x5A5A);
+        }
+        rc
+    };
+    let rc = verify(&mut scratch);
+    if profile == issue_profile && mode == 3 {
+        assert!(
+            matches!(rc, CT_ERR_INVALID_ARGUMENT | CT_ERR_INVALID_UTF8),
+            "no replay check accepted: {rc}"
+        );
+    }
+    if profile == issue_profile && mode == 4 {
+        assert_ne!(rc, CT_OK, "unknown flags accepted");
+    }
+    if own
+        && issued
+        && profile == issue_profile
+        && mode <= 1
+        && nonce.ptr.is_null()
+        && ath.ptr == token.as_ptr()
+    {
+        let mut big = vec![0u8; 8192];
+        let rc = verify(&mut big);
+        if st.get(2).is_none_or(|j| core::str::from_utf8(j).is_ok()) {
+            assert!(
+                rc == CT_OK || rc == CT_DPOP_REPLAYED,
+                "own proof refused: {rc}"
+            );
+            assert_eq!(verify(&mut big), CT_DPOP_REPLAYED);
+        }
+    }
+    // SAFETY: the handle made above, freed once.
+    unsafe { ct_replay_cache_free(cache) };
 }
