@@ -1223,46 +1223,35 @@ fn dpop_calls(k: &Keys, profile: ct_profile, input: &Input, scratch_len: usize) 
         }
     };
     let out_len = usize::from(input.out_len) % 2200;
+    let issue = |out: &mut Vec<u8>, written: &mut usize| {
+        // SAFETY: live handle, valid views, out.len() writable bytes, writable length.
+        let rc = unsafe {
+            ct_dpop_proof_issue(
+                k.ed,
+                htm,
+                htu,
+                iat,
+                jti,
+                ath,
+                nonce,
+                out.as_mut_ptr(),
+                out.len(),
+                written,
+            )
+        };
+        known(rc);
+        rc
+    };
     let mut proof = vec![0xA5u8; out_len];
     let mut written = 0xDEAD;
-    // SAFETY: live handle, valid views, out_len writable bytes, writable length.
-    let rc = unsafe {
-        ct_dpop_proof_issue(
-            k.ed,
-            htm,
-            htu,
-            iat,
-            jti,
-            ath,
-            nonce,
-            proof.as_mut_ptr(),
-            out_len,
-            &mut written,
-        )
-    };
-    known(rc);
+    let rc = issue(&mut proof, &mut written);
     match rc {
         CT_OK => proof.truncate(written),
         CT_BUFFER_TOO_SMALL => {
             assert!(written > out_len && proof.iter().all(|&b| b == 0xA5));
             proof = vec![0u8; written];
             let mut again = 0;
-            // SAFETY: as above, with `written` bytes.
-            let rc = unsafe {
-                ct_dpop_proof_issue(
-                    k.ed,
-                    htm,
-                    htu,
-                    iat,
-                    jti,
-                    ath,
-                    nonce,
-                    proof.as_mut_ptr(),
-                    written,
-                    &mut again,
-                )
-            };
-            assert_eq!((rc, again), (CT_OK, written));
+            assert_eq!((issue(&mut proof, &mut again), again), (CT_OK, written));
         }
         _ => {
             assert!(written == 0xDEAD && proof.iter().all(|&b| b == 0xA5));
