@@ -57,7 +57,7 @@ pub struct Op {
     pub run: Box<dyn FnMut() + Send>,
 }
 
-fn op(name: &str, run: impl FnMut() + Send + 'static) -> Op {
+pub(crate) fn op(name: &str, run: impl FnMut() + Send + 'static) -> Op {
     Op {
         name: name.to_string(),
         run: Box::new(run),
@@ -112,9 +112,14 @@ pub fn names() -> Vec<String> {
     v
 }
 
-fn es_key() -> Es256SigningKey {
-    let d = b64_decode(ES_D).expect("base64url");
-    Es256SigningKey::from_slice(&d, KeyUse::Access).expect("A.3 key")
+/// The RFC 7515 A.3 P-256 private scalar.
+pub(crate) fn es_d() -> Vec<u8> {
+    b64_decode(ES_D).expect("base64url")
+}
+
+/// The RFC 7515 A.3 key as ours.
+pub(crate) fn es_key() -> Es256SigningKey {
+    Es256SigningKey::from_slice(&es_d(), KeyUse::Access).expect("A.3 key")
 }
 
 fn policy() -> AccessPolicy<'static> {

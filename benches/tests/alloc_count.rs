@@ -3,8 +3,8 @@
 
 use std::hint::black_box;
 
-use compact_token_benches::algs;
 use compact_token_benches::alloc_count::{self, CountingAlloc};
+use compact_token_benches::{algs, dpop};
 
 #[global_allocator]
 static ALLOC: CountingAlloc = CountingAlloc;
@@ -46,6 +46,20 @@ fn counts_allocations_of_a_call() {
     ] {
         let mut op = algs::build(name).expect("a known operation");
         (op.run)(); // warm-up: lazy statics
+        let ((), counts) = alloc_count::count(|| (op.run)());
+        assert_eq!(counts.total(), 0, "{name}: {counts:?}");
+    }
+    // DPoP (issue 15): a bound access token and its proof verified in one call, and a proof
+    // issued, without heap (the replay check is the benchmark's accept-all double).
+    for name in [
+        "dpop-jwt-verify",
+        "dpop-compact-verify",
+        "dpop-jwt-verify-ed",
+        "dpop-compact-verify-ed",
+        "dpop-proof-issue",
+    ] {
+        let mut op = dpop::build(name).expect("a known operation");
+        (op.run)();
         let ((), counts) = alloc_count::count(|| (op.run)());
         assert_eq!(counts.total(), 0, "{name}: {counts:?}");
     }

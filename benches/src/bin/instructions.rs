@@ -7,10 +7,10 @@
 
 use std::hint::black_box;
 
-use compact_token_benches::algs;
 use compact_token_benches::peers::ours::CompactToken;
 use compact_token_benches::peers::{Case, Peer};
 use compact_token_benches::sample::{ED25519_PUBLIC, ED25519_SEED, HMAC_KEY, NOW};
+use compact_token_benches::{algs, dpop};
 
 /// Our profiles, as the operation names spell them; `…extras`: the access token carries
 /// three typical custom claims and the policy requires two of them.
@@ -50,15 +50,15 @@ fn main() {
                 println!("{bare}:{p}");
             }
         }
-        for name in algs::names() {
+        for name in algs::names().into_iter().chain(dpop::names()) {
             println!("{name}");
         }
         return;
     }
     let n: u64 = args.next().and_then(|s| s.parse().ok()).unwrap_or(1);
 
-    // ES256, RS256 and the verified-token cache (`src/algs.rs`).
-    if let Some(mut op) = algs::build(&op) {
+    // ES256, RS256 and the verified-token cache (`src/algs.rs`); DPoP (`src/dpop.rs`).
+    if let Some(mut op) = algs::build(&op).or_else(|| dpop::build(&op)) {
         for _ in 0..n {
             (op.run)();
         }
