@@ -494,6 +494,11 @@ pub fn public_key_to_jwk<K: PublicJwk>(key: &K) -> String {
     to_json(&public_members(&key.to_any()))
 }
 
+/// The public JWK of `key` (one key, not a set); `None` for an HS256 secret.
+pub(crate) fn any_key_to_jwk(key: &AnyVerifyingKey) -> Option<String> {
+    public_members(key).map(|m| to_json(&m))
+}
+
 /// Writes a public JWK set of `keys`.
 pub fn public_keys_to_jwks<'k, K: PublicJwk + 'k>(keys: impl IntoIterator<Item = &'k K>) -> String {
     any_keys_to_jwks(

@@ -285,7 +285,8 @@ impl KeySet {
                     (None, AnyVerifyingKey::Hs256(k)) => {
                         jwk::signing_key_to_jwk(&AnySigningKey::Hs256(k.clone()))
                     }
-                    (None, k) => Zeroizing::new(jwk::any_keys_to_jwks([k])),
+                    // Never empty: HS256, the key without a public JWK, is the arm above.
+                    (None, k) => Zeroizing::new(jwk::any_key_to_jwk(k).unwrap_or_default()),
                 };
                 jwk::with_window(&json, e.window.not_before, e.window.retire_after)
             })
