@@ -98,8 +98,8 @@ fn tokens(mode: u8, rest: &[u8]) {
 
 #[derive(Debug, Arbitrary)]
 enum Claims {
-    Access(FAccess),
-    Id(FId),
+    Access(Box<FAccess>),
+    Id(Box<FId>),
 }
 
 #[derive(Debug, Arbitrary)]

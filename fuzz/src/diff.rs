@@ -259,15 +259,13 @@ fn text_mut(json: &mut Vec<u8>, m: &Mutation, header: bool, facts: &mut TextFact
             }
             *json = out;
         }
-        Mutation::Byte { at, byte, .. } => {
-            if !json.is_empty() {
-                let i = usize::from(*at) % json.len();
-                json[i] = *byte;
-                if header {
-                    facts.header_bytes = true;
-                } else {
-                    facts.claims_bytes = true;
-                }
+        Mutation::Byte { at, byte, .. } if !json.is_empty() => {
+            let i = usize::from(*at) % json.len();
+            json[i] = *byte;
+            if header {
+                facts.header_bytes = true;
+            } else {
+                facts.claims_bytes = true;
             }
         }
         _ => {}
