@@ -38,6 +38,11 @@ const VALUES: [u8; 256] = {
     t
 };
 
+/// The 6-bit value of a base64url character; `0xFF` for any other byte.
+pub(crate) fn value(c: u8) -> u8 {
+    VALUES[usize::from(c)]
+}
+
 /// Decodes canonical unpadded base64url into `out`. Padding, `+`, `/`, whitespace and
 /// non-zero trailing bits are all refused.
 ///
@@ -86,17 +91,70 @@ pub fn decode<'o>(src: &str, out: &'o mut [u8]) -> Result<&'o [u8]> {
     Ok(out)
 }
 
-/// Encodes `src` into the front of `out`, returning the characters written.
+/// Encodes `src` into the front of `out`, returning the characters written. Constant-time
+/// (`base64ct`): for key material and anything else that may be secret.
 pub fn encode<'o>(src: &[u8], out: &'o mut [u8]) -> Result<&'o str> {
     let needed = encoded_len(src.len());
     Base64UrlUnpadded::encode(src, out).map_err(|_| Error::BufferTooSmall { needed })
 }
 
+/// The base64url alphabet, by 6-bit value.
+const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/// The four characters of three bytes.
+fn quad(a: u8, b: u8, c: u8) -> [u8; 4] {
+    let v = u32::from(a) << 16 | u32::from(b) << 8 | u32::from(c);
+    let char_at = |shift: u32| ALPHABET[(v >> shift) as usize & 63];
+    [char_at(18), char_at(12), char_at(6), char_at(0)]
+}
+
+/// The two or three characters of a final group of one or two bytes (`tail.len() < 3`).
+fn tail_chars(tail: &[u8]) -> ([u8; 4], usize) {
+    match *tail {
+        [a] => (quad(a, 0, 0), 2),
+        [a, b] => (quad(a, b, 0), 3),
+        _ => ([0; 4], 0),
+    }
+}
+
+/// Encodes the bytes of a token being issued (its header, payload and signature: public
+/// data, as the token is) into the front of `out`, returning the characters written.
+///
+/// Table-driven, like [`decode`], so **not** constant-time: [`encode`] is the one for
+/// secrets. The same characters as [`encode`], which a test holds it to.
+pub fn encode_public(src: &[u8], out: &mut [u8]) -> Result<usize> {
+    let needed = encoded_len(src.len());
+    let out = out
+        .get_mut(..needed)
+        .ok_or(Error::BufferTooSmall { needed })?;
+    // Six bytes at a time from one eight-byte load while eight remain, then by threes.
+    let (mut s, mut o) = (0, 0);
+    while let (Some(eight), Some(dst)) = (src.get(s..s + 8), out.get_mut(o..o + 8)) {
+        let v = u64::from_be_bytes(eight.try_into().unwrap_or_default());
+        for (k, c) in dst.iter_mut().enumerate() {
+            *c = ALPHABET[(v >> (58 - 6 * k)) as usize & 63];
+        }
+        s += 6;
+        o += 8;
+    }
+    let (src, out) = (&src[s..], &mut out[o..]);
+    let (groups, tail) = src.split_at(src.len() / 3 * 3);
+    let (full, rest) = out.split_at_mut(groups.len() / 3 * 4);
+    for (g, o) in groups.chunks_exact(3).zip(full.chunks_exact_mut(4)) {
+        o.copy_from_slice(&quad(g[0], g[1], g[2]));
+    }
+    let (chars, n) = tail_chars(tail);
+    rest.copy_from_slice(&chars[..n]);
+    Ok(needed)
+}
+
 /// Encodes the `n` bytes at the end of `buf` into `buf[at..]`, moving forward through
 /// the buffer: the payload is written in place where it will be encoded, so issuing needs
-/// no second buffer. Requires `at + encoded_len(n) + 16 <= buf.len()` (checked).
+/// no second buffer. Requires `at + encoded_len(n) + 16 <= buf.len()` (checked). Public
+/// data only, as for [`encode_public`].
 pub fn encode_tail_in_place(buf: &mut [u8], at: usize, n: usize) -> Result<usize> {
-    const CHUNK: usize = 48; // 48 bytes -> 64 characters
+    // Any chunk length works (see below); this one keeps a typical payload to a few calls.
+    const CHUNK: usize = 96;
     let len = buf.len();
     let needed = at + encoded_len(n) + 16;
     if needed > len || n > len {
@@ -110,9 +168,9 @@ pub fn encode_tail_in_place(buf: &mut [u8], at: usize, n: usize) -> Result<usize
         tmp[..take].copy_from_slice(&buf[src..src + take]);
         src += take;
         // The characters of this chunk end no later than `src`: the write never reaches
-        // bytes not yet read (dst + 4/3*read <= at + 4/3*n + 16 <= len - n + read).
-        let written = encode(&tmp[..take], &mut buf[dst..src.max(dst)])?.len();
-        dst += written;
+        // bytes not yet read (dst + 4/3*read <= at + 4/3*n + 16 <= len - n + read, by
+        // induction over the chunks, whatever their lengths).
+        dst += encode_public(&tmp[..take], &mut buf[dst..src.max(dst)])?;
     }
     Ok(dst - at)
 }
@@ -164,6 +222,33 @@ mod tests {
             assert_eq!(s.len(), encoded_len(n));
             assert_eq!(decoded_len(s.len()).unwrap(), n);
         }
+    }
+
+    #[test]
+    fn public_encoder_matches_the_constant_time_one() {
+        let data: [u8; 200] = core::array::from_fn(|i| (i * 37 + 11) as u8);
+        for n in 0..200 {
+            let mut expect = [0u8; 300];
+            let expect = encode(&data[..n], &mut expect).unwrap();
+            let mut ours = [0xAAu8; 300];
+            let w = encode_public(&data[..n], &mut ours).unwrap();
+            assert_eq!(&ours[..w], expect.as_bytes(), "n={n}");
+            // Nothing past the encoding is touched.
+            assert!(ours[w..].iter().all(|&b| b == 0xAA), "n={n}");
+            let mut short = [0u8; 300];
+            assert_eq!(
+                encode_public(&data[..n], &mut short[..w.saturating_sub(1)]),
+                if w == 0 {
+                    Ok(0)
+                } else {
+                    Err(Error::BufferTooSmall { needed: w })
+                }
+            );
+        }
+        let all: [u8; 255] = core::array::from_fn(|i| i as u8);
+        let (mut a, mut b) = ([0u8; 340], [0u8; 340]);
+        let w = encode_public(&all, &mut a).unwrap();
+        assert_eq!(&a[..w], encode(&all, &mut b).unwrap().as_bytes());
     }
 
     #[test]

@@ -227,7 +227,7 @@ pub(crate) fn assemble_json<'o, K: SigningKey + ?Sized>(
     // place (see `b64::encode_tail_in_place`), so no second buffer is needed.
     let len = out.len();
     out.copy_within(payload_at..payload_at + n, len - n);
-    b64::encode(header_json, &mut out[..h])?;
+    b64::encode_public(header_json, &mut out[..h])?;
     out[h] = b'.';
     b64::encode_tail_in_place(out, h + 1, n)?;
     out[p] = b'.';
@@ -237,7 +237,7 @@ pub(crate) fn assemble_json<'o, K: SigningKey + ?Sized>(
     if written != sig_len {
         return Err(Error::SigningFailed);
     }
-    b64::encode(&signature[..sig_len], &mut out[p + 1..total])?;
+    b64::encode_public(&signature[..sig_len], &mut out[p + 1..total])?;
     // Every byte written is ASCII base64url or '.'.
     core::str::from_utf8(&out[..total]).map_err(|_| Error::Malformed)
 }
