@@ -1,5 +1,41 @@
 //! The JSON writer: byte-minimal output into a caller's buffer.
 
+/// Eight copies of a byte, one per byte of a word.
+const fn splat(b: u8) -> u64 {
+    u64::from_ne_bytes([b; 8])
+}
+
+/// Whether any byte of `w` is below `n` (at most 0x80): exact as a yes or no, though which
+/// bytes are flagged is not.
+const fn any_below(w: u64, n: u8) -> bool {
+    w.wrapping_sub(splat(n)) & !w & splat(0x80) != 0
+}
+
+/// Whether any byte of the word `w` needs escaping in a JSON string: `"`, `\` or a
+/// control character.
+const fn word_needs_escape(w: u64) -> bool {
+    any_below(w, 0x20) | any_below(w ^ splat(b'"'), 1) | any_below(w ^ splat(b'\\'), 1)
+}
+
+/// Whether any byte of `s` needs escaping: word by word (the last word overlapping the one
+/// before it), and byte by byte for strings shorter than a word.
+fn needs_escape(s: &[u8]) -> bool {
+    let word = |at: usize| {
+        let w = s.get(at..at + 8).and_then(|w| w.try_into().ok());
+        word_needs_escape(u64::from_ne_bytes(w.unwrap_or_default()))
+    };
+    if s.len() < 8 {
+        return s.iter().any(|&b| b < 0x20 || b == b'"' || b == b'\\');
+    }
+    let mut any = false;
+    let mut at = 0;
+    while at + 8 < s.len() {
+        any |= word(at);
+        at += 8;
+    }
+    any | word(s.len() - 8)
+}
+
 /// Writes byte-minimal JSON into a buffer; past its end it keeps counting, so a failed write
 /// still tells how long the output would have been.
 pub struct Writer<'o> {
@@ -41,9 +77,32 @@ impl<'o> Writer<'o> {
     }
 
     pub(crate) fn string(&mut self, s: &str) {
+        let bytes = s.as_bytes();
+        // Most strings need no escape: a word-at-a-time scan finds out, and the quoted
+        // string is then copied in one go.
+        if !needs_escape(bytes) {
+            let n = bytes.len() + 2;
+            if let Some(dst) = self.out.get_mut(self.len..self.len + n)
+                && let Some((open, rest)) = dst.split_first_mut()
+                && let Some((close, body)) = rest.split_last_mut()
+            {
+                *open = b'"';
+                body.copy_from_slice(bytes);
+                *close = b'"';
+            }
+            self.len += n;
+        } else {
+            self.escaped(bytes);
+        }
+    }
+
+    /// [`Writer::string`] of a string with something to escape: apart, so the common case
+    /// stays a small function.
+    #[cold]
+    #[inline(never)]
+    fn escaped(&mut self, bytes: &[u8]) {
         self.raw(b"\"");
         let mut start = 0;
-        let bytes = s.as_bytes();
         for (i, &b) in bytes.iter().enumerate() {
             let short: &[u8] = match b {
                 b'"' => b"\\\"",
@@ -266,6 +325,27 @@ mod tests {
         let n = w.finish();
         let expect = r#"{"s":"a\"b\\c\u0001/é","n":0,"m":18446744073709551615,"b":true,"l":"x","k":["x","y"],"j":["x"]}"#;
         assert_eq!(core::str::from_utf8(&buf[..n]).unwrap(), expect);
+
+        // Every length from 0 to 20, a byte needing an escape at each position.
+        for n in 0..=20 {
+            let plain = "abcdefghijklmnopqrstu";
+            let mut buf = [0u8; 64];
+            let mut w = Writer::new(&mut buf);
+            w.string(&plain[..n]);
+            assert_eq!(w.len(), n + 2);
+            assert_eq!(&buf[1..n + 1], &plain.as_bytes()[..n]);
+            for at in 0..n {
+                for (bad, escaped) in [("\"", "\\\""), ("\\", "\\\\"), ("\u{1f}", "\\u001f")] {
+                    let s = std::format!("{}{bad}{}", &plain[..at], &plain[at + 1..n]);
+                    let mut buf = [0u8; 64];
+                    let mut w = Writer::new(&mut buf);
+                    w.string(&s);
+                    let len = w.len();
+                    let expect = std::format!("\"{}{escaped}{}\"", &plain[..at], &plain[at + 1..n]);
+                    assert_eq!(core::str::from_utf8(&buf[..len]).unwrap(), expect);
+                }
+            }
+        }
 
         let mut small = [0u8; 4];
         let mut w = Writer::new(&mut small);
