@@ -42,7 +42,7 @@ use crate::claims::{AccessClaims, ClaimSet, IdClaims};
 use crate::error::{Error, Result};
 use crate::jws;
 use crate::kind::Kind;
-use crate::registry::Registry;
+use crate::registry::{FINGERPRINT_LEN, Registry};
 use crate::validate::{AccessPolicy, IdPolicy};
 
 use wire::{Dec, Enc};
@@ -287,19 +287,36 @@ trait Decode<'b>: ClaimSet + Sized {
     fn decode(d: &mut Dec<'b, '_>) -> Result<Self>;
 }
 
-/// Tag, flags, fingerprint and claims. The first pass, into no buffer, finds the flags.
+/// Room for the tag, the flags (a varint of at most ten bytes) and the fingerprint.
+const HEAD_ROOM: usize = 1 + 10 + FINGERPRINT_LEN;
+
+/// Tag, flags, fingerprint and claims. The flags (which optional claims are present, and
+/// whether a registered number was used) are known once the claims are written: so the
+/// claims are written first, behind room for the head, and the head then in front of them.
 fn write<C: Encode>(claims: &C, registry: &Registry<'_>, out: &mut [u8]) -> Result<usize> {
-    let mut probe = Enc::new(&mut [], registry);
-    claims.encode(&mut probe);
-    let flags = probe.flags();
-    let mut e = Enc::new(out, registry);
-    e.bytes(&[tag(C::KIND)]);
-    e.varint(flags);
-    if flags & 1 == 1 {
-        e.bytes(&registry.fingerprint());
-    }
+    let mut e = Enc::new(out.get_mut(HEAD_ROOM..).unwrap_or_default(), registry);
     claims.encode(&mut e);
-    Ok(e.len())
+    let (flags, body) = (e.flags(), e.len());
+    let mut head = [0u8; HEAD_ROOM];
+    let mut h = Enc::new(&mut head, registry);
+    h.bytes(&[tag(C::KIND)]);
+    h.varint(flags);
+    if flags & 1 == 1 {
+        h.bytes(&registry.fingerprint());
+    }
+    let head_len = h.len();
+    let head = &head[..head_len];
+    if HEAD_ROOM + body <= out.len() {
+        out.copy_within(HEAD_ROOM..HEAD_ROOM + body, head.len());
+        out[..head.len()].copy_from_slice(head);
+    } else {
+        // The claims did not all fit behind the room, though they may behind the head
+        // itself: written again, straight after it (or counted, if they do not fit).
+        let mut e = Enc::new(out, registry);
+        e.bytes(head);
+        claims.encode(&mut e);
+    }
+    Ok(head.len() + body)
 }
 
 /// Decodes the payload into the front of `scratch` and the claims from it; packed strings
@@ -483,5 +500,41 @@ impl<'b> Decode<'b> for IdClaims<&'b str> {
         c.aud = aud;
         id_optional!(dec_field!(d, c));
         Ok(c)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `write` gives the same bytes and length whether the claims fitted behind the room
+    /// left for the head or had to be written again right behind it, and counts the exact
+    /// length when they do not fit at all, for every buffer length.
+    #[test]
+    fn write_is_the_same_in_any_buffer() {
+        let values = ["https://auth.example.com", "read:orders"];
+        let registry = Registry::new(&values).unwrap();
+        for registry in [Registry::EMPTY, registry] {
+            let mut claims = AccessClaims::new(
+                "https://auth.example.com",
+                "user-8f14e45f",
+                "https://api.example.com",
+                "s6BhdRkqt3",
+                1_764_000_000,
+                1_764_000_300,
+                "b1c2d3e4f5a6b7c8",
+            );
+            claims.scope = Some("read:orders write:orders");
+            let mut full = [0u8; 512];
+            let n = write(&claims, &registry, &mut full).unwrap();
+            assert_eq!(full[0], ACCESS_TAG);
+            for len in 0..n + HEAD_ROOM + 8 {
+                let mut out = std::vec![0u8; len];
+                assert_eq!(write(&claims, &registry, &mut out), Ok(n), "len {len}");
+                if len >= n {
+                    assert_eq!(out[..n], full[..n], "len {len}");
+                }
+            }
+        }
     }
 }
