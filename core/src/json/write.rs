@@ -17,23 +17,23 @@ const fn word_needs_escape(w: u64) -> bool {
     any_below(w, 0x20) | any_below(w ^ splat(b'"'), 1) | any_below(w ^ splat(b'\\'), 1)
 }
 
-/// Whether any byte of `s` needs escaping: word by word (the last word overlapping the one
-/// before it), and byte by byte for strings shorter than a word.
-fn needs_escape(s: &[u8]) -> bool {
-    let word = |at: usize| {
-        let w = s.get(at..at + 8).and_then(|w| w.try_into().ok());
-        word_needs_escape(u64::from_ne_bytes(w.unwrap_or_default()))
-    };
-    if s.len() < 8 {
-        return s.iter().any(|&b| b < 0x20 || b == b'"' || b == b'\\');
-    }
-    let mut any = false;
+/// The length of the longest prefix of `s` that holds nothing to escape in a JSON string
+/// (no `"`, `\\` or control character), found a word at a time.
+fn plain_run(s: &[u8]) -> usize {
     let mut at = 0;
-    while at + 8 < s.len() {
-        any |= word(at);
+    while let Some(w) = s.get(at..at + 8).and_then(|w| w.try_into().ok()) {
+        if word_needs_escape(u64::from_ne_bytes(w)) {
+            break;
+        }
         at += 8;
     }
-    any | word(s.len() - 8)
+    while let Some(&b) = s.get(at) {
+        if b < 0x20 || b == b'"' || b == b'\\' {
+            break;
+        }
+        at += 1;
+    }
+    at
 }
 
 /// Writes byte-minimal JSON into a buffer; past its end it keeps counting, so a failed write
@@ -80,7 +80,7 @@ impl<'o> Writer<'o> {
         let bytes = s.as_bytes();
         // Most strings need no escape: a word-at-a-time scan finds out, and the quoted
         // string is then copied in one go.
-        if !needs_escape(bytes) {
+        if plain_run(bytes) == bytes.len() {
             let n = bytes.len() + 2;
             if let Some(dst) = self.out.get_mut(self.len..self.len + n)
                 && let Some((open, rest)) = dst.split_first_mut()
