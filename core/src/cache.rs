@@ -32,14 +32,23 @@ const TOKEN_DOMAIN: &[u8] = b"compact-token verified cache v1\0";
 pub const CACHE_WAYS: usize = 4;
 
 /// Which key verified a token, as a [`VerifiedCache`] tells keys apart: a SHA-256 digest of
-/// the algorithm and of everything the key's [`VerifyingKey::verify`] depends on.
+/// the algorithm and of everything the key's [`VerifyingKey::verify`] depends on, or, for
+/// the keys whose public bytes fit, those bytes themselves (an Ed25519 public key; a P-256
+/// point as its `x` coordinate and the parity of `y`), behind a tag byte that tells the
+/// three forms apart. Computed on every cached call: the raw forms cost no hashing.
 ///
 /// Two keys whose signatures could verify differently must never have the same identity;
 /// two handles on the same key should have the same one (else the cache only misses). For
 /// HS256 the identity is a one-way function of the secret: no secret is stored in a slot,
 /// but treat an HS256 identity like a token's MAC (do not log it).
 #[derive(Clone, Copy, PartialEq, Eq)]
-pub struct KeyIdentity([u8; 32]);
+pub struct KeyIdentity([u8; 33]);
+
+/// [`KeyIdentity`]'s first byte: what the 32 bytes after it are.
+const TAG_DIGEST: u8 = 0;
+const TAG_ED25519: u8 = 1;
+/// Plus the parity of `y` (0 or 1).
+const TAG_P256_X: u8 = 2;
 
 impl KeyIdentity {
     /// The identity of a key for `alg` made of `parts` (public key bytes, or for a secret
@@ -60,7 +69,13 @@ impl KeyIdentity {
         h.update(alg.name());
         h.update([0]);
         parts(&mut h);
-        Self(h.finalize().into())
+        Self::tagged(TAG_DIGEST, h.finalize().into())
+    }
+
+    fn tagged(tag: u8, bytes: [u8; 32]) -> Self {
+        let mut id = [tag; 33];
+        id[1..].copy_from_slice(&bytes);
+        Self(id)
     }
 }
 
@@ -83,15 +98,17 @@ pub trait CacheableKey: VerifyingKey {
 }
 
 impl CacheableKey for Ed25519VerifyingKey {
+    /// The public key itself (its 32 bytes name one key).
     fn identity(&self) -> KeyIdentity {
-        KeyIdentity::new(Algorithm::EdDSA, &[&self.to_bytes()])
+        KeyIdentity::tagged(TAG_ED25519, self.to_bytes())
     }
 }
 
 impl CacheableKey for Es256VerifyingKey {
+    /// The point in compressed form: `x` and the parity of `y` name one point of the curve.
     fn identity(&self) -> KeyIdentity {
         let (x, y) = self.to_coordinates();
-        KeyIdentity::new(Algorithm::ES256, &[&x, &y])
+        KeyIdentity::tagged(TAG_P256_X + (y[31] & 1), x)
     }
 }
 
@@ -520,6 +537,39 @@ mod tests {
         let mut slots = [Slot::EMPTY; 2];
         set.enter(&mut slots, d, 10);
         assert!(set.find(&slots, &d));
+    }
+
+    #[test]
+    fn raw_identities_name_one_key_each() {
+        use crate::alg::{Ed25519SigningKey, Es256SigningKey};
+        let ed = Ed25519SigningKey::from_seed(&[7; 32], KeyUse::Access).verifying_key();
+        // Not the digest form over the same bytes, nor another Ed25519 key.
+        assert_ne!(
+            ed.identity(),
+            KeyIdentity::new(Algorithm::EdDSA, &[&ed.to_bytes()])
+        );
+        assert_ne!(
+            ed.identity(),
+            KeyIdentity::tagged(TAG_DIGEST, ed.to_bytes())
+        );
+        let other = Ed25519SigningKey::from_seed(&[8; 32], KeyUse::Access).verifying_key();
+        assert_ne!(ed.identity(), other.identity());
+        // P-256: the point and its negation share `x`; their identities differ, and the
+        // compressed and uncompressed handles on one point agree.
+        let es = Es256SigningKey::from_bytes(&[7; 32], KeyUse::Access)
+            .unwrap()
+            .verifying_key();
+        let (x, y) = es.to_coordinates();
+        let compressed = |prefix: u8| {
+            let mut sec1 = [prefix; 33];
+            sec1[1..].copy_from_slice(&x);
+            Es256VerifyingKey::from_sec1_bytes(&sec1, KeyUse::Access).unwrap()
+        };
+        let (even, odd) = (compressed(2), compressed(3));
+        assert_ne!(even.identity(), odd.identity());
+        let same = if y[31] & 1 == 0 { &even } else { &odd };
+        assert_eq!(es.identity(), same.identity());
+        assert_ne!(es.identity(), KeyIdentity::tagged(TAG_ED25519, x));
     }
 
     #[test]

@@ -123,10 +123,14 @@ pub(crate) fn verify_parts<'t, K: VerifyingKey + ?Sized>(
         None => check_header_on_stack(&parts, alg, kid, &mut check_typ)?,
     }
     let mut signature = [0u8; MAX_SIGNATURE_LEN];
-    if !parts.signature.bytes().all(b64::is_alphabet) {
-        return Err(Error::Base64);
-    }
-    if b64::decoded_len(parts.signature.len())? != key.signature_len() {
+    // A byte outside the alphabet is `Base64` before a wrong length is `BadSignature`; the
+    // decoder refuses such bytes itself, so the segment is scanned apart only when its
+    // length is already wrong.
+    if b64::decoded_len(parts.signature.len()).ok() != Some(key.signature_len()) {
+        if !parts.signature.bytes().all(b64::is_alphabet) {
+            return Err(Error::Base64);
+        }
+        b64::decoded_len(parts.signature.len())?;
         return Err(Error::BadSignature);
     }
     let signature = b64::decode(parts.signature, &mut signature)?;
