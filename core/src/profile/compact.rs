@@ -109,10 +109,9 @@ pub fn verify_access<'b, 'r: 'b, K: VerifyingKey + ?Sized>(
     now: u64,
     scratch: &'b mut [u8],
 ) -> Result<AccessClaims<&'b str>> {
-    let claims: AccessClaims<&'b str> =
-        verify_claims(token, key, &policy.limits, registry, scratch)?;
-    policy.check(&claims, now)?;
-    Ok(claims)
+    verify_claims(token, key, &policy.limits, registry, scratch, |c| {
+        policy.check(c, now)
+    })
 }
 
 /// Verifies an ID token at time `now` (Unix seconds) against `policy` (issuer, client,
@@ -126,18 +125,20 @@ pub fn verify_id<'b, 'r: 'b, K: VerifyingKey + ?Sized>(
     now: u64,
     scratch: &'b mut [u8],
 ) -> Result<IdClaims<&'b str>> {
-    let claims: IdClaims<&'b str> = verify_claims(token, key, &policy.limits, registry, scratch)?;
-    policy.check(&claims, key.algorithm(), now)?;
-    Ok(claims)
+    verify_claims(token, key, &policy.limits, registry, scratch, |c| {
+        policy.check(c, key.algorithm(), now)
+    })
 }
 
-/// The shared pipeline up to decoded claims of `C`'s kind; the caller applies its policy.
+/// The shared pipeline for claims of `C`'s kind, with the caller's `policy`.
+#[inline]
 fn verify_claims<'b, C: Decode<'b>, K: VerifyingKey + ?Sized>(
     token: &str,
     key: &K,
     limits: &Limits,
     registry: &Registry<'b>,
     scratch: &'b mut [u8],
+    policy: impl FnOnce(&C) -> Result<()>,
 ) -> Result<C> {
     super::verify(
         token,
@@ -146,6 +147,7 @@ fn verify_claims<'b, C: Decode<'b>, K: VerifyingKey + ?Sized>(
         scratch,
         |typ, payload| check_header(C::KIND, typ, payload),
         |payload, scratch| read(payload, registry, scratch),
+        policy,
     )
 }
 

@@ -55,16 +55,15 @@ pub fn verify_access<'b, K: VerifyingKey + ?Sized>(
     now: u64,
     scratch: &'b mut [u8],
 ) -> Result<AccessClaims<&'b str>> {
-    let claims: AccessClaims<&'b str> = super::verify(
+    super::verify(
         token,
         key,
         &policy.limits,
         scratch,
         |typ, payload| check_typ(Kind::Access, typ, payload),
         read_json,
-    )?;
-    policy.check(&claims, now)?;
-    Ok(claims)
+        |c| policy.check(c, now),
+    )
 }
 
 /// Verifies an ID token at time `now` (Unix seconds) against `policy` (issuer, client,
@@ -76,16 +75,15 @@ pub fn verify_id<'b, K: VerifyingKey + ?Sized>(
     now: u64,
     scratch: &'b mut [u8],
 ) -> Result<IdClaims<&'b str>> {
-    let claims: IdClaims<&'b str> = super::verify(
+    super::verify(
         token,
         key,
         &policy.limits,
         scratch,
         |typ, payload| check_typ(Kind::Id, typ, payload),
         read_json,
-    )?;
-    policy.check(&claims, key.algorithm(), now)?;
-    Ok(claims)
+        |c| policy.check(c, key.algorithm(), now),
+    )
 }
 
 /// Whether a `typ` value names an access token: `at+jwt` or `application/at+jwt`, without

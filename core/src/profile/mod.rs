@@ -10,6 +10,7 @@ use crate::claims::ClaimSet;
 use crate::error::{Error, Result};
 use crate::header::Header;
 use crate::jws;
+use crate::kind::Kind;
 
 /// Checks what every issued token must satisfy before a byte is written.
 fn check_issue<C: ClaimSet, K: SigningKey + ?Sized>(
@@ -45,8 +46,13 @@ pub(crate) fn issue<'o, C: ClaimSet, K: SigningKey + ?Sized>(
     })
 }
 
-/// Verifies a token up to its decoded claims: budget (before any crypto), key use, header,
-/// signature, claims decoding, then the lifetime limit. The caller applies its policy.
+/// Verifies a token: budget (before any crypto), key use, header, signature, claims
+/// decoding, the lifetime limit, then `policy` (the caller's checks on the claims).
+///
+/// Two phases in two frames of their own, for the stack: the signature is checked in a
+/// frame that holds no claims, and the claims are built in a frame entered after the
+/// signature check's has returned; the claims go straight to the caller's return slot.
+#[inline]
 pub(crate) fn verify<'b, C: ClaimSet, K: VerifyingKey + ?Sized>(
     token: &str,
     key: &K,
@@ -54,13 +60,39 @@ pub(crate) fn verify<'b, C: ClaimSet, K: VerifyingKey + ?Sized>(
     scratch: &'b mut [u8],
     check_typ: impl FnOnce(Option<&str>, &str) -> Result<()>,
     decode: impl FnOnce(&str, &'b mut [u8]) -> Result<C>,
+    policy: impl FnOnce(&C) -> Result<()>,
 ) -> Result<C> {
+    let payload = signed_payload(token, key, limits, C::KIND, scratch, check_typ)?;
+    claims(payload, scratch, decode, policy)
+}
+
+/// The first phase: budget, key use, header and signature; returns the payload segment.
+#[inline(never)]
+fn signed_payload<'t, K: VerifyingKey + ?Sized>(
+    token: &'t str,
+    key: &K,
+    limits: &Limits,
+    kind: Kind,
+    scratch: &mut [u8],
+    check_typ: impl FnOnce(Option<&str>, &str) -> Result<()>,
+) -> Result<&'t str> {
     limits.check_size(token.len())?;
-    if !key.key_use().allows(C::KIND) {
+    if !key.key_use().allows(kind) {
         return Err(Error::KeyUseMismatch);
     }
-    let payload = jws::verify_parts(token, key, scratch, check_typ)?;
+    jws::verify_parts(token, key, scratch, check_typ)
+}
+
+/// The second phase, once the signature verified: claims decoding, their values, `policy`.
+#[inline(never)]
+fn claims<'b, C: ClaimSet>(
+    payload: &str,
+    scratch: &'b mut [u8],
+    decode: impl FnOnce(&str, &'b mut [u8]) -> Result<C>,
+    policy: impl FnOnce(&C) -> Result<()>,
+) -> Result<C> {
     let claims = decode(payload, scratch)?;
     claims.check_values()?;
+    policy(&claims)?;
     Ok(claims)
 }
