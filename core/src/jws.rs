@@ -122,7 +122,6 @@ pub(crate) fn verify_parts<'t, K: VerifyingKey + ?Sized>(
         Some(buf) => check_header(&parts, buf, alg, kid, &mut check_typ)?,
         None => check_header_on_stack(&parts, alg, kid, &mut check_typ)?,
     }
-    let mut signature = [0u8; MAX_SIGNATURE_LEN];
     // A byte outside the alphabet is `Base64` before a wrong length is `BadSignature`; the
     // decoder refuses such bytes itself, so the segment is scanned apart only when its
     // length is already wrong.
@@ -133,9 +132,25 @@ pub(crate) fn verify_parts<'t, K: VerifyingKey + ?Sized>(
         b64::decoded_len(parts.signature.len())?;
         return Err(Error::BadSignature);
     }
-    let signature = b64::decode(parts.signature, &mut signature)?;
-    key.verify(parts.signing_input.as_bytes(), signature)?;
+    if key.signature_len() <= 64 {
+        check_signature::<K, 64>(key, &parts)?;
+    } else {
+        check_signature::<K, MAX_SIGNATURE_LEN>(key, &parts)?;
+    }
     Ok(parts.payload)
+}
+
+/// Decodes the signature into a buffer of `N` bytes and checks it: in a frame of its own,
+/// sized for the key (64 bytes, not the 512 an RSA signature may need, for EdDSA, ES256 and
+/// HS256), for the stack.
+#[inline(never)]
+fn check_signature<K: VerifyingKey + ?Sized, const N: usize>(
+    key: &K,
+    parts: &Parts<'_>,
+) -> Result<()> {
+    let mut buf = [0u8; N];
+    let signature = b64::decode(parts.signature, &mut buf)?;
+    key.verify(parts.signing_input.as_bytes(), signature)
 }
 
 /// The longest JWS [`verify`] reads: the largest default budget of any kind of token
