@@ -103,6 +103,7 @@ impl<'j> Reader<'j> {
         let mut escaped = false;
         let mut nul = false;
         loop {
+            i = skip_plain(bytes, i);
             match bytes.get(i) {
                 None => return Err(BAD),
                 Some(b'"') => break,
@@ -271,6 +272,28 @@ fn digits(bytes: &[u8], mut i: usize) -> Result<usize> {
         i += 1;
     }
     if i > start { Ok(i) } else { Err(BAD) }
+}
+
+/// The index of the first byte at or after `i` that a string must look at: a quote, a
+/// backslash or a control character (or, when there is none, the start of the last seven
+/// bytes or fewer). Eight bytes at a time, read little-endian: in each test below the lowest
+/// flagged byte is exactly the first such byte of the word (a borrow can only flag bytes
+/// above a true one), so the lowest flag of the three is where to stop.
+fn skip_plain(bytes: &[u8], mut i: usize) -> usize {
+    const ONES: u64 = u64::from_le_bytes([0x01; 8]);
+    const HIGH: u64 = u64::from_le_bytes([0x80; 8]);
+    let zero_bytes = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    while let Some(&word) = bytes.get(i..).and_then(|rest| rest.first_chunk::<8>()) {
+        let w = u64::from_le_bytes(word);
+        let flags = zero_bytes(w ^ (ONES * u64::from(b'"')))
+            | zero_bytes(w ^ (ONES * u64::from(b'\\')))
+            | (w.wrapping_sub(ONES * 0x20) & !w & HIGH);
+        if flags != 0 {
+            return i + (flags.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    i
 }
 
 /// Checks the escape whose letter is at `i` (just after a backslash); returns the index after
@@ -467,6 +490,69 @@ mod tests {
         let s = r.string()?;
         r.end()?;
         Ok(s)
+    }
+
+    /// The word-at-a-time skip against the byte-at-a-time rule it shortcuts: for every
+    /// position in strings of 0 to 24 bytes, each byte that matters (quote, backslash, the
+    /// control characters, and their neighbours 0x20, 0x21, 0x23, 0x5B, 0x5D, 0x7F, 0x80,
+    /// 0xFF) is found exactly where a byte-by-byte scan finds it, from every start.
+    #[test]
+    fn skipping_plain_bytes_stops_where_a_byte_scan_does() {
+        let special = |b: u8| b == b'"' || b == b'\\' || b < 0x20;
+        let probes = [
+            0x00, 0x01, 0x0A, 0x1F, 0x20, 0x21, b'"', 0x23, 0x5B, b'\\', 0x5D, 0x7F, 0x80, 0xFF,
+        ];
+        let mut buf = [b'a'; 24];
+        for len in 0..=buf.len() {
+            for at in 0..len {
+                for &probe in &probes {
+                    buf.fill(b'a');
+                    buf[at] = probe;
+                    // A second byte further on, so the first must be the one found.
+                    if at + 3 < len {
+                        buf[at + 3] = b'"';
+                    }
+                    let bytes = &buf[..len];
+                    for start in 0..=len {
+                        let scan = (start..len).find(|&i| special(bytes[i]));
+                        let skipped = skip_plain(bytes, start);
+                        // Never past a special byte, and only over plain bytes.
+                        assert!(skipped >= start && skipped <= len, "{bytes:?} {start}");
+                        assert!(bytes[start..skipped].iter().all(|&b| !special(b)));
+                        match scan {
+                            // Exactly there when a whole word from a multiple of 8 past
+                            // `start` holds it; never past it.
+                            Some(i) if (i - start) / 8 * 8 + 8 <= len - start => {
+                                assert_eq!(skipped, i, "{bytes:?} {start}")
+                            }
+                            Some(i) => assert!(skipped <= i, "{bytes:?} {start}"),
+                            // With nothing to find, it stops only in the last seven bytes.
+                            None => assert!(skipped + 8 > len, "{bytes:?} {start}"),
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Strings whose special bytes sit at every offset of a word read exactly as before.
+    #[test]
+    fn strings_across_word_boundaries() {
+        for pad in 0..17 {
+            let plain = "x".repeat(pad);
+            let s = std::format!("\"{plain}\\n{plain}é{plain}\"");
+            let raw = string(&s).unwrap();
+            assert!(raw.escaped && !raw.nul);
+            assert_eq!(raw.raw.len(), 3 * pad + 4);
+            assert_eq!(
+                string(&std::format!("\"{plain}\u{1}\"")).err(),
+                Some(BAD),
+                "{pad}"
+            );
+            assert_eq!(string(&std::format!("\"{plain}")).err(), Some(BAD), "{pad}");
+            let with_nul = std::format!("\"{plain}\\u0000{plain}\"");
+            assert!(string(&with_nul).unwrap().nul);
+        }
     }
 
     fn number(json: &str) -> Result<Option<Int>> {
