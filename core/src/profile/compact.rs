@@ -516,7 +516,25 @@ mod tests {
     fn write_is_the_same_in_any_buffer() {
         let values = ["https://auth.example.com", "read:orders"];
         let registry = Registry::new(&values).unwrap();
-        for registry in [Registry::EMPTY, registry] {
+        // Custom claims whose counts take one varint byte and two: 16 array elements and
+        // 16 object members need a two-byte header, so the items written are moved up.
+        let mut json = std::string::String::from(r#"{"roles":["a","b"],"big":["#);
+        for i in 0..16 {
+            json += &std::format!("{}{i}", if i > 0 { "," } else { "" });
+        }
+        json += r#"],"obj":{"#;
+        for i in 0..16 {
+            json += &std::format!("{}\"m{i}\":[{i},\"x{i}\"]", if i > 0 { "," } else { "" });
+        }
+        json += "}}";
+        let extras = [
+            crate::claims::Extras::none(),
+            crate::claims::Extras::from_json(&json).unwrap(),
+        ];
+        for (registry, extra) in [registry, Registry::EMPTY]
+            .into_iter()
+            .flat_map(|r| extras.iter().map(move |e| (r, e)))
+        {
             let mut claims = AccessClaims::new(
                 "https://auth.example.com",
                 "user-8f14e45f",
@@ -527,7 +545,8 @@ mod tests {
                 "b1c2d3e4f5a6b7c8",
             );
             claims.scope = Some("read:orders write:orders");
-            let mut full = [0u8; 512];
+            claims.extra = *extra;
+            let mut full = [0u8; 1024];
             let n = write(&claims, &registry, &mut full).unwrap();
             assert_eq!(full[0], ACCESS_TAG);
             for len in 0..n + HEAD_ROOM + 8 {
@@ -537,6 +556,16 @@ mod tests {
                     assert_eq!(out[..n], full[..n], "len {len}");
                 }
             }
+            // And it reads back to the same claims, custom ones included.
+            let key = crate::Hs256Key::from_secret(&[7; 32], crate::KeyUse::Access).unwrap();
+            let mut buf = [0u8; 2048];
+            let token = issue_access(&claims, &key, &Limits::ID, &registry, &mut buf).unwrap();
+            let policy = AccessPolicy::new("https://auth.example.com", "https://api.example.com")
+                .with_limits(Limits::ID);
+            let mut scratch = [0u8; 4096];
+            let now = 1_764_000_000;
+            let back = verify_access(token, &key, &policy, &registry, now, &mut scratch);
+            assert_eq!(back, Ok(claims));
         }
     }
 }

@@ -621,16 +621,22 @@ pub const WELL_KNOWN_NAMES: [&str; 40] = [
 const MAX_INT_PAYLOAD: u64 = (1 << 61) - 1;
 
 /// The bytes a string decodes to when it is canonical unpadded base64url, chunk by chunk
-/// to `out` (called with at most 3 bytes at a time); `None` when it is not.
+/// to `out` (called with at most 48 bytes at a time); `None` when it is not.
 fn b64url_bytes(s: &str, mut out: impl FnMut(&[u8])) -> Option<usize> {
+    // 64 characters (a whole number of quads) decode to 48 bytes; only the last chunk can
+    // be short, and only its trailing bits are in question, as for the whole string.
+    const CHARS: usize = 64;
     crate::b64::decoded_len(s.len()).ok()?;
     let mut n = 0;
-    let mut chunk = [0u8; 3];
-    for part in s.as_bytes().chunks(4) {
-        let part = core::str::from_utf8(part).ok()?;
+    let mut chunk = [0u8; CHARS / 4 * 3];
+    let mut at = 0;
+    while at < s.len() {
+        // Not a char boundary: a non-ASCII byte, outside the alphabet anyway.
+        let part = s.get(at..s.len().min(at + CHARS))?;
         let bytes = crate::b64::decode(part, &mut chunk).ok()?;
         out(bytes);
         n += bytes.len();
+        at += CHARS;
     }
     Some(n)
 }
@@ -638,10 +644,42 @@ fn b64url_bytes(s: &str, mut out: impl FnMut(&[u8])) -> Option<usize> {
 impl Enc<'_, '_> {
     /// Appends custom claims: `varint(count)`, then each member's name and value.
     pub fn extras<S: AsRef<str>>(&mut self, extras: &crate::claims::Extras<S>) {
-        self.varint(extras.iter().count() as u64);
-        for (name, v) in extras.iter() {
+        self.counted(|n| n, |e| e.members(extras.iter()));
+    }
+
+    /// Each member's name and value; returns how many.
+    fn members<'v>(
+        &mut self,
+        members: impl Iterator<Item = (crate::claims::JsonStr<'v>, crate::claims::Value<'v>)>,
+    ) -> u64 {
+        let mut n = 0;
+        for (name, v) in members {
             self.name(name);
             self.value(v);
+            n += 1;
+        }
+        n
+    }
+
+    /// The items `write_items` writes (returning how many), behind `varint(header(count))`:
+    /// custom claims are read from their JSON text as they are written, and counting them
+    /// first would read it twice. One byte is set aside for the varint; a longer one moves
+    /// the items up once they are written.
+    fn counted(&mut self, header: impl Fn(u64) -> u64, write_items: impl FnOnce(&mut Self) -> u64) {
+        let at = self.len;
+        self.len += 1;
+        let count = write_items(self);
+        let mut buf = [0u8; 10];
+        let v = varint(header(count), &mut buf);
+        let more = v.len() - 1;
+        if more > 0 {
+            if self.len + more <= self.out.len() {
+                self.out.copy_within(at + 1..self.len, at + 1 + more);
+            }
+            self.len += more;
+        }
+        if let Some(dst) = self.out.get_mut(at..at + v.len()) {
+            dst.copy_from_slice(v);
         }
     }
 
@@ -713,18 +751,19 @@ impl Enc<'_, '_> {
                     }
                 }
             }
-            ValueKind::Array => {
-                self.varint((v.elements().count() as u64) << 3 | value::ARRAY);
-                for e in v.elements() {
-                    self.value(e);
-                }
-            }
+            ValueKind::Array => self.counted(
+                |n| n << 3 | value::ARRAY,
+                |e| {
+                    let mut n = 0;
+                    for element in v.elements() {
+                        e.value(element);
+                        n += 1;
+                    }
+                    n
+                },
+            ),
             ValueKind::Object => {
-                self.varint((v.members().count() as u64) << 3 | value::OBJECT);
-                for (name, e) in v.members() {
-                    self.name(name);
-                    self.value(e);
-                }
+                self.counted(|n| n << 3 | value::OBJECT, |e| e.members(v.members()))
             }
         }
     }
@@ -959,6 +998,23 @@ mod tests {
             let mut got = std::vec![0u8; expect.len()];
             pack_b64(&b64[..n], &mut got);
             assert_eq!(got, expect, "b64 {n}");
+        }
+        // Base64url values: the bytes a whole-string decode gives, or none, whatever the
+        // length (across the 64-character chunks) and wherever a bad character sits.
+        let text: std::string::String = (0..200).map(|i| B64[i * 7 % 64] as char).collect();
+        for n in 0..=200usize {
+            for bad in [None, Some(0), Some(n / 2), Some(n.saturating_sub(1))] {
+                let mut s = std::string::String::from(&text[..n]);
+                if let Some(at) = bad.filter(|&at| at < n) {
+                    s.replace_range(at..at + 1, "é");
+                }
+                let mut whole = [0u8; 200];
+                let expect = crate::b64::decode(&s, &mut whole).ok().map(<[u8]>::to_vec);
+                let mut got = std::vec::Vec::new();
+                let len = b64url_bytes(&s, |b| got.extend_from_slice(b));
+                assert_eq!(len.map(|_| got.clone()), expect, "{s:?}");
+                assert_eq!(len, expect.map(|e| e.len()), "{s:?}");
+            }
         }
         assert_eq!(form_of("0f"), FORM_HEX);
         assert_eq!(form_of("0F"), FORM_B64);
