@@ -38,7 +38,10 @@ per_call() {
   b=$(ir "$1" "$n")
   echo $(((b - a) / n))
 }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f×", a / b }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f×", a / b }'; }
+# Issue 12's speed targets, read by instruction counts: "label|ours|bare|max" rows.
+targets=()
+target() { targets+=("$1|$2|$3|$4"); }
 {
   echo
   echo "## Instruction counts (callgrind): noise-free ratios"
@@ -55,16 +58,29 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f×", a / b }'; }
     b=$(per_call "bare-hmac-verify:$p" 1000)
     k=$(per_call "bare-hmac-keyed-verify:$p" 1000)
     echo "| HS256 verify, \`$p\` | $o | $b | $(ratio "$o" "$b") | $k | $(ratio "$o" "$k") |"
+    case $p in
+      compact) target "HS256 verify, \`compact\`, × bare HMAC (key setup per call)" "$o" "$b" 1.5 ;;
+      jwt) target "HS256 verify, \`jwt\`, × bare HMAC (key setup per call)" "$o" "$b" 2.5 ;;
+    esac
+  done
+  for p in compact jwt; do
+    o=$(per_call "hs-$p-issue" 1000)
+    b=$(per_call "bare-hmac-verify:$p" 1000)
+    echo "| HS256 issue, \`$p\` | $o | $b | $(ratio "$o" "$b") | | |"
+    if [ "$p" = compact ]; then max=1.5; else max=2.0; fi
+    target "HS256 issue, \`$p\`, × bare HMAC over the same input" "$o" "$b" "$max"
   done
   for p in jwt compact registered jwtextras compactextras; do
     o=$(per_call "ed-$p-verify" 50)
     b=$(per_call "bare-ed-verify:$p" 50)
     echo "| EdDSA verify, \`$p\` | $o | $b | $(ratio "$o" "$b") | | |"
+    target "EdDSA verify, \`$p\`, × bare \`verify_strict\`" "$o" "$b" 1.03
   done
   for p in jwt compact registered jwtextras compactextras; do
     o=$(per_call "ed-$p-issue" 50)
     b=$(per_call "bare-ed-sign:$p" 50)
     echo "| EdDSA issue, \`$p\` | $o | $b | $(ratio "$o" "$b") | | |"
+    target "EdDSA issue, \`$p\`, × bare \`sign\`" "$o" "$b" 1.03
   done
   echo
   echo "ES256, RS256 and the verified-token cache (\`src/algs.rs\`): ours and the peers against the"
@@ -80,6 +96,9 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f×", a / b }'; }
     o=$(per_call "$1" "$3")
     b=$(per_call "$2" "$3")
     echo "| \`$1\` | $o | \`$2\` | $b | $(ratio "$o" "$b") |"
+    case $1 in
+      es-*) target "ES256 ${1#es-}, × bare p256" "$o" "$b" 1.03 ;;
+    esac
   }
   for p in jwt compact; do
     row "es-$p-verify" "bare-es-verify:$p" 20
@@ -114,6 +133,19 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f×", a / b }'; }
   row dpop-proof-issue bare-dpop-sign 20
   echo
   echo "(\`registered\`: the \`compact\` profile with issuer-registered values; \`…extras\`: the access token with three custom claims — roles, tenant, cnf.jkt — two of them required by the policy.)"
+  echo
+  echo "## Issue 12 targets, read by instruction counts"
+  echo
+  echo "Speed targets from the counts above (noise-free); stack, allocations and sizes are in"
+  echo "the timed run's targets table at the top, the footprint's below, the cache's in its section."
+  echo
+  echo "| figure | ours | bare | × | target | verdict |"
+  echo "|---|--:|--:|--:|--:|---|"
+  for t in "${targets[@]}"; do
+    IFS='|' read -r label o b max <<<"$t"
+    echo "| $label | $o | $b | $(ratio "$o" "$b") | ≤ ${max}× | $(awk -v a="$o" -v b="$b" -v m="$max" \
+      'BEGIN { r = a / b; if (r <= m) print "met"; else printf "**missed** by %.1f %%\n", (r / m - 1) * 100 }') |"
+  done
   echo
   "$here/footprint/measure.sh"
   echo

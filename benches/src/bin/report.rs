@@ -639,6 +639,43 @@ impl Report<'_> {
                 );
             }
         }
+        ratio(
+            COMPACT,
+            Case::ACCESS_HS256,
+            1.5,
+            "HS256 issue, `compact`, × bare HMAC",
+            true,
+        );
+        ratio(
+            JWT,
+            Case::ACCESS_HS256,
+            2.0,
+            "HS256 issue, `jwt`, × bare HMAC",
+            true,
+        );
+        // Stack above the bare primitive's own (issue 12: at most 1 KB more).
+        for name in [JWT, COMPACT] {
+            let short = name.trim_start_matches("compact-token ");
+            for (case, bare) in [
+                (Case::ACCESS_EDDSA, self.bare_stack[0]),
+                (Case::ACCESS_HS256, self.bare_stack[1]),
+            ] {
+                if let Some(r) = self.ours(name, case) {
+                    let over = r.verify_stack as f64 - bare as f64;
+                    println!(
+                        "| stack per verify above the bare primitive, {short}, {case} | ≤ +1024 B \
+                         | {:+} B ({} − {bare}) | {} |",
+                        over,
+                        r.verify_stack,
+                        if over <= 1024.0 {
+                            "met".to_string()
+                        } else {
+                            format!("**missed** by {:.0} B", over - 1024.0)
+                        }
+                    );
+                }
+            }
+        }
         let allocs: f64 = self
             .rows
             .iter()
