@@ -190,6 +190,16 @@ impl<S: AsRef<str>> Extras<S> {
                 return Err(Error::ClaimCollision { claim: typed });
             }
         }
+        // Without a backslash or a control byte no string can hold U+0000, escaped or raw,
+        // nor an escape or a byte the string reader refuses; with an even number of quotes
+        // every string is closed. Then the scan below would pass: one pass over the bytes
+        // (no early exit, so it vectorizes) says so for the common case.
+        let (odd_quotes, suspect) = json.bytes().fold((false, false), |(q, s), b| {
+            (q ^ (b == b'"'), s | (b == b'\\') | (b < 0x20))
+        });
+        if !odd_quotes && !suspect {
+            return Ok(());
+        }
         // Every string token, names included, at any depth.
         let mut r = Reader::new(json);
         while let Some(b) = r.peek() {
@@ -642,5 +652,46 @@ impl<'o> ExtrasWriter<'o> {
         )
         .map_err(|_| Error::MalformedClaims)?;
         Extras::from_json(text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The issue-time check refuses U+0000 and broken strings whether or not its one-pass
+    /// shortcut applies, on text no reader has checked (as `try_map` may give).
+    #[test]
+    fn check_refuses_nul_and_broken_strings_with_or_without_the_shortcut() {
+        let check = |json: &str| {
+            Extras {
+                json: Some(json),
+                kind: None,
+                checked: false,
+            }
+            .check(Kind::Access)
+        };
+        for ok in [
+            r#"{"a":"b"}"#,
+            r#"{"a":"\\u0000"}"#,
+            "{\"a\":\n\"b\"}",
+            r#"{"a":["b",{"c":"d"}]}"#,
+        ] {
+            assert_eq!(check(ok), Ok(()), "{ok:?}");
+        }
+        for bad in [
+            r#"{"a":"x\u0000"}"#,
+            r#"{"a":{"b":["\u0000"]}}"#,
+            "{\"a\":\"x\0\"}",
+            "{\"a\":\"x\n\"}",
+            r#"{"a":"x}"#,
+            r#"{"a":"\q"}"#,
+        ] {
+            assert_eq!(check(bad), Err(Error::MalformedClaims), "{bad:?}");
+        }
+        assert_eq!(
+            check(r#"{"sub":"x"}"#),
+            Err(Error::ClaimCollision { claim: "sub" })
+        );
     }
 }
