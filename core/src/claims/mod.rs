@@ -245,9 +245,15 @@ pub(crate) fn check_opt_date(d: Option<u64>) -> Result<()> {
 /// Refuses U+0000 in a string claim: C callers receive strings with their length, but C
 /// code cuts them at the first NUL (`"admin\u0000x"` would be read as `admin`).
 pub(crate) fn check_text<S: AsRef<str>>(s: &S) -> Result<()> {
-    // No early exit, so the scan vectorizes: claims are short, and a `memchr` call costs
-    // more than the scan.
-    if s.as_ref().bytes().fold(false, |nul, b| nul | (b == 0)) {
+    // A word at a time: claims are short, and a `memchr` call costs more than the scan.
+    let mut words = s.as_ref().as_bytes().chunks_exact(8);
+    let mut nul = false;
+    for w in &mut words {
+        let w = u64::from_ne_bytes(w.try_into().unwrap_or_default());
+        // Some byte of `w` is zero.
+        nul |= w.wrapping_sub(0x0101_0101_0101_0101) & !w & 0x8080_8080_8080_8080 != 0;
+    }
+    if nul || words.remainder().contains(&0) {
         Err(Error::MalformedClaims)
     } else {
         Ok(())
@@ -344,4 +350,24 @@ pub(crate) fn read_claims<'b, C: Deserialize<'b> + SetExtras<'b> + ClaimSet>(
     let mut claims: C = crate::json::from_claims(json.as_bytes(), scratch)?;
     claims.set_extras(Extras::of_claims(json, C::KIND));
     Ok(claims)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// U+0000 is found at every position of every length 0..20 (across the word scan's
+    /// boundaries and in its remainder), and nothing else is refused.
+    #[test]
+    fn check_text_finds_nul_anywhere() {
+        let plain = "abcdefghijklmnopqrst\u{100}";
+        for n in 0..=20 {
+            assert_eq!(check_text(&&plain[..n]), Ok(()), "{n}");
+            for at in 0..n {
+                let s = std::format!("{}\0{}", &plain[..at], &plain[at + 1..n]);
+                assert_eq!(check_text(&s), Err(Error::MalformedClaims), "{s:?}");
+            }
+        }
+        assert_eq!(check_text(&plain), Ok(()));
+    }
 }
