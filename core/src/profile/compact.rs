@@ -339,9 +339,12 @@ fn read<'b, C: Decode<'b>>(
     check_tag(C::KIND, tag_byte)?;
     let mut d = Dec::new(body, rest, registry);
     d.start()?;
-    let claims = C::decode(&mut d)?;
-    d.finish(n)?;
-    Ok(claims)
+    // Returned as decoded, not moved out and back in (for the stack).
+    let decoded = C::decode(&mut d);
+    if decoded.is_ok() {
+        d.finish(n)?;
+    }
+    decoded
 }
 
 /// Writes `iat`, then `exp - iat` (positive: the lifetime check ran before).
