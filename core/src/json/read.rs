@@ -279,7 +279,7 @@ fn digits(bytes: &[u8], mut i: usize) -> Result<usize> {
 /// bytes or fewer). Eight bytes at a time, read little-endian: in each test below the lowest
 /// flagged byte is exactly the first such byte of the word (a borrow can only flag bytes
 /// above a true one), so the lowest flag of the three is where to stop.
-fn skip_plain(bytes: &[u8], mut i: usize) -> usize {
+pub(super) fn skip_plain(bytes: &[u8], mut i: usize) -> usize {
     const ONES: u64 = u64::from_le_bytes([0x01; 8]);
     const HIGH: u64 = u64::from_le_bytes([0x80; 8]);
     let zero_bytes = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;

@@ -1,32 +1,10 @@
 //! The JSON writer: byte-minimal output into a caller's buffer.
 
-/// Eight copies of a byte, one per byte of a word.
-const fn splat(b: u8) -> u64 {
-    u64::from_ne_bytes([b; 8])
-}
-
-/// Whether any byte of `w` is below `n` (at most 0x80): exact as a yes or no, though which
-/// bytes are flagged is not.
-const fn any_below(w: u64, n: u8) -> bool {
-    w.wrapping_sub(splat(n)) & !w & splat(0x80) != 0
-}
-
-/// Whether any byte of the word `w` needs escaping in a JSON string: `"`, `\` or a
-/// control character.
-const fn word_needs_escape(w: u64) -> bool {
-    any_below(w, 0x20) | any_below(w ^ splat(b'"'), 1) | any_below(w ^ splat(b'\\'), 1)
-}
-
 /// The length of the longest prefix of `s` that holds nothing to escape in a JSON string
-/// (no `"`, `\\` or control character), found a word at a time.
+/// (no `"`, `\\` or control character): the reader's word-at-a-time skip, then the last
+/// few bytes one by one.
 fn plain_run(s: &[u8]) -> usize {
-    let mut at = 0;
-    while let Some(w) = s.get(at..at + 8).and_then(|w| w.try_into().ok()) {
-        if word_needs_escape(u64::from_ne_bytes(w)) {
-            break;
-        }
-        at += 8;
-    }
+    let mut at = super::read::skip_plain(s, 0);
     while let Some(&b) = s.get(at) {
         if b < 0x20 || b == b'"' || b == b'\\' {
             break;
