@@ -13,9 +13,7 @@ use sha2::{Digest, Sha256};
 
 use super::thumbprint::{JKT_LEN, ProofKey};
 use super::{ProofPolicy, uri};
-use crate::alg::{
-    Algorithm, Ed25519SigningKey, Es256SigningKey, MAX_SIGNATURE_LEN, SigningKey, VerifyingKey,
-};
+use crate::alg::{Algorithm, Ed25519SigningKey, Es256SigningKey, SigningKey, VerifyingKey};
 use crate::b64;
 use crate::claims::{INVALID_DATE, MAX_DATE, de_date};
 use crate::error::{Error, Result};
@@ -196,8 +194,16 @@ pub(crate) fn verify(
         return Err(MALFORMED);
     }
     let parts = jws::split(proof).map_err(|_| MALFORMED)?;
+    // Three phases in three frames, for the stack: the header's buffers are gone before
+    // the signature is checked, and the payload's are made only after it.
+    let (key, alg) = read_header(&parts)?;
+    check_signature(&parts, &key, alg)?;
+    check_claims(&parts, policy, access_token, now, key, bind)
+}
 
-    // Header: what is refused by name comes first, then the key.
+/// The header: what is refused by name comes first, then the key.
+#[inline(never)]
+fn read_header(parts: &jws::Parts<'_>) -> Result<(ProofKey, Algorithm)> {
     let mut header_json = [0u8; MAX_HEADER_LEN];
     let mut header_strings = [0u8; MAX_HEADER_LEN];
     let header_json = decode_segment(parts.header, &mut header_json)?;
@@ -231,24 +237,40 @@ pub(crate) fn verify(
     if key.algorithm() != alg {
         return Err(Error::DpopAlgorithmNotAllowed);
     }
+    Ok((key, alg))
+}
 
-    // Signature, with the proof's own key.
+/// The signature, with the proof's own key (EdDSA and ES256 signatures are 64 bytes).
+#[inline(never)]
+fn check_signature(parts: &jws::Parts<'_>, key: &ProofKey, alg: Algorithm) -> Result<()> {
+    const LEN: usize = 64;
     if !parts.signature.bytes().all(b64::is_alphabet)
         || b64::decoded_len(parts.signature.len()) != Ok(alg.signature_len())
+        || alg.signature_len() != LEN
     {
         return Err(Error::DpopBadSignature);
     }
-    let mut signature = [0u8; MAX_SIGNATURE_LEN];
+    let mut signature = [0u8; LEN];
     let signature =
         b64::decode(parts.signature, &mut signature).map_err(|_| Error::DpopBadSignature)?;
     let input = parts.signing_input.as_bytes();
-    let verified = match &key {
+    let verified = match key {
         ProofKey::Ed25519(k) => k.verify(input, signature),
         ProofKey::Es256(k) => k.verify(input, signature),
     };
-    verified.map_err(|_| Error::DpopBadSignature)?;
+    verified.map_err(|_| Error::DpopBadSignature)
+}
 
-    // Claims, against the request.
+/// The claims, against the request; then `bind`, then the replay check.
+#[inline(never)]
+fn check_claims(
+    parts: &jws::Parts<'_>,
+    policy: &ProofPolicy<'_>,
+    access_token: Option<&str>,
+    now: u64,
+    key: ProofKey,
+    bind: impl FnOnce(&ProofKey) -> Result<()>,
+) -> Result<VerifiedProof> {
     let mut payload = [0u8; MAX_PAYLOAD_LEN];
     let mut strings = [0u8; MAX_PAYLOAD_LEN];
     let payload = decode_segment(parts.payload, &mut payload)?;
