@@ -246,12 +246,12 @@ pub fn verify_access<'b, 'r: 'b, K: VerifyingKey + ?Sized>(
         }
     };
     let proof = presented.proof.ok_or(Error::DpopProofMissing)?;
-    proof::verify(proof, proof_policy, Some(token), now, |proof_key| {
+    proof::verify(proof, proof_policy, Some(token), now, |thumbprint| {
         let jkt = claims.extra.path(&["cnf", "jkt"]);
         let jkt = jkt
             .and_then(|v| v.as_str())
             .ok_or(Error::DpopTokenNotBound)?;
-        if jkt != proof_key.jkt().as_str() {
+        if jkt != thumbprint::jkt_of(thumbprint).as_str() {
             return Err(Error::DpopKeyNotBound);
         }
         Ok(())

@@ -180,14 +180,15 @@ pub fn access_token_hash(access_token: &str) -> heapless::String<JKT_LEN> {
 }
 
 /// Verifies `proof` against `policy` at `now`; `access_token`, when given, must be the one
-/// `ath` hashes. `bind` sees the proof's key after every other check and before the replay
-/// check, so neither a refused proof nor one bound to another key uses up a `jti`.
+/// `ath` hashes. `bind` sees the proof key's RFC 7638 thumbprint after every other check
+/// and before the replay check, so neither a refused proof nor one bound to another key uses
+/// up a `jti`.
 pub(crate) fn verify(
     proof: &str,
     policy: &ProofPolicy<'_>,
     access_token: Option<&str>,
     now: u64,
-    bind: impl FnOnce(&ProofKey) -> Result<()>,
+    bind: impl FnOnce(&[u8; 32]) -> Result<()>,
 ) -> Result<VerifiedProof> {
     policy.check()?;
     if proof.len() > MAX_PROOF_LEN {
@@ -269,7 +270,7 @@ fn check_claims(
     access_token: Option<&str>,
     now: u64,
     key: ProofKey,
-    bind: impl FnOnce(&ProofKey) -> Result<()>,
+    bind: impl FnOnce(&[u8; 32]) -> Result<()>,
 ) -> Result<VerifiedProof> {
     let mut payload = [0u8; MAX_PAYLOAD_LEN];
     let mut strings = [0u8; MAX_PAYLOAD_LEN];
@@ -300,9 +301,10 @@ fn check_claims(
     {
         return Err(Error::DpopAccessTokenHashMismatch);
     }
-    bind(&key)?;
-    policy.replay.check_and_store(claims.jti, last_valid, now)?;
+    // Computed once: `bind` compares it with the token's `cnf.jkt`, the result carries it.
     let thumbprint = key.thumbprint();
+    bind(&thumbprint)?;
+    policy.replay.check_and_store(claims.jti, last_valid, now)?;
     Ok(VerifiedProof {
         key,
         thumbprint,
