@@ -40,6 +40,24 @@ fn refused(args: &[&str]) -> (u64, i32) {
     )
 }
 
+/// A proof for `GET HTU` with `token`, signed by the client key file `client` at `now`.
+fn proof_for(client: &str, token: &str, now: &str) -> String {
+    ok(&[
+        "dpop",
+        "proof",
+        "--key",
+        client,
+        "--htm",
+        "GET",
+        "--htu",
+        HTU,
+        "--access-token",
+        token,
+        "--now",
+        now,
+    ])
+}
+
 fn dir(name: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("ctok-dpop-{}-{name}", std::process::id()));
     std::fs::create_dir_all(&d).unwrap();
@@ -86,20 +104,7 @@ fn bound_token_and_proof_round_trip() {
                 "--profile",
                 profile,
             ]);
-            let proof = ok(&[
-                "dpop",
-                "proof",
-                "--key",
-                &client,
-                "--htm",
-                "GET",
-                "--htu",
-                HTU,
-                "--access-token",
-                &token,
-                "--now",
-                &now,
-            ]);
+            let proof = proof_for(&client, &token, &now);
             let v: serde_json::Value = serde_json::from_str(&ok(&[
                 "dpop",
                 "verify",
@@ -182,20 +187,7 @@ fn refusals_and_usage() {
     );
     let claims = write(&d.join("claims.json"), &claims);
     let token = ok(&["issue", "access", "--key", &server, "--claims", &claims]);
-    let proof = ok(&[
-        "dpop",
-        "proof",
-        "--key",
-        &client,
-        "--htm",
-        "GET",
-        "--htu",
-        HTU,
-        "--access-token",
-        &token,
-        "--now",
-        &now,
-    ]);
+    let proof = proof_for(&client, &token, &now);
     let verify = [
         "verify", "access", "--key", &server, "--iss", ISS, "--aud", AUD, "--now", &now, "--dpop",
         &proof, "--htm", "GET", "--htu", HTU, &token,
