@@ -405,13 +405,59 @@ impl RawStr<'_> {
         }
     }
 
-    /// FNV-1a over the decoded characters.
+    /// A hash of the decoded name for [`Members`]' filter: its decoded UTF-8 bytes, a word
+    /// at a time, so a name hashes alike escaped or not (`"a"` and `"\u0061"`). Names
+    /// without escapes, nearly all of them, are hashed from their bytes in place.
     fn hash(&self) -> u32 {
-        let mut h: u32 = 0x811c_9dc5;
-        for c in Chars::new(*self) {
-            h = (h ^ u32::from(c)).wrapping_mul(0x0100_0193);
+        let mut h = NameHash::default();
+        if self.escaped {
+            for c in Chars::new(*self) {
+                let mut utf8 = [0u8; 4];
+                c.encode_utf8(&mut utf8).bytes().for_each(|b| h.byte(b));
+            }
+        } else {
+            let mut words = self.raw.as_bytes().chunks_exact(8);
+            for w in &mut words {
+                h.word(u64::from_le_bytes(w.try_into().unwrap_or_default()));
+            }
+            words.remainder().iter().for_each(|&b| h.byte(b));
         }
-        h
+        h.finish()
+    }
+}
+
+/// [`RawStr::hash`]'s state: whole words are mixed in as they fill; the last, partial one
+/// and the length when finished.
+#[derive(Default)]
+struct NameHash {
+    h: u64,
+    /// The bytes of the word being filled, first byte lowest.
+    partial: u64,
+    len: u64,
+}
+
+impl NameHash {
+    const K: u64 = 0x9E37_79B9_7F4A_7C15;
+
+    /// Mixes in a whole word; only at a word boundary (`len % 8 == 0`).
+    fn word(&mut self, w: u64) {
+        self.h = (self.h ^ w).wrapping_mul(Self::K).rotate_left(29);
+        self.len += 8;
+    }
+
+    fn byte(&mut self, b: u8) {
+        self.partial |= u64::from(b) << (8 * (self.len % 8));
+        self.len += 1;
+        if self.len.is_multiple_of(8) {
+            self.len -= 8;
+            let w = core::mem::take(&mut self.partial);
+            self.word(w);
+        }
+    }
+
+    fn finish(self) -> u32 {
+        let h = (self.h ^ self.partial ^ self.len.rotate_right(8)).wrapping_mul(Self::K);
+        (h >> 32) as u32
     }
 }
 
@@ -589,6 +635,27 @@ mod tests {
             r#""\"#,
         ] {
             assert!(string(bad).is_err(), "{bad}");
+        }
+    }
+
+    /// A name hashes alike written plainly and with every character escaped, at every
+    /// length across the word boundaries (the filter would otherwise miss a duplicate).
+    #[test]
+    fn name_hash_ignores_escaping() {
+        let name: std::vec::Vec<char> = "abcdefgé中😀hijklmnopqrstuv".chars().collect();
+        for n in 0..=name.len() {
+            let plain: std::string::String = name[..n].iter().collect();
+            let mut escaped = std::string::String::new();
+            for c in &name[..n] {
+                let mut units = [0u16; 2];
+                for u in c.encode_utf16(&mut units) {
+                    escaped += &std::format!("\\u{u:04x}");
+                }
+            }
+            let (p, e) = (std::format!("\"{plain}\""), std::format!("\"{escaped}\""));
+            let (p, e) = (string(&p).unwrap(), string(&e).unwrap());
+            assert!(!p.escaped && (n == 0 || e.escaped) && p.same(&e), "{plain}");
+            assert_eq!(p.hash(), e.hash(), "{plain}");
         }
     }
 

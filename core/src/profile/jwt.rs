@@ -137,9 +137,11 @@ fn read_json<'b, C: Deserialize<'b> + SetExtras<'b> + ClaimSet>(
     let (json, rest) = scratch.split_at_mut(n);
     b64::decode(payload, json)?;
     let json: &'b [u8] = json;
-    if json.contains(&b'\\') && rest.len() < n {
-        return Err(Error::BufferTooSmall { needed: 2 * n });
-    }
     let text = core::str::from_utf8(json).map_err(|_| Error::MalformedClaims)?;
-    read_claims(text, rest)
+    // Escaped strings are decoded into `rest` as they are met (no scan for a backslash
+    // first): running out of it means `n` more bytes, at most, are needed.
+    read_claims(text, rest).map_err(|e| match e {
+        Error::BufferTooSmall { .. } => Error::BufferTooSmall { needed: 2 * n },
+        e => e,
+    })
 }
