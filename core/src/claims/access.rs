@@ -4,10 +4,11 @@ use serde::{Deserialize, Serialize};
 
 use super::owned::map_opt;
 use super::{
-    Amr, Audience, ClaimSet, Extras, SetExtras, check_opt_text, check_shared, de_date, de_opt_date,
+    Amr, Audience, ClaimSet, Extras, ReadFields, SetExtras, check_opt_text, check_shared, de_date,
+    de_opt_date, read, read_date, read_opt_date,
 };
-use crate::error::Result;
-use crate::json::Writer;
+use crate::error::{Error, Result};
+use crate::json::{Fields, Writer};
 use crate::kind::Kind;
 
 /// The claims of an OAuth 2.0 access token in the JWT profile of RFC 9068.
@@ -182,6 +183,35 @@ impl<S: AsRef<str>> ClaimSet for AccessClaims<S> {
 impl<'b> SetExtras<'b> for AccessClaims<&'b str> {
     fn set_extras(&mut self, extras: Extras<&'b str>) {
         self.extra = extras;
+    }
+}
+
+impl<'b> ReadFields<'b> for AccessClaims<&'b str> {
+    fn read_fields(f: &mut Fields<'_, 'b>) -> Result<Self> {
+        let mut c = Self::new("", "", "", "", 0, 0, "");
+        // One bit per required claim (iss, sub, aud, client_id, iat, exp, jti), cleared when read.
+        let mut missing: u8 = (1 << 7) - 1;
+        while let Some(name) = f.name()? {
+            match name {
+                "iss" => c.iss = read(&mut missing, 0, f.str()?),
+                "sub" => c.sub = read(&mut missing, 1, f.str()?),
+                "aud" => c.aud = read(&mut missing, 2, Audience::read(f)?),
+                "client_id" => c.client_id = read(&mut missing, 3, f.str()?),
+                "iat" => c.iat = read(&mut missing, 4, read_date(f)?),
+                "exp" => c.exp = read(&mut missing, 5, read_date(f)?),
+                "nbf" => c.nbf = read_opt_date(f)?,
+                "jti" => c.jti = read(&mut missing, 6, f.str()?),
+                "scope" => c.scope = f.opt_str()?,
+                "auth_time" => c.auth_time = read_opt_date(f)?,
+                "acr" => c.acr = f.opt_str()?,
+                "amr" => c.amr = Amr::read(f)?,
+                _ => f.skip()?,
+            }
+        }
+        if missing != 0 {
+            return Err(Error::MalformedClaims);
+        }
+        Ok(c)
     }
 }
 

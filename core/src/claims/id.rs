@@ -4,11 +4,11 @@ use serde::{Deserialize, Serialize};
 
 use super::owned::map_opt;
 use super::{
-    Amr, Audience, ClaimSet, Extras, SetExtras, check_opt_date, check_opt_text, check_shared,
-    de_date, de_opt_date,
+    Amr, Audience, ClaimSet, Extras, ReadFields, SetExtras, check_opt_date, check_opt_text,
+    check_shared, de_date, de_opt_date, read, read_date, read_opt_date,
 };
-use crate::error::Result;
-use crate::json::Writer;
+use crate::error::{Error, Result};
+use crate::json::{Fields, Writer};
 use crate::kind::Kind;
 
 /// The claims of an OpenID Connect ID token.
@@ -268,6 +268,16 @@ macro_rules! check_opt_strs {
     };
 }
 
+/// The field of the optional string claim named `$name`, if it is one of them.
+macro_rules! opt_str_field {
+    ($c:ident, $name:ident; $($f:ident),*) => {
+        match $name {
+            $( stringify!($f) => Some(&mut $c.$f), )*
+            _ => None,
+        }
+    };
+}
+
 impl<S: AsRef<str>> ClaimSet for IdClaims<S> {
     const KIND: Kind = Kind::Id;
 
@@ -325,6 +335,45 @@ impl<S: AsRef<str>> ClaimSet for IdClaims<S> {
 impl<'b> SetExtras<'b> for IdClaims<&'b str> {
     fn set_extras(&mut self, extras: Extras<&'b str>) {
         self.extra = extras;
+    }
+}
+
+impl<'b> ReadFields<'b> for IdClaims<&'b str> {
+    fn read_fields(f: &mut Fields<'_, 'b>) -> Result<Self> {
+        let mut c = Self::new("", "", "", 0, 0);
+        // One bit per required claim (iss, sub, aud, exp, iat), cleared when read.
+        let mut missing: u8 = (1 << 5) - 1;
+        while let Some(name) = f.name()? {
+            if let Some(field) =
+                with_profile_strings!(opt_str_field!(c, name)).or_else(|| match name {
+                    "nonce" => Some(&mut c.nonce),
+                    "acr" => Some(&mut c.acr),
+                    "azp" => Some(&mut c.azp),
+                    _ => None,
+                })
+            {
+                *field = f.opt_str()?;
+                continue;
+            }
+            match name {
+                "iss" => c.iss = read(&mut missing, 0, f.str()?),
+                "sub" => c.sub = read(&mut missing, 1, f.str()?),
+                "aud" => c.aud = read(&mut missing, 2, Audience::read(f)?),
+                "exp" => c.exp = read(&mut missing, 3, read_date(f)?),
+                "iat" => c.iat = read(&mut missing, 4, read_date(f)?),
+                "nbf" => c.nbf = read_opt_date(f)?,
+                "auth_time" => c.auth_time = read_opt_date(f)?,
+                "amr" => c.amr = Amr::read(f)?,
+                "email_verified" => c.email_verified = f.opt_bool()?,
+                "phone_number_verified" => c.phone_number_verified = f.opt_bool()?,
+                "updated_at" => c.updated_at = read_opt_date(f)?,
+                _ => f.skip()?,
+            }
+        }
+        if missing != 0 {
+            return Err(Error::MalformedClaims);
+        }
+        Ok(c)
     }
 }
 

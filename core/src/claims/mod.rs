@@ -24,7 +24,7 @@ use serde::de::{Deserialize, Deserializer, IgnoredAny, SeqAccess, Visitor};
 use serde::ser::{Serialize, SerializeSeq, Serializer};
 
 use crate::error::{Error, Result};
-use crate::json::Writer;
+use crate::json::{Fields, Writer};
 use crate::kind::Kind;
 
 /// The most audiences an `aud` claim may hold.
@@ -127,6 +127,21 @@ impl<'a, const N: usize> TryFrom<&[&'a str]> for List<&'a str, N> {
     }
 }
 
+impl<'b, const N: usize> List<&'b str, N> {
+    /// Reads the list as its `Deserialize` impl below does through this crate's reader: a
+    /// string, or an array of strings; beyond `N` values the rest of the array is walked
+    /// and the list marked to be refused ([`Error::TooManyValues`]) by the value checks.
+    pub(crate) fn read(f: &mut Fields<'_, 'b>) -> Result<Self> {
+        let mut list = Self::new();
+        f.strs(|s| {
+            let taken = list.items.push(s).is_ok();
+            list.overflow |= !taken;
+            taken
+        })?;
+        Ok(list)
+    }
+}
+
 impl<S: Serialize, const N: usize> Serialize for List<S, N> {
     fn serialize<Z: Serializer>(&self, serializer: Z) -> core::result::Result<Z::Ok, Z::Error> {
         let mut seq = serializer.serialize_seq(Some(self.items.len()))?;
@@ -218,7 +233,7 @@ impl<'de> Visitor<'de> for DateVisitor {
         d.deserialize_u64(self)
     }
     fn visit_u64<E: serde::de::Error>(self, v: u64) -> core::result::Result<u64, E> {
-        Ok(if v <= MAX_DATE { v } else { INVALID_DATE })
+        Ok(in_range(v))
     }
     fn visit_i64<E: serde::de::Error>(self, v: i64) -> core::result::Result<u64, E> {
         Ok(u64::try_from(v).map_or(INVALID_DATE, |v| {
@@ -228,6 +243,27 @@ impl<'de> Visitor<'de> for DateVisitor {
     fn visit_f64<E: serde::de::Error>(self, _: f64) -> core::result::Result<u64, E> {
         Ok(INVALID_DATE)
     }
+}
+
+/// A date as read: itself, or [`INVALID_DATE`] above [`MAX_DATE`].
+fn in_range(v: u64) -> u64 {
+    if v <= MAX_DATE { v } else { INVALID_DATE }
+}
+
+/// A required claim's `value`, read: clears its `bit` in `missing`.
+pub(crate) fn read<T>(missing: &mut u8, bit: u8, value: T) -> T {
+    *missing &= !(1 << bit);
+    value
+}
+
+/// A required date read by a claims type's [`ReadFields`], as [`de_date`] reads it.
+pub(crate) fn read_date(f: &mut Fields<'_, '_>) -> Result<u64> {
+    f.date().map(in_range)
+}
+
+/// An optional date read by a claims type's [`ReadFields`], as [`de_opt_date`] reads it.
+pub(crate) fn read_opt_date(f: &mut Fields<'_, '_>) -> Result<Option<u64>> {
+    Ok(f.opt_date()?.map(in_range))
 }
 
 pub(crate) fn check_date(d: u64) -> Result<()> {
@@ -340,14 +376,23 @@ pub(crate) trait SetExtras<'b> {
     fn set_extras(&mut self, extras: Extras<&'b str>);
 }
 
+/// Claims types that read themselves from JSON, member by member, with the crate's
+/// reader: what their `serde` derive does through it, in fewer frames (see
+/// [`crate::json::Fields`]).
+pub(crate) trait ReadFields<'b>: Sized {
+    /// Reads every member of the object (typed claims into their fields, others skipped);
+    /// a missing required claim is [`Error::MalformedClaims`].
+    fn read_fields(f: &mut Fields<'_, 'b>) -> Result<Self>;
+}
+
 /// Reads a whole claims set from JSON text with the crate's one reader: the typed claims into
 /// their fields (strings with escapes decoded into `scratch`; as many bytes as the text
 /// always suffice), every other member as the custom claims.
-pub(crate) fn read_claims<'b, C: Deserialize<'b> + SetExtras<'b> + ClaimSet>(
+pub(crate) fn read_claims<'b, C: ReadFields<'b> + SetExtras<'b> + ClaimSet>(
     json: &'b str,
     scratch: &'b mut [u8],
 ) -> Result<C> {
-    let mut claims: C = crate::json::from_claims(json.as_bytes(), scratch)?;
+    let mut claims: C = crate::json::read_object(json.as_bytes(), scratch, C::read_fields)?;
     claims.set_extras(Extras::of_claims(json, C::KIND));
     Ok(claims)
 }
@@ -355,6 +400,169 @@ pub(crate) fn read_claims<'b, C: Deserialize<'b> + SetExtras<'b> + ClaimSet>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Members as `(name, value)` JSON text, joined into an object.
+    fn object(members: &[(std::string::String, std::string::String)]) -> std::string::String {
+        let body: std::vec::Vec<_> = members
+            .iter()
+            .map(|(n, v)| std::format!("{n}:{v}"))
+            .collect();
+        std::format!("{{{}}}", body.join(","))
+    }
+
+    /// Every JSON text the differential below reads: `base` with each typed claim (and a
+    /// custom one) set to each of many values, valid and not, removed, repeated, its name
+    /// escaped; and broken objects.
+    fn variants(base: &[(&str, &str)], typed: &[&str]) -> std::vec::Vec<std::string::String> {
+        use std::string::{String, ToString};
+        use std::{format, vec::Vec};
+        let nine = r#"["a","b","c","d","e","f","g","h","i"]"#;
+        let values = [
+            "null",
+            "0",
+            "-1",
+            "-0",
+            "1.5",
+            "1e3",
+            "253402300799",
+            "253402300800",
+            "18446744073709551616",
+            r#""s""#,
+            r#""\u0000""#,
+            r#""a\/b""#,
+            r#""""#,
+            "[]",
+            r#"["a"]"#,
+            r#"["a","b","c","d","e","f","g","h"]"#,
+            nine,
+            r#"["a","b","c","d","e","f","g","h","i",1]"#,
+            r#"["a","b","c","d","e","f","g","h",1]"#,
+            r#"["a",1]"#,
+            "[1]",
+            "{}",
+            r#"{"a":1}"#,
+            r#"{"a":1,"a":2}"#,
+            "[[[[1]]]]",
+            "[[[1]]]",
+            "true",
+            "false",
+            "tru",
+            "[,]",
+            r#"["a",]"#,
+            r#"["a" "b"]"#,
+            r#""\ud800""#,
+        ];
+        let base: Vec<(String, String)> = base
+            .iter()
+            .map(|(n, v)| (format!("\"{n}\""), v.to_string()))
+            .collect();
+        let mut out = std::vec![object(&base)];
+        for name in typed.iter().copied().chain(["custom"]) {
+            let quoted = format!("\"{name}\"");
+            let at = base.iter().position(|(n, _)| *n == quoted);
+            for v in values {
+                let mut m = base.clone();
+                match at {
+                    Some(i) => m[i].1 = v.to_string(),
+                    None => m.push((quoted.clone(), v.to_string())),
+                }
+                out.push(object(&m));
+            }
+            let mut m = base.clone();
+            if let Some(i) = at {
+                m.remove(i);
+                out.push(object(&m));
+                let mut dup = base.clone();
+                dup.push((quoted.clone(), base[i].1.clone()));
+                out.push(object(&dup));
+                // The name with its first letter escaped: the same name.
+                let escaped = format!("\"\\u{:04x}{}\"", u32::from(name.as_bytes()[0]), &name[1..]);
+                let mut esc = base.clone();
+                esc[i].0 = escaped.clone();
+                out.push(object(&esc));
+                esc.push((quoted, base[i].1.clone()));
+                out.push(object(&esc));
+            }
+        }
+        let whole = object(&base);
+        for broken in [
+            format!("{whole} "),
+            format!(" {whole}x"),
+            whole.replacen('}', ",}", 1),
+            whole.replacen('{', "{,", 1),
+            whole[..whole.len() - 1].to_string(),
+            format!("[{whole}]"),
+            "{}".to_string(),
+            "null".to_string(),
+            whole.replacen(',', " ", 1),
+        ] {
+            out.push(broken);
+        }
+        out
+    }
+
+    /// Claims read member by member (`ReadFields`, what verification uses) equal what their
+    /// `serde` derive reads through the same reader, value for value and error for error.
+    macro_rules! same_as_derive {
+        ($ty:ident, $base:expr) => {
+            for json in variants($base, $ty::<&str>::TYPED) {
+                let (mut a, mut b) = (std::vec![0u8; json.len()], std::vec![0u8; json.len()]);
+                let fields = read_claims::<$ty<&str>>(&json, &mut a);
+                let derived = crate::json::from_claims::<$ty<&str>>(json.as_bytes(), &mut b).map(
+                    |mut c| {
+                        c.set_extras(Extras::of_claims(&json, <$ty<&str> as ClaimSet>::KIND));
+                        c
+                    },
+                );
+                assert_eq!(fields, derived, "{json}");
+            }
+        };
+    }
+
+    #[test]
+    fn access_fields_read_as_the_derive_reads() {
+        same_as_derive!(
+            AccessClaims,
+            &[
+                ("iss", r#""https://a""#),
+                ("sub", r#""u""#),
+                ("aud", r#"["x","y"]"#),
+                ("client_id", r#""c""#),
+                ("iat", "100"),
+                ("exp", "400"),
+                ("nbf", "100"),
+                ("jti", r#""j""#),
+                ("scope", r#""read""#),
+                ("auth_time", "90"),
+                ("acr", r#""1""#),
+                ("amr", r#"["pwd"]"#),
+                ("roles", r#"["r",{"t":[1]}]"#),
+            ]
+        );
+    }
+
+    #[test]
+    fn id_fields_read_as_the_derive_reads() {
+        same_as_derive!(
+            IdClaims,
+            &[
+                ("iss", r#""https://a""#),
+                ("sub", r#""u""#),
+                ("aud", r#""x""#),
+                ("exp", "400"),
+                ("iat", "100"),
+                ("nonce", r#""n""#),
+                ("email_verified", "true"),
+                ("phone_number_verified", "false"),
+                ("updated_at", "5"),
+                ("name", r#""N""#),
+                ("picture", r#""p""#),
+                ("amr", r#"["a"]"#),
+                ("azp", r#""z""#),
+                ("x", r#"{"y":[1]}"#),
+            ]
+        );
+    }
 
     /// U+0000 is found at every position of every length 0..20 (across the word scan's
     /// boundaries and in its remainder), and nothing else is refused.

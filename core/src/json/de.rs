@@ -93,14 +93,14 @@ fn finite(n: Number<'_>) -> Result<f64> {
 /// A strict JSON deserializer over text borrowed for `'b`, decoding escaped strings into a
 /// scratch buffer borrowed for as long. Made by [`from_slice`]; `serde` drives it.
 pub struct Deserializer<'b> {
-    r: Reader<'b>,
-    depth: usize,
-    arena: Arena<'b>,
-    refuse_nul: bool,
+    pub(super) r: Reader<'b>,
+    pub(super) depth: usize,
+    pub(super) arena: Arena<'b>,
+    pub(super) refuse_nul: bool,
 }
 
 impl<'b> Deserializer<'b> {
-    fn new(text: &'b str, scratch: &'b mut [u8]) -> Self {
+    pub(super) fn new(text: &'b str, scratch: &'b mut [u8]) -> Self {
         Self {
             r: Reader::new(text),
             depth: 0,
@@ -109,22 +109,22 @@ impl<'b> Deserializer<'b> {
         }
     }
 
-    fn end(&mut self) -> Result<()> {
+    pub(super) fn end(&mut self) -> Result<()> {
         self.r.end()
     }
 
-    fn peek(&mut self) -> Result<u8> {
+    pub(super) fn peek(&mut self) -> Result<u8> {
         self.r.peek().ok_or(BAD)
     }
 
     /// The next token as a string, decoded.
-    fn str(&mut self) -> Result<&'b str> {
+    pub(super) fn str(&mut self) -> Result<&'b str> {
         let raw = self.raw_str()?;
         self.arena.unescape(raw)
     }
 
     /// The next token as a string, checked but not decoded.
-    fn raw_str(&mut self) -> Result<RawStr<'b>> {
+    pub(super) fn raw_str(&mut self) -> Result<RawStr<'b>> {
         if self.peek()? != b'"' {
             return Err(BAD);
         }
@@ -167,7 +167,7 @@ impl<'b> Deserializer<'b> {
     }
 
     /// Goes one level deeper; the only place depth grows, so recursion is bounded here.
-    fn enter(&mut self) -> Result<()> {
+    pub(super) fn enter(&mut self) -> Result<()> {
         self.r.bump();
         self.depth += 1;
         if self.depth > MAX_DEPTH {
@@ -217,7 +217,12 @@ impl<'b> Deserializer<'b> {
     /// number, a string, `null` where the date is required, ...) is [`Error::InvalidDate`].
     /// Between the items of an array or object closed by `close`: consumes the separator
     /// and tells whether an item follows (`[1,]`, `[,1]` and `[1 2]` are refused).
-    fn next_item(&mut self, close: u8, first: &mut bool, done: &mut bool) -> Result<bool> {
+    pub(super) fn next_item(
+        &mut self,
+        close: u8,
+        first: &mut bool,
+        done: &mut bool,
+    ) -> Result<bool> {
         if *done {
             return Ok(false);
         }
@@ -236,11 +241,38 @@ impl<'b> Deserializer<'b> {
     }
 
     fn date<V: Visitor<'b>>(&mut self, v: V) -> Result<V::Value> {
+        v.visit_u64(self.date_value()?)
+    }
+
+    /// The next member name of an object (refused if `members` has it already), the cursor
+    /// then at its value; `None` after the object's `}` (`first` and `done` as for
+    /// [`next_item`](Self::next_item)).
+    pub(super) fn member(
+        &mut self,
+        members: &mut Members,
+        first: &mut bool,
+        done: &mut bool,
+    ) -> Result<Option<RawStr<'b>>> {
+        if !self.next_item(b'}', first, done)? {
+            return Ok(None);
+        }
+        if self.peek()? != b'"' {
+            return Err(BAD);
+        }
+        let at = self.r.pos();
+        let key = self.raw_str()?;
+        members.insert(self.r.text(), key, at)?;
+        self.r.eat(b':')?;
+        Ok(Some(key))
+    }
+
+    /// A NumericDate's integer, not yet range-checked.
+    pub(super) fn date_value(&mut self) -> Result<u64> {
         match self.number() {
             Ok(Number {
                 int: Some(Int::Unsigned(u)),
                 ..
-            }) => v.visit_u64(u),
+            }) => Ok(u),
             _ => Err(Error::InvalidDate),
         }
     }
@@ -477,16 +509,12 @@ impl<'b> de::MapAccess<'b> for Map<'_, 'b> {
     type Error = Error;
 
     fn next_key_seed<K: DeserializeSeed<'b>>(&mut self, seed: K) -> Result<Option<K::Value>> {
-        if !self.de.next_item(b'}', &mut self.first, &mut self.done)? {
+        let Some(key) = self
+            .de
+            .member(&mut self.members, &mut self.first, &mut self.done)?
+        else {
             return Ok(None);
-        }
-        if self.de.peek()? != b'"' {
-            return Err(BAD);
-        }
-        let at = self.de.r.pos();
-        let key = self.de.raw_str()?;
-        self.members.insert(self.de.r.text(), key, at)?;
-        self.de.r.eat(b':')?;
+        };
         seed.deserialize(Key {
             de: &mut *self.de,
             key,

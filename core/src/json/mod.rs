@@ -35,11 +35,13 @@
 //! `picojson` (no duplicate detection), `lite-json` and `nanoserde` (need `alloc`).
 
 mod de;
+mod fields;
 mod read;
 mod write;
 
 pub(crate) use de::{DATE, STR_OR_SEQ, from_claims};
 pub use de::{Deserializer, from_slice};
+pub(crate) use fields::{Fields, read_object};
 pub(crate) use read::{Chars, Int, Members, RawStr, Reader, depth_within};
 pub(crate) use write::Writer;
 

@@ -4,12 +4,10 @@
 //! Reading is tolerant where the standards allow (any key order, whitespace, escaped
 //! strings, `aud` as string or array, unknown claims ignored) and strict everywhere else.
 
-use serde::Deserialize;
-
 use crate::alg::{SigningKey, VerifyingKey};
 use crate::b64;
 use crate::budget::Limits;
-use crate::claims::{AccessClaims, ClaimSet, IdClaims, SetExtras, read_claims};
+use crate::claims::{AccessClaims, ClaimSet, IdClaims, ReadFields, SetExtras, read_claims};
 use crate::error::{Error, Result};
 use crate::json::Writer;
 use crate::kind::Kind;
@@ -126,7 +124,7 @@ fn write_json<C: ClaimSet>(claims: &C, out: &mut [u8]) -> Result<usize> {
 
 /// Decodes the payload into the front of `scratch` and the claims from it, with the crate's
 /// one JSON reader; strings with escapes are decoded into the rest of `scratch`.
-fn read_json<'b, C: Deserialize<'b> + SetExtras<'b> + ClaimSet>(
+fn read_json<'b, C: ReadFields<'b> + SetExtras<'b> + ClaimSet>(
     payload: &str,
     scratch: &'b mut [u8],
 ) -> Result<C> {

@@ -1,0 +1,153 @@
+//! An object read member by member, for the claims types: each typed claim is read
+//! straight into its field, under every rule of the [module](crate::json) and with the
+//! same values and errors as the claims' `serde` derive through [`Deserializer`] gives
+//! (a test holds the two alike), without the derive's visitor frames and copies of the
+//! whole claims set on every verification.
+
+use serde::de::{Deserialize, IgnoredAny};
+
+use super::de::Deserializer;
+use super::read::Members;
+use crate::error::{Error, Result};
+
+const BAD: Error = Error::MalformedClaims;
+
+/// Reads claims JSON (one object, nothing after it but whitespace, no U+0000 in any
+/// string) with `read`, which takes every member with [`Fields::name`] until `None`.
+pub(crate) fn read_object<'b, T>(
+    json: &'b [u8],
+    scratch: &'b mut [u8],
+    read: impl FnOnce(&mut Fields<'_, 'b>) -> Result<T>,
+) -> Result<T> {
+    let text = core::str::from_utf8(json).map_err(|_| BAD)?;
+    let mut de = Deserializer::new(text, scratch);
+    de.refuse_nul = true;
+    let mut fields = Fields::new(&mut de)?;
+    let value = read(&mut fields)?;
+    fields.end()?;
+    de.end()?;
+    Ok(value)
+}
+
+/// The members of one object, name by name; each name must be followed by reading its
+/// value with exactly one of the value methods.
+pub(crate) struct Fields<'d, 'b> {
+    de: &'d mut Deserializer<'b>,
+    members: Members,
+    first: bool,
+    done: bool,
+}
+
+impl<'d, 'b> Fields<'d, 'b> {
+    fn new(de: &'d mut Deserializer<'b>) -> Result<Self> {
+        if de.peek()? != b'{' {
+            return Err(BAD);
+        }
+        de.enter()?;
+        Ok(Self {
+            members: Members::new(de.r.pos()),
+            de,
+            first: true,
+            done: false,
+        })
+    }
+
+    /// The next member's name, decoded (refused if an earlier member has it:
+    /// [`Error::DuplicateMember`]), the cursor then at its value; `None` after the `}`.
+    pub fn name(&mut self) -> Result<Option<&'b str>> {
+        match self
+            .de
+            .member(&mut self.members, &mut self.first, &mut self.done)?
+        {
+            Some(key) => self.de.arena.unescape(key).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// After `name` returned `None`: leaves the object.
+    fn end(self) -> Result<()> {
+        if !self.done {
+            return Err(BAD);
+        }
+        self.de.depth -= 1;
+        Ok(())
+    }
+
+    /// A string value.
+    pub fn str(&mut self) -> Result<&'b str> {
+        self.de.str()
+    }
+
+    /// A string value or `null`.
+    pub fn opt_str(&mut self) -> Result<Option<&'b str>> {
+        if self.null()? {
+            return Ok(None);
+        }
+        self.str().map(Some)
+    }
+
+    /// `true` or `false`, or `null`.
+    pub fn opt_bool(&mut self) -> Result<Option<bool>> {
+        if self.null()? {
+            return Ok(None);
+        }
+        match self.de.peek()? {
+            b't' => self.de.r.literal(b"true").map(|()| Some(true)),
+            b'f' => self.de.r.literal(b"false").map(|()| Some(false)),
+            _ => Err(BAD),
+        }
+    }
+
+    /// A NumericDate as an exact non-negative integer; any other value is
+    /// [`Error::InvalidDate`]. Range is the caller's to check.
+    pub fn date(&mut self) -> Result<u64> {
+        self.de.date_value()
+    }
+
+    /// A date or `null`.
+    pub fn opt_date(&mut self) -> Result<Option<u64>> {
+        if self.null()? {
+            return Ok(None);
+        }
+        self.date().map(Some)
+    }
+
+    /// A string, or an array of strings, each handed to `push` while it returns `true`;
+    /// once it returned `false` the rest of the array is walked (every rule still applies)
+    /// but its elements need not be strings. Anything else is refused.
+    pub fn strs(&mut self, mut push: impl FnMut(&'b str) -> bool) -> Result<()> {
+        match self.de.peek()? {
+            b'"' => {
+                push(self.str()?);
+                Ok(())
+            }
+            b'[' => {
+                self.de.enter()?;
+                let (mut first, mut done, mut taking) = (true, false, true);
+                while self.de.next_item(b']', &mut first, &mut done)? {
+                    if taking {
+                        taking = push(self.str()?);
+                    } else {
+                        IgnoredAny::deserialize(&mut *self.de)?;
+                    }
+                }
+                self.de.depth -= 1;
+                Ok(())
+            }
+            _ => Err(BAD),
+        }
+    }
+
+    /// A value nobody reads, walked under every rule.
+    pub fn skip(&mut self) -> Result<()> {
+        IgnoredAny::deserialize(&mut *self.de).map(drop)
+    }
+
+    fn null(&mut self) -> Result<bool> {
+        if self.de.peek()? != b'n' {
+            return Ok(false);
+        }
+        self.de.r.literal(b"null")?;
+        Ok(true)
+    }
+}
