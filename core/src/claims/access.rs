@@ -187,15 +187,21 @@ impl<'b> SetExtras<'b> for AccessClaims<&'b str> {
 }
 
 impl<'b> ReadFields<'b> for AccessClaims<&'b str> {
-    fn read_fields(f: &mut Fields<'_, 'b>) -> Result<Self> {
+    fn empty() -> Self {
         let mut c = Self::new("", "", "", "", 0, 0, "");
+        c.aud = Audience::new();
+        c
+    }
+
+    fn read_fields(&mut self, f: &mut Fields<'_, 'b>) -> Result<()> {
+        let c = self;
         // One bit per required claim (iss, sub, aud, client_id, iat, exp, jti), cleared when read.
         let mut missing: u8 = (1 << 7) - 1;
         while let Some(name) = f.name()? {
             match name {
                 "iss" => c.iss = read(&mut missing, 0, f.str()?),
                 "sub" => c.sub = read(&mut missing, 1, f.str()?),
-                "aud" => c.aud = read(&mut missing, 2, Audience::read(f)?),
+                "aud" => read(&mut missing, 2, c.aud.read(f)?),
                 "client_id" => c.client_id = read(&mut missing, 3, f.str()?),
                 "iat" => c.iat = read(&mut missing, 4, read_date(f)?),
                 "exp" => c.exp = read(&mut missing, 5, read_date(f)?),
@@ -204,14 +210,14 @@ impl<'b> ReadFields<'b> for AccessClaims<&'b str> {
                 "scope" => c.scope = f.opt_str()?,
                 "auth_time" => c.auth_time = read_opt_date(f)?,
                 "acr" => c.acr = f.opt_str()?,
-                "amr" => c.amr = Amr::read(f)?,
+                "amr" => c.amr.read(f)?,
                 _ => f.skip()?,
             }
         }
         if missing != 0 {
             return Err(Error::MalformedClaims);
         }
-        Ok(c)
+        Ok(())
     }
 }
 

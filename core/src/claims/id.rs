@@ -339,8 +339,14 @@ impl<'b> SetExtras<'b> for IdClaims<&'b str> {
 }
 
 impl<'b> ReadFields<'b> for IdClaims<&'b str> {
-    fn read_fields(f: &mut Fields<'_, 'b>) -> Result<Self> {
+    fn empty() -> Self {
         let mut c = Self::new("", "", "", 0, 0);
+        c.aud = Audience::new();
+        c
+    }
+
+    fn read_fields(&mut self, f: &mut Fields<'_, 'b>) -> Result<()> {
+        let c = self;
         // One bit per required claim (iss, sub, aud, exp, iat), cleared when read.
         let mut missing: u8 = (1 << 5) - 1;
         while let Some(name) = f.name()? {
@@ -358,12 +364,12 @@ impl<'b> ReadFields<'b> for IdClaims<&'b str> {
             match name {
                 "iss" => c.iss = read(&mut missing, 0, f.str()?),
                 "sub" => c.sub = read(&mut missing, 1, f.str()?),
-                "aud" => c.aud = read(&mut missing, 2, Audience::read(f)?),
+                "aud" => read(&mut missing, 2, c.aud.read(f)?),
                 "exp" => c.exp = read(&mut missing, 3, read_date(f)?),
                 "iat" => c.iat = read(&mut missing, 4, read_date(f)?),
                 "nbf" => c.nbf = read_opt_date(f)?,
                 "auth_time" => c.auth_time = read_opt_date(f)?,
-                "amr" => c.amr = Amr::read(f)?,
+                "amr" => c.amr.read(f)?,
                 "email_verified" => c.email_verified = f.opt_bool()?,
                 "phone_number_verified" => c.phone_number_verified = f.opt_bool()?,
                 "updated_at" => c.updated_at = read_opt_date(f)?,
@@ -373,7 +379,7 @@ impl<'b> ReadFields<'b> for IdClaims<&'b str> {
         if missing != 0 {
             return Err(Error::MalformedClaims);
         }
-        Ok(c)
+        Ok(())
     }
 }
 

@@ -131,14 +131,13 @@ impl<'b, const N: usize> List<&'b str, N> {
     /// Reads the list as its `Deserialize` impl below does through this crate's reader: a
     /// string, or an array of strings; beyond `N` values the rest of the array is walked
     /// and the list marked to be refused ([`Error::TooManyValues`]) by the value checks.
-    pub(crate) fn read(f: &mut Fields<'_, 'b>) -> Result<Self> {
-        let mut list = Self::new();
+    pub(crate) fn read(&mut self, f: &mut Fields<'_, 'b>) -> Result<()> {
+        *self = Self::new();
         f.strs(|s| {
-            let taken = list.items.push(s).is_ok();
-            list.overflow |= !taken;
+            let taken = self.items.push(s).is_ok();
+            self.overflow |= !taken;
             taken
-        })?;
-        Ok(list)
+        })
     }
 }
 
@@ -380,9 +379,13 @@ pub(crate) trait SetExtras<'b> {
 /// reader: what their `serde` derive does through it, in fewer frames (see
 /// [`crate::json::Fields`]).
 pub(crate) trait ReadFields<'b>: Sized {
-    /// Reads every member of the object (typed claims into their fields, others skipped);
-    /// a missing required claim is [`Error::MalformedClaims`].
-    fn read_fields(f: &mut Fields<'_, 'b>) -> Result<Self>;
+    /// Claims with every required string empty and nothing optional: what `read_fields`
+    /// starts from.
+    fn empty() -> Self;
+    /// Reads every member of the object into `self`, which starts [`empty`](Self::empty)
+    /// (typed claims into their fields, in place; others skipped); a missing required
+    /// claim is [`Error::MalformedClaims`].
+    fn read_fields(&mut self, f: &mut Fields<'_, 'b>) -> Result<()>;
 }
 
 /// Reads a whole claims set from JSON text with the crate's one reader: the typed claims into
@@ -392,9 +395,17 @@ pub(crate) fn read_claims<'b, C: ReadFields<'b> + SetExtras<'b> + ClaimSet>(
     json: &'b str,
     scratch: &'b mut [u8],
 ) -> Result<C> {
-    let mut claims: C = crate::json::read_object(json.as_bytes(), scratch, C::read_fields)?;
-    claims.set_extras(Extras::of_claims(json, C::KIND));
-    Ok(claims)
+    // Read in place, in the slot returned (no claims-sized copy on the stack).
+    let mut claims = Ok(C::empty());
+    let read = match &mut claims {
+        Ok(c) => crate::json::read_object(json.as_bytes(), scratch, |f| c.read_fields(f))
+            .map(|()| c.set_extras(Extras::of_claims(json, C::KIND))),
+        Err(_) => Ok(()),
+    };
+    if let Err(e) = read {
+        claims = Err(e);
+    }
+    claims
 }
 
 #[cfg(test)]
