@@ -4,8 +4,8 @@ use serde::{Deserialize, Serialize};
 
 use super::owned::map_opt;
 use super::{
-    Amr, Audience, ClaimSet, Extras, ReadFields, SetExtras, check_opt_text, check_shared, de_date,
-    de_opt_date, read, read_date, read_opt_date,
+    Amr, Audience, ClaimSet, Extras, InPlace, ReadFields, SetExtras, check_opt_text, check_shared,
+    de_date, de_opt_date, read, read_date, read_opt_date,
 };
 use crate::error::{Error, Result};
 use crate::json::{Fields, Writer};
@@ -186,13 +186,15 @@ impl<'b> SetExtras<'b> for AccessClaims<&'b str> {
     }
 }
 
-impl<'b> ReadFields<'b> for AccessClaims<&'b str> {
+impl InPlace for AccessClaims<&str> {
     fn empty() -> Self {
         let mut c = Self::new("", "", "", "", 0, 0, "");
         c.aud = Audience::new();
         c
     }
+}
 
+impl<'b> ReadFields<'b> for AccessClaims<&'b str> {
     fn read_fields(&mut self, f: &mut Fields<'_, 'b>) -> Result<()> {
         let c = self;
         // One bit per required claim (iss, sub, aud, client_id, iat, exp, jti), cleared when read.

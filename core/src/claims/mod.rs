@@ -378,14 +378,31 @@ pub(crate) trait SetExtras<'b> {
 /// Claims types that read themselves from JSON, member by member, with the crate's
 /// reader: what their `serde` derive does through it, in fewer frames (see
 /// [`crate::json::Fields`]).
-pub(crate) trait ReadFields<'b>: Sized {
-    /// Claims with every required string empty and nothing optional: what `read_fields`
-    /// starts from.
-    fn empty() -> Self;
-    /// Reads every member of the object into `self`, which starts [`empty`](Self::empty)
+pub(crate) trait ReadFields<'b>: InPlace {
+    /// Reads every member of the object into `self`, which starts [`InPlace::empty`]
     /// (typed claims into their fields, in place; others skipped); a missing required
     /// claim is [`Error::MalformedClaims`].
     fn read_fields(&mut self, f: &mut Fields<'_, 'b>) -> Result<()>;
+}
+
+/// Claims types a decoder fills in place: in the slot the verifier returns, so no copy of
+/// the whole claims set sits in a decoder's frame (for the stack).
+pub(crate) trait InPlace: Sized {
+    /// Claims with every required string empty and nothing optional, for a decoder to fill.
+    fn empty() -> Self;
+}
+
+/// `Ok` with the claims `read` filled in, starting from [`InPlace::empty`], or its error.
+/// Inlined: `out` is then the caller's return slot, not a copy in a frame of its own.
+#[inline(always)]
+pub(crate) fn read_in_place<C: InPlace>(read: impl FnOnce(&mut C) -> Result<()>) -> Result<C> {
+    let mut out = Ok(C::empty());
+    if let Ok(c) = &mut out
+        && let Err(e) = read(c)
+    {
+        out = Err(e);
+    }
+    out
 }
 
 /// Reads a whole claims set from JSON text with the crate's one reader: the typed claims into
@@ -395,17 +412,18 @@ pub(crate) fn read_claims<'b, C: ReadFields<'b> + SetExtras<'b> + ClaimSet>(
     json: &'b str,
     scratch: &'b mut [u8],
 ) -> Result<C> {
-    // Read in place, in the slot returned (no claims-sized copy on the stack).
-    let mut claims = Ok(C::empty());
-    let read = match &mut claims {
-        Ok(c) => crate::json::read_object(json.as_bytes(), scratch, |f| c.read_fields(f))
-            .map(|()| c.set_extras(Extras::of_claims(json, C::KIND))),
-        Err(_) => Ok(()),
-    };
-    if let Err(e) = read {
-        claims = Err(e);
-    }
-    claims
+    read_in_place(|c| read_claims_into(json, scratch, c))
+}
+
+/// [`read_claims`] into `c`, which starts [`InPlace::empty`].
+pub(crate) fn read_claims_into<'b, C: ReadFields<'b> + SetExtras<'b> + ClaimSet>(
+    json: &'b str,
+    scratch: &'b mut [u8],
+    c: &mut C,
+) -> Result<()> {
+    crate::json::read_object(json.as_bytes(), scratch, |f| c.read_fields(f))?;
+    c.set_extras(Extras::of_claims(json, C::KIND));
+    Ok(())
 }
 
 #[cfg(test)]

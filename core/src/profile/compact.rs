@@ -38,7 +38,7 @@ pub(crate) mod wire;
 use crate::alg::{SigningKey, VerifyingKey};
 use crate::b64;
 use crate::budget::Limits;
-use crate::claims::{AccessClaims, ClaimSet, IdClaims};
+use crate::claims::{AccessClaims, ClaimSet, IdClaims, InPlace, read_in_place};
 use crate::error::{Error, Result};
 use crate::jws;
 use crate::kind::Kind;
@@ -146,7 +146,7 @@ fn verify_claims<'b, C: Decode<'b>, K: VerifyingKey + ?Sized>(
         limits,
         scratch,
         |typ, payload| check_header(C::KIND, typ, payload),
-        |payload, scratch| read(payload, registry, scratch),
+        |payload, scratch, c| read_into(payload, registry, scratch, c),
         policy,
     )
 }
@@ -285,8 +285,9 @@ trait Encode: ClaimSet {
 }
 
 /// Claims the compact profile reads, borrowing from the payload, scratch and registry.
-trait Decode<'b>: ClaimSet + Sized {
-    fn decode(d: &mut Dec<'b, '_>) -> Result<Self>;
+trait Decode<'b>: ClaimSet + InPlace {
+    /// Reads the claims into `self`, which starts [`InPlace::empty`].
+    fn decode(&mut self, d: &mut Dec<'b, '_>) -> Result<()>;
 }
 
 /// Room for the tag, the flags (a varint of at most ten bytes) and the fingerprint.
@@ -321,13 +322,23 @@ fn write<C: Encode>(claims: &C, registry: &Registry<'_>, out: &mut [u8]) -> Resu
     Ok(head.len() + body)
 }
 
-/// Decodes the payload into the front of `scratch` and the claims from it; packed strings
-/// are expanded into the rest of `scratch`.
+/// [`read_into`] new claims.
 fn read<'b, C: Decode<'b>>(
     payload: &str,
     registry: &Registry<'b>,
     scratch: &'b mut [u8],
 ) -> Result<C> {
+    read_in_place(|c| read_into(payload, registry, scratch, c))
+}
+
+/// Decodes the payload into the front of `scratch` and the claims from it into `c` (which
+/// starts [`InPlace::empty`]); packed strings are expanded into the rest of `scratch`.
+fn read_into<'b, C: Decode<'b>>(
+    payload: &str,
+    registry: &Registry<'b>,
+    scratch: &'b mut [u8],
+    c: &mut C,
+) -> Result<()> {
     let n = b64::decoded_len(payload.len())?;
     if scratch.len() < n {
         return Err(Error::BufferTooSmall { needed: 3 * n });
@@ -339,12 +350,8 @@ fn read<'b, C: Decode<'b>>(
     check_tag(C::KIND, tag_byte)?;
     let mut d = Dec::new(body, rest, registry);
     d.start()?;
-    // Returned as decoded, not moved out and back in (for the stack).
-    let decoded = C::decode(&mut d);
-    if decoded.is_ok() {
-        d.finish(n)?;
-    }
-    decoded
+    c.decode(&mut d)?;
+    d.finish(n)
 }
 
 /// Writes `iat`, then `exp - iat` (positive: the lifetime check ran before).
@@ -408,7 +415,7 @@ macro_rules! dec_field {
     };
     ($d:ident, $c:ident, list, $f:ident) => {
         if $d.present() {
-            $c.$f = $d.list(true)?;
+            $d.list(true, &mut $c.$f)?;
         }
     };
     ($d:ident, $c:ident, extras, $f:ident) => {
@@ -477,13 +484,16 @@ impl<S: AsRef<str>> Encode for AccessClaims<S> {
 }
 
 impl<'b> Decode<'b> for AccessClaims<&'b str> {
-    fn decode(d: &mut Dec<'b, '_>) -> Result<Self> {
-        let (iss, sub, aud, client_id) = (d.str()?, d.str()?, d.list(false)?, d.str()?);
-        let (iat, exp) = read_times(d)?;
-        let mut c = AccessClaims::new(iss, sub, "", client_id, iat, exp, d.str()?);
-        c.aud = aud;
+    fn decode(&mut self, d: &mut Dec<'b, '_>) -> Result<()> {
+        let c = self;
+        c.iss = d.str()?;
+        c.sub = d.str()?;
+        d.list(false, &mut c.aud)?;
+        c.client_id = d.str()?;
+        (c.iat, c.exp) = read_times(d)?;
+        c.jti = d.str()?;
         access_optional!(dec_field!(d, c));
-        Ok(c)
+        Ok(())
     }
 }
 
@@ -498,13 +508,14 @@ impl<S: AsRef<str>> Encode for IdClaims<S> {
 }
 
 impl<'b> Decode<'b> for IdClaims<&'b str> {
-    fn decode(d: &mut Dec<'b, '_>) -> Result<Self> {
-        let (iss, sub, aud) = (d.str()?, d.str()?, d.list(false)?);
-        let (iat, exp) = read_times(d)?;
-        let mut c = IdClaims::new(iss, sub, "", iat, exp);
-        c.aud = aud;
+    fn decode(&mut self, d: &mut Dec<'b, '_>) -> Result<()> {
+        let c = self;
+        c.iss = d.str()?;
+        c.sub = d.str()?;
+        d.list(false, &mut c.aud)?;
+        (c.iat, c.exp) = read_times(d)?;
         id_optional!(dec_field!(d, c));
-        Ok(c)
+        Ok(())
     }
 }
 

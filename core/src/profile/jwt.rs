@@ -7,7 +7,7 @@
 use crate::alg::{SigningKey, VerifyingKey};
 use crate::b64;
 use crate::budget::Limits;
-use crate::claims::{AccessClaims, ClaimSet, IdClaims, ReadFields, SetExtras, read_claims};
+use crate::claims::{AccessClaims, ClaimSet, IdClaims, ReadFields, SetExtras, read_claims_into};
 use crate::error::{Error, Result};
 use crate::json::Writer;
 use crate::kind::Kind;
@@ -122,12 +122,14 @@ fn write_json<C: ClaimSet>(claims: &C, out: &mut [u8]) -> Result<usize> {
     Ok(w.finish())
 }
 
-/// Decodes the payload into the front of `scratch` and the claims from it, with the crate's
-/// one JSON reader; strings with escapes are decoded into the rest of `scratch`.
+/// Decodes the payload into the front of `scratch` and the claims from it into `c`, with
+/// the crate's one JSON reader; strings with escapes are decoded into the rest of
+/// `scratch`.
 fn read_json<'b, C: ReadFields<'b> + SetExtras<'b> + ClaimSet>(
     payload: &str,
     scratch: &'b mut [u8],
-) -> Result<C> {
+    c: &mut C,
+) -> Result<()> {
     let n = b64::decoded_len(payload.len())?;
     if scratch.len() < n {
         return Err(Error::BufferTooSmall { needed: 2 * n });
@@ -138,7 +140,7 @@ fn read_json<'b, C: ReadFields<'b> + SetExtras<'b> + ClaimSet>(
     let text = core::str::from_utf8(json).map_err(|_| Error::MalformedClaims)?;
     // Escaped strings are decoded into `rest` as they are met (no scan for a backslash
     // first): running out of it means `n` more bytes, at most, are needed.
-    read_claims(text, rest).map_err(|e| match e {
+    read_claims_into(text, rest, c).map_err(|e| match e {
         Error::BufferTooSmall { .. } => Error::BufferTooSmall { needed: 2 * n },
         e => e,
     })

@@ -6,7 +6,7 @@ pub mod jwt;
 
 use crate::alg::{SigningKey, VerifyingKey};
 use crate::budget::Limits;
-use crate::claims::ClaimSet;
+use crate::claims::{ClaimSet, InPlace, read_in_place};
 use crate::error::{Error, Result};
 use crate::header::Header;
 use crate::jws;
@@ -50,26 +50,26 @@ pub(crate) fn issue<'o, C: ClaimSet, K: SigningKey + ?Sized>(
 /// decoding, the lifetime limit, then `policy` (the caller's checks on the claims).
 ///
 /// Two phases in two frames of their own, for the stack: the signature is checked in a
-/// frame that holds no claims, and the claims are built in a frame entered after the
-/// signature check's has returned; the claims go straight to the caller's return slot.
+/// frame that holds no claims, and the claims are decoded in a frame entered after the
+/// signature check's has returned, straight into the slot this function returns (inlined,
+/// that is the caller's): no copy of the claims set is made on the way.
 #[inline]
-pub(crate) fn verify<'b, C: ClaimSet, K: VerifyingKey + ?Sized>(
+pub(crate) fn verify<'b, C: ClaimSet + InPlace, K: VerifyingKey + ?Sized>(
     token: &str,
     key: &K,
     limits: &Limits,
     scratch: &'b mut [u8],
     check_typ: impl FnOnce(Option<&str>, &str) -> Result<()>,
-    decode: impl FnOnce(&str, &'b mut [u8]) -> Result<C>,
+    decode: impl FnOnce(&str, &'b mut [u8], &mut C) -> Result<()>,
     policy: impl FnOnce(&C) -> Result<()>,
 ) -> Result<C> {
     let payload = signed_payload(token, key, limits, C::KIND, scratch, check_typ)?;
-    let verified = claims(payload, scratch, decode);
-    // The policy here, inlined where the verifier is called (a program whose policy has no
-    // custom-claim rules links none of their code); the claims stay in the return slot.
-    if let Ok(claims) = &verified {
-        policy(claims)?;
-    }
-    verified
+    read_in_place(|c| {
+        claims(payload, scratch, decode, c)?;
+        // The policy here, inlined where the verifier is called (a program whose policy
+        // has no custom-claim rules links none of their code).
+        policy(c)
+    })
 }
 
 /// The first phase: budget, key use, header and signature; returns the payload segment.
@@ -89,17 +89,15 @@ fn signed_payload<'t, K: VerifyingKey + ?Sized>(
     jws::verify_parts(token, key, scratch, check_typ)
 }
 
-/// The second phase, once the signature verified: claims decoding and their values.
+/// The second phase, once the signature verified: claims decoding into `c` (which starts
+/// [`InPlace::empty`]) and their values.
 #[inline(never)]
 fn claims<'b, C: ClaimSet>(
     payload: &str,
     scratch: &'b mut [u8],
-    decode: impl FnOnce(&str, &'b mut [u8]) -> Result<C>,
-) -> Result<C> {
-    // Returned as decoded, not moved out and back in (for the stack).
-    let decoded = decode(payload, scratch);
-    if let Ok(claims) = &decoded {
-        claims.check_values()?;
-    }
-    decoded
+    decode: impl FnOnce(&str, &'b mut [u8], &mut C) -> Result<()>,
+    c: &mut C,
+) -> Result<()> {
+    decode(payload, scratch, c)?;
+    c.check_values()
 }

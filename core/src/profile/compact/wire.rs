@@ -491,9 +491,14 @@ impl<'b, 'x> Dec<'b, 'x> {
         Ok(self.expand(raw))
     }
 
-    /// Reads `varint(count)` strings: more than `N` is [`Error::TooManyValues`], none when
+    /// Reads `varint(count)` strings into `list`, which the caller passes empty (filled in
+    /// place, for the stack): more than `N` is [`Error::TooManyValues`], none when
     /// `nonempty` (an optional list is flagged absent instead) [`Error::MalformedClaims`].
-    pub fn list<const N: usize>(&mut self, nonempty: bool) -> Result<List<&'b str, N>> {
+    pub fn list<const N: usize>(
+        &mut self,
+        nonempty: bool,
+        list: &mut List<&'b str, N>,
+    ) -> Result<()> {
         let count = self.varint()?;
         if count > N as u64 {
             return Err(Error::TooManyValues);
@@ -501,11 +506,10 @@ impl<'b, 'x> Dec<'b, 'x> {
         if nonempty && count == 0 {
             return Err(Error::MalformedClaims);
         }
-        let mut list = List::new();
         for _ in 0..count {
             list.push(self.str()?)?;
         }
-        Ok(list)
+        Ok(())
     }
 
     /// Reads a list of at least one string and returns them joined by single spaces (the
