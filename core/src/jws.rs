@@ -105,13 +105,33 @@ fn check_header_on_stack(
 ///
 /// The header is parsed into the front of `scratch` when it fits (its values are not needed
 /// once checked, and `scratch` is the caller's to overwrite next), so no kilobyte of header
-/// buffer sits on the stack under the signature check; otherwise on the stack.
+/// buffer sits on the stack under the signature check; otherwise on the stack. The header
+/// is checked in a frame of its own, gone before the signature is checked (for the stack).
+#[inline]
 pub(crate) fn verify_parts<'t, K: VerifyingKey + ?Sized>(
     token: &'t str,
     key: &K,
     scratch: &mut [u8],
     check_typ: impl FnOnce(Option<&str>, &str) -> Result<()>,
 ) -> Result<&'t str> {
+    let parts = checked_parts(token, key, scratch, check_typ)?;
+    if key.signature_len() <= 64 {
+        check_signature::<K, 64>(key, &parts)?;
+    } else {
+        check_signature::<K, MAX_SIGNATURE_LEN>(key, &parts)?;
+    }
+    Ok(parts.payload)
+}
+
+/// Everything [`verify_parts`] checks before the signature: the JWS shape, the header, and
+/// the signature segment's encoding and length.
+#[inline(never)]
+fn checked_parts<'t, K: VerifyingKey + ?Sized>(
+    token: &'t str,
+    key: &K,
+    scratch: &mut [u8],
+    check_typ: impl FnOnce(Option<&str>, &str) -> Result<()>,
+) -> Result<Parts<'t>> {
     let parts = split(token)?;
     let mut check_typ = Some(check_typ);
     let mut check_typ =
@@ -132,12 +152,7 @@ pub(crate) fn verify_parts<'t, K: VerifyingKey + ?Sized>(
         b64::decoded_len(parts.signature.len())?;
         return Err(Error::BadSignature);
     }
-    if key.signature_len() <= 64 {
-        check_signature::<K, 64>(key, &parts)?;
-    } else {
-        check_signature::<K, MAX_SIGNATURE_LEN>(key, &parts)?;
-    }
-    Ok(parts.payload)
+    Ok(parts)
 }
 
 /// Decodes the signature into a buffer of `N` bytes and checks it: in a frame of its own,
