@@ -119,20 +119,22 @@ impl<'b> Deserializer<'b> {
 
     /// The next token as a string, decoded.
     pub(super) fn str(&mut self) -> Result<&'b str> {
-        let raw = self.raw_str()?;
+        let mut raw = RawStr::EMPTY;
+        self.raw_str_into(&mut raw)?;
         self.arena.unescape(raw)
     }
 
-    /// The next token as a string, checked but not decoded.
-    pub(super) fn raw_str(&mut self) -> Result<RawStr<'b>> {
+    /// The next token as a string into `out`, checked but not decoded (written through, not
+    /// returned: see [`Reader::string_into`]).
+    pub(super) fn raw_str_into(&mut self, out: &mut RawStr<'b>) -> Result<()> {
         if self.peek()? != b'"' {
             return Err(BAD);
         }
-        let raw = self.r.string()?;
-        if raw.nul && self.refuse_nul {
+        self.r.string_into(out)?;
+        if out.nul && self.refuse_nul {
             return Err(BAD);
         }
-        Ok(raw)
+        Ok(())
     }
 
     fn number(&mut self) -> Result<Number<'b>> {
@@ -158,7 +160,10 @@ impl<'b> Deserializer<'b> {
     /// A scalar's value, checked but not converted, for values nobody reads.
     fn skip_scalar(&mut self) -> Result<()> {
         match self.peek()? {
-            b'"' => self.raw_str().map(drop),
+            b'"' => {
+                let mut unused = RawStr::EMPTY;
+                self.raw_str_into(&mut unused)
+            }
             b't' => self.r.literal(b"true"),
             b'f' => self.r.literal(b"false"),
             b'n' => self.r.literal(b"null"),
@@ -244,26 +249,28 @@ impl<'b> Deserializer<'b> {
         v.visit_u64(self.date_value()?)
     }
 
-    /// The next member name of an object (refused if `members` has it already), the cursor
-    /// then at its value; `None` after the object's `}` (`first` and `done` as for
-    /// [`next_item`](Self::next_item)).
+    /// The next member name of an object into `key` (refused if `members` has it already),
+    /// the cursor then at its value; `false` after the object's `}` (`first` and `done` as
+    /// for [`next_item`](Self::next_item)). `key` is written through, not returned (see
+    /// [`Reader::string_into`]).
     pub(super) fn member(
         &mut self,
         members: &mut Members,
         first: &mut bool,
         done: &mut bool,
-    ) -> Result<Option<RawStr<'b>>> {
+        key: &mut RawStr<'b>,
+    ) -> Result<bool> {
         if !self.next_item(b'}', first, done)? {
-            return Ok(None);
+            return Ok(false);
         }
         if self.peek()? != b'"' {
             return Err(BAD);
         }
         let at = self.r.pos();
-        let key = self.raw_str()?;
+        self.raw_str_into(key)?;
         members.insert(self.r.text(), key, at)?;
         self.r.eat(b':')?;
-        Ok(Some(key))
+        Ok(true)
     }
 
     /// A NumericDate's integer, not yet range-checked.
@@ -509,12 +516,13 @@ impl<'b> de::MapAccess<'b> for Map<'_, 'b> {
     type Error = Error;
 
     fn next_key_seed<K: DeserializeSeed<'b>>(&mut self, seed: K) -> Result<Option<K::Value>> {
-        let Some(key) = self
+        let mut key = RawStr::EMPTY;
+        if !self
             .de
-            .member(&mut self.members, &mut self.first, &mut self.done)?
-        else {
+            .member(&mut self.members, &mut self.first, &mut self.done, &mut key)?
+        {
             return Ok(None);
-        };
+        }
         seed.deserialize(Key {
             de: &mut *self.de,
             key,

@@ -7,7 +7,7 @@
 use serde::de::{Deserialize, IgnoredAny};
 
 use super::de::Deserializer;
-use super::read::Members;
+use super::read::{Members, RawStr};
 use crate::error::{Error, Result};
 
 const BAD: Error = Error::MalformedClaims;
@@ -55,13 +55,14 @@ impl<'d, 'b> Fields<'d, 'b> {
     /// The next member's name, decoded (refused if an earlier member has it:
     /// [`Error::DuplicateMember`]), the cursor then at its value; `None` after the `}`.
     pub fn name(&mut self) -> Result<Option<&'b str>> {
-        match self
+        let mut key = RawStr::EMPTY;
+        if !self
             .de
-            .member(&mut self.members, &mut self.first, &mut self.done)?
+            .member(&mut self.members, &mut self.first, &mut self.done, &mut key)?
         {
-            Some(key) => self.de.arena.unescape(key).map(Some),
-            None => Ok(None),
+            return Ok(None);
         }
+        self.de.arena.unescape(key).map(Some)
     }
 
     /// After `name` returned `None`: leaves the object.

@@ -64,11 +64,17 @@ impl<'b> Arena<'b> {
     }
 
     /// The decoded value of a string token: the token itself when it has no escape
-    /// (zero-copy), otherwise decoded into the arena.
+    /// (zero-copy, inlined where it is called), otherwise decoded into the arena.
+    #[inline]
     pub fn unescape(&mut self, s: RawStr<'b>) -> Result<&'b str> {
         if !s.escaped {
             return Ok(s.raw);
         }
+        self.decode(s)
+    }
+
+    /// [`unescape`](Self::unescape) for a string with escapes.
+    fn decode(&mut self, s: RawStr<'b>) -> Result<&'b str> {
         let mut len = 0;
         for c in Chars::new(s) {
             let mut utf8 = [0u8; 4];

@@ -867,7 +867,7 @@ impl<'b> Dec<'b, '_> {
                     return Err(Error::ClaimCollision { claim });
                 }
                 // The object's earlier members are read again only on a filter hit.
-                if seen.note(name) && seen.earlier(utf8(out)?, name, at)? {
+                if seen.note(&name) && seen.earlier(utf8(out)?, &name, at)? {
                     return Err(Error::DuplicateMember);
                 }
             }
