@@ -1,5 +1,7 @@
-//! The reader as a `serde` deserializer: the claims types (and yours) derive `Deserialize`
-//! and read through it, in one pass, with every rule of the module above.
+//! The reader as a `serde` deserializer: your types (and the JOSE header of a DPoP proof)
+//! derive `Deserialize` and read through it, in one pass, with every rule of the module
+//! above. The claims types read themselves member by member over the same reader
+//! ([`super::fields`]), with the same values and errors as their derive gives here.
 
 use core::fmt;
 
