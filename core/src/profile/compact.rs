@@ -486,12 +486,12 @@ impl<S: AsRef<str>> Encode for AccessClaims<S> {
 impl<'b> Decode<'b> for AccessClaims<&'b str> {
     fn decode(&mut self, d: &mut Dec<'b, '_>) -> Result<()> {
         let c = self;
-        c.iss = d.str()?;
-        c.sub = d.str()?;
+        d.str_into(&mut c.iss)?;
+        d.str_into(&mut c.sub)?;
         d.list(false, &mut c.aud)?;
-        c.client_id = d.str()?;
+        d.str_into(&mut c.client_id)?;
         (c.iat, c.exp) = read_times(d)?;
-        c.jti = d.str()?;
+        d.str_into(&mut c.jti)?;
         access_optional!(dec_field!(d, c));
         Ok(())
     }
@@ -510,8 +510,8 @@ impl<S: AsRef<str>> Encode for IdClaims<S> {
 impl<'b> Decode<'b> for IdClaims<&'b str> {
     fn decode(&mut self, d: &mut Dec<'b, '_>) -> Result<()> {
         let c = self;
-        c.iss = d.str()?;
-        c.sub = d.str()?;
+        d.str_into(&mut c.iss)?;
+        d.str_into(&mut c.sub)?;
         d.list(false, &mut c.aud)?;
         (c.iat, c.exp) = read_times(d)?;
         id_optional!(dec_field!(d, c));

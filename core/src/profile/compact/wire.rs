@@ -403,9 +403,20 @@ impl<'b, 'x> Dec<'b, 'x> {
         }
     }
 
+    #[inline]
     fn raw(&mut self) -> Result<Raw<'b>> {
+        let mut raw = Raw::Borrowed("");
+        self.raw_into(&mut raw)?;
+        Ok(raw)
+    }
+
+    /// The next string into `out`. Written through, not returned: a returned
+    /// `Result<Raw, Error>` is a union of unlike layouts that the compiler copies in
+    /// overlapping pieces, stalling store-to-load forwarding (as for
+    /// `json::Reader::string_into`).
+    fn raw_into(&mut self, out: &mut Raw<'b>) -> Result<()> {
         let h = self.varint()?;
-        self.raw_from(h)
+        self.raw_from(h, out)
     }
 
     /// A custom claim's name: a well-known name's code, or a string whose header is offset
@@ -413,7 +424,11 @@ impl<'b, 'x> Dec<'b, 'x> {
     fn name(&mut self) -> Result<Raw<'b>> {
         let h = self.varint()?;
         match h.checked_sub(NAME_CODES) {
-            Some(header) => self.raw_from(header),
+            Some(header) => {
+                let mut raw = Raw::Borrowed("");
+                self.raw_from(header, &mut raw)?;
+                Ok(raw)
+            }
             None => WELL_KNOWN_NAMES
                 .get(h as usize)
                 .map(|n| Raw::Borrowed(n))
@@ -421,14 +436,15 @@ impl<'b, 'x> Dec<'b, 'x> {
         }
     }
 
-    /// The string whose header `h` was just read.
-    fn raw_from(&mut self, h: u64) -> Result<Raw<'b>> {
+    /// The string whose header `h` was just read, into `out`.
+    fn raw_from(&mut self, h: u64, out: &mut Raw<'b>) -> Result<()> {
         let n = usize::try_from(h >> 2).map_err(|_| Error::MalformedClaims)?;
         let bits = match h & 3 {
             FORM_TEXT => {
                 let b = self.take(n)?;
                 let s = core::str::from_utf8(b).map_err(|_| Error::MalformedClaims)?;
-                return Ok(Raw::Borrowed(s));
+                *out = Raw::Borrowed(s);
+                return Ok(());
             }
             FORM_HEX => 4,
             FORM_B64 => 6,
@@ -438,7 +454,8 @@ impl<'b, 'x> Dec<'b, 'x> {
                     return Err(Error::MalformedClaims);
                 }
                 let s = self.registry.get(h >> 2).ok_or(Error::UnregisteredValue)?;
-                return Ok(Raw::Borrowed(s));
+                *out = Raw::Borrowed(s);
+                return Ok(());
             }
         };
         if n > self.rest.len().saturating_mul(2) {
@@ -451,11 +468,12 @@ impl<'b, 'x> Dec<'b, 'x> {
         if pad > 0 && bytes[len - 1] & ((1 << pad) - 1) != 0 {
             return Err(Error::MalformedClaims);
         }
-        Ok(Raw::Packed {
+        *out = Raw::Packed {
             n,
             bits: bits as u32,
             bytes,
-        })
+        };
+        Ok(())
     }
 
     /// Reserves `n` bytes of scratch; `None` (and a note of the shortfall) when full.
@@ -486,9 +504,19 @@ impl<'b, 'x> Dec<'b, 'x> {
     }
 
     /// Reads a string.
+    #[inline]
     pub fn str(&mut self) -> Result<&'b str> {
-        let raw = self.raw()?;
-        Ok(self.expand(raw))
+        let mut s = "";
+        self.str_into(&mut s)?;
+        Ok(s)
+    }
+
+    /// Reads a string into `out` (written through, not returned: see [`Dec::raw_into`]).
+    pub fn str_into(&mut self, out: &mut &'b str) -> Result<()> {
+        let mut raw = Raw::Borrowed("");
+        self.raw_into(&mut raw)?;
+        *out = self.expand(raw);
+        Ok(())
     }
 
     /// Reads `varint(count)` strings into `list`, which the caller passes empty (filled in
