@@ -25,6 +25,12 @@ const MARGIN: usize = if cfg!(debug_assertions) {
     8 * 1024
 };
 
+/// Issue 12's bound on an HS256 access verify above the bare HMAC, held in an optimized
+/// build (`cargo test --release -p compact-token-benches --test stack`, as `report` measures;
+/// +1,736 B `compact` / +2,568 B `jwt` before the claims were decoded in place): in a debug
+/// build [`MARGIN`] applies.
+const HS256_MARGIN: usize = if cfg!(debug_assertions) { MARGIN } else { 1024 };
+
 fn key() -> Hs256Key {
     Hs256Key::from_secret(&[0x24; 32], KeyUse::Id).unwrap()
 }
@@ -267,7 +273,7 @@ fn access_verify_stack_beside_the_bare_primitive() {
         let ours = peak_ours(profile, &token, &hs);
         eprintln!("stack per HS256 access verify, {profile}: {ours} B; bare HMAC: {bare} B");
         assert!(
-            ours >= bare && ours <= bare + MARGIN,
+            ours >= bare && ours <= bare + HS256_MARGIN,
             "{profile}: {ours} B, bare {bare} B"
         );
     }
