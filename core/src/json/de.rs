@@ -275,6 +275,24 @@ impl<'b> Deserializer<'b> {
         Ok(true)
     }
 
+    /// `true` or `false`; anything else is refused.
+    pub(super) fn bool_value(&mut self) -> Result<bool> {
+        match self.peek()? {
+            b't' => self.r.literal(b"true").map(|()| true),
+            b'f' => self.r.literal(b"false").map(|()| false),
+            _ => Err(BAD),
+        }
+    }
+
+    /// Consumes a `null` if one comes next; `false` (nothing consumed) otherwise.
+    pub(super) fn null(&mut self) -> Result<bool> {
+        if self.peek()? != b'n' {
+            return Ok(false);
+        }
+        self.r.literal(b"null")?;
+        Ok(true)
+    }
+
     /// A NumericDate's integer, not yet range-checked.
     pub(super) fn date_value(&mut self) -> Result<u64> {
         match self.number() {
@@ -332,17 +350,7 @@ impl<'b> de::Deserializer<'b> for &mut Deserializer<'b> {
     }
 
     fn deserialize_bool<V: Visitor<'b>>(self, v: V) -> Result<V::Value> {
-        match self.peek()? {
-            b't' => {
-                self.r.literal(b"true")?;
-                v.visit_bool(true)
-            }
-            b'f' => {
-                self.r.literal(b"false")?;
-                v.visit_bool(false)
-            }
-            _ => Err(BAD),
-        }
+        v.visit_bool(self.bool_value()?)
     }
 
     fn deserialize_i8<V: Visitor<'b>>(self, v: V) -> Result<V::Value> {
@@ -401,8 +409,7 @@ impl<'b> de::Deserializer<'b> for &mut Deserializer<'b> {
     }
 
     fn deserialize_option<V: Visitor<'b>>(self, v: V) -> Result<V::Value> {
-        if self.peek()? == b'n' {
-            self.r.literal(b"null")?;
+        if self.null()? {
             v.visit_none()
         } else {
             v.visit_some(self)

@@ -81,7 +81,7 @@ impl<'d, 'b> Fields<'d, 'b> {
 
     /// A string value or `null`.
     pub fn opt_str(&mut self) -> Result<Option<&'b str>> {
-        if self.null()? {
+        if self.de.null()? {
             return Ok(None);
         }
         self.str().map(Some)
@@ -89,14 +89,10 @@ impl<'d, 'b> Fields<'d, 'b> {
 
     /// `true` or `false`, or `null`.
     pub fn opt_bool(&mut self) -> Result<Option<bool>> {
-        if self.null()? {
+        if self.de.null()? {
             return Ok(None);
         }
-        match self.de.peek()? {
-            b't' => self.de.r.literal(b"true").map(|()| Some(true)),
-            b'f' => self.de.r.literal(b"false").map(|()| Some(false)),
-            _ => Err(BAD),
-        }
+        self.de.bool_value().map(Some)
     }
 
     /// A NumericDate as an exact non-negative integer; any other value is
@@ -107,7 +103,7 @@ impl<'d, 'b> Fields<'d, 'b> {
 
     /// A date or `null`.
     pub fn opt_date(&mut self) -> Result<Option<u64>> {
-        if self.null()? {
+        if self.de.null()? {
             return Ok(None);
         }
         self.date().map(Some)
@@ -142,13 +138,5 @@ impl<'d, 'b> Fields<'d, 'b> {
     /// A value nobody reads, walked under every rule.
     pub fn skip(&mut self) -> Result<()> {
         IgnoredAny::deserialize(&mut *self.de).map(drop)
-    }
-
-    fn null(&mut self) -> Result<bool> {
-        if self.de.peek()? != b'n' {
-            return Ok(false);
-        }
-        self.de.r.literal(b"null")?;
-        Ok(true)
     }
 }
