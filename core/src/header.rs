@@ -6,6 +6,11 @@ use crate::json::{Arena, Reader, Writer};
 /// The longest header JSON read or written, in bytes.
 pub const MAX_HEADER_LEN: usize = 512;
 
+/// The `typ` the `jwt` profile writes for access tokens.
+pub(crate) const ACCESS_TYP: &str = "at+jwt";
+/// The `typ` the `jwt` profile writes for ID tokens.
+pub(crate) const ID_TYP: &str = "JWT";
+
 /// A parsed JOSE header. Only `alg`, `typ` and `kid` are understood; any other parameter
 /// (`crit`, `jku`, `jwk`, `x5u`, `x5c`, `x5t`, `b64`, `zip`, `cty`, ...) is refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,6 +79,34 @@ impl<'h> Header<'h> {
         })
     }
 
+    /// The header exactly as this crate writes it for a key named `alg` that has no id:
+    /// `{"alg":"…"}`, or with `"typ"` after it as the `jwt` profile writes it; `None` for
+    /// any other bytes, which [`Header::parse`] reads. A byte-for-byte comparison, not a
+    /// second reader: whatever it recognises, the parser reads as the same header (a test
+    /// holds the two together). Most tokens a verifier sees are its issuer's, and this
+    /// spares them the general reader.
+    pub(crate) fn as_written(json: &[u8], alg: &'static str) -> Option<Header<'static>> {
+        let rest = json
+            .strip_prefix(br#"{"alg":""#)?
+            .strip_prefix(alg.as_bytes())?
+            .strip_prefix(b"\"")?;
+        let typ = match rest {
+            b"}" => None,
+            _ => {
+                let typ = rest.strip_prefix(br#","typ":""#)?.strip_suffix(br#""}"#)?;
+                let written = [ACCESS_TYP, ID_TYP]
+                    .into_iter()
+                    .find(|t| t.as_bytes() == typ);
+                Some(written?)
+            }
+        };
+        Some(Header {
+            alg,
+            typ,
+            kid: None,
+        })
+    }
+
     /// Writes the header as byte-minimal JSON (`alg`, then `typ` and `kid` when present);
     /// returns the length written, or [`Error::BufferTooSmall`].
     pub fn write(&self, out: &mut [u8]) -> Result<usize> {
@@ -94,6 +127,62 @@ impl<'h> Header<'h> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The written forms are recognised, and whatever is recognised the parser reads as the
+    /// same header: every written form, and every one of them with a byte removed, doubled,
+    /// or replaced by one of a few that matter to JSON (space, quote, backslash, comma,
+    /// brace, a letter's other case), under every algorithm name.
+    #[test]
+    fn written_forms_are_recognised_as_the_parser_reads_them() {
+        use crate::alg::Algorithm;
+        let algs = [
+            Algorithm::EdDSA,
+            Algorithm::HS256,
+            Algorithm::ES256,
+            Algorithm::RS256,
+            Algorithm::PS256,
+        ];
+        let mut checked = 0;
+        for alg in algs.map(Algorithm::name) {
+            for typ in [None, Some(ACCESS_TYP), Some(ID_TYP)] {
+                let written = Header {
+                    alg,
+                    typ,
+                    kid: None,
+                };
+                let mut out = [0u8; 64];
+                let n = written.write(&mut out).unwrap();
+                let json = &out[..n];
+                assert_eq!(Header::as_written(json, alg), Some(written));
+                let mut variants = std::vec::Vec::new();
+                for i in 0..json.len() {
+                    let mut v = json.to_vec();
+                    v.remove(i);
+                    variants.push(v);
+                    let mut v = json.to_vec();
+                    v.insert(i, json[i]);
+                    variants.push(v);
+                    for b in [b' ', b'"', b'\\', b',', b'}', json[i] ^ 0x20] {
+                        let mut v = json.to_vec();
+                        v[i] = b;
+                        variants.push(v);
+                    }
+                }
+                for v in variants {
+                    for other in algs.map(Algorithm::name) {
+                        checked += 1;
+                        if let Some(h) = Header::as_written(&v, other) {
+                            let mut buf = [0u8; 128];
+                            assert_eq!(Header::parse(&v, &mut Arena::new(&mut buf)), Ok(h));
+                            // Only a written form itself (a byte replaced by itself).
+                            assert_eq!((&v[..], other), (json, alg));
+                        }
+                    }
+                }
+            }
+        }
+        assert!(checked > 10_000, "{checked}");
+    }
 
     fn parse_err(json: &str) -> Option<Error> {
         let mut buf = [0u8; 256];

@@ -46,14 +46,23 @@ pub fn split(token: &str) -> Result<Parts<'_>> {
 pub const HEADER_BUF_LEN: usize = 2 * MAX_HEADER_LEN;
 
 /// Parses the header `segment` into `buf`, which must hold twice its decoded length (the
-/// JSON and its unescaped strings).
-fn parse_header<'b>(segment: &str, buf: &'b mut [u8]) -> Result<Header<'b>> {
+/// JSON and its unescaped strings). With `alg`, the verifier's, a header exactly as this
+/// crate writes it for that algorithm is recognised without the general reader
+/// ([`Header::as_written`]; the same header either way).
+fn parse_header<'b>(
+    segment: &str,
+    buf: &'b mut [u8],
+    alg: Option<Algorithm>,
+) -> Result<Header<'b>> {
     let n = b64::decoded_len(segment.len())?;
     if n > MAX_HEADER_LEN {
         return Err(Error::MalformedHeader);
     }
     let (json, strings) = buf.split_at_mut(n);
     let json: &'b [u8] = b64::decode(segment, json)?;
+    if let Some(header) = alg.and_then(|alg| Header::as_written(json, alg.name())) {
+        return Ok(header);
+    }
     Header::parse(json, &mut Arena::new(strings))
 }
 
@@ -61,7 +70,7 @@ fn parse_header<'b>(segment: &str, buf: &'b mut [u8]) -> Result<Header<'b>> {
 /// before verification (which then checks the whole header again). Refuses what verification
 /// would refuse in the header alone (unknown parameters, duplicates, bad base64url).
 pub fn untrusted_header<'b>(token: &str, buf: &'b mut [u8; HEADER_BUF_LEN]) -> Result<Header<'b>> {
-    parse_header(split(token)?.header, buf)
+    parse_header(split(token)?.header, buf, None)
 }
 
 /// The header checks against the pinned key's algorithm and key id, then `check_typ`; the
@@ -74,7 +83,7 @@ fn check_header(
     kid: Option<&str>,
     check_typ: &mut dyn FnMut(Option<&str>, &str) -> Result<()>,
 ) -> Result<()> {
-    let header = parse_header(parts.header, buf)?;
+    let header = parse_header(parts.header, buf, Some(alg))?;
     if !alg.is_named(header.alg) {
         return Err(Error::AlgorithmMismatch);
     }

@@ -14,9 +14,9 @@ use crate::kind::Kind;
 use crate::validate::{AccessPolicy, IdPolicy};
 
 /// The `typ` of access tokens.
-pub const ACCESS_TYP: &str = "at+jwt";
+pub const ACCESS_TYP: &str = crate::header::ACCESS_TYP;
 /// The `typ` of ID tokens.
-pub const ID_TYP: &str = "JWT";
+pub const ID_TYP: &str = crate::header::ID_TYP;
 
 /// Issues an access token into `out`, returning it.
 ///

@@ -269,19 +269,7 @@ impl Raw<'_> {
     fn write(&self, dst: &mut [u8]) {
         match *self {
             Raw::Borrowed(s) => dst.copy_from_slice(s.as_bytes()),
-            Raw::Packed { bits, bytes, .. } => {
-                let (mut acc, mut have, mut src) = (0u32, 0u32, bytes.iter());
-                let mask = (1u32 << bits) - 1;
-                for c in dst.iter_mut() {
-                    if have < bits {
-                        acc = (acc << 8) | u32::from(*src.next().unwrap_or(&0));
-                        have += 8;
-                    }
-                    have -= bits;
-                    let v = ((acc >> have) & mask) as usize;
-                    *c = if bits == 4 { HEX[v] } else { B64[v] };
-                }
-            }
+            Raw::Packed { .. } => self.write_range(0, dst),
         }
     }
 }
@@ -835,16 +823,38 @@ impl Raw<'_> {
         Ok(())
     }
 
-    /// Writes characters `from .. from + dst.len()` of a packed string into `dst`.
+    /// Writes characters `from .. from + dst.len()` of a packed string into `dst`; `from`
+    /// is a multiple of 4, so it starts a whole byte (hex) or group of 3 bytes (base64url).
+    /// A group at a time, not a character at a time: unpacking is a share of every
+    /// `compact` verify. Bytes missing past the end read as zero bits.
     fn write_range(&self, from: usize, dst: &mut [u8]) {
-        if let Raw::Packed { bits, bytes, .. } = *self {
-            let mask = (1u32 << bits) - 1;
-            for (k, c) in dst.iter_mut().enumerate() {
-                let bit = (from + k) * bits as usize;
-                let hi = u32::from(*bytes.get(bit / 8).unwrap_or(&0));
-                let lo = u32::from(*bytes.get(bit / 8 + 1).unwrap_or(&0));
-                let v = (((hi << 8 | lo) >> (16 - bits as usize - bit % 8)) & mask) as usize;
-                *c = if bits == 4 { HEX[v] } else { B64[v] };
+        let Raw::Packed { bits, bytes, .. } = *self else {
+            return;
+        };
+        debug_assert_eq!(from % 4, 0);
+        let bytes = bytes.get(from * bits as usize / 8..).unwrap_or_default();
+        if bits == 4 {
+            let bytes = bytes.iter().copied().chain(core::iter::repeat(0));
+            for (pair, b) in dst.chunks_mut(2).zip(bytes) {
+                for (c, v) in pair.iter_mut().zip([b >> 4, b & 0x0F]) {
+                    *c = HEX[usize::from(v)];
+                }
+            }
+        } else {
+            let mut groups = bytes.chunks(3);
+            for quad in dst.chunks_mut(4) {
+                // Matched, not copied into a zeroed group: a copy of a variable length is
+                // byte stores that a wider load then waits for.
+                let (a, b, c) = match groups.next() {
+                    Some(&[a, b, c]) => (a, b, c),
+                    Some(&[a, b]) => (a, b, 0),
+                    Some(&[a]) => (a, 0, 0),
+                    _ => (0, 0, 0),
+                };
+                let v = u32::from(a) << 16 | u32::from(b) << 8 | u32::from(c);
+                for (c, shift) in quad.iter_mut().zip([18, 12, 6, 0]) {
+                    *c = B64[(v >> shift) as usize & 0x3F];
+                }
             }
         }
     }
@@ -1000,6 +1010,39 @@ mod tests {
             let len = e.len();
             assert_eq!(len, 1 + theirs.len());
             assert_eq!(short, *b"x");
+        }
+    }
+
+    /// Unpacking undoes packing at every length, whole (`write`, over a buffer of bytes
+    /// that are no characters) and in the 64-character pieces `write_json` writes.
+    #[test]
+    fn unpacking_undoes_packing_at_every_length() {
+        let hex: std::vec::Vec<u8> = (0..200).map(|i| HEX[i * 7 % 16]).collect();
+        let b64: std::vec::Vec<u8> = (0..200).map(|i| B64[i * 7 % 64]).collect();
+        type Pack = fn(&[u8], &mut [u8]);
+        let packers: [(&[u8], usize, Pack); 2] = [(&hex, 4, pack_hex), (&b64, 6, pack_b64)];
+        for n in 0..=200 {
+            for (chars, bits, pack) in packers {
+                let mut bytes = std::vec![0u8; packed_len(n, bits)];
+                pack(&chars[..n], &mut bytes);
+                let raw = Raw::Packed {
+                    n,
+                    bits: bits as u32,
+                    bytes: &bytes,
+                };
+                let mut out = std::vec![0xFFu8; n];
+                raw.write(&mut out);
+                assert_eq!(out, chars[..n], "{bits} bits, {n} characters");
+                let mut json = [0u8; 256];
+                let mut w = crate::json::Writer::new(&mut json);
+                raw.write_json(&mut w).unwrap();
+                let quoted = [&b"\""[..], &chars[..n], b"\""].concat();
+                assert_eq!(
+                    w.written(),
+                    Some(&quoted[..]),
+                    "{bits} bits, {n} characters"
+                );
+            }
         }
     }
 
