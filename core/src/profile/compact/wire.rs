@@ -826,7 +826,7 @@ impl Raw<'_> {
     /// Writes characters `from .. from + dst.len()` of a packed string into `dst`; `from`
     /// is a multiple of 4, so it starts a whole byte (hex) or group of 3 bytes (base64url).
     /// A group at a time, not a character at a time: unpacking is a share of every
-    /// `compact` verify. Bytes missing past the end read as zero bits.
+    /// `compact` verify. The bytes hold the characters (as [`Dec::raw_from`] takes them).
     fn write_range(&self, from: usize, dst: &mut [u8]) {
         let Raw::Packed { bits, bytes, .. } = *self else {
             return;
@@ -834,30 +834,35 @@ impl Raw<'_> {
         debug_assert_eq!(from % 4, 0);
         let bytes = bytes.get(from * bits as usize / 8..).unwrap_or_default();
         if bits == 4 {
-            let bytes = bytes.iter().copied().chain(core::iter::repeat(0));
-            for (pair, b) in dst.chunks_mut(2).zip(bytes) {
-                for (c, v) in pair.iter_mut().zip([b >> 4, b & 0x0F]) {
-                    *c = HEX[usize::from(v)];
-                }
+            let (pairs, odd) = dst.split_at_mut(dst.len() & !1);
+            for (pair, &b) in pairs.chunks_exact_mut(2).zip(bytes) {
+                pair[0] = HEX[usize::from(b >> 4)];
+                pair[1] = HEX[usize::from(b & 0x0F)];
+            }
+            if let [c] = odd {
+                *c = HEX[usize::from(bytes.get(pairs.len() / 2).map_or(0, |b| b >> 4))];
             }
         } else {
-            let mut groups = bytes.chunks(3);
-            for quad in dst.chunks_mut(4) {
-                // Matched, not copied into a zeroed group: a copy of a variable length is
-                // byte stores that a wider load then waits for.
-                let (a, b, c) = match groups.next() {
-                    Some(&[a, b, c]) => (a, b, c),
-                    Some(&[a, b]) => (a, b, 0),
-                    Some(&[a]) => (a, 0, 0),
-                    _ => (0, 0, 0),
-                };
-                let v = u32::from(a) << 16 | u32::from(b) << 8 | u32::from(c);
-                for (c, shift) in quad.iter_mut().zip([18, 12, 6, 0]) {
-                    *c = B64[(v >> shift) as usize & 0x3F];
-                }
+            let (quads, tail) = dst.split_at_mut(dst.len() & !3);
+            for (quad, g) in quads.chunks_exact_mut(4).zip(bytes.chunks_exact(3)) {
+                quad.copy_from_slice(&b64_chars(g[0], g[1], g[2]));
             }
+            // The last 1–3 characters, from the group after the whole ones.
+            let chars = match *bytes.get(quads.len() / 4 * 3..).unwrap_or_default() {
+                [a, b, c, ..] => b64_chars(a, b, c),
+                [a, b] => b64_chars(a, b, 0),
+                [a] => b64_chars(a, 0, 0),
+                [] => b64_chars(0, 0, 0),
+            };
+            tail.copy_from_slice(&chars[..tail.len()]);
         }
     }
+}
+
+/// The four base64url characters of the 24 bits in `a`, `b`, `c`.
+fn b64_chars(a: u8, b: u8, c: u8) -> [u8; 4] {
+    let v = u32::from(a) << 16 | u32::from(b) << 8 | u32::from(c);
+    [18, 12, 6, 0].map(|shift| B64[(v >> shift) as usize & 0x3F])
 }
 
 impl<'b> Dec<'b, '_> {
