@@ -31,6 +31,11 @@ const MARGIN: usize = if cfg!(debug_assertions) {
 /// build [`MARGIN`] applies.
 const HS256_MARGIN: usize = if cfg!(debug_assertions) { MARGIN } else { 1024 };
 
+/// The same bound on an EdDSA access verify above the bare `verify_strict` (+1,168 B before
+/// the signature check's frames were trimmed: the signature taken from an array, the
+/// checked segments written through, the 64-byte check inlined).
+const EDDSA_MARGIN: usize = HS256_MARGIN;
+
 fn key() -> Hs256Key {
     Hs256Key::from_secret(&[0x24; 32], KeyUse::Id).unwrap()
 }
@@ -224,18 +229,22 @@ fn access_verify_stack_beside_the_bare_primitive() {
     fn peak_ours(profile: &str, token: &str, key: &(dyn VerifyingKey + Sync)) -> usize {
         // Set aside once per verifier, as a device keeps it in a static: not the verify's.
         let mut scratch = vec![0u8; 2048];
-        stack::peak(|| {
+        // The outcome is asserted after the measured call, not in it: the assertion's
+        // formatting is neither the verify's stack nor the bare primitive's.
+        let mut verified = Ok(());
+        let bytes = stack::peak(|| {
             let policy = AccessPolicy::new(ISS, AUD);
-            let verified = match profile {
+            verified = match profile {
                 "jwt" => jwt::verify_access(token, key, &policy, NOW, &mut scratch).map(drop),
                 _ => {
                     compact::verify_access(token, key, &policy, &Registry::EMPTY, NOW, &mut scratch)
                         .map(drop)
                 }
             };
-            assert_eq!(verified, Ok(()));
         })
-        .unwrap()
+        .unwrap();
+        assert_eq!(verified, Ok(()), "{profile}");
+        bytes
     }
     let split = |token: &str| {
         let (input, sig) = token.rsplit_once('.').unwrap();
@@ -251,25 +260,29 @@ fn access_verify_stack_beside_the_bare_primitive() {
         let token = issue(profile, &ed);
         let (input, sig) = split(&token);
         let sig = ed25519_dalek::Signature::from_slice(&sig).unwrap();
-        let bare = stack::peak(|| assert!(dalek.verify_strict(&input, &sig).is_ok())).unwrap();
+        let mut ok = false;
+        let bare = stack::peak(|| ok = dalek.verify_strict(&input, &sig).is_ok()).unwrap();
+        assert!(ok);
         let ours = peak_ours(profile, &token, &ed.verifying_key());
         eprintln!(
             "stack per EdDSA access verify, {profile}: {ours} B; bare verify_strict: {bare} B"
         );
         assert!(
-            ours >= bare && ours <= bare + MARGIN,
+            ours >= bare && ours <= bare + EDDSA_MARGIN,
             "{profile}: {ours} B, bare {bare} B"
         );
 
         let token = issue(profile, &hs);
         let (input, tag) = split(&token);
+        let mut ok = false;
         let bare = stack::peak(|| {
             use hmac::{KeyInit, Mac};
             let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(&[0x24; 32]).unwrap();
             mac.update(&input);
-            assert!(mac.verify_slice(&tag).is_ok());
+            ok = mac.verify_slice(&tag).is_ok();
         })
         .unwrap();
+        assert!(ok);
         let ours = peak_ours(profile, &token, &hs);
         eprintln!("stack per HS256 access verify, {profile}: {ours} B; bare HMAC: {bare} B");
         assert!(

@@ -12,7 +12,7 @@ use crate::header::{Header, MAX_HEADER_LEN};
 use crate::json::Arena;
 
 /// The three segments of a compact JWS, not yet checked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Parts<'t> {
     /// The base64url header segment.
     pub header: &'t str,
@@ -123,24 +123,28 @@ pub(crate) fn verify_parts<'t, K: VerifyingKey + ?Sized>(
     scratch: &mut [u8],
     check_typ: impl FnOnce(Option<&str>, &str) -> Result<()>,
 ) -> Result<&'t str> {
-    let parts = checked_parts(token, key, scratch, check_typ)?;
+    // Written through, not returned: a returned `Result<Parts>` is copied into a second
+    // `Parts` in this frame, which is on the stack under the signature check.
+    let mut parts = Parts::default();
+    checked_parts(token, key, scratch, check_typ, &mut parts)?;
     if key.signature_len() <= 64 {
         check_signature::<K, 64>(key, &parts)?;
     } else {
-        check_signature::<K, MAX_SIGNATURE_LEN>(key, &parts)?;
+        check_long_signature(key, &parts)?;
     }
     Ok(parts.payload)
 }
 
 /// Everything [`verify_parts`] checks before the signature: the JWS shape, the header, and
-/// the signature segment's encoding and length.
+/// the signature segment's encoding and length. The checked segments go to `out`.
 #[inline(never)]
 fn checked_parts<'t, K: VerifyingKey + ?Sized>(
     token: &'t str,
     key: &K,
     scratch: &mut [u8],
     check_typ: impl FnOnce(Option<&str>, &str) -> Result<()>,
-) -> Result<Parts<'t>> {
+    out: &mut Parts<'t>,
+) -> Result<()> {
     let parts = split(token)?;
     let mut check_typ = Some(check_typ);
     let mut check_typ =
@@ -161,13 +165,13 @@ fn checked_parts<'t, K: VerifyingKey + ?Sized>(
         b64::decoded_len(parts.signature.len())?;
         return Err(Error::BadSignature);
     }
-    Ok(parts)
+    *out = parts;
+    Ok(())
 }
 
-/// Decodes the signature into a buffer of `N` bytes and checks it: in a frame of its own,
-/// sized for the key (64 bytes, not the 512 an RSA signature may need, for EdDSA, ES256 and
-/// HS256), for the stack.
-#[inline(never)]
+/// Decodes the signature into a buffer of `N` bytes and checks it. Inlined for the 64
+/// bytes of EdDSA, ES256 and HS256 (one frame fewer under the signature check).
+#[inline(always)]
 fn check_signature<K: VerifyingKey + ?Sized, const N: usize>(
     key: &K,
     parts: &Parts<'_>,
@@ -175,6 +179,13 @@ fn check_signature<K: VerifyingKey + ?Sized, const N: usize>(
     let mut buf = [0u8; N];
     let signature = b64::decode(parts.signature, &mut buf)?;
     key.verify(parts.signing_input.as_bytes(), signature)
+}
+
+/// [`check_signature`] for RSA's up to 512 bytes, in a frame of its own: entered only for
+/// a key with such signatures, so the others never carry its buffer.
+#[inline(never)]
+fn check_long_signature<K: VerifyingKey + ?Sized>(key: &K, parts: &Parts<'_>) -> Result<()> {
+    check_signature::<K, MAX_SIGNATURE_LEN>(key, parts)
 }
 
 /// The longest JWS [`verify`] reads: the largest default budget of any kind of token

@@ -7,7 +7,7 @@
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, encode};
 
 use super::json::{Access, Id};
-use super::{Alg, Case, Kind, Peer, SignedParts, jws_signed_parts, unsupported};
+use super::{Alg, Case, Kind, Peer, SignedParts, apart, jws_signed_parts, unsupported};
 use crate::sample::{ACCESS, ED25519_PUBLIC, ED25519_SEED, HMAC_KEY, ID};
 
 /// Exact version pinned in `Cargo.toml`.
@@ -107,15 +107,21 @@ impl Peer for JsonWebToken {
             unsupported(self, case)
         };
         match case.kind {
-            Kind::Access => match decode::<Access<String>>(token, key, &self.validation[i]) {
-                // RFC 9068 §4: the `typ` header is what keeps ID tokens out.
-                Ok(data) => data.header.typ.as_deref() == Some("at+jwt") && now < data.claims.exp,
-                Err(_) => false,
-            },
-            Kind::Id => match decode::<Id<String>>(token, key, &self.validation[i]) {
-                Ok(data) => now < data.claims.exp,
-                Err(_) => false,
-            },
+            Kind::Access => apart(|| {
+                match decode::<Access<String>>(token, key, &self.validation[i]) {
+                    // RFC 9068 §4: the `typ` header is what keeps ID tokens out.
+                    Ok(data) => {
+                        data.header.typ.as_deref() == Some("at+jwt") && now < data.claims.exp
+                    }
+                    Err(_) => false,
+                }
+            }),
+            Kind::Id => apart(
+                || match decode::<Id<String>>(token, key, &self.validation[i]) {
+                    Ok(data) => now < data.claims.exp,
+                    Err(_) => false,
+                },
+            ),
         }
     }
 

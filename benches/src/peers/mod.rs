@@ -166,6 +166,15 @@ pub fn policy_ok(case: Case, iss: &str, aud: &str, exp: u64, now: u64) -> bool {
     iss == crate::sample::ISSUER && aud == expected_aud && now < exp
 }
 
+/// Runs one kind's verify in a frame of its own (never inlined), so that the stack measured
+/// for a case is that kind's alone: a `match` over kinds in one frame holds the largest
+/// claims type of any arm (the ID token's) whichever arm runs. Every peer whose verify
+/// decodes into a type per kind uses it, ours alike.
+#[inline(never)]
+pub fn apart<T>(verify: impl FnOnce() -> T) -> T {
+    verify()
+}
+
 /// For the `(kind, alg)` pairs a peer does not implement (see [`Peer::supports`]).
 pub fn unsupported(peer: &dyn Peer, case: Case) -> ! {
     panic!("{} does not implement {case}", peer.name())

@@ -15,7 +15,7 @@ use compact_token::{
     IdPolicy, KeyUse, Limits, Registry, Require, compact, jwt,
 };
 
-use super::{Alg, Case, Kind, Peer, SignedParts, jws_signed_parts, unsupported};
+use super::{Alg, Case, Kind, Peer, SignedParts, apart, jws_signed_parts, unsupported};
 use crate::sample::{self, ACCESS, API_AUDIENCE, CLIENT_ID, ED25519_SEED, HMAC_KEY, ID, ISSUER};
 
 /// Largest token any case produces fits easily (the ID token budget is 4096).
@@ -211,22 +211,22 @@ impl CompactToken {
         match (self.profile, case.kind, case.alg) {
             (_, Kind::Id, Alg::Hs256) => unsupported(self, case),
             (Profile::Jwt, Kind::Access, Alg::EdDsa) => {
-                jwt::verify_access(token, &self.ed_pub, ap, now, scratch).map(drop)
+                apart(|| jwt::verify_access(token, &self.ed_pub, ap, now, scratch).map(drop))
             }
             (Profile::Jwt, Kind::Access, Alg::Hs256) => {
-                jwt::verify_access(token, &self.hs, ap, now, scratch).map(drop)
+                apart(|| jwt::verify_access(token, &self.hs, ap, now, scratch).map(drop))
             }
             (Profile::Jwt, Kind::Id, Alg::EdDsa) => {
-                jwt::verify_id(token, &self.ed_pub, ip, now, scratch).map(drop)
+                apart(|| jwt::verify_id(token, &self.ed_pub, ip, now, scratch).map(drop))
             }
-            (_, Kind::Access, Alg::EdDsa) => {
+            (_, Kind::Access, Alg::EdDsa) => apart(|| {
                 compact::verify_access(token, &self.ed_pub, ap, ar, now, scratch).map(drop)
-            }
+            }),
             (_, Kind::Access, Alg::Hs256) => {
-                compact::verify_access(token, &self.hs, ap, ar, now, scratch).map(drop)
+                apart(|| compact::verify_access(token, &self.hs, ap, ar, now, scratch).map(drop))
             }
             (_, Kind::Id, Alg::EdDsa) => {
-                compact::verify_id(token, &self.ed_pub, ip, ir, now, scratch).map(drop)
+                apart(|| compact::verify_id(token, &self.ed_pub, ip, ir, now, scratch).map(drop))
             }
         }
     }

@@ -128,9 +128,11 @@ impl VerifyingKey for Ed25519VerifyingKey {
         self.key_use
     }
     fn verify(&self, input: &[u8], signature: &[u8]) -> Result<()> {
-        let signature = Signature::from_slice(signature).map_err(|_| Error::BadSignature)?;
+        // From an array, not `from_slice`: no `Result<Signature>` beside the signature in
+        // this frame, which is on the stack under the whole curve arithmetic.
+        let bytes = <&[u8; 64]>::try_from(signature).map_err(|_| Error::BadSignature)?;
         self.key
-            .verify_strict(input, &signature)
+            .verify_strict(input, &Signature::from_bytes(bytes))
             .map_err(|_| Error::BadSignature)
     }
 }
