@@ -150,11 +150,24 @@ impl<'j> Reader<'j> {
         match bytes.get(i) {
             Some(b'0') => i += 1,
             Some(b'1'..=b'9') => {
+                let first = i;
+                let mut m = 0u64;
                 while let Some(&d @ b'0'..=b'9') = bytes.get(i) {
-                    magnitude = magnitude
-                        .and_then(|m| m.checked_mul(10))
-                        .and_then(|m| m.checked_add(u64::from(d - b'0')));
+                    m = m.wrapping_mul(10).wrapping_add(u64::from(d - b'0'));
                     i += 1;
+                }
+                // Nineteen digits always fit in a u64; only longer runs are summed again,
+                // checked (a date is ten digits: the common case pays no check per digit).
+                if i - first > 19 {
+                    magnitude = bytes
+                        .get(first..i)
+                        .unwrap_or_default()
+                        .iter()
+                        .try_fold(0u64, |m, &d| {
+                            m.checked_mul(10)?.checked_add(u64::from(d - b'0'))
+                        });
+                } else {
+                    magnitude = Some(m);
                 }
             }
             _ => return Err(BAD),
@@ -696,6 +709,13 @@ mod tests {
             Ok(Some(Int::Unsigned(u64::MAX)))
         );
         assert_eq!(number("18446744073709551616"), Ok(None));
+        // Either side of the nineteen digits summed unchecked.
+        let nines = Some(Int::Unsigned(9_999_999_999_999_999_999));
+        assert_eq!(number("9999999999999999999"), Ok(nines));
+        let ten = Some(Int::Unsigned(10_000_000_000_000_000_000));
+        assert_eq!(number("10000000000000000000"), Ok(ten));
+        assert_eq!(number("99999999999999999999"), Ok(None));
+        assert_eq!(number("100000000000000000000000000000"), Ok(None));
         assert_eq!(
             number("-9223372036854775808"),
             Ok(Some(Int::Signed(i64::MIN)))
