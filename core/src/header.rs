@@ -89,14 +89,15 @@ impl<'h> Header<'h> {
         let (name, rest) = json
             .strip_prefix(br#"{"alg":""#)?
             .split_at_checked(alg.len())?;
-        // Whole byte strings matched (their `typ` is [`ACCESS_TYP`] or [`ID_TYP`]): less
-        // code than taking them apart, for firmware that links this.
-        let typ = match rest {
-            br#""}"# => None,
-            br#"","typ":"at+jwt"}"# => Some(ACCESS_TYP),
-            br#"","typ":"JWT"}"# => Some(ID_TYP),
-            _ => return None,
-        };
+        // Whole byte strings compared (their `typ` is [`ACCESS_TYP`] or [`ID_TYP`]), as
+        // slices: a `match` on byte-string patterns compiles to a branch per byte, which
+        // firmware that links this pays for in code size.
+        let tails: [(&[u8], _); 3] = [
+            (br#""}"#, None),
+            (br#"","typ":"at+jwt"}"#, Some(ACCESS_TYP)),
+            (br#"","typ":"JWT"}"#, Some(ID_TYP)),
+        ];
+        let (_, typ) = tails.into_iter().find(|(tail, _)| *tail == rest)?;
         (name == alg.as_bytes()).then_some(Header {
             alg,
             typ,
