@@ -260,13 +260,13 @@ impl Default for Slot {
 /// signature (header, claims decoding, policy); a miss costs the same hash and lookup plus
 /// a full verification. Measured (`benches/report.sh`, the sample access token, a quiet
 /// 2-core AMD EPYC with the SHA extensions): an EdDSA hit takes 1.5 µs (`compact`) to
-/// 1.7 µs (`jwt`) against 58 µs for a full verify, and under callgrind 0.07× / 0.09× the
-/// instructions; the 0.5 µs goal is missed because a hit re-runs the claims decoding and
-/// the policy (about 7k instructions for `compact`, 11k for `jwt`) besides the hash
-/// (0.2–0.3 µs). A miss adds the hash and the lookup: 1.000× the plain verify in that run's
-/// timings (+5–6 % in instructions under callgrind, where SHA-256 runs its portable code).
-/// For HS256, whose signature check is itself one HMAC over the token, a hit costs *more*
-/// than a plain verify (1.2–1.3×): do not cache HS256. The cache is for public-key
+/// 1.7–2.0 µs (`jwt`) against 58–67 µs for a full verify, and under callgrind 0.07× /
+/// 0.09× the instructions; the 0.5 µs goal is missed because a hit re-runs the header
+/// check, the claims decoding and the policy (about 6k instructions for `compact`, 9k for
+/// `jwt`) besides the hash (0.2–0.3 µs). A miss adds the hash and the lookup: 0.95–1.00×
+/// the plain verify in the runs' timings (+5–6 % in instructions under callgrind, where
+/// SHA-256 runs its portable code). For HS256, whose signature check is itself one HMAC
+/// over the token, a hit costs *more* than a plain verify (1.1–1.3×): do not cache HS256. The cache is for public-key
 /// algorithms (EdDSA, ES256, RS256, PS256).
 #[derive(Debug, Clone)]
 pub struct VerifiedCache<S> {
