@@ -151,7 +151,15 @@ impl<S: AsRef<str>> Extras<S> {
 
     /// The custom claim `name` (compared after unescaping), if present.
     pub fn get(&self, name: &str) -> Option<Value<'_>> {
-        self.iter().find(|(n, _)| *n == *name).map(|(_, v)| v)
+        // [`Extras::iter`] with its filter applied once, to `name`, instead of to every
+        // member: a typed claim's name is no custom claim, and any other name can only
+        // match members that are not typed claims either. (Each policy rule starts here.)
+        if self.kind.is_some_and(|k| typed_names(k).contains(&name)) {
+            return None;
+        }
+        let json = self.json()?;
+        let mut members = Value { raw: json }.members();
+        members.find(|(n, _)| *n == *name).map(|(_, v)| v)
     }
 
     /// The value at `path`: `["realm_access", "roles"]` is the `roles` member of the custom
@@ -563,11 +571,15 @@ pub(crate) fn typed_claim(kind: Kind, raw: RawStr<'_>) -> Option<&'static str> {
 
 /// The typed claim of `kind` that `name` names, if any.
 fn typed_name(kind: Kind, name: &JsonStr<'_>) -> Option<&'static str> {
-    let names = match kind {
+    typed_names(kind).iter().copied().find(|t| name == t)
+}
+
+/// The names of `kind`'s typed claims.
+fn typed_names(kind: Kind) -> &'static [&'static str] {
+    match kind {
         Kind::Access => super::AccessClaims::<&str>::TYPED,
         Kind::Id => super::IdClaims::<&str>::TYPED,
-    };
-    names.iter().copied().find(|t| name == t)
+    }
 }
 
 /// Writes custom claims as a JSON object into your buffer, for [`Extras`] with no heap.
@@ -658,6 +670,39 @@ impl<'o> ExtrasWriter<'o> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `get` finds what a search of `iter` finds, typed names filtered or not: over a
+    /// claims view of either kind and over plain extras, for every typed name, custom names
+    /// written plainly or escaped, and absent ones.
+    #[test]
+    fn get_finds_what_iter_finds() {
+        let json = r#"{"iss":"i","s\u0075b":"u","roles":["a"],"t\u0065nant":"x","nonce":"n","aud":"c","n":1}"#;
+        let views = [
+            Extras::of_claims(json, Kind::Access),
+            Extras::of_claims(json, Kind::Id),
+            Extras {
+                json: Some(json),
+                kind: None,
+                checked: false,
+            },
+        ];
+        let mut names = std::vec!["roles", "tenant", "n", "absent", "", "s\\u0075b"];
+        names.extend(typed_names(Kind::Access));
+        names.extend(typed_names(Kind::Id));
+        let mut found = 0;
+        for extras in &views {
+            for &name in &names {
+                let by_iter = extras
+                    .iter()
+                    .find(|(n, _)| *n == *name)
+                    .map(|(_, v)| v.raw());
+                assert_eq!(extras.get(name).map(|v| v.raw()), by_iter, "{name}");
+                found += usize::from(by_iter.is_some());
+            }
+        }
+        // Not vacuous: custom claims found in every view, typed ones in the plain extras.
+        assert!(found >= 3 * 3 + 4, "{found}");
+    }
 
     /// The issue-time check refuses U+0000 and broken strings whether or not its one-pass
     /// shortcut applies, on text no reader has checked (as `try_map` may give).
