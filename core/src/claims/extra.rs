@@ -151,15 +151,29 @@ impl<S: AsRef<str>> Extras<S> {
 
     /// The custom claim `name` (compared after unescaping), if present.
     pub fn get(&self, name: &str) -> Option<Value<'_>> {
-        // [`Extras::iter`] with its filter applied once, to `name`, instead of to every
-        // member: a typed claim's name is no custom claim, and any other name can only
-        // match members that are not typed claims either. (Each policy rule starts here.)
-        if self.kind.is_some_and(|k| typed_names(k).contains(&name)) {
+        if self.hides(name) {
             return None;
         }
-        let json = self.json()?;
-        let mut members = Value { raw: json }.members();
+        let mut members = self.all_members();
         members.find(|(n, _)| *n == *name).map(|(_, v)| v)
+    }
+
+    /// Whether `name` can name no custom claim here: a typed claim of a view's kind.
+    ///
+    /// [`Extras::iter`] filters out every member so named; a search for one name can apply
+    /// that filter once, to the name, and then walk [`Extras::all_members`] (any other name
+    /// matches only members that are not typed claims either).
+    pub(crate) fn hides(&self, name: &str) -> bool {
+        self.kind.is_some_and(|k| typed_names(k).contains(&name))
+    }
+
+    /// Every member of the JSON text, typed claims of a view included: for searches that
+    /// filter by [`Extras::hides`] instead.
+    pub(crate) fn all_members(&self) -> Members<'_> {
+        match self.json() {
+            Some(json) => Value { raw: json }.members(),
+            None => Members::empty(),
+        }
     }
 
     /// The value at `path`: `["realm_access", "roles"]` is the `roles` member of the custom
