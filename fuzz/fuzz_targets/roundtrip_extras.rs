@@ -4,11 +4,15 @@
 //! value's text), or a clean error: only `OverBudget`, `ClaimCollision` or (for U+0000 in a
 //! string) `MalformedClaims` when issuing
 //! accepted extras, and when `from_json` refuses the text, `serde_json` must refuse it too or
-//! see a duplicate name or too deep a nesting (the reader's deliberate rules).
+//! see a duplicate name or too deep a nesting (the reader's deliberate rules). Then a
+//! policy's requirements on those custom claims (picked by the first byte from a table)
+//! decide as an oracle written here does: each requirement in order, looked up through
+//! `Extras::iter` (the library resolves them all in one walk).
 #![no_main]
 
 use compact_token::{
-    AccessClaims, Error, Extras, IdClaims, Limits, Registry, Value, ValueKind, compact, jwt,
+    AccessClaims, AccessPolicy, Error, Extras, IdClaims, IdPolicy, Limits, Registry, Require, Rule,
+    Value, ValueKind, VerifyingKey, compact, jwt,
 };
 use compact_token_fuzz::*;
 use libfuzzer_sys::fuzz_target;
@@ -28,6 +32,75 @@ fn extras_have_nul(e: &Extras<&str>) -> bool {
     }
     e.iter()
         .any(|(n, v)| n.chars().any(|c| c == '\0') || value(v))
+}
+
+/// Requirements to draw from: custom names, nested paths, typed claims' names (never custom
+/// claims in a verified token), an empty path.
+const REQUIRE: &[Require<'static>] = &[
+    Require::contains(&["roles"], "admin"),
+    Require::equals(&["tenant"], "acme"),
+    Require::present(&["cnf", "jkt"]),
+    Require::is_true(&["a"]),
+    Require::contains(&["x"], "a"),
+    Require::present(&["a", "x"]),
+    Require::present(&["sub"]),
+    Require::present(&["nonce"]),
+    Require::present(&["iss"]),
+    Require::present(&[]),
+];
+
+/// The oracle: requirement by requirement, the first one missing or not met.
+fn required(reqs: &[Require<'_>], extras: &Extras<&str>) -> Result<(), Error> {
+    for (i, req) in reqs.iter().enumerate() {
+        let index = i as u16;
+        let found = req.path.split_first().and_then(|(first, rest)| {
+            let (_, v) = extras.iter().find(|(n, _)| *n == **first)?;
+            v.path(rest)
+        });
+        let Some(v) = found else {
+            return Err(Error::RequiredClaimMissing { index });
+        };
+        let met = match req.rule {
+            Rule::Present => true,
+            Rule::IsTrue => v.as_bool() == Some(true),
+            Rule::Contains(s) => v.contains_str(s),
+            Rule::Equals(s) => v.kind() == ValueKind::String && v.contains_str(s),
+        };
+        if !met {
+            return Err(Error::RequiredClaimMismatch { index });
+        }
+    }
+    Ok(())
+}
+
+/// One verification of an issued token, its kind and profile fixed.
+struct Verify<'a> {
+    token: &'a str,
+    key: &'a dyn VerifyingKey,
+    id: bool,
+    compact: bool,
+    registry: &'a Registry<'static>,
+}
+
+impl Verify<'_> {
+    /// The verified token's custom claims, under the access or ID policy of `policies`.
+    fn extras<'s>(
+        &self,
+        (access, id): (AccessPolicy<'_>, IdPolicy<'_>),
+        scratch: &'s mut [u8],
+    ) -> Result<Extras<&'s str>, Error> {
+        let (token, key, r) = (self.token, self.key, self.registry);
+        match (self.id, self.compact) {
+            (false, false) => {
+                jwt::verify_access(token, key, &access, NOW, scratch).map(|c| c.extra)
+            }
+            (false, true) => {
+                compact::verify_access(token, key, &access, r, NOW, scratch).map(|c| c.extra)
+            }
+            (true, false) => jwt::verify_id(token, key, &id, NOW, scratch).map(|c| c.extra),
+            (true, true) => compact::verify_id(token, key, &id, r, NOW, scratch).map(|c| c.extra),
+        }
+    }
 }
 
 const NAMES: &[&str] = &[
@@ -87,35 +160,27 @@ fuzz_target!(|data: &[u8]| {
             Err(e) => panic!("issuing accepted extras failed with {e:?}: {text}"),
         };
         let mut scratch = vec![0u8; BUF];
-        let got = match (id, profile) {
-            (false, 0) => {
-                jwt::verify_access(&token, verifying, &access_policy(), NOW, &mut scratch)
-                    .map(|c| c.extra)
-            }
-            (false, _) => compact::verify_access(
-                &token,
-                verifying,
-                &access_policy(),
-                &registry,
-                NOW,
-                &mut scratch,
-            )
-            .map(|c| c.extra),
-            (true, 0) => {
-                jwt::verify_id(&token, verifying, &id_policy(), NOW, &mut scratch).map(|c| c.extra)
-            }
-            (true, _) => compact::verify_id(
-                &token,
-                verifying,
-                &id_policy(),
-                &registry,
-                NOW,
-                &mut scratch,
-            )
-            .map(|c| c.extra),
-        }
-        .unwrap_or_else(|e| panic!("an issued token was refused with {e:?}: {text}"));
+        let plain = (access_policy(), id_policy());
+        let verified = Verify {
+            token: &token,
+            key: verifying,
+            id,
+            compact: profile == 1,
+            registry: &registry,
+        };
+        let got = verified
+            .extras(plain, &mut scratch)
+            .unwrap_or_else(|e| panic!("an issued token was refused with {e:?}: {text}"));
         assert!(got == extras, "custom claims differ: {text}");
+        // Three requirements from the table, picked by the first byte's high bits.
+        let reqs = [0, 3, 5].map(|shift| REQUIRE[usize::from(pick >> shift) % REQUIRE.len()]);
+        let mut scratch = vec![0u8; BUF];
+        let policies = (
+            access_policy().require_claims(&reqs),
+            id_policy().require_claims(&reqs),
+        );
+        let decided = verified.extras(policies, &mut scratch).map(drop);
+        assert_eq!(decided, required(&reqs, &got), "{reqs:?}: {text}");
         // Value by value, as serde_json reads them.
         for ((n1, v1), (n2, v2)) in got.iter().zip(extras.iter()) {
             assert!(n1 == n2);
