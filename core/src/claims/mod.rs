@@ -393,7 +393,8 @@ pub(crate) trait InPlace: Sized {
 }
 
 /// `Ok` with the claims `read` filled in, starting from [`InPlace::empty`], or its error.
-/// Inlined: `out` is then the caller's return slot, not a copy in a frame of its own.
+/// Inlined, so that `out` can be the caller's return slot rather than a slot of a frame of
+/// its own (no claims-sized frame of this function on the stack).
 #[inline(always)]
 pub(crate) fn read_in_place<C: InPlace>(read: impl FnOnce(&mut C) -> Result<()>) -> Result<C> {
     let mut out = Ok(C::empty());

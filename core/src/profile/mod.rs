@@ -51,8 +51,10 @@ pub(crate) fn issue<'o, C: ClaimSet, K: SigningKey + ?Sized>(
 ///
 /// Two phases in two frames of their own, for the stack: the signature is checked in a
 /// frame that holds no claims, and the claims are decoded in a frame entered after the
-/// signature check's has returned, straight into the slot this function returns (inlined,
-/// that is the caller's): no copy of the claims set is made on the way.
+/// signature check's has returned, straight into the slot this function returns. Inlined
+/// into the caller, that slot is usually the caller's own; where the compiler keeps it
+/// apart (a verifier not inlined), it is copied out once at the end. (A second-phase
+/// frame holding the slot instead was tried: the HS256 peak rose by 140 B.)
 #[inline]
 pub(crate) fn verify<'b, C: ClaimSet + InPlace, K: VerifyingKey + ?Sized>(
     token: &str,
