@@ -23,6 +23,10 @@ pub const fn is_alphabet(c: u8) -> bool {
     c.is_ascii_alphanumeric() || c == b'-' || c == b'_'
 }
 
+/// The base64url alphabet, by 6-bit value.
+pub(crate) const ALPHABET: &[u8; 64] =
+    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
 /// Marks a byte outside the alphabet in [`VALUES`].
 const INVALID: u8 = 0xFF;
 
@@ -31,8 +35,7 @@ const VALUES: [u8; 256] = {
     let mut t = [INVALID; 256];
     let mut i = 0;
     while i < 64 {
-        t[b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"[i] as usize] =
-            i as u8;
+        t[ALPHABET[i] as usize] = i as u8;
         i += 1;
     }
     t
@@ -98,11 +101,8 @@ pub fn encode<'o>(src: &[u8], out: &'o mut [u8]) -> Result<&'o str> {
     Base64UrlUnpadded::encode(src, out).map_err(|_| Error::BufferTooSmall { needed })
 }
 
-/// The base64url alphabet, by 6-bit value.
-const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
 /// The four characters of three bytes.
-fn quad(a: u8, b: u8, c: u8) -> [u8; 4] {
+pub(crate) fn quad(a: u8, b: u8, c: u8) -> [u8; 4] {
     let v = u32::from(a) << 16 | u32::from(b) << 8 | u32::from(c);
     let char_at = |shift: u32| ALPHABET[(v >> shift) as usize & 63];
     [char_at(18), char_at(12), char_at(6), char_at(0)]

@@ -15,7 +15,7 @@ pub const FORM_B64: u64 = 2;
 /// String form: registered value number `n`; no bytes follow.
 pub const FORM_REGISTERED: u64 = 3;
 
-const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+const B64: &[u8; 64] = crate::b64::ALPHABET;
 const HEX: &[u8; 16] = b"0123456789abcdef";
 
 /// [`CLASS`] bit of a lowercase hex digit.
@@ -843,26 +843,22 @@ impl Raw<'_> {
                 *c = HEX[usize::from(bytes.get(pairs.len() / 2).map_or(0, |b| b >> 4))];
             }
         } else {
+            // Six bits a character, most significant first: base64url's groups (a loop of
+            // its own, not `b64::encode_public`, whose call costs more on strings this short).
             let (quads, tail) = dst.split_at_mut(dst.len() & !3);
             for (quad, g) in quads.chunks_exact_mut(4).zip(bytes.chunks_exact(3)) {
-                quad.copy_from_slice(&b64_chars(g[0], g[1], g[2]));
+                quad.copy_from_slice(&crate::b64::quad(g[0], g[1], g[2]));
             }
             // The last 1–3 characters, from the group after the whole ones.
             let chars = match *bytes.get(quads.len() / 4 * 3..).unwrap_or_default() {
-                [a, b, c, ..] => b64_chars(a, b, c),
-                [a, b] => b64_chars(a, b, 0),
-                [a] => b64_chars(a, 0, 0),
-                [] => b64_chars(0, 0, 0),
+                [a, b, c, ..] => crate::b64::quad(a, b, c),
+                [a, b] => crate::b64::quad(a, b, 0),
+                [a] => crate::b64::quad(a, 0, 0),
+                [] => crate::b64::quad(0, 0, 0),
             };
             tail.copy_from_slice(&chars[..tail.len()]);
         }
     }
-}
-
-/// The four base64url characters of the 24 bits in `a`, `b`, `c`.
-fn b64_chars(a: u8, b: u8, c: u8) -> [u8; 4] {
-    let v = u32::from(a) << 16 | u32::from(b) << 8 | u32::from(c);
-    [18, 12, 6, 0].map(|shift| B64[(v >> shift) as usize & 0x3F])
 }
 
 impl<'b> Dec<'b, '_> {
