@@ -142,11 +142,8 @@ impl<S: AsRef<str>> Extras<S> {
     /// Every custom claim, in order: its name and its value.
     pub fn iter(&self) -> impl Iterator<Item = (JsonStr<'_>, Value<'_>)> {
         let kind = self.kind;
-        let members = match self.json() {
-            Some(json) => Value { raw: json }.members(),
-            None => Members::empty(),
-        };
-        members.filter(move |(name, _)| kind.is_none_or(|k| !is_typed(k, name)))
+        self.all_members()
+            .filter(move |(name, _)| kind.is_none_or(|k| !is_typed(k, name)))
     }
 
     /// The custom claim `name` (compared after unescaping), if present.
