@@ -5,7 +5,8 @@
 //!
 //! The key pins the algorithm: `OKP` keys are EdDSA, `EC` P-256 keys ES256, `oct` keys
 //! HS256, and `RSA` keys RS256 unless their `alg` says `PS256` (RS256 is OpenID Connect's
-//! default, Core §15.1). A `kid` is optional (RFC 7517 §4.5).
+//! default, Core §15.1). An RSA modulus must be 2048 to 4096 bits, as for PEM keys
+//! ([`Error::RsaKeySize`](crate::Error::RsaKeySize)). A `kid` is optional (RFC 7517 §4.5).
 //!
 //! Import of one key is strict: another `kty` or `crv`, an `alg` that is not one of the
 //! key's, a `use` other than `sig`, and `key_ops` other than `sign` and `verify` are
@@ -140,6 +141,15 @@ fn decode_vec(value: Option<&str>) -> Result<Zeroizing<Vec<u8>>> {
     }
 }
 
+/// The length in bits of a big-endian unsigned integer (leading zero bytes, which RFC 7518
+/// §6.3.1.1 forbids in `n`, count for nothing).
+fn bit_length(be: &[u8]) -> usize {
+    match be.iter().position(|&b| b != 0) {
+        Some(i) => (be.len() - i) * 8 - be[i].leading_zeros() as usize,
+        None => 0,
+    }
+}
+
 /// The algorithm an `RSA` JWK is for: its `alg`, RS256 when it has none.
 fn rsa_algorithm(alg: Option<&str>) -> Option<Algorithm> {
     match alg {
@@ -232,6 +242,7 @@ fn read(m: &Members, default_use: KeyUse) -> Result<Read> {
             let alg = rsa_algorithm(m.alg.as_deref()).ok_or(Error::AlgorithmMismatch)?;
             let n = decode_vec(m.n.as_deref())?;
             let e = decode_vec(m.e.as_deref())?;
+            crate::keys::check_rsa_bits(bit_length(&n))?;
             let public = RsaVerifyingKey::from_components(&n, &e, alg, key_use)?;
             let private = match m.d.as_deref() {
                 None => None,

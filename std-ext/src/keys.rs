@@ -61,11 +61,21 @@ pub fn generate_rsa(bits: usize, alg: Algorithm, key_use: KeyUse) -> Result<RsaS
     if !matches!(alg, Algorithm::RS256 | Algorithm::PS256) {
         return Err(Error::UnsupportedAlgorithm);
     }
-    if !(compact_token::MIN_RSA_BITS..=compact_token::MAX_RSA_BITS).contains(&bits) {
-        return Err(Error::RsaKeySize);
-    }
+    check_rsa_bits(bits)?;
     let key = rsa::PrivateKey::new(&mut getrandom::SysRng, bits).map_err(|_| Error::Random)?;
     Ok(RsaSigningKey::from_rsa(key, alg, key_use)?)
+}
+
+/// [`Error::RsaKeySize`] unless an RSA modulus of `bits` bits is within
+/// [`MIN_RSA_BITS`](compact_token::MIN_RSA_BITS) to
+/// [`MAX_RSA_BITS`](compact_token::MAX_RSA_BITS): the one size check of every way a key
+/// comes in (generation, PEM, JWK), so each names the problem alike.
+pub(crate) fn check_rsa_bits(bits: usize) -> Result<()> {
+    if (compact_token::MIN_RSA_BITS..=compact_token::MAX_RSA_BITS).contains(&bits) {
+        Ok(())
+    } else {
+        Err(Error::RsaKeySize)
+    }
 }
 
 /// A key that signs: an Ed25519, P-256 or RSA private key, or an HS256 secret.

@@ -46,7 +46,7 @@
 
 use compact_token::{
     Algorithm, Ed25519SigningKey, Ed25519VerifyingKey, Es256SigningKey, Es256VerifyingKey, KeyUse,
-    MAX_RSA_BITS, MIN_RSA_BITS, RsaSigningKey, RsaVerifyingKey,
+    RsaSigningKey, RsaVerifyingKey,
 };
 use ed25519::pkcs8::{KeypairBytes, PublicKeyBytes};
 use p256::pkcs8::der::pem::{self as pem_text, LineEnding};
@@ -238,9 +238,7 @@ fn rsa_algorithm(pss: bool, asked: Option<Algorithm>, modulus_bits: usize) -> Re
         (Some(Algorithm::RS256), false) => Algorithm::RS256,
         (Some(_), _) => return Err(Error::AlgorithmMismatch),
     };
-    if !(MIN_RSA_BITS..=MAX_RSA_BITS).contains(&modulus_bits) {
-        return Err(Error::RsaKeySize);
-    }
+    crate::keys::check_rsa_bits(modulus_bits)?;
     Ok(alg)
 }
 

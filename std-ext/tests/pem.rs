@@ -3,6 +3,7 @@
 //! our own writer; malformed, truncated, wrong-type and too-small keys refused with the
 //! exact error.
 
+use base64ct::{Base64UrlUnpadded, Encoding};
 use compact_token::{Algorithm, Error as TokenError, KeyUse, SigningKey as _, jws};
 use compact_token_std::keys::{AnySigningKey, AnyVerifyingKey};
 use compact_token_std::{Error, jwk, pem};
@@ -256,6 +257,55 @@ fn rsa_1024_and_p384_keys_are_refused() {
         Error::RsaKeySize
     );
     assert_eq!(private_err(EC_P384, None), Error::PemUnsupportedKey);
+}
+
+/// An RSA JWK's modulus is held to the same 2048 to 4096 bits as a PEM key's, with the same
+/// error: 1024 bits and 4104 bits are refused as `RsaKeySize` (as a public key, a private
+/// key and inside a key set), whatever `alg` says; 2048 bits are read.
+#[test]
+fn rsa_jwk_sizes_are_checked_like_pem_ones() {
+    let modulus = |bytes: usize| {
+        let mut n = vec![0xC5u8; bytes];
+        n[bytes - 1] |= 1;
+        Base64UrlUnpadded::encode_string(&n)
+    };
+    for (bytes, expected) in [
+        (128, Err(Error::RsaKeySize)),
+        (513, Err(Error::RsaKeySize)),
+        (256, Ok(())),
+    ] {
+        for alg in ["", r#","alg":"PS256""#] {
+            let public = format!(
+                r#"{{"kty":"RSA","n":"{}","e":"AQAB"{alg}}}"#,
+                modulus(bytes)
+            );
+            assert_eq!(
+                jwk::public_key_from_jwk(&public, USE).map(drop),
+                expected,
+                "{bytes} {alg}"
+            );
+            assert_eq!(
+                jwk::verifying_key_from_jwk(&public, USE).map(drop),
+                expected,
+                "{bytes}"
+            );
+            let set = format!(r#"{{"keys":[{public}]}}"#);
+            assert_eq!(
+                jwk::public_keys_from_jwks(&set, USE).map(drop),
+                expected,
+                "{bytes}"
+            );
+        }
+    }
+    // A private JWK is refused for its size before its other members are looked at.
+    let private = format!(
+        r#"{{"kty":"RSA","n":"{}","e":"AQAB","d":"AQ","p":"AQ","q":"AQ"}}"#,
+        modulus(128)
+    );
+    assert_eq!(
+        jwk::signing_key_from_jwk(&private, USE).map(drop),
+        Err(Error::RsaKeySize)
+    );
 }
 
 #[test]
