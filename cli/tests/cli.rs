@@ -1,30 +1,11 @@
 //! The `ctok` binary, run as a user would.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Output};
 
-const ISS: &str = "https://auth.example.com";
-const AUD: &str = "https://api.example.com";
-const NOW: u64 = 1_764_000_000;
+mod common;
 
-fn ctok(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ctok"))
-        .args(args)
-        .output()
-        .expect("ctok runs")
-}
-
-/// Runs ctok, expecting success; returns stdout.
-fn ok(args: &[&str]) -> String {
-    let out = ctok(args);
-    assert!(
-        out.status.success(),
-        "ctok {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(out.stderr.is_empty());
-    String::from_utf8(out.stdout).unwrap()
-}
+use common::{AUD, ISS, NOW, ctok, dir, ok, write};
 
 /// Runs ctok, expecting failure (exit 1, 2 or 3); returns the one stderr line.
 fn fails(args: &[&str]) -> String {
@@ -35,18 +16,6 @@ fn fails(args: &[&str]) -> String {
     assert_eq!(err.lines().count(), 1, "one line: {err:?}");
     assert!(!err.contains("panicked"));
     err.trim_end().to_owned()
-}
-
-/// A scratch directory for one test.
-fn dir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("ctok-test-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-fn write(path: &Path, text: &str) -> String {
-    std::fs::write(path, text).unwrap();
-    path.to_str().unwrap().to_owned()
 }
 
 fn access_claims(iat: u64, lifetime: u64) -> String {

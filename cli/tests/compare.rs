@@ -2,7 +2,7 @@
 //! library verifies, checked here independently of the `compare` module's own checks.
 #![cfg(feature = "compare")]
 
-use std::process::{Command, Output};
+use std::process::Output;
 
 use base64ct::{Base64UrlUnpadded, Encoding};
 use compact_token::{Kind, VerifyingKey};
@@ -11,7 +11,9 @@ use ctok::compare::{self, Format, Row, Table};
 use ctok::demo::{DemoKeys, sample};
 use serde_json::{Value, json};
 
-const NOW: u64 = 1_764_000_000;
+mod common;
+
+use common::{NOW, ctok, dir, write};
 
 fn keys() -> DemoKeys {
     DemoKeys::from_bytes(&[7; 32], &[9; 32]).unwrap()
@@ -256,19 +258,8 @@ fn each_peer_token_verifies_in_its_own_library_with_the_same_claims() {
     }
 }
 
-fn ctok(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ctok"))
-        .args(args)
-        .output()
-        .expect("ctok runs")
-}
-
 fn claims_file(name: &str, claims: &Value) -> String {
-    let dir = std::env::temp_dir().join(format!("ctok-compare-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(name);
-    std::fs::write(&path, claims.to_string()).unwrap();
-    path.to_str().unwrap().to_owned()
+    write(&dir("compare").join(name), &claims.to_string())
 }
 
 fn user_access_claims() -> Value {

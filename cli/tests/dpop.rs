@@ -2,30 +2,11 @@
 //! client key, a token bound to it through `ctok dpop cnf` and `issue --claims`, a proof,
 //! and the refusals with their codes.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-const ISS: &str = "https://auth.example.com";
-const AUD: &str = "https://api.example.com";
+use common::{AUD, ISS, NOW, ctok, dir, line, write};
+
 const HTU: &str = "https://api.example.com/orders";
-const NOW: u64 = 1_764_000_000;
-
-fn ctok(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ctok"))
-        .args(args)
-        .output()
-        .expect("ctok runs")
-}
-
-fn ok(args: &[&str]) -> String {
-    let out = ctok(args);
-    assert!(
-        out.status.success(),
-        "ctok {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap().trim_end().to_owned()
-}
 
 /// Runs ctok with --json, expecting a refusal; returns the error's code and exit status.
 fn refused(args: &[&str]) -> (u64, i32) {
@@ -42,7 +23,7 @@ fn refused(args: &[&str]) -> (u64, i32) {
 
 /// A proof for `GET HTU` with `token`, signed by the client key file `client` at `now`.
 fn proof_for(client: &str, token: &str, now: &str) -> String {
-    ok(&[
+    line(&[
         "dpop",
         "proof",
         "--key",
@@ -58,34 +39,23 @@ fn proof_for(client: &str, token: &str, now: &str) -> String {
     ])
 }
 
-fn dir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("ctok-dpop-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-fn write(path: &Path, text: &str) -> String {
-    std::fs::write(path, text).unwrap();
-    path.to_str().unwrap().to_owned()
-}
-
 #[test]
 fn bound_token_and_proof_round_trip() {
     let d = dir("round-trip");
-    let server = write(&d.join("server.jwk"), &ok(&["keygen", "--alg", "eddsa"]));
+    let server = write(&d.join("server.jwk"), &line(&["keygen", "--alg", "eddsa"]));
     for alg in ["es256", "eddsa"] {
         let client = write(
             &d.join(format!("{alg}.jwk")),
-            &ok(&["keygen", "--alg", alg]),
+            &line(&["keygen", "--alg", alg]),
         );
         let public = write(
             &d.join(format!("{alg}.pub.jwk")),
-            &ok(&["public", "--key", &client]),
+            &line(&["public", "--key", &client]),
         );
         let cnf: serde_json::Value =
-            serde_json::from_str(&ok(&["dpop", "cnf", "--key", &public])).unwrap();
+            serde_json::from_str(&line(&["dpop", "cnf", "--key", &public])).unwrap();
         let jkt = cnf["cnf"]["jkt"].as_str().unwrap().to_owned();
-        assert_eq!(jkt, ok(&["thumbprint", "--key", &public]), "{alg}");
+        assert_eq!(jkt, line(&["thumbprint", "--key", &public]), "{alg}");
         let claims = format!(
             r#"{{"iss":"{ISS}","sub":"user-8f14e45f","aud":"{AUD}","client_id":"s6BhdRkqt3",
                 "iat":{NOW},"exp":{},"jti":"b1c2d3e4f5a6b7c8","cnf":{{"jkt":"{jkt}"}}}}"#,
@@ -94,7 +64,7 @@ fn bound_token_and_proof_round_trip() {
         let claims = write(&d.join("claims.json"), &claims);
         let now = NOW.to_string();
         for profile in ["jwt", "compact"] {
-            let token = ok(&[
+            let token = line(&[
                 "issue",
                 "access",
                 "--key",
@@ -105,7 +75,7 @@ fn bound_token_and_proof_round_trip() {
                 profile,
             ]);
             let proof = proof_for(&client, &token, &now);
-            let v: serde_json::Value = serde_json::from_str(&ok(&[
+            let v: serde_json::Value = serde_json::from_str(&line(&[
                 "dpop",
                 "verify",
                 "--proof",
@@ -147,14 +117,14 @@ fn bound_token_and_proof_round_trip() {
             };
             let args = verify(&proof, "GET");
             let args: Vec<&str> = args.iter().map(String::as_str).collect();
-            let out: serde_json::Value = serde_json::from_str(&ok(&args)).unwrap();
+            let out: serde_json::Value = serde_json::from_str(&line(&args)).unwrap();
             assert_eq!(out["cnf"]["jkt"], jkt.as_str());
             // Another method: refused with the core's code (47, exit 1).
             let args = verify(&proof, "POST");
             let args: Vec<&str> = args.iter().map(String::as_str).collect();
             assert_eq!(refused(&args), (47, 1));
             // The token without the proof still verifies as a plain bearer token.
-            ok(&[
+            line(&[
                 "verify",
                 "access",
                 "--key",
@@ -176,9 +146,9 @@ fn bound_token_and_proof_round_trip() {
 #[test]
 fn refusals_and_usage() {
     let d = dir("refusals");
-    let server = write(&d.join("server.jwk"), &ok(&["keygen", "--alg", "eddsa"]));
-    let client = write(&d.join("client.jwk"), &ok(&["keygen", "--alg", "es256"]));
-    let hs = write(&d.join("hs.jwk"), &ok(&["keygen", "--alg", "hs256"]));
+    let server = write(&d.join("server.jwk"), &line(&["keygen", "--alg", "eddsa"]));
+    let client = write(&d.join("client.jwk"), &line(&["keygen", "--alg", "es256"]));
+    let hs = write(&d.join("hs.jwk"), &line(&["keygen", "--alg", "hs256"]));
     let now = NOW.to_string();
     // An unbound token with a valid proof: 55.
     let claims = format!(
@@ -186,7 +156,7 @@ fn refusals_and_usage() {
         NOW + 300
     );
     let claims = write(&d.join("claims.json"), &claims);
-    let token = ok(&["issue", "access", "--key", &server, "--claims", &claims]);
+    let token = line(&["issue", "access", "--key", &server, "--claims", &claims]);
     let proof = proof_for(&client, &token, &now);
     let verify = [
         "verify", "access", "--key", &server, "--iss", ISS, "--aud", AUD, "--now", &now, "--dpop",
@@ -194,7 +164,7 @@ fn refusals_and_usage() {
     ];
     assert_eq!(refused(&verify), (55, 1));
     // A proof without ath for that token: 53; a stale proof: 49.
-    let bare = ok(&[
+    let bare = line(&[
         "dpop", "proof", "--key", &client, "--htm", "GET", "--htu", HTU, "--now", &now,
     ]);
     let args = [

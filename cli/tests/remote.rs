@@ -1,23 +1,14 @@
 //! `ctok verify --jwks URL|FILE` and `--discover` against a scripted server on 127.0.0.1
 //! (std-ext's test server, shared through `#[path]`).
 
+mod common;
 #[path = "../../std-ext/tests/loopback/mod.rs"]
 mod loopback;
 
-use std::process::{Command, Output};
-
+use common::{AUD, NOW, ctok, ok};
 use loopback::{Reply, Server};
 
-const AUD: &str = "https://api.example.com";
-const NOW: u64 = 1_764_000_000;
 const DISCOVERY_PATH: &str = "/.well-known/openid-configuration";
-
-fn ctok(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ctok"))
-        .args(args)
-        .output()
-        .expect("ctok runs")
-}
 
 /// The exit status and the one stderr line of a failing run.
 fn fails(args: &[&str]) -> (i32, String) {
@@ -26,16 +17,6 @@ fn fails(args: &[&str]) -> (i32, String) {
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(!err.contains("panicked"), "{err}");
     (out.status.code().unwrap(), err.trim_end().to_owned())
-}
-
-fn ok(args: &[&str]) -> String {
-    let out = ctok(args);
-    assert!(
-        out.status.success(),
-        "ctok {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
 }
 
 /// A provider on loopback: its discovery document, its JWK set at /keys (one EdDSA key
