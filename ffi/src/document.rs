@@ -32,7 +32,8 @@ mod std_only {
     fn code(e: StdError) -> ct_result {
         match e {
             StdError::Token(e) => err(e),
-            StdError::KeyPairMismatch => CT_INVALID_KEY,
+            // An RSA modulus outside 2048..=4096 bits is an invalid key, as it always was here.
+            StdError::KeyPairMismatch | StdError::RsaKeySize => CT_INVALID_KEY,
             StdError::UnsupportedKeyType | StdError::UnsupportedCurve => {
                 CT_ERR_UNSUPPORTED_KEY_TYPE
             }

@@ -45,6 +45,7 @@ pub(crate) fn std_code(e: StdError) -> ct_result {
         StdError::AmbiguousKey => CT_ERR_AMBIGUOUS_KEY,
         StdError::NoActiveKey => CT_ERR_NO_MATCHING_KEY,
         StdError::PrivateKeyInPublicSet => CT_ERR_JWKS_PRIVATE_KEY,
+        StdError::RsaKeySize => crate::CT_INVALID_KEY,
         _ => CT_ERR_INVALID_JWKS,
     }
 }
@@ -145,6 +146,7 @@ mod tests {
             std_code(StdError::NoActiveKey),
             std_code(StdError::PrivateKeyInPublicSet),
             std_code(StdError::Json),
+            std_code(StdError::RsaKeySize),
         ];
         assert_eq!(
             codes,
@@ -153,7 +155,8 @@ mod tests {
                 CT_ERR_AMBIGUOUS_KEY,
                 CT_ERR_NO_MATCHING_KEY,
                 CT_ERR_JWKS_PRIVATE_KEY,
-                CT_ERR_INVALID_JWKS
+                CT_ERR_INVALID_JWKS,
+                crate::CT_INVALID_KEY
             ]
         );
     }
