@@ -1,31 +1,32 @@
 //! An opt-in cache of verified tokens, for verifiers that see the same token many times in
-//! its few minutes of life (gateways, sidecars): a hit skips the signature check and
-//! nothing else.
+//! its few minutes of life (gateways, sidecars): a hit skips the signature check and the
+//! claims decoding, and nothing that depends on the call.
 //!
-//! A slot holds no claims and no secret: the SHA-256 digest of the whole token together
-//! with the identity of the key that verified it ([`KeyIdentity`]), and the token's `exp`
-//! (only to choose which slot to replace). A token is entered only after a full
-//! verification succeeded. On a hit the token is verified again exactly as on a miss,
-//! in the same order and with the same errors (size budget, key use, header, `alg`, `kid`,
-//! kind and profile, signature length, claims decoding, lifetime, then the whole policy
-//! against `now`), except that the signature itself is not recomputed: the cache proved
-//! that these exact bytes verified under this exact key before.
+//! A slot holds a token that verified in full, the identity of the key that verified it
+//! ([`KeyIdentity`]), what it was verified as (profile, kind, registry fingerprint) and its
+//! decoded claims. On a hit — the very same bytes, compared in full, under a key of the very
+//! same identity — the token is checked again exactly as on a miss, in the same order and
+//! with the same errors (size budget, key use, header, `alg`, `kid`, kind and profile,
+//! signature length, claims' values, lifetime, then the whole policy against `now`), except
+//! that the signature is not recomputed and the claims are not decoded again: the cache
+//! proved that these exact bytes verified, and decoded to these claims, under this key.
 
 use sha2::{Digest, Sha256};
+use zeroize::Zeroize;
 
 use crate::alg::{
     Algorithm, Ed25519VerifyingKey, Es256VerifyingKey, Hs256Key, KeyUse, VerifyingKey,
 };
 use crate::budget::Limits;
 use crate::claims::{AccessClaims, ClaimSet, IdClaims};
-use crate::error::Result;
-use crate::profile::{compact, jwt};
-use crate::registry::Registry;
+use crate::error::{Error, Result};
+use crate::kind::Kind;
+use crate::profile::{Source, compact, jwt};
+use crate::registry::{FINGERPRINT_LEN, Registry};
 use crate::validate::{AccessPolicy, IdPolicy};
 
-/// Domain separation: no other SHA-256 input of this crate starts with either.
+/// Domain separation: no other SHA-256 input of this crate starts so.
 const KEY_DOMAIN: &[u8] = b"compact-token key identity v1\0";
-const TOKEN_DOMAIN: &[u8] = b"compact-token verified cache v1\0";
 
 /// How many neighbouring slots a token may occupy: a lookup compares at most this many
 /// digests, whatever the number of slots.
@@ -136,36 +137,326 @@ impl CacheableKey for crate::alg::RsaVerifyingKey {
     }
 }
 
-/// One cache slot: a token digest and its `exp` (0: empty). 40 bytes, no claims, no
-/// secret. Slots are plain data: keep them in the cache itself (`[Slot; N]`) or anywhere
-/// you like (a `static`, a `Vec`) and lend them with [`VerifiedCache::with_slots`].
+/// Bytes of token and claims a [`Slot`] holds unless told otherwise: room for the sample
+/// `jwt` ID token with its claims (628 + 466 bytes) and for any access token of the
+/// default 1024-byte budget with claims of up to 512 bytes.
+pub const SLOT_BYTES: usize = 1536;
+
+/// Where a string of the stored claims lies in a slot's copy of them.
+#[derive(Debug, Clone, Copy, Default)]
+struct Span {
+    start: u16,
+    len: u16,
+}
+
+impl Span {
+    fn range(self) -> core::ops::Range<usize> {
+        let start = usize::from(self.start);
+        start..start + usize::from(self.len)
+    }
+}
+
+/// The claims of a cached token, their strings as spans of the slot's bytes.
+#[derive(Debug, Clone)]
+enum Stored {
+    Access(AccessClaims<Span>),
+    Id(IdClaims<Span>),
+}
+
+/// What a token was verified as, besides its bytes and key: profile, kind and, for
+/// `compact`, the registry its numbers were read with (by fingerprint, as tokens name it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Slot {
-    digest: [u8; 32],
+struct Context {
+    /// 1: `jwt`, 2: `compact`; plus 2 for an ID token (0: an empty slot).
+    tag: u8,
+    registry: [u8; FINGERPRINT_LEN],
+}
+
+impl Context {
+    const NONE: Context = Context {
+        tag: 0,
+        registry: [0; FINGERPRINT_LEN],
+    };
+
+    fn jwt(kind: Kind) -> Self {
+        Context {
+            tag: 1 + Self::kind_tag(kind),
+            registry: [0; FINGERPRINT_LEN],
+        }
+    }
+
+    fn compact(kind: Kind, registry: &Registry<'_>) -> Self {
+        Context {
+            tag: 2 + Self::kind_tag(kind),
+            registry: registry.fingerprint(),
+        }
+    }
+
+    fn kind_tag(kind: Kind) -> u8 {
+        match kind {
+            Kind::Access => 0,
+            Kind::Id => 2,
+        }
+    }
+}
+
+/// One cache slot: a token that verified in full, the identity of the key it verified
+/// under, what it was verified as, and its decoded claims (their strings copied into the
+/// slot), so that a hit decodes nothing. `B` bytes hold the token and the claims' strings
+/// ([`SLOT_BYTES`] by default); a token whose bytes and strings do not fit is verified in
+/// full every time and never entered.
+///
+/// A slot holds a bearer token: its memory is as sensitive as the token itself. It is
+/// zeroized when the token is replaced, on [`VerifiedCache::invalidate`] and on drop; its
+/// `Debug` shows only lengths and `exp`. Slots are plain data otherwise: keep them in the
+/// cache itself (`[Slot; N]`) or anywhere you like (a `static`, a `Vec`) and lend them with
+/// [`VerifiedCache::with_slots`].
+#[derive(Clone)]
+pub struct Slot<const B: usize = SLOT_BYTES> {
     /// A verified token's `exp` is never 0 (it is after `iat`), so 0 marks an empty slot.
     exp: u64,
+    key: KeyIdentity,
+    context: Context,
+    /// The length of the scratch buffer the full verification had: a hit needs as much,
+    /// so that it never succeeds where the full verification would run out of room.
+    scratch_len: usize,
+    token_len: u16,
+    strings_len: u16,
+    claims: Option<Stored>,
+    /// The token, then the claims' strings.
+    bytes: [u8; B],
 }
 
 impl Slot {
+    /// An empty slot of [`SLOT_BYTES`] (`Slot::<B>::empty()` for another size).
+    pub const EMPTY: Self = Self::empty();
+}
+
+impl<const B: usize> Slot<B> {
     /// An empty slot.
-    pub const EMPTY: Slot = Slot {
-        digest: [0; 32],
-        exp: 0,
-    };
+    pub const fn empty() -> Self {
+        Slot {
+            exp: 0,
+            key: KeyIdentity([0; 33]),
+            context: Context::NONE,
+            scratch_len: 0,
+            token_len: 0,
+            strings_len: 0,
+            claims: None,
+            bytes: [0; B],
+        }
+    }
+
+    /// Spans are 16-bit.
+    const FITS: () = assert!(B <= u16::MAX as usize, "a slot holds at most 65535 bytes");
 
     fn is_empty(&self) -> bool {
         self.exp == 0
     }
-}
 
-impl Default for Slot {
-    fn default() -> Self {
-        Slot::EMPTY
+    /// Whether this slot holds `token`, verified under `key` as `context`, with a scratch
+    /// buffer no larger than `scratch_len`. The token's bytes are compared without
+    /// stopping at the first difference (a cached token is a secret).
+    fn holds(
+        &self,
+        key: &KeyIdentity,
+        context: &Context,
+        token: &[u8],
+        scratch_len: usize,
+    ) -> bool {
+        !self.is_empty()
+            && usize::from(self.token_len) == token.len()
+            && self.key == *key
+            && self.context == *context
+            && scratch_len >= self.scratch_len.max(usize::from(self.strings_len))
+            && self
+                .bytes
+                .get(..token.len())
+                .is_some_and(|t| same(t, token))
+    }
+
+    /// Fills this slot with `token` and `claims`, or leaves it empty when they do not fit.
+    fn fill<'b, C: Cached<'b>>(
+        &mut self,
+        key: KeyIdentity,
+        context: Context,
+        token: &[u8],
+        scratch_len: usize,
+        claims: &C,
+    ) {
+        let () = Self::FITS;
+        self.clear();
+        let Some((stored, strings_len)) = self
+            .bytes
+            .get_mut(token.len()..)
+            .and_then(|out| store(claims, out))
+        else {
+            // Some strings may have been copied before the rest did not fit.
+            self.bytes.zeroize();
+            return;
+        };
+        self.bytes[..token.len()].copy_from_slice(token);
+        *self = Slot {
+            exp: claims.expires_at(),
+            key,
+            context,
+            scratch_len,
+            // Both fit in `B`, at most `u16::MAX` (`FITS`).
+            token_len: token.len() as u16,
+            strings_len: strings_len as u16,
+            claims: Some(stored),
+            bytes: self.bytes,
+        };
+    }
+
+    /// Empties the slot, zeroizing the token and strings it held (only those bytes: an
+    /// empty slot costs nothing to clear).
+    fn clear(&mut self) {
+        let used = usize::from(self.token_len) + usize::from(self.strings_len);
+        if let Some(used) = self.bytes.get_mut(..used) {
+            used.zeroize();
+        }
+        self.exp = 0;
+        self.token_len = 0;
+        self.strings_len = 0;
+        self.claims = None;
+    }
+
+    /// The claims of a hit: the strings copied into the front of `scratch` (the caller
+    /// checked it is long enough), the claims rebuilt over them.
+    fn load<'b, C: Cached<'b>>(&self, scratch: &'b mut [u8], c: &mut C) -> Result<()> {
+        let token_len = usize::from(self.token_len);
+        let strings = self
+            .bytes
+            .get(token_len..token_len + usize::from(self.strings_len))
+            .ok_or(Error::MalformedClaims)?;
+        let out = scratch
+            .get_mut(..strings.len())
+            .ok_or(Error::BufferTooSmall {
+                needed: strings.len(),
+            })?;
+        out.copy_from_slice(strings);
+        let out: &'b [u8] = out;
+        // Concatenated `str`s: valid UTF-8, every span on a character boundary.
+        let text = core::str::from_utf8(out).map_err(|_| Error::MalformedClaims)?;
+        let stored = self.claims.as_ref().ok_or(Error::MalformedClaims)?;
+        *c = C::load(stored, |span| text.get(span.range())).ok_or(Error::MalformedClaims)?;
+        Ok(())
     }
 }
 
-/// A fixed-size cache of verified tokens, keyed by SHA-256 of the whole token and the
-/// verifying key's identity. Opt-in, no heap, `&mut self` (see below for threads).
+impl<const B: usize> Drop for Slot<B> {
+    fn drop(&mut self) {
+        self.clear();
+    }
+}
+
+impl<const B: usize> core::fmt::Debug for Slot<B> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Slot")
+            .field("exp", &self.exp)
+            .field("token_len", &self.token_len)
+            .field("strings_len", &self.strings_len)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<const B: usize> Default for Slot<B> {
+    fn default() -> Self {
+        Slot::empty()
+    }
+}
+
+/// On a hit, the slot's claims; on a miss, the payload decoded.
+impl<'b, C: Cached<'b>, const B: usize> Source<'b, C> for Option<&Slot<B>> {
+    fn read(
+        self,
+        payload: &str,
+        scratch: &'b mut [u8],
+        c: &mut C,
+        decode: impl FnOnce(&str, &'b mut [u8], &mut C) -> Result<()>,
+    ) -> Result<()> {
+        match self {
+            Some(slot) => slot.load(scratch, c),
+            None => decode(payload, scratch, c),
+        }
+    }
+}
+
+/// The claims types a slot stores: their strings mapped to spans and back.
+trait Cached<'b>: ClaimSet + Sized {
+    fn store(&self, f: impl FnMut(&&'b str) -> Option<Span>) -> Option<Stored>;
+    fn load(stored: &Stored, f: impl FnMut(&Span) -> Option<&'b str>) -> Option<Self>;
+}
+
+impl<'b> Cached<'b> for AccessClaims<&'b str> {
+    fn store(&self, mut f: impl FnMut(&&'b str) -> Option<Span>) -> Option<Stored> {
+        self.map_each(|s| f(s).ok_or(())).ok().map(Stored::Access)
+    }
+    fn load(stored: &Stored, mut f: impl FnMut(&Span) -> Option<&'b str>) -> Option<Self> {
+        match stored {
+            Stored::Access(c) => c.map_each(|s| f(s).ok_or(())).ok(),
+            Stored::Id(_) => None,
+        }
+    }
+}
+
+impl<'b> Cached<'b> for IdClaims<&'b str> {
+    fn store(&self, mut f: impl FnMut(&&'b str) -> Option<Span>) -> Option<Stored> {
+        self.map_each(|s| f(s).ok_or(())).ok().map(Stored::Id)
+    }
+    fn load(stored: &Stored, mut f: impl FnMut(&Span) -> Option<&'b str>) -> Option<Self> {
+        match stored {
+            Stored::Id(c) => c.map_each(|s| f(s).ok_or(())).ok(),
+            Stored::Access(_) => None,
+        }
+    }
+}
+
+/// Copies the strings of `claims` into `out` and maps them to spans there: the longest
+/// first (a `jwt` token's custom claims are its whole claims text, which holds every other
+/// string that had no escape), then each string it does not contain. Returns the stored
+/// claims and the bytes used, or `None` when they do not fit.
+fn store<'b, C: Cached<'b>>(claims: &C, out: &mut [u8]) -> Option<(Stored, usize)> {
+    let mut longest: &'b str = "";
+    claims.store(|s| {
+        if s.len() > longest.len() {
+            longest = s;
+        }
+        Some(Span::default())
+    })?;
+    let mut used = 0;
+    let mut copy = |s: &str| {
+        let span = Span {
+            start: u16::try_from(used).ok()?,
+            len: u16::try_from(s.len()).ok()?,
+        };
+        out.get_mut(used..used + s.len())?
+            .copy_from_slice(s.as_bytes());
+        used += s.len();
+        Some(span)
+    };
+    let base = copy(longest)?;
+    let base_at = longest.as_ptr() as usize;
+    let stored = claims.store(|s| {
+        // Addresses compared, never dereferenced: a string lying within `longest` is
+        // those very bytes, already copied.
+        let at = (s.as_ptr() as usize).wrapping_sub(base_at);
+        if at <= longest.len() && s.len() <= longest.len() - at {
+            Some(Span {
+                start: base.start + u16::try_from(at).ok()?,
+                len: u16::try_from(s.len()).ok()?,
+            })
+        } else {
+            copy(s)
+        }
+    })?;
+    Some((stored, used))
+}
+
+/// A fixed-size cache of verified tokens: each slot holds a token that verified in full,
+/// the identity of the key it verified under and its decoded claims. Opt-in, no heap,
+/// `&mut self` (see below for threads).
 ///
 /// ```
 /// use compact_token::{jwt, AccessClaims, AccessPolicy, Ed25519SigningKey, Error, KeyUse,
@@ -178,9 +469,9 @@ impl Default for Slot {
 /// let mut buf = [0u8; 1024];
 /// let token = jwt::issue_access(&claims, &key, &Limits::ACCESS, &mut buf)?;
 ///
-/// // 64 slots in the value itself; `VerifiedCache::with_slots(&mut slots[..])` borrows
-/// // caller-provided ones instead.
-/// let mut cache = VerifiedCache::<[Slot; 64]>::new();
+/// // 16 slots in the value itself; `VerifiedCache::with_slots(&mut slots[..])` borrows
+/// // caller-provided ones instead (a `Vec<Slot>` for many).
+/// let mut cache = VerifiedCache::<[Slot; 16]>::new();
 /// let policy = AccessPolicy::new("https://auth.example.com", "https://api.example.com");
 /// let verifier = key.verifying_key();
 /// let mut scratch = [0u8; 1024];
@@ -188,7 +479,7 @@ impl Default for Slot {
 /// let claims = cache.verify_jwt_access(token, &verifier, &policy, now, &mut scratch)?;
 /// assert_eq!(claims.sub, "user-8f14e45f");
 /// drop(claims); // the claims borrow `scratch`
-/// // A hit: no signature check, the claims decoded and the policy applied again.
+/// // A hit: no signature check and no decoding; header and policy checked again.
 /// let claims = cache.verify_jwt_access(token, &verifier, &policy, now + 10, &mut scratch)?;
 /// assert_eq!(claims.sub, "user-8f14e45f");
 /// drop(claims);
@@ -200,27 +491,30 @@ impl Default for Slot {
 ///
 /// # What a hit skips, and what it does not
 ///
-/// Only the signature computation. Every call, hit or miss, checks the token's size
-/// against the policy's budget before hashing it, then runs the verifier of its profile
-/// and kind in full: key use, header (`alg` pinned by the key, `kid`, refused
-/// parameters), kind and profile, signature encoding and length, claims decoding (with
-/// the `registry` given now, for `compact`), lifetime, and the whole policy — issuer,
-/// audience, scopes, required claims, nonce, `at_hash`/`c_hash`, and `exp`/`nbf`/`iat`
-/// against the `now` of this call. A hit therefore returns exactly what a full
-/// verification would: the same claims, or the same error (an expired token is
-/// [`Error::Expired`](crate::Error::Expired) on the hit).
+/// The signature computation, the payload's base64url and the claims decoding: the slot
+/// holds the claims that decoding gave when this very token verified in full, under a
+/// key with this very identity, as the same profile and kind (and for `compact` with a
+/// registry of the same fingerprint). Everything that depends on the call is checked
+/// again, in the same order and with the same errors as on a miss: the size budget, key
+/// use, the header (`alg` pinned by the key, `kid`, refused parameters), kind and
+/// profile, the signature segment's encoding and length, the claims' values, then the
+/// whole policy — lifetime limit, issuer, audience, scopes, required claims, nonce,
+/// `at_hash`/`c_hash`, and `exp`/`nbf`/`iat` against the `now` of this call. A hit
+/// therefore returns exactly what a full verification would: the same claims, or the
+/// same error (an expired token is [`Error::Expired`](crate::Error::Expired) on the hit).
 ///
 /// # What it assumes
 ///
-/// - SHA-256 is collision resistant: a slot matches only the very bytes that verified,
-///   under a key with the very same [`KeyIdentity`]. A token cached under one key is never
-///   a hit under another key; a tampered token (one byte changed) is a miss and is
-///   verified in full.
-/// - Signature verification is a function of the token and the key (true of every
-///   algorithm here). ECDSA signatures are malleable: the other form of a cached ES256
-///   signature is a different token, a miss, verified in full.
-/// - The key's [`CacheableKey::identity`] is faithful (true of this crate's keys).
-/// - Nothing else may write the slots (they are plain memory of your process).
+/// - Nothing of a hash function: a slot matches only a token of the very same bytes,
+///   compared in full (without stopping at the first differing byte), under a key with
+///   the very same [`KeyIdentity`]. A token cached under one key is never a hit under
+///   another key; a tampered token (one byte changed) is a miss and is verified in full.
+/// - Signature verification and claims decoding are functions of the token, the key and
+///   (for `compact`) the registry (true here). ECDSA signatures are malleable: the other
+///   form of a cached ES256 signature is a different token, a miss, verified in full.
+/// - The key's [`CacheableKey::identity`] is faithful (true of this crate's keys), and a
+///   registry's fingerprint names its values (as tokens already assume).
+/// - Nothing else writes the slots (they are plain memory of your process).
 ///
 /// It does not know about revocation. If you keep a revocation list (by `jti`, `sub`,
 /// `client_id`), consult it after every call, hit or miss: the claims are returned on a
@@ -231,20 +525,20 @@ impl Default for Slot {
 ///
 /// # Key-set changes
 ///
-/// A key's identity is in every slot's digest: a cached token is a hit only when a key
-/// with the same algorithm and public bytes verifies it again. A key-set change therefore
-/// needs no invalidation to stay correct — forgetting it cannot make another key accept a
-/// token. Call [`invalidate`](VerifiedCache::invalidate) on every key-set change anyway:
-/// it frees at once the slots of tokens signed by retired keys (else they stay until
-/// replaced).
+/// A key's identity is in every slot: a cached token is a hit only when a key with the
+/// same algorithm and public bytes verifies it again. A key-set change therefore needs no
+/// invalidation to stay correct — forgetting it cannot make another key accept a token.
+/// Call [`invalidate`](VerifiedCache::invalidate) on every key-set change anyway: it frees
+/// at once (and zeroizes) the slots of tokens signed by retired keys.
 ///
 /// # Slots and replacement
 ///
-/// A token's digest picks a run of [`CACHE_WAYS`] neighbouring slots (fewer when there are
-/// fewer slots); a lookup compares those digests only (no early exit on a byte). A new
+/// A token's last 16 bytes (its signature's) pick a run of [`CACHE_WAYS`] neighbouring
+/// slots (fewer when there are fewer slots); a lookup compares those slots only. A new
 /// token replaces, among them, the slot whose token expires first — an empty slot first
 /// (its `exp` is 0), then expired tokens, then the one with the least time to live. Zero
-/// slots is valid: nothing is hashed or cached, and every call is a full verification.
+/// slots is valid: nothing is cached, and every call is a full verification. A slot is
+/// [`SLOT_BYTES`] plus about 300 bytes; `Slot<B>` (with `VerifiedCache<S, B>`) holds `B`.
 ///
 /// # Threads
 ///
@@ -255,40 +549,32 @@ impl Default for Slot {
 ///
 /// # Cost
 ///
-/// A hit costs one SHA-256 over the token (and for an HS256 or RSA key one over the key;
-/// an Ed25519 or P-256 key's identity is its public bytes) and the verification minus the
-/// signature (header, claims decoding, policy); a miss costs the same hash and lookup plus
-/// a full verification. Measured (`benches/report.sh`, the sample access token, a quiet
-/// 2-core AMD EPYC with the SHA extensions): an EdDSA hit takes 1.5 µs (`compact`) to
-/// 1.7–2.0 µs (`jwt`) against 58–67 µs for a full verify, and under callgrind 0.07× /
-/// 0.09× the instructions; the 0.5 µs goal is missed because a hit re-runs the header
-/// check, the claims decoding and the policy (about 6k instructions for `compact`, 9k for
-/// `jwt`) besides the hash (0.2–0.3 µs). A miss adds the hash and the lookup: 0.95–1.00×
-/// the plain verify in the runs' timings (+5–6 % in instructions under callgrind, where
-/// SHA-256 runs its portable code). For HS256, whose signature check is itself one HMAC
-/// over the token, a hit costs *more* than a plain verify (1.1–1.3×): do not cache HS256. The cache is for public-key
-/// algorithms (EdDSA, ES256, RS256, PS256).
+/// A hit costs the key's identity (free for an Ed25519 or P-256 key, one SHA-256 over the
+/// key for HS256 and RSA), a comparison of the token with at most [`CACHE_WAYS`] slots, the
+/// header check, a copy of the claims' strings into `scratch` and the policy; a miss adds
+/// copying the token and its claims' strings into a slot to a full verification. Measured
+/// figures: the README's benchmark section and `benches/REPORT.md`.
 #[derive(Debug, Clone)]
-pub struct VerifiedCache<S> {
+pub struct VerifiedCache<S, const B: usize = SLOT_BYTES> {
     slots: S,
 }
 
-impl<const N: usize> VerifiedCache<[Slot; N]> {
+impl<const N: usize, const B: usize> VerifiedCache<[Slot<B>; N], B> {
     /// A cache of `N` empty slots held in the value itself (`N` = 0: no caching).
     pub const fn new() -> Self {
         Self {
-            slots: [Slot::EMPTY; N],
+            slots: [const { Slot::empty() }; N],
         }
     }
 }
 
-impl<const N: usize> Default for VerifiedCache<[Slot; N]> {
+impl<const N: usize, const B: usize> Default for VerifiedCache<[Slot<B>; N], B> {
     fn default() -> Self {
         Self::new()
     }
 }
 
-impl<S: AsRef<[Slot]> + AsMut<[Slot]>> VerifiedCache<S> {
+impl<S: AsRef<[Slot<B>]> + AsMut<[Slot<B>]>, const B: usize> VerifiedCache<S, B> {
     /// A cache over caller-provided slots (`&mut [Slot]`, `[Slot; N]`, a `Vec<Slot>`...).
     /// Their content is kept: pass slots filled with [`Slot::EMPTY`], or call
     /// [`invalidate`](VerifiedCache::invalidate) first.
@@ -311,10 +597,11 @@ impl<S: AsRef<[Slot]> + AsMut<[Slot]>> VerifiedCache<S> {
         self.len() == 0
     }
 
-    /// Empties every slot: the next call for any token verifies it in full. Call it on
-    /// every key-set change (see [Key-set changes](VerifiedCache#key-set-changes)).
+    /// Empties (and zeroizes) every slot: the next call for any token verifies it in
+    /// full. Call it on every key-set change (see
+    /// [Key-set changes](VerifiedCache#key-set-changes)).
     pub fn invalidate(&mut self) {
-        self.slots.as_mut().fill(Slot::EMPTY);
+        self.slots.as_mut().iter_mut().for_each(Slot::clear);
     }
 
     /// [`jwt::verify_access`], through the cache.
@@ -326,9 +613,15 @@ impl<S: AsRef<[Slot]> + AsMut<[Slot]>> VerifiedCache<S> {
         now: u64,
         scratch: &'b mut [u8],
     ) -> Result<AccessClaims<&'b str>> {
-        self.run(token, key, &policy.limits, |key| {
-            jwt::verify_access(token, key, policy, now, scratch)
-        })
+        let context = Context::jwt(Kind::Access);
+        self.run(
+            token,
+            key,
+            &policy.limits,
+            context,
+            scratch,
+            |key, scratch, hit| jwt::verify_access_from(token, key, policy, now, scratch, hit),
+        )
     }
 
     /// [`jwt::verify_id`], through the cache.
@@ -340,9 +633,15 @@ impl<S: AsRef<[Slot]> + AsMut<[Slot]>> VerifiedCache<S> {
         now: u64,
         scratch: &'b mut [u8],
     ) -> Result<IdClaims<&'b str>> {
-        self.run(token, key, &policy.limits, |key| {
-            jwt::verify_id(token, key, policy, now, scratch)
-        })
+        let context = Context::jwt(Kind::Id);
+        self.run(
+            token,
+            key,
+            &policy.limits,
+            context,
+            scratch,
+            |key, scratch, hit| jwt::verify_id_from(token, key, policy, now, scratch, hit),
+        )
     }
 
     /// [`compact::verify_access`], through the cache.
@@ -355,9 +654,17 @@ impl<S: AsRef<[Slot]> + AsMut<[Slot]>> VerifiedCache<S> {
         now: u64,
         scratch: &'b mut [u8],
     ) -> Result<AccessClaims<&'b str>> {
-        self.run(token, key, &policy.limits, |key| {
-            compact::verify_access(token, key, policy, registry, now, scratch)
-        })
+        let context = Context::compact(Kind::Access, registry);
+        self.run(
+            token,
+            key,
+            &policy.limits,
+            context,
+            scratch,
+            |key, scratch, hit| {
+                compact::verify_access_from(token, key, policy, registry, now, scratch, hit)
+            },
+        )
     }
 
     /// [`compact::verify_id`], through the cache.
@@ -370,52 +677,63 @@ impl<S: AsRef<[Slot]> + AsMut<[Slot]>> VerifiedCache<S> {
         now: u64,
         scratch: &'b mut [u8],
     ) -> Result<IdClaims<&'b str>> {
-        self.run(token, key, &policy.limits, |key| {
-            compact::verify_id(token, key, policy, registry, now, scratch)
-        })
+        let context = Context::compact(Kind::Id, registry);
+        self.run(
+            token,
+            key,
+            &policy.limits,
+            context,
+            scratch,
+            |key, scratch, hit| {
+                compact::verify_id_from(token, key, policy, registry, now, scratch, hit)
+            },
+        )
     }
 
-    /// The one path of every kind and profile: look up, then verify (the signature
-    /// skipped only on a hit), then enter a token that verified in full.
-    fn run<C: ClaimSet, K: CacheableKey + ?Sized>(
+    /// The one path of every kind and profile: look up; on a hit, verify with the
+    /// signature skipped and the claims loaded from the slot; on a miss, verify in full,
+    /// then enter a token that verified.
+    fn run<'b, C: Cached<'b>, K: CacheableKey + ?Sized>(
         &mut self,
         token: &str,
         key: &K,
         limits: &Limits,
-        verify: impl FnOnce(&Checked<'_, K>) -> Result<C>,
+        context: Context,
+        scratch: &'b mut [u8],
+        verify: impl FnOnce(&Checked<'_, K>, &'b mut [u8], Option<&Slot<B>>) -> Result<C>,
     ) -> Result<C> {
         let slots = self.slots.as_mut();
-        // Over budget: refused by the verifier before any work, so never hashed here.
-        if slots.is_empty() || limits.check_size(token.len()).is_err() {
-            return verify(&Checked::full(key));
+        let scratch_len = scratch.len();
+        // Over budget: refused by the verifier before any work, so never looked up here.
+        if slots.is_empty() || limits.check_size(token.len()).is_err() || token.len() > B {
+            return verify(&Checked::full(key), scratch, None);
         }
-        let digest = token_digest(&key.identity(), token);
-        let set = Set::of(&digest, slots.len());
-        if set.find(slots, &digest) {
-            return verify(&Checked {
+        let identity = key.identity();
+        let set = Set::of(token.as_bytes(), slots.len());
+        if let Some(slot) = set.find(slots, &identity, &context, token.as_bytes(), scratch_len) {
+            let known_good = Checked {
                 key,
                 known_good: true,
-            });
+            };
+            return verify(&known_good, scratch, Some(slot));
         }
         // Returned as it came (no copy of the claims in this frame, for the stack).
-        let verified = verify(&Checked::full(key));
+        let verified = verify(&Checked::full(key), scratch, None);
         if let Ok(claims) = &verified {
-            set.enter(slots, digest, claims.expires_at());
+            set.enter(
+                slots,
+                identity,
+                context,
+                token.as_bytes(),
+                scratch_len,
+                claims,
+            );
         }
         verified
     }
 }
 
-/// SHA-256 over a domain label, the key's identity (fixed length) and the whole token.
-fn token_digest(key: &KeyIdentity, token: &str) -> [u8; 32] {
-    let mut h = Sha256::new();
-    h.update(TOKEN_DOMAIN);
-    h.update(key.0);
-    h.update(token.as_bytes());
-    h.finalize().into()
-}
-
-/// The run of slots a digest may occupy: `ways` slots from `start`, wrapping.
+/// The run of slots a token may occupy: `ways` slots from `start`, wrapping.
 struct Set {
     start: usize,
     ways: usize,
@@ -423,12 +741,18 @@ struct Set {
 }
 
 impl Set {
-    /// `len` is not zero.
-    fn of(digest: &[u8; 32], len: usize) -> Self {
-        let mut head = [0u8; 8];
-        head.copy_from_slice(&digest[..8]);
+    /// `len` is not zero. The start is FNV-1a over the token's length and its last 16
+    /// bytes: a signature's characters, which differ from token to token. Whoever chooses
+    /// them chooses only where the token would go; only tokens that verified are entered.
+    fn of(token: &[u8], len: usize) -> Self {
+        let tail = &token[token.len().saturating_sub(16)..];
+        let hash = tail
+            .iter()
+            .fold(0xcbf2_9ce4_8422_2325 ^ token.len() as u64, |h, &b| {
+                (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+            });
         // The remainder is below `len`, so it fits in a usize.
-        let start = (u64::from_le_bytes(head) % len as u64) as usize;
+        let start = (hash % len as u64) as usize;
         Set {
             start,
             ways: CACHE_WAYS.min(len),
@@ -440,28 +764,52 @@ impl Set {
         (0..self.ways).map(|w| (self.start + w) % self.len)
     }
 
-    fn find(&self, slots: &[Slot], digest: &[u8; 32]) -> bool {
-        self.indices().any(|i| {
-            slots
-                .get(i)
-                .is_some_and(|s| !s.is_empty() && same(&s.digest, digest))
-        })
+    fn find<'s, const B: usize>(
+        &self,
+        slots: &'s [Slot<B>],
+        key: &KeyIdentity,
+        context: &Context,
+        token: &[u8],
+        scratch_len: usize,
+    ) -> Option<&'s Slot<B>> {
+        self.indices()
+            .filter_map(|i| slots.get(i))
+            .find(|s| s.holds(key, context, token, scratch_len))
     }
 
     /// Replaces the slot whose token expires first (an empty one has `exp` 0).
-    fn enter(&self, slots: &mut [Slot], digest: [u8; 32], exp: u64) {
+    fn enter<'b, C: Cached<'b>, const B: usize>(
+        &self,
+        slots: &mut [Slot<B>],
+        key: KeyIdentity,
+        context: Context,
+        token: &[u8],
+        scratch_len: usize,
+        claims: &C,
+    ) {
         let victim = self
             .indices()
             .min_by_key(|&i| slots.get(i).map_or(u64::MAX, |s| s.exp));
         if let Some(slot) = victim.and_then(|i| slots.get_mut(i)) {
-            *slot = Slot { digest, exp };
+            slot.fill(key, context, token, scratch_len, claims);
         }
     }
 }
 
-/// Compares two digests without stopping at the first differing byte.
-fn same(a: &[u8; 32], b: &[u8; 32]) -> bool {
-    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+/// Compares two byte strings of equal length without stopping at the first difference:
+/// eight bytes at a time, the differences accumulated, the total kept opaque to the
+/// optimizer.
+fn same(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let (a8, a1) = a.as_chunks::<8>();
+    let (b8, b1) = b.as_chunks::<8>();
+    let words = a8.iter().zip(b8).fold(0u64, |acc, (x, y)| {
+        acc | (u64::from_ne_bytes(*x) ^ u64::from_ne_bytes(*y))
+    });
+    let bytes = a1.iter().zip(b1).fold(0u8, |acc, (x, y)| acc | (x ^ y));
+    core::hint::black_box(words | u64::from(bytes)) == 0
 }
 
 /// The key as the verifier sees it through the cache. `known_good` is set only on a hit,
@@ -508,41 +856,154 @@ impl<K: VerifyingKey + ?Sized> VerifyingKey for Checked<'_, K> {
 mod tests {
     use super::*;
 
-    fn digest(n: u8) -> [u8; 32] {
-        let mut d = [n; 32];
-        d[..8].copy_from_slice(&0u64.to_le_bytes());
-        d
+    fn claims(exp: u64) -> AccessClaims<&'static str> {
+        AccessClaims::new("iss", "sub", "aud", "client", exp / 2, exp, "jti")
+    }
+
+    fn id(n: u8) -> KeyIdentity {
+        KeyIdentity::tagged(TAG_ED25519, [n; 32])
+    }
+
+    const CONTEXT: Context = Context {
+        tag: 1,
+        registry: [0; FINGERPRINT_LEN],
+    };
+
+    fn holds(slots: &[Slot<256>], set: &Set, token: &[u8]) -> bool {
+        set.find(slots, &id(1), &CONTEXT, token, 1024).is_some()
     }
 
     #[test]
     fn replaces_the_slot_that_expires_first() {
-        let mut slots = [Slot::EMPTY; 8];
-        let set = Set::of(&digest(1), slots.len());
-        assert_eq!((set.start, set.ways), (0, CACHE_WAYS));
-        for (n, exp) in [(1, 500), (2, 300), (3, 900), (4, 700)] {
-            set.enter(&mut slots, digest(n), exp);
+        let mut slots = [const { Slot::<256>::empty() }; 8];
+        let set = Set {
+            start: 0,
+            ways: CACHE_WAYS,
+            len: 8,
+        };
+        for (token, exp) in [(b"t1", 500), (b"t2", 300), (b"t3", 900), (b"t4", 700)] {
+            set.enter(&mut slots, id(1), CONTEXT, token, 1024, &claims(exp));
         }
-        assert!((1..=4).all(|n| set.find(&slots, &digest(n))));
-        set.enter(&mut slots, digest(5), 800);
         assert!(
-            !set.find(&slots, &digest(2)),
-            "the token expiring first goes"
+            [b"t1", b"t2", b"t3", b"t4"]
+                .iter()
+                .all(|t| holds(&slots, &set, *t))
         );
-        assert!([1, 3, 4, 5].iter().all(|&n| set.find(&slots, &digest(n))));
+        set.enter(&mut slots, id(1), CONTEXT, b"t5", 1024, &claims(800));
+        assert!(!holds(&slots, &set, b"t2"), "the token expiring first goes");
+        assert!(
+            [b"t1", b"t3", b"t4", b"t5"]
+                .iter()
+                .all(|t| holds(&slots, &set, *t))
+        );
         assert!(slots[CACHE_WAYS..].iter().all(Slot::is_empty));
     }
 
     #[test]
     fn a_run_wraps_and_fewer_slots_than_ways_work() {
-        let mut d = [9u8; 32];
-        d[..8].copy_from_slice(&6u64.to_le_bytes());
-        let set = Set::of(&d, 7);
+        let set = Set {
+            start: 6,
+            ways: CACHE_WAYS,
+            len: 7,
+        };
         assert_eq!(set.indices().collect::<std::vec::Vec<_>>(), [6, 0, 1, 2]);
-        let set = Set::of(&d, 2);
-        assert_eq!(set.indices().collect::<std::vec::Vec<_>>(), [0, 1]);
-        let mut slots = [Slot::EMPTY; 2];
-        set.enter(&mut slots, d, 10);
-        assert!(set.find(&slots, &d));
+        let set = Set::of(b"any token at all", 2);
+        assert_eq!(set.indices().count(), 2);
+        let mut slots = [const { Slot::<256>::empty() }; 2];
+        set.enter(
+            &mut slots,
+            id(1),
+            CONTEXT,
+            b"any token at all",
+            1024,
+            &claims(10),
+        );
+        assert!(holds(&slots, &set, b"any token at all"));
+    }
+
+    #[test]
+    fn a_slot_matches_only_its_token_key_context_and_room() {
+        let mut slots = [const { Slot::<256>::empty() }; 1];
+        let set = Set::of(b"token", 1);
+        set.enter(&mut slots, id(1), CONTEXT, b"token", 600, &claims(10));
+        let find = |token: &[u8], key: u8, context: Context, room: usize| {
+            set.find(&slots, &id(key), &context, token, room).is_some()
+        };
+        assert!(find(b"token", 1, CONTEXT, 600));
+        assert!(find(b"token", 1, CONTEXT, 4096));
+        assert!(!find(b"tokeN", 1, CONTEXT, 600));
+        assert!(!find(b"token!", 1, CONTEXT, 600));
+        assert!(!find(b"toke", 1, CONTEXT, 600));
+        assert!(!find(b"token", 2, CONTEXT, 600));
+        assert!(!find(b"token", 1, Context::jwt(Kind::Id), 600));
+        let registry = ["a"];
+        let registry = Registry::new(&registry).unwrap();
+        assert_ne!(
+            Context::compact(Kind::Access, &registry),
+            Context::compact(Kind::Access, &Registry::EMPTY)
+        );
+        assert!(
+            !find(b"token", 1, CONTEXT, 599),
+            "less scratch than the full verify had"
+        );
+    }
+
+    #[test]
+    fn stored_claims_come_back_equal_and_jwt_strings_share_the_text() {
+        // As a `jwt` verify leaves them: every string within the claims text.
+        let text = r#"{"iss":"https://a","sub":"s","aud":"b","client_id":"c","iat":1,"exp":100,"jti":"j","x":1}"#;
+        let at = |v: &str| {
+            let i = text.find(&std::format!("\"{v}\"")).unwrap() + 1;
+            &text[i..i + v.len()]
+        };
+        let mut c = AccessClaims::new(at("https://a"), at("s"), at("b"), at("c"), 1, 100, at("j"));
+        c.extra = crate::claims::Extras::of_claims(text, Kind::Access);
+        let mut slot = Slot::<256>::empty();
+        slot.fill(id(1), CONTEXT, b"tok", 1024, &c);
+        assert_eq!(
+            usize::from(slot.strings_len),
+            text.len(),
+            "no string copied twice"
+        );
+        let mut scratch = [0u8; 256];
+        let mut loaded: AccessClaims<&str> = crate::claims::InPlace::empty();
+        slot.load(&mut scratch, &mut loaded).unwrap();
+        assert_eq!(loaded, c);
+        // Strings from elsewhere (a registry, unescaped ones) are copied one by one.
+        let own = claims(100);
+        slot.fill(id(1), CONTEXT, b"tok", 1024, &own);
+        assert_eq!(usize::from(slot.strings_len), "isssubaudclientjti".len());
+        let mut scratch = [0u8; 256];
+        let mut loaded: AccessClaims<&str> = crate::claims::InPlace::empty();
+        slot.load(&mut scratch, &mut loaded).unwrap();
+        assert_eq!(loaded, own);
+    }
+
+    #[test]
+    fn what_does_not_fit_is_not_entered_and_a_cleared_slot_is_zeroized() {
+        let mut slot = Slot::<16>::empty();
+        slot.fill(id(1), CONTEXT, b"0123456789", 1024, &claims(10));
+        assert!(slot.is_empty(), "10 + 18 bytes in 16");
+        let mut slot = Slot::<64>::empty();
+        slot.fill(id(1), CONTEXT, b"0123456789", 1024, &claims(10));
+        assert!(!slot.is_empty());
+        assert_eq!(&slot.bytes[..10], b"0123456789");
+        slot.clear();
+        assert!(slot.is_empty() && slot.bytes.iter().all(|&b| b == 0));
+    }
+
+    #[test]
+    fn same_agrees_with_equality() {
+        let a: std::vec::Vec<u8> = (0..100u8).collect();
+        for len in 0..a.len() {
+            assert!(same(&a[..len], &a[..len]));
+            for i in 0..len {
+                let mut b = a[..len].to_vec();
+                b[i] ^= 0x40;
+                assert!(!same(&a[..len], &b), "{len} {i}");
+            }
+        }
+        assert!(!same(b"ab", b"abc"));
     }
 
     #[test]

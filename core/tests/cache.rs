@@ -115,8 +115,8 @@ fn seen<T: std::fmt::Debug>(r: compact_token::Result<T>) -> Seen {
     r.map(|c| format!("{c:?}"))
 }
 
-fn cached_access<S: AsRef<[Slot]> + AsMut<[Slot]>, K: CacheableKey>(
-    cache: &mut VerifiedCache<S>,
+fn cached_access<const B: usize, S: AsRef<[Slot<B>]> + AsMut<[Slot<B>]>, K: CacheableKey>(
+    cache: &mut VerifiedCache<S, B>,
     p: Profile,
     token: &str,
     key: &K,
@@ -494,4 +494,173 @@ fn an_over_budget_token_is_refused_first_as_without_the_cache() {
     let got = cached_access(&mut cache, Profile::Jwt, "a.b", &key, &access_policy(), NOW);
     assert_eq!(got, Err(Error::Malformed));
     assert_eq!((key.checks(), cache.len()), (0, 0));
+}
+
+/// Claims whose strings come from everywhere a verifier takes them: the claims text, an
+/// escape decoded into scratch, custom claims, and (for `compact`) a registry.
+fn varied_claims() -> AccessClaims<&'static str> {
+    let mut c = access_claims(NOW);
+    c.sub = "user \"quoted\" \\ \u{e9}\u{1F600}";
+    c.acr = Some("urn:mace:incommon:iap:silver");
+    c.amr.push("pwd").unwrap();
+    c.amr.push("otp").unwrap();
+    c.extra =
+        compact_token::Extras::from_json(r#"{"roles":["admin","ops"],"tenant":"acme"}"#).unwrap();
+    c
+}
+
+#[test]
+fn a_hit_returns_escaped_custom_and_registered_values_as_a_full_verify_does() {
+    let signer = ed_key(KeyUse::AccessAndId);
+    let key = Counting::new(signer.verifying_key());
+    let values = [ISS, AUD, "read:orders", "write:orders"];
+    let registry = Registry::new(&values).unwrap();
+    let policy = access_policy();
+    let mut buf = [0u8; 1024];
+    let jwt_token = jwt::issue_access(&varied_claims(), &signer, &Limits::ACCESS, &mut buf)
+        .unwrap()
+        .to_owned();
+    let compact_token = compact::issue_access(
+        &varied_claims(),
+        &signer,
+        &Limits::ACCESS,
+        &registry,
+        &mut buf,
+    )
+    .unwrap()
+    .to_owned();
+    let mut cache = Cache::new();
+    let direct = |token: &str, compact: bool| {
+        let scratch = &mut [0u8; SCRATCH];
+        seen(if compact {
+            compact::verify_access(token, &key.key, &policy, &registry, NOW, scratch)
+        } else {
+            jwt::verify_access(token, &key.key, &policy, NOW, scratch)
+        })
+    };
+    for (token, compact) in [(&jwt_token, false), (&compact_token, true)] {
+        let expected = direct(token, compact).unwrap();
+        assert!(expected.contains("roles") && expected.contains("\\\"quoted\\\""));
+        let before = key.checks();
+        for call in 1..=3 {
+            let scratch = &mut [0u8; SCRATCH];
+            let got = seen(if compact {
+                cache.verify_compact_access(token, &key, &policy, &registry, NOW, scratch)
+            } else {
+                cache.verify_jwt_access(token, &key, &policy, NOW, scratch)
+            });
+            assert_eq!(got, Ok(expected.clone()), "compact {compact}, call {call}");
+            assert_eq!(key.checks() - before, 1, "compact {compact}, call {call}");
+        }
+    }
+    // The claims' custom claims still answer lookups on a hit.
+    let scratch = &mut [0u8; SCRATCH];
+    let hit = cache
+        .verify_jwt_access(&jwt_token, &key, &policy, NOW, scratch)
+        .unwrap();
+    assert_eq!(
+        hit.extra
+            .get("tenant")
+            .and_then(|v| v.as_str())
+            .and_then(|s| s.as_str()),
+        Some("acme")
+    );
+}
+
+#[test]
+fn another_registry_is_a_miss_with_the_full_verify_error() {
+    let signer = ed_key(KeyUse::AccessAndId);
+    let key = Counting::new(signer.verifying_key());
+    let (one, other) = ([ISS, AUD], [ISS, AUD, "x"]);
+    let (one, other) = (Registry::new(&one).unwrap(), Registry::new(&other).unwrap());
+    let mut buf = [0u8; 1024];
+    let token = compact::issue_access(
+        &access_claims(NOW),
+        &signer,
+        &Limits::ACCESS,
+        &one,
+        &mut buf,
+    )
+    .unwrap();
+    let policy = access_policy();
+    let mut cache = Cache::new();
+    let scratch = &mut [0u8; SCRATCH];
+    cache
+        .verify_compact_access(token, &key, &policy, &one, NOW, scratch)
+        .unwrap();
+    let got = cache.verify_compact_access(token, &key, &policy, &other, NOW, scratch);
+    assert_eq!(got.map(drop), Err(Error::RegistryMismatch));
+    assert_eq!(key.checks(), 2, "verified in full under the other registry");
+}
+
+#[test]
+fn less_scratch_than_the_full_verify_had_is_a_full_verify() {
+    for p in PROFILES {
+        let signer = ed_key(KeyUse::AccessAndId);
+        let key = Counting::new(signer.verifying_key());
+        let token = issue_access(p, &access_claims(NOW), &signer);
+        let policy = access_policy();
+        let mut cache = Cache::new();
+        let call = |cache: &mut Cache, scratch: &mut [u8]| {
+            seen(match p {
+                Profile::Jwt => cache.verify_jwt_access(&token, &key, &policy, NOW, scratch),
+                Profile::Compact => cache.verify_compact_access(
+                    &token,
+                    &key,
+                    &policy,
+                    &Registry::EMPTY,
+                    NOW,
+                    scratch,
+                ),
+            })
+        };
+        let expected = call(&mut cache, &mut [0u8; 1024]).unwrap();
+        // Too small for the payload: the full verify's error, from a full verify.
+        let small = call(&mut cache, &mut [0u8; 64]);
+        assert!(
+            matches!(small, Err(Error::BufferTooSmall { .. })),
+            "{p:?} {small:?}"
+        );
+        assert_eq!(key.checks(), 2, "{p:?}");
+        assert_eq!(call(&mut cache, &mut [0u8; 2048]), Ok(expected), "{p:?}");
+        assert_eq!(key.checks(), 2, "{p:?}: more room than before is a hit");
+    }
+}
+
+#[test]
+fn a_token_larger_than_a_slot_is_verified_in_full_every_time() {
+    for p in PROFILES {
+        let signer = ed_key(KeyUse::AccessAndId);
+        let key = Counting::new(signer.verifying_key());
+        let token = issue_access(p, &access_claims(NOW), &signer);
+        let mut small = VerifiedCache::<[Slot<256>; 4], 256>::new();
+        let mut large = VerifiedCache::<[Slot<1024>; 4], 1024>::new();
+        let expected = direct_access(p, &token, &key.key, NOW).unwrap();
+        for call in 1..=3 {
+            let got = cached_access(&mut small, p, &token, &key, &access_policy(), NOW);
+            assert_eq!(got, Ok(expected.clone()), "{p:?}");
+            assert_eq!(
+                key.checks(),
+                call,
+                "{p:?}: token and strings exceed 256 bytes"
+            );
+        }
+        assert!(small.is_empty());
+        for _ in 0..3 {
+            let got = cached_access(&mut large, p, &token, &key, &access_policy(), NOW);
+            assert_eq!(got, Ok(expected.clone()), "{p:?}");
+        }
+        assert_eq!(key.checks(), 4, "{p:?}: one full verify, then hits");
+    }
+}
+
+#[test]
+fn a_slot_shows_no_token_and_is_zeroized_when_invalidated() {
+    with_cached(Profile::Jwt, |cache, token, _| {
+        let shown = format!("{cache:?}");
+        assert!(!shown.contains(&token[..20]), "{shown}");
+        assert!(!shown.contains("user-8f14e45f"), "{shown}");
+        cache.invalidate();
+        assert!(cache.is_empty());
+    });
 }

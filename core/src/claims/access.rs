@@ -100,6 +100,31 @@ impl<S> AccessClaims<S> {
     ];
 }
 
+impl<S> AccessClaims<S> {
+    /// The claims with every string value converted by `f` (the first error stops it):
+    /// the base of [`try_map`](Self::try_map) and of the verified-token cache's slots.
+    pub(crate) fn map_each<T, E>(
+        &self,
+        mut f: impl FnMut(&S) -> core::result::Result<T, E>,
+    ) -> core::result::Result<AccessClaims<T>, E> {
+        Ok(AccessClaims {
+            iss: f(&self.iss)?,
+            sub: f(&self.sub)?,
+            aud: self.aud.map_each(&mut f)?,
+            client_id: f(&self.client_id)?,
+            iat: self.iat,
+            exp: self.exp,
+            nbf: self.nbf,
+            jti: f(&self.jti)?,
+            scope: map_opt(&self.scope, &mut f)?,
+            auth_time: self.auth_time,
+            acr: map_opt(&self.acr, &mut f)?,
+            amr: self.amr.map_each(&mut f)?,
+            extra: self.extra.map_each(&mut f)?,
+        })
+    }
+}
+
 impl<S: AsRef<str>> AccessClaims<S> {
     /// The claims with every string converted by `f` (the first error stops it): the base
     /// of [`to_heapless`](Self::to_heapless) and `to_owned`.
@@ -107,21 +132,7 @@ impl<S: AsRef<str>> AccessClaims<S> {
         &self,
         mut f: impl FnMut(&str) -> core::result::Result<T, E>,
     ) -> core::result::Result<AccessClaims<T>, E> {
-        Ok(AccessClaims {
-            iss: f(self.iss.as_ref())?,
-            sub: f(self.sub.as_ref())?,
-            aud: self.aud.try_map(&mut f)?,
-            client_id: f(self.client_id.as_ref())?,
-            iat: self.iat,
-            exp: self.exp,
-            nbf: self.nbf,
-            jti: f(self.jti.as_ref())?,
-            scope: map_opt(&self.scope, &mut f)?,
-            auth_time: self.auth_time,
-            acr: map_opt(&self.acr, &mut f)?,
-            amr: self.amr.try_map(&mut f)?,
-            extra: self.extra.try_map(&mut f)?,
-        })
+        self.map_each(|s| f(s.as_ref()))
     }
 
     /// Whether `scope` grants `wanted` (scopes are space-separated, compared exactly).

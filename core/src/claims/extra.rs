@@ -71,17 +71,27 @@ impl<S> Extras<S> {
     }
 }
 
-impl<S: AsRef<str>> Extras<S> {
+impl<S> Extras<S> {
     /// The custom claims with their JSON text converted by `f`.
-    pub fn try_map<T, E>(
+    pub(crate) fn map_each<T, E>(
         &self,
-        f: &mut impl FnMut(&str) -> core::result::Result<T, E>,
+        f: &mut impl FnMut(&S) -> core::result::Result<T, E>,
     ) -> core::result::Result<Extras<T>, E> {
         Ok(Extras {
             json: super::owned::map_opt(&self.json, f)?,
             kind: self.kind,
             checked: self.checked,
         })
+    }
+}
+
+impl<S: AsRef<str>> Extras<S> {
+    /// The custom claims with their JSON text converted by `f`.
+    pub fn try_map<T, E>(
+        &self,
+        f: &mut impl FnMut(&str) -> core::result::Result<T, E>,
+    ) -> core::result::Result<Extras<T>, E> {
+        self.map_each(&mut |s| f(s.as_ref()))
     }
 }
 

@@ -202,24 +202,24 @@ impl<S> IdClaims<S> {
     ];
 }
 
-impl<S: AsRef<str>> IdClaims<S> {
-    /// The claims with every string converted by `f` (the first error stops it): the base
-    /// of [`to_heapless`](Self::to_heapless) and `to_owned`.
-    pub fn try_map<T, E>(
+impl<S> IdClaims<S> {
+    /// The claims with every string value converted by `f` (the first error stops it):
+    /// the base of [`try_map`](Self::try_map) and of the verified-token cache's slots.
+    pub(crate) fn map_each<T, E>(
         &self,
-        mut f: impl FnMut(&str) -> core::result::Result<T, E>,
+        mut f: impl FnMut(&S) -> core::result::Result<T, E>,
     ) -> core::result::Result<IdClaims<T>, E> {
         Ok(IdClaims {
-            iss: f(self.iss.as_ref())?,
-            sub: f(self.sub.as_ref())?,
-            aud: self.aud.try_map(&mut f)?,
+            iss: f(&self.iss)?,
+            sub: f(&self.sub)?,
+            aud: self.aud.map_each(&mut f)?,
             exp: self.exp,
             iat: self.iat,
             nbf: self.nbf,
             auth_time: self.auth_time,
             nonce: map_opt(&self.nonce, &mut f)?,
             acr: map_opt(&self.acr, &mut f)?,
-            amr: self.amr.try_map(&mut f)?,
+            amr: self.amr.map_each(&mut f)?,
             azp: map_opt(&self.azp, &mut f)?,
             at_hash: map_opt(&self.at_hash, &mut f)?,
             c_hash: map_opt(&self.c_hash, &mut f)?,
@@ -241,8 +241,19 @@ impl<S: AsRef<str>> IdClaims<S> {
             phone_number: map_opt(&self.phone_number, &mut f)?,
             phone_number_verified: self.phone_number_verified,
             updated_at: self.updated_at,
-            extra: self.extra.try_map(&mut f)?,
+            extra: self.extra.map_each(&mut f)?,
         })
+    }
+}
+
+impl<S: AsRef<str>> IdClaims<S> {
+    /// The claims with every string converted by `f` (the first error stops it): the base
+    /// of [`to_heapless`](Self::to_heapless) and `to_owned`.
+    pub fn try_map<T, E>(
+        &self,
+        mut f: impl FnMut(&str) -> core::result::Result<T, E>,
+    ) -> core::result::Result<IdClaims<T>, E> {
+        self.map_each(|s| f(s.as_ref()))
     }
 }
 

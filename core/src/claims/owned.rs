@@ -7,11 +7,29 @@ use super::{AccessClaims, IdClaims, List};
 use crate::error::{Error, Result};
 
 /// `value` converted by `f`, if present.
-pub(super) fn map_opt<S: AsRef<str>, T, E>(
+pub(super) fn map_opt<S, T, E>(
     value: &Option<S>,
-    f: &mut impl FnMut(&str) -> core::result::Result<T, E>,
+    f: &mut impl FnMut(&S) -> core::result::Result<T, E>,
 ) -> core::result::Result<Option<T>, E> {
-    value.as_ref().map(|s| f(s.as_ref())).transpose()
+    value.as_ref().map(f).transpose()
+}
+
+impl<S, const N: usize> List<S, N> {
+    /// The list with every value converted by `f` (the first error stops it).
+    pub(crate) fn map_each<T, E>(
+        &self,
+        f: &mut impl FnMut(&S) -> core::result::Result<T, E>,
+    ) -> core::result::Result<List<T, N>, E> {
+        let mut items = heapless::Vec::new();
+        for item in &self.items {
+            // Same capacity as `self.items`: the push cannot fail.
+            let _ = items.push(f(item)?);
+        }
+        Ok(List {
+            items,
+            overflow: self.overflow,
+        })
+    }
 }
 
 impl<S: AsRef<str>, const N: usize> List<S, N> {
@@ -20,15 +38,7 @@ impl<S: AsRef<str>, const N: usize> List<S, N> {
         &self,
         f: &mut impl FnMut(&str) -> core::result::Result<T, E>,
     ) -> core::result::Result<List<T, N>, E> {
-        let mut items = heapless::Vec::new();
-        for item in &self.items {
-            // Same capacity as `self.items`: the push cannot fail.
-            let _ = items.push(f(item.as_ref())?);
-        }
-        Ok(List {
-            items,
-            overflow: self.overflow,
-        })
+        self.map_each(&mut |s| f(s.as_ref()))
     }
 }
 

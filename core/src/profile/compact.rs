@@ -109,9 +109,7 @@ pub fn verify_access<'b, 'r: 'b, K: VerifyingKey + ?Sized>(
     now: u64,
     scratch: &'b mut [u8],
 ) -> Result<AccessClaims<&'b str>> {
-    verify_claims(token, key, &policy.limits, registry, scratch, |c| {
-        policy.check(c, now)
-    })
+    verify_access_from(token, key, policy, registry, now, scratch, super::Payload)
 }
 
 /// Verifies an ID token at time `now` (Unix seconds) against `policy` (issuer, client,
@@ -125,7 +123,38 @@ pub fn verify_id<'b, 'r: 'b, K: VerifyingKey + ?Sized>(
     now: u64,
     scratch: &'b mut [u8],
 ) -> Result<IdClaims<&'b str>> {
-    verify_claims(token, key, &policy.limits, registry, scratch, |c| {
+    verify_id_from(token, key, policy, registry, now, scratch, super::Payload)
+}
+
+/// [`verify_access`] with the claims from `source`: the payload ([`super::Payload`]),
+/// or on a verified-token cache hit the claims the cache holds.
+#[inline]
+pub(crate) fn verify_access_from<'b, 'r: 'b, K: VerifyingKey + ?Sized>(
+    token: &str,
+    key: &K,
+    policy: &AccessPolicy<'_>,
+    registry: &Registry<'r>,
+    now: u64,
+    scratch: &'b mut [u8],
+    source: impl super::Source<'b, AccessClaims<&'b str>>,
+) -> Result<AccessClaims<&'b str>> {
+    verify_claims(token, key, &policy.limits, registry, scratch, source, |c| {
+        policy.check(c, now)
+    })
+}
+
+/// [`verify_id`] with the claims from `source`, as for [`verify_access_from`].
+#[inline]
+pub(crate) fn verify_id_from<'b, 'r: 'b, K: VerifyingKey + ?Sized>(
+    token: &str,
+    key: &K,
+    policy: &IdPolicy<'_>,
+    registry: &Registry<'r>,
+    now: u64,
+    scratch: &'b mut [u8],
+    source: impl super::Source<'b, IdClaims<&'b str>>,
+) -> Result<IdClaims<&'b str>> {
+    verify_claims(token, key, &policy.limits, registry, scratch, source, |c| {
         policy.check(c, key.algorithm(), now)
     })
 }
@@ -138,6 +167,7 @@ fn verify_claims<'b, C: Decode<'b>, K: VerifyingKey + ?Sized>(
     limits: &Limits,
     registry: &Registry<'b>,
     scratch: &'b mut [u8],
+    source: impl super::Source<'b, C>,
     policy: impl FnOnce(&C) -> Result<()>,
 ) -> Result<C> {
     super::verify(
@@ -146,7 +176,9 @@ fn verify_claims<'b, C: Decode<'b>, K: VerifyingKey + ?Sized>(
         limits,
         scratch,
         |typ, payload| check_header(C::KIND, typ, payload),
-        |payload, scratch, c| read_into(payload, registry, scratch, c),
+        super::read_from(source, |payload, scratch, c| {
+            read_into(payload, registry, scratch, c)
+        }),
         policy,
     )
 }

@@ -53,15 +53,7 @@ pub fn verify_access<'b, K: VerifyingKey + ?Sized>(
     now: u64,
     scratch: &'b mut [u8],
 ) -> Result<AccessClaims<&'b str>> {
-    super::verify(
-        token,
-        key,
-        &policy.limits,
-        scratch,
-        |typ, payload| check_typ(Kind::Access, typ, payload),
-        read_json,
-        |c| policy.check(c, now),
-    )
+    verify_access_from(token, key, policy, now, scratch, super::Payload)
 }
 
 /// Verifies an ID token at time `now` (Unix seconds) against `policy` (issuer, client,
@@ -73,13 +65,48 @@ pub fn verify_id<'b, K: VerifyingKey + ?Sized>(
     now: u64,
     scratch: &'b mut [u8],
 ) -> Result<IdClaims<&'b str>> {
+    verify_id_from(token, key, policy, now, scratch, super::Payload)
+}
+
+/// [`verify_access`] with the claims from `source`: the payload ([`super::Payload`]),
+/// or on a verified-token cache hit the claims the cache holds.
+#[inline]
+pub(crate) fn verify_access_from<'b, K: VerifyingKey + ?Sized>(
+    token: &str,
+    key: &K,
+    policy: &AccessPolicy<'_>,
+    now: u64,
+    scratch: &'b mut [u8],
+    source: impl super::Source<'b, AccessClaims<&'b str>>,
+) -> Result<AccessClaims<&'b str>> {
+    super::verify(
+        token,
+        key,
+        &policy.limits,
+        scratch,
+        |typ, payload| check_typ(Kind::Access, typ, payload),
+        super::read_from(source, read_json),
+        |c| policy.check(c, now),
+    )
+}
+
+/// [`verify_id`] with the claims from `source`, as for [`verify_access_from`].
+#[inline]
+pub(crate) fn verify_id_from<'b, K: VerifyingKey + ?Sized>(
+    token: &str,
+    key: &K,
+    policy: &IdPolicy<'_>,
+    now: u64,
+    scratch: &'b mut [u8],
+    source: impl super::Source<'b, IdClaims<&'b str>>,
+) -> Result<IdClaims<&'b str>> {
     super::verify(
         token,
         key,
         &policy.limits,
         scratch,
         |typ, payload| check_typ(Kind::Id, typ, payload),
-        read_json,
+        super::read_from(source, read_json),
         |c| policy.check(c, key.algorithm(), now),
     )
 }

@@ -74,6 +74,45 @@ pub(crate) fn verify<'b, C: ClaimSet + InPlace, K: VerifyingKey + ?Sized>(
     })
 }
 
+/// Where a verifier's claims come from once the signature is checked: the payload,
+/// decoded by the profile ([`Payload`], every verification but a cache hit), or the claims
+/// the verified-token cache holds for a token that verified before (nothing decoded).
+pub(crate) trait Source<'b, C> {
+    /// Fills `c` (which starts [`InPlace::empty`]), by `decode` or otherwise.
+    fn read(
+        self,
+        payload: &str,
+        scratch: &'b mut [u8],
+        c: &mut C,
+        decode: impl FnOnce(&str, &'b mut [u8], &mut C) -> Result<()>,
+    ) -> Result<()>;
+}
+
+/// The payload, decoded by the profile.
+pub(crate) struct Payload;
+
+impl<'b, C> Source<'b, C> for Payload {
+    #[inline(always)]
+    fn read(
+        self,
+        payload: &str,
+        scratch: &'b mut [u8],
+        c: &mut C,
+        decode: impl FnOnce(&str, &'b mut [u8], &mut C) -> Result<()>,
+    ) -> Result<()> {
+        decode(payload, scratch, c)
+    }
+}
+
+/// `decode`, as `source` has it.
+#[inline(always)]
+pub(crate) fn read_from<'b, C>(
+    source: impl Source<'b, C>,
+    decode: impl FnOnce(&str, &'b mut [u8], &mut C) -> Result<()>,
+) -> impl FnOnce(&str, &'b mut [u8], &mut C) -> Result<()> {
+    move |payload, scratch, c| source.read(payload, scratch, c, decode)
+}
+
 /// The first phase: budget, key use, header and signature; returns the payload segment.
 #[inline(never)]
 fn signed_payload<'t, K: VerifyingKey + ?Sized>(
