@@ -1,27 +1,28 @@
 //! An opt-in cache of verified tokens, for verifiers that see the same token many times in
-//! its few minutes of life (gateways, sidecars): a hit skips the signature check and the
-//! claims decoding, and nothing that depends on the call.
+//! its few minutes of life (gateways, sidecars): a hit skips the signature, the header's
+//! parsing and the claims decoding, and nothing that depends on the call.
 //!
-//! A slot holds a token that verified in full, the identity of the key that verified it
-//! ([`KeyIdentity`]), what it was verified as (profile, kind, registry fingerprint) and its
-//! decoded claims. On a hit — the very same bytes, compared in full, under a key of the very
-//! same identity — the token is checked again exactly as on a miss, in the same order and
-//! with the same errors (size budget, key use, header, `alg`, `kid`, kind and profile,
-//! signature length, claims' values, lifetime, then the whole policy against `now`), except
-//! that the signature is not recomputed and the claims are not decoded again: the cache
-//! proved that these exact bytes verified, and decoded to these claims, under this key.
+//! A slot holds a token that verified in full, the identity and algorithm of the key that
+//! verified it ([`KeyIdentity`]), what it was verified as (profile, kind, registry
+//! fingerprint), its header's `kid` and its decoded claims. A hit is the very same bytes,
+//! compared in full, under a key of the very same identity and algorithm, as the same
+//! profile and kind: everything the verifier decides from those alone (the header's
+//! shape, `alg` and `typ`, kind and profile, the signature's encoding and length and
+//! validity, the claims' decoding and values) was decided when the token was entered. What
+//! the call can change is checked again, in the verifier's order and with its errors: the
+//! size budget, the key's use, the key's `kid` against the header's, then the whole policy
+//! against `now`.
 
 use sha2::{Digest, Sha256};
 use zeroize::Zeroize;
 
-use crate::alg::{
-    Algorithm, Ed25519VerifyingKey, Es256VerifyingKey, Hs256Key, KeyUse, VerifyingKey,
-};
+use crate::alg::{Algorithm, Ed25519VerifyingKey, Es256VerifyingKey, Hs256Key, VerifyingKey};
 use crate::budget::Limits;
 use crate::claims::{AccessClaims, ClaimSet, IdClaims};
 use crate::error::{Error, Result};
+use crate::jws;
 use crate::kind::Kind;
-use crate::profile::{Source, compact, jwt};
+use crate::profile::{Payload, Source, compact, jwt};
 use crate::registry::{FINGERPRINT_LEN, Registry};
 use crate::validate::{AccessPolicy, IdPolicy};
 
@@ -220,10 +221,14 @@ pub struct Slot<const B: usize = SLOT_BYTES> {
     /// The length of the scratch buffer the full verification had: a hit needs as much,
     /// so that it never succeeds where the full verification would run out of room.
     scratch_len: usize,
+    /// The algorithm of the key it verified under (its header's `alg`).
+    alg: Algorithm,
+    /// The header's `kid`, among the strings.
+    kid: Option<Span>,
     token_len: u16,
     strings_len: u16,
     claims: Option<Stored>,
-    /// The token, then the claims' strings.
+    /// The token, then the claims' strings and the header's `kid`.
     bytes: [u8; B],
 }
 
@@ -240,6 +245,8 @@ impl<const B: usize> Slot<B> {
             key: KeyIdentity([0; 33]),
             context: Context::NONE,
             scratch_len: 0,
+            alg: Algorithm::EdDSA,
+            kid: None,
             token_len: 0,
             strings_len: 0,
             claims: None,
@@ -254,12 +261,13 @@ impl<const B: usize> Slot<B> {
         self.exp == 0
     }
 
-    /// Whether this slot holds `token`, verified under `key` as `context`, with a scratch
-    /// buffer no larger than `scratch_len`. The token's bytes are compared without
+    /// Whether this slot holds `token`, verified under `key` for `alg` as `context`, with a
+    /// scratch buffer no larger than `scratch_len`. The token's bytes are compared without
     /// stopping at the first difference (a cached token is a secret).
     fn holds(
         &self,
         key: &KeyIdentity,
+        alg: Algorithm,
         context: &Context,
         token: &[u8],
         scratch_len: usize,
@@ -267,6 +275,7 @@ impl<const B: usize> Slot<B> {
         !self.is_empty()
             && usize::from(self.token_len) == token.len()
             && self.key == *key
+            && self.alg == alg
             && self.context == *context
             && scratch_len >= self.scratch_len.max(usize::from(self.strings_len))
             && self
@@ -275,38 +284,75 @@ impl<const B: usize> Slot<B> {
                 .is_some_and(|t| same(t, token))
     }
 
-    /// Fills this slot with `token` and `claims`, or leaves it empty when they do not fit.
-    fn fill<'b, C: Cached<'b>>(
-        &mut self,
-        key: KeyIdentity,
-        context: Context,
-        token: &[u8],
-        scratch_len: usize,
-        claims: &C,
-    ) {
+    /// Fills this slot with the entry's token (which verified in full) and `claims`, or
+    /// leaves it empty when they do not fit. Not inlined: the header is read
+    /// again here, for its `kid`, in a frame of its own.
+    #[inline(never)]
+    fn fill<'b, C: Cached<'b>>(&mut self, entry: Entry<'_>, claims: &C) {
+        let Entry {
+            key,
+            alg,
+            context,
+            token,
+            scratch_len,
+        } = entry;
         let () = Self::FITS;
         self.clear();
-        let Some((stored, strings_len)) = self
+        let mut header = [0u8; jws::HEADER_BUF_LEN];
+        // It verified: its header reads.
+        let Ok(header) = jws::untrusted_header(token, &mut header) else {
+            return;
+        };
+        let Some((stored, kid, strings_len)) = self
             .bytes
             .get_mut(token.len()..)
-            .and_then(|out| store(claims, out))
+            .and_then(|out| store(claims, header.kid, out))
         else {
             // Some strings may have been copied before the rest did not fit.
             self.bytes.zeroize();
             return;
         };
-        self.bytes[..token.len()].copy_from_slice(token);
+        self.bytes[..token.len()].copy_from_slice(token.as_bytes());
         *self = Slot {
             exp: claims.expires_at(),
             key,
             context,
             scratch_len,
+            alg,
+            kid,
             // Both fit in `B`, at most `u16::MAX` (`FITS`).
             token_len: token.len() as u16,
             strings_len: strings_len as u16,
             claims: Some(stored),
             bytes: self.bytes,
         };
+    }
+
+    /// On a hit, the first phase's checks that depend on the call, in its order and with
+    /// its errors (`signed_payload`): the size budget, the key's use, and the header's
+    /// `kid` against the key's. The rest of the header and the signature's encoding and
+    /// length are functions of the token's bytes, the algorithm, the kind and the profile,
+    /// all equal to the call that verified it (matched on lookup).
+    fn recheck<K: VerifyingKey + ?Sized>(
+        &self,
+        key: &K,
+        limits: &Limits,
+        kind: Kind,
+    ) -> Result<()> {
+        limits.check_size(usize::from(self.token_len))?;
+        if !key.key_use().allows(kind) {
+            return Err(Error::KeyUseMismatch);
+        }
+        let token_len = usize::from(self.token_len);
+        let theirs = self
+            .kid
+            .and_then(|span| self.bytes.get(token_len..)?.get(span.range()));
+        if let (Some(theirs), Some(ours)) = (theirs, key.key_id())
+            && theirs != ours.as_bytes()
+        {
+            return Err(Error::KeyIdMismatch);
+        }
+        Ok(())
     }
 
     /// Empties the slot, zeroizing the token and strings it held (only those bytes: an
@@ -369,6 +415,24 @@ impl<const B: usize> Default for Slot<B> {
 
 /// On a hit, the slot's claims; on a miss, the payload decoded.
 impl<'b, C: Cached<'b>, const B: usize> Source<'b, C> for Option<&Slot<B>> {
+    fn signed_payload<'t, K: VerifyingKey + ?Sized>(
+        &self,
+        token: &'t str,
+        key: &K,
+        limits: &Limits,
+        kind: Kind,
+        scratch: &mut [u8],
+        check_typ: impl FnOnce(Option<&str>, &str) -> Result<()>,
+    ) -> Result<&'t str> {
+        match self {
+            // The payload is not read on a hit.
+            Some(slot) => slot.recheck(key, limits, kind).map(|()| ""),
+            None => <Payload as Source<'b, C>>::signed_payload(
+                &Payload, token, key, limits, kind, scratch, check_typ,
+            ),
+        }
+    }
+
     fn read(
         self,
         payload: &str,
@@ -377,8 +441,9 @@ impl<'b, C: Cached<'b>, const B: usize> Source<'b, C> for Option<&Slot<B>> {
         decode: impl FnOnce(&str, &'b mut [u8], &mut C) -> Result<()>,
     ) -> Result<()> {
         match self {
+            // Decoded and checked when the token was entered.
             Some(slot) => slot.load(scratch, c),
-            None => decode(payload, scratch, c),
+            None => Payload.read(payload, scratch, c, decode),
         }
     }
 }
@@ -413,11 +478,16 @@ impl<'b> Cached<'b> for IdClaims<&'b str> {
     }
 }
 
-/// Copies the strings of `claims` into `out` and maps them to spans there: the longest
-/// first (a `jwt` token's custom claims are its whole claims text, which holds every other
-/// string that had no escape), then each string it does not contain. Returns the stored
-/// claims and the bytes used, or `None` when they do not fit.
-fn store<'b, C: Cached<'b>>(claims: &C, out: &mut [u8]) -> Option<(Stored, usize)> {
+/// Copies the strings of `claims`, then the header's `kid`, into `out` and maps them to
+/// spans there: the longest claims string first (a `jwt` token's custom claims are its
+/// whole claims text, which holds every other string that had no escape), then each
+/// string it does not contain. Returns the stored claims, the `kid`'s span and the bytes
+/// used, or `None` when they do not fit.
+fn store<'b, C: Cached<'b>>(
+    claims: &C,
+    kid: Option<&str>,
+    out: &mut [u8],
+) -> Option<(Stored, Option<Span>, usize)> {
     let mut longest: &'b str = "";
     claims.store(|s| {
         if s.len() > longest.len() {
@@ -451,7 +521,11 @@ fn store<'b, C: Cached<'b>>(claims: &C, out: &mut [u8]) -> Option<(Stored, usize
             copy(s)
         }
     })?;
-    Some((stored, used))
+    let kid = match kid {
+        Some(kid) => Some(copy(kid)?),
+        None => None,
+    };
+    Some((stored, kid, used))
 }
 
 /// A fixed-size cache of verified tokens: each slot holds a token that verified in full,
@@ -491,17 +565,19 @@ fn store<'b, C: Cached<'b>>(claims: &C, out: &mut [u8]) -> Option<(Stored, usize
 ///
 /// # What a hit skips, and what it does not
 ///
-/// The signature computation, the payload's base64url and the claims decoding: the slot
-/// holds the claims that decoding gave when this very token verified in full, under a
-/// key with this very identity, as the same profile and kind (and for `compact` with a
-/// registry of the same fingerprint). Everything that depends on the call is checked
-/// again, in the same order and with the same errors as on a miss: the size budget, key
-/// use, the header (`alg` pinned by the key, `kid`, refused parameters), kind and
-/// profile, the signature segment's encoding and length, the claims' values, then the
-/// whole policy — lifetime limit, issuer, audience, scopes, required claims, nonce,
-/// `at_hash`/`c_hash`, and `exp`/`nbf`/`iat` against the `now` of this call. A hit
-/// therefore returns exactly what a full verification would: the same claims, or the
-/// same error (an expired token is [`Error::Expired`](crate::Error::Expired) on the hit).
+/// The signature computation, the header's and the payload's base64url and parsing, and
+/// the claims decoding: the slot holds the claims that decoding gave when this very token
+/// verified in full, under a key with this very identity and algorithm, as the same
+/// profile and kind (and for `compact` with a registry of the same fingerprint), and the
+/// header's `kid`. Everything that depends on the call is checked again, in the same order
+/// and with the same errors as on a miss: the size budget, the key's use, the key's `kid`
+/// against the header's, then the whole policy — lifetime limit, issuer, audience,
+/// scopes, required claims, nonce, `at_hash`/`c_hash`, and `exp`/`nbf`/`iat` against the
+/// `now` of this call. A hit therefore returns exactly what a full verification would:
+/// the same claims, or the same error (an expired token is
+/// [`Error::Expired`](crate::Error::Expired) on the hit, a key named otherwise
+/// [`Error::KeyIdMismatch`](crate::Error::KeyIdMismatch)). The `verified_cache` fuzz
+/// target holds every call to that, against the uncached verifier.
 ///
 /// # What it assumes
 ///
@@ -550,10 +626,11 @@ fn store<'b, C: Cached<'b>>(claims: &C, out: &mut [u8]) -> Option<(Stored, usize
 /// # Cost
 ///
 /// A hit costs the key's identity (free for an Ed25519 or P-256 key, one SHA-256 over the
-/// key for HS256 and RSA), a comparison of the token with at most [`CACHE_WAYS`] slots, the
-/// header check, a copy of the claims' strings into `scratch` and the policy; a miss adds
-/// copying the token and its claims' strings into a slot to a full verification. Measured
-/// figures: the README's benchmark section and `benches/REPORT.md`.
+/// key for HS256 and RSA), a comparison of the token with at most [`CACHE_WAYS`] slots, a
+/// copy of the claims' strings into `scratch` and the policy: about 4,100–4,600
+/// instructions and 0.2–0.5 µs for the sample access token (`benches/REPORT.md`), against
+/// 60 µs for an EdDSA verify. A miss adds to a full verification reading the header again
+/// for its `kid` and copying the token and its claims' strings into a slot.
 #[derive(Debug, Clone)]
 pub struct VerifiedCache<S, const B: usize = SLOT_BYTES> {
     slots: S,
@@ -620,7 +697,7 @@ impl<S: AsRef<[Slot<B>]> + AsMut<[Slot<B>]>, const B: usize> VerifiedCache<S, B>
             &policy.limits,
             context,
             scratch,
-            |key, scratch, hit| jwt::verify_access_from(token, key, policy, now, scratch, hit),
+            |scratch, hit| jwt::verify_access_from(token, key, policy, now, scratch, hit),
         )
     }
 
@@ -640,7 +717,7 @@ impl<S: AsRef<[Slot<B>]> + AsMut<[Slot<B>]>, const B: usize> VerifiedCache<S, B>
             &policy.limits,
             context,
             scratch,
-            |key, scratch, hit| jwt::verify_id_from(token, key, policy, now, scratch, hit),
+            |scratch, hit| jwt::verify_id_from(token, key, policy, now, scratch, hit),
         )
     }
 
@@ -661,7 +738,7 @@ impl<S: AsRef<[Slot<B>]> + AsMut<[Slot<B>]>, const B: usize> VerifiedCache<S, B>
             &policy.limits,
             context,
             scratch,
-            |key, scratch, hit| {
+            |scratch, hit| {
                 compact::verify_access_from(token, key, policy, registry, now, scratch, hit)
             },
         )
@@ -684,9 +761,7 @@ impl<S: AsRef<[Slot<B>]> + AsMut<[Slot<B>]>, const B: usize> VerifiedCache<S, B>
             &policy.limits,
             context,
             scratch,
-            |key, scratch, hit| {
-                compact::verify_id_from(token, key, policy, registry, now, scratch, hit)
-            },
+            |scratch, hit| compact::verify_id_from(token, key, policy, registry, now, scratch, hit),
         )
     }
 
@@ -700,37 +775,50 @@ impl<S: AsRef<[Slot<B>]> + AsMut<[Slot<B>]>, const B: usize> VerifiedCache<S, B>
         limits: &Limits,
         context: Context,
         scratch: &'b mut [u8],
-        verify: impl FnOnce(&Checked<'_, K>, &'b mut [u8], Option<&Slot<B>>) -> Result<C>,
+        verify: impl FnOnce(&'b mut [u8], Option<&Slot<B>>) -> Result<C>,
     ) -> Result<C> {
         let slots = self.slots.as_mut();
         let scratch_len = scratch.len();
         // Over budget: refused by the verifier before any work, so never looked up here.
         if slots.is_empty() || limits.check_size(token.len()).is_err() || token.len() > B {
-            return verify(&Checked::full(key), scratch, None);
+            return verify(scratch, None);
         }
-        let identity = key.identity();
+        let (identity, alg) = (key.identity(), key.algorithm());
         let set = Set::of(token.as_bytes(), slots.len());
-        if let Some(slot) = set.find(slots, &identity, &context, token.as_bytes(), scratch_len) {
-            let known_good = Checked {
-                key,
-                known_good: true,
-            };
-            return verify(&known_good, scratch, Some(slot));
+        let found = set.find(
+            slots,
+            &identity,
+            alg,
+            &context,
+            token.as_bytes(),
+            scratch_len,
+        );
+        if found.is_some() {
+            return verify(scratch, found);
         }
         // Returned as it came (no copy of the claims in this frame, for the stack).
-        let verified = verify(&Checked::full(key), scratch, None);
+        let verified = verify(scratch, None);
         if let Ok(claims) = &verified {
-            set.enter(
-                slots,
-                identity,
+            let entry = Entry {
+                key: identity,
+                alg,
                 context,
-                token.as_bytes(),
+                token,
                 scratch_len,
-                claims,
-            );
+            };
+            set.enter(slots, entry, claims);
         }
         verified
     }
+}
+
+/// What a slot records of a verification besides the claims.
+struct Entry<'t> {
+    key: KeyIdentity,
+    alg: Algorithm,
+    context: Context,
+    token: &'t str,
+    scratch_len: usize,
 }
 
 /// The run of slots a token may occupy: `ways` slots from `start`, wrapping.
@@ -768,30 +856,28 @@ impl Set {
         &self,
         slots: &'s [Slot<B>],
         key: &KeyIdentity,
+        alg: Algorithm,
         context: &Context,
         token: &[u8],
         scratch_len: usize,
     ) -> Option<&'s Slot<B>> {
         self.indices()
             .filter_map(|i| slots.get(i))
-            .find(|s| s.holds(key, context, token, scratch_len))
+            .find(|s| s.holds(key, alg, context, token, scratch_len))
     }
 
     /// Replaces the slot whose token expires first (an empty one has `exp` 0).
     fn enter<'b, C: Cached<'b>, const B: usize>(
         &self,
         slots: &mut [Slot<B>],
-        key: KeyIdentity,
-        context: Context,
-        token: &[u8],
-        scratch_len: usize,
+        entry: Entry<'_>,
         claims: &C,
     ) {
         let victim = self
             .indices()
             .min_by_key(|&i| slots.get(i).map_or(u64::MAX, |s| s.exp));
         if let Some(slot) = victim.and_then(|i| slots.get_mut(i)) {
-            slot.fill(key, context, token, scratch_len, claims);
+            slot.fill(entry, claims);
         }
     }
 }
@@ -812,49 +898,10 @@ fn same(a: &[u8], b: &[u8]) -> bool {
     core::hint::black_box(words | u64::from(bytes)) == 0
 }
 
-/// The key as the verifier sees it through the cache. `known_good` is set only on a hit,
-/// where this exact token verified under a key with this exact identity: the signature is
-/// then not recomputed, and everything else is checked as usual. Private: nothing outside
-/// this module can make a key that skips signatures.
-struct Checked<'k, K: ?Sized> {
-    key: &'k K,
-    known_good: bool,
-}
-
-impl<'k, K: ?Sized> Checked<'k, K> {
-    fn full(key: &'k K) -> Self {
-        Self {
-            key,
-            known_good: false,
-        }
-    }
-}
-
-impl<K: VerifyingKey + ?Sized> VerifyingKey for Checked<'_, K> {
-    fn algorithm(&self) -> Algorithm {
-        self.key.algorithm()
-    }
-    fn key_id(&self) -> Option<&str> {
-        self.key.key_id()
-    }
-    fn key_use(&self) -> KeyUse {
-        self.key.key_use()
-    }
-    fn signature_len(&self) -> usize {
-        self.key.signature_len()
-    }
-    fn verify(&self, input: &[u8], signature: &[u8]) -> Result<()> {
-        if self.known_good {
-            Ok(())
-        } else {
-            self.key.verify(input, signature)
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::alg::KeyUse;
 
     fn claims(exp: u64) -> AccessClaims<&'static str> {
         AccessClaims::new("iss", "sub", "aud", "client", exp / 2, exp, "jti")
@@ -869,8 +916,31 @@ mod tests {
         registry: [0; FINGERPRINT_LEN],
     };
 
-    fn holds(slots: &[Slot<256>], set: &Set, token: &[u8]) -> bool {
-        set.find(slots, &id(1), &CONTEXT, token, 1024).is_some()
+    /// A token with the header `{"alg":"EdDSA"}` (or with `kid`) around `body`.
+    fn tok(body: &str) -> std::string::String {
+        std::format!("eyJhbGciOiJFZERTQSJ9.{body}.c2ln")
+    }
+
+    fn entry(token: &str, scratch_len: usize) -> Entry<'_> {
+        Entry {
+            key: id(1),
+            alg: Algorithm::EdDSA,
+            context: CONTEXT,
+            token,
+            scratch_len,
+        }
+    }
+
+    fn holds(slots: &[Slot<256>], set: &Set, token: &str) -> bool {
+        set.find(
+            slots,
+            &id(1),
+            Algorithm::EdDSA,
+            &CONTEXT,
+            token.as_bytes(),
+            1024,
+        )
+        .is_some()
     }
 
     #[test]
@@ -881,21 +951,14 @@ mod tests {
             ways: CACHE_WAYS,
             len: 8,
         };
-        for (token, exp) in [(b"t1", 500), (b"t2", 300), (b"t3", 900), (b"t4", 700)] {
-            set.enter(&mut slots, id(1), CONTEXT, token, 1024, &claims(exp));
+        let t = ["t1", "t2", "t3", "t4", "t5"].map(tok);
+        for (token, exp) in t.iter().zip([500, 300, 900, 700]) {
+            set.enter(&mut slots, entry(token, 1024), &claims(exp));
         }
-        assert!(
-            [b"t1", b"t2", b"t3", b"t4"]
-                .iter()
-                .all(|t| holds(&slots, &set, *t))
-        );
-        set.enter(&mut slots, id(1), CONTEXT, b"t5", 1024, &claims(800));
-        assert!(!holds(&slots, &set, b"t2"), "the token expiring first goes");
-        assert!(
-            [b"t1", b"t3", b"t4", b"t5"]
-                .iter()
-                .all(|t| holds(&slots, &set, *t))
-        );
+        assert!(t[..4].iter().all(|t| holds(&slots, &set, t)));
+        set.enter(&mut slots, entry(&t[4], 1024), &claims(800));
+        assert!(!holds(&slots, &set, &t[1]), "the token expiring first goes");
+        assert!([0, 2, 3, 4].iter().all(|&i| holds(&slots, &set, &t[i])));
         assert!(slots[CACHE_WAYS..].iter().all(Slot::is_empty));
     }
 
@@ -907,35 +970,33 @@ mod tests {
             len: 7,
         };
         assert_eq!(set.indices().collect::<std::vec::Vec<_>>(), [6, 0, 1, 2]);
-        let set = Set::of(b"any token at all", 2);
+        let token = tok("any token at all");
+        let set = Set::of(token.as_bytes(), 2);
         assert_eq!(set.indices().count(), 2);
         let mut slots = [const { Slot::<256>::empty() }; 2];
-        set.enter(
-            &mut slots,
-            id(1),
-            CONTEXT,
-            b"any token at all",
-            1024,
-            &claims(10),
-        );
-        assert!(holds(&slots, &set, b"any token at all"));
+        set.enter(&mut slots, entry(&token, 1024), &claims(10));
+        assert!(holds(&slots, &set, &token));
     }
 
     #[test]
-    fn a_slot_matches_only_its_token_key_context_and_room() {
+    fn a_slot_matches_only_its_token_key_algorithm_context_and_room() {
         let mut slots = [const { Slot::<256>::empty() }; 1];
-        let set = Set::of(b"token", 1);
-        set.enter(&mut slots, id(1), CONTEXT, b"token", 600, &claims(10));
-        let find = |token: &[u8], key: u8, context: Context, room: usize| {
-            set.find(&slots, &id(key), &context, token, room).is_some()
+        let token = tok("token");
+        let set = Set::of(token.as_bytes(), 1);
+        set.enter(&mut slots, entry(&token, 600), &claims(10));
+        let find = |token: &str, key: u8, alg: Algorithm, context: Context, room: usize| {
+            set.find(&slots, &id(key), alg, &context, token.as_bytes(), room)
+                .is_some()
         };
-        assert!(find(b"token", 1, CONTEXT, 600));
-        assert!(find(b"token", 1, CONTEXT, 4096));
-        assert!(!find(b"tokeN", 1, CONTEXT, 600));
-        assert!(!find(b"token!", 1, CONTEXT, 600));
-        assert!(!find(b"toke", 1, CONTEXT, 600));
-        assert!(!find(b"token", 2, CONTEXT, 600));
-        assert!(!find(b"token", 1, Context::jwt(Kind::Id), 600));
+        let ed = Algorithm::EdDSA;
+        assert!(find(&token, 1, ed, CONTEXT, 600));
+        assert!(find(&token, 1, ed, CONTEXT, 4096));
+        assert!(!find(&tok("tokeN"), 1, ed, CONTEXT, 600));
+        assert!(!find(&tok("token!"), 1, ed, CONTEXT, 600));
+        assert!(!find(&tok("toke"), 1, ed, CONTEXT, 600));
+        assert!(!find(&token, 2, ed, CONTEXT, 600));
+        assert!(!find(&token, 1, Algorithm::ES256, CONTEXT, 600));
+        assert!(!find(&token, 1, ed, Context::jwt(Kind::Id), 600));
         let registry = ["a"];
         let registry = Registry::new(&registry).unwrap();
         assert_ne!(
@@ -943,8 +1004,46 @@ mod tests {
             Context::compact(Kind::Access, &Registry::EMPTY)
         );
         assert!(
-            !find(b"token", 1, CONTEXT, 599),
+            !find(&token, 1, ed, CONTEXT, 599),
             "less scratch than the full verify had"
+        );
+    }
+
+    #[test]
+    fn a_hit_rechecks_budget_use_and_kid_in_the_verifier_order() {
+        // {"alg":"EdDSA","kid":"k1"}
+        let token = "eyJhbGciOiJFZERTQSIsImtpZCI6ImsxIn0.dG9rZW4.c2ln";
+        let mut slot = Slot::<256>::empty();
+        slot.fill(entry(token, 1024), &claims(10));
+        assert!(!slot.is_empty());
+        let key = |use_, kid: Option<&str>| {
+            let k = Hs256Key::from_secret(&[1; 32], use_).unwrap();
+            match kid {
+                Some(kid) => k.with_kid(kid).unwrap(),
+                None => k,
+            }
+        };
+        let check = |k: &Hs256Key, max_bytes| {
+            let limits = Limits {
+                max_bytes,
+                max_lifetime: 600,
+            };
+            slot.recheck(k, &limits, Kind::Access)
+        };
+        let access = KeyUse::Access;
+        assert_eq!(check(&key(access, Some("k1")), 1024), Ok(()));
+        assert_eq!(check(&key(access, None), 1024), Ok(()));
+        assert_eq!(
+            check(&key(access, Some("k2")), 1024),
+            Err(Error::KeyIdMismatch)
+        );
+        assert_eq!(
+            check(&key(KeyUse::Id, Some("k2")), 1024),
+            Err(Error::KeyUseMismatch)
+        );
+        assert_eq!(
+            check(&key(KeyUse::Id, Some("k2")), 10),
+            Err(Error::OverBudget)
         );
     }
 
@@ -958,8 +1057,9 @@ mod tests {
         };
         let mut c = AccessClaims::new(at("https://a"), at("s"), at("b"), at("c"), 1, 100, at("j"));
         c.extra = crate::claims::Extras::of_claims(text, Kind::Access);
+        let token = tok("tok");
         let mut slot = Slot::<256>::empty();
-        slot.fill(id(1), CONTEXT, b"tok", 1024, &c);
+        slot.fill(entry(&token, 1024), &c);
         assert_eq!(
             usize::from(slot.strings_len),
             text.len(),
@@ -971,7 +1071,7 @@ mod tests {
         assert_eq!(loaded, c);
         // Strings from elsewhere (a registry, unescaped ones) are copied one by one.
         let own = claims(100);
-        slot.fill(id(1), CONTEXT, b"tok", 1024, &own);
+        slot.fill(entry(&token, 1024), &own);
         assert_eq!(usize::from(slot.strings_len), "isssubaudclientjti".len());
         let mut scratch = [0u8; 256];
         let mut loaded: AccessClaims<&str> = crate::claims::InPlace::empty();
@@ -981,13 +1081,15 @@ mod tests {
 
     #[test]
     fn what_does_not_fit_is_not_entered_and_a_cleared_slot_is_zeroized() {
-        let mut slot = Slot::<16>::empty();
-        slot.fill(id(1), CONTEXT, b"0123456789", 1024, &claims(10));
-        assert!(slot.is_empty(), "10 + 18 bytes in 16");
+        let token = tok("x"); // 27 bytes
+        let mut slot = Slot::<40>::empty();
+        slot.fill(entry(&token, 1024), &claims(10));
+        assert!(slot.is_empty(), "27 + 18 bytes in 40");
+        assert!(slot.bytes.iter().all(|&b| b == 0), "nothing left behind");
         let mut slot = Slot::<64>::empty();
-        slot.fill(id(1), CONTEXT, b"0123456789", 1024, &claims(10));
+        slot.fill(entry(&token, 1024), &claims(10));
         assert!(!slot.is_empty());
-        assert_eq!(&slot.bytes[..10], b"0123456789");
+        assert_eq!(&slot.bytes[..token.len()], token.as_bytes());
         slot.clear();
         assert!(slot.is_empty() && slot.bytes.iter().all(|&b| b == 0));
     }

@@ -31,12 +31,16 @@ struct Call {
     /// 300 bytes and 60 seconds.
     strict: bool,
     invalidate_first: bool,
+    /// The verifying key's `kid`: none, `k1` or `k2` (one key, three handles).
+    kid: u8,
 }
 
 #[derive(Debug, Arbitrary)]
 struct Input {
     compact: bool,
     hs: bool,
+    /// Whether the issuing key names itself `k1` (the header then carries it).
+    signer_kid: bool,
     token: Token,
     calls: Vec<Call>,
 }
@@ -77,7 +81,7 @@ struct Policies<'p> {
     id: IdPolicy<'p>,
 }
 
-fn run<K: CacheableKey>(input: &Input, token: &str, base: u64, key: &K, p: &Policies<'_>) {
+fn run<K: CacheableKey>(input: &Input, token: &str, base: u64, keys: &[K; 3], p: &Policies<'_>) {
     let reg = registry();
     let mut cache = Cache::new();
     let tight = |l: Limits| l.tighten_bytes(300).tighten_lifetime(60);
@@ -96,6 +100,7 @@ fn run<K: CacheableKey>(input: &Input, token: &str, base: u64, key: &K, p: &Poli
         }
     };
     for call in &input.calls {
+        let key = &keys[usize::from(call.kid % 3)];
         let now = base.saturating_add_signed(i64::from(call.at));
         let (ap, ip) = (access(call.strict), id(call.strict));
         match (&input.token, input.compact) {
@@ -133,8 +138,21 @@ fn run<K: CacheableKey>(input: &Input, token: &str, base: u64, key: &K, p: &Poli
 
 fuzz_target!(|data: &[u8]| {
     with(data, |input: Input| {
-        let (ed_s, ed_v, hs_k) = (ed(), ed_public(), hs());
-        let signer: &dyn compact_token::SigningKey = if input.hs { &hs_k } else { &ed_s };
+        let named = |i: usize| [None, Some("k1"), Some("k2")][i];
+        let ed_v: [_; 3] = std::array::from_fn(|i| match named(i) {
+            Some(k) => ed_public().with_kid(k).expect("kid"),
+            None => ed_public(),
+        });
+        let hs_k: [_; 3] = std::array::from_fn(|i| match named(i) {
+            Some(k) => hs().with_kid(k).expect("kid"),
+            None => hs(),
+        });
+        let (ed_s, hs_s) = if input.signer_kid {
+            (ed().with_kid("k1").expect("kid"), hs().with_kid("k1").expect("kid"))
+        } else {
+            (ed(), hs())
+        };
+        let signer: &dyn compact_token::SigningKey = if input.hs { &hs_s } else { &ed_s };
         let reg = registry();
         let mut out = vec![0u8; BUF];
         let fixed = Policies {

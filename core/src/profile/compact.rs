@@ -175,10 +175,9 @@ fn verify_claims<'b, C: Decode<'b>, K: VerifyingKey + ?Sized>(
         key,
         limits,
         scratch,
+        source,
         |typ, payload| check_header(C::KIND, typ, payload),
-        super::read_from(source, |payload, scratch, c| {
-            read_into(payload, registry, scratch, c)
-        }),
+        |payload, scratch, c| read_into(payload, registry, scratch, c),
         policy,
     )
 }

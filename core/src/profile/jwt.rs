@@ -84,8 +84,9 @@ pub(crate) fn verify_access_from<'b, K: VerifyingKey + ?Sized>(
         key,
         &policy.limits,
         scratch,
+        source,
         |typ, payload| check_typ(Kind::Access, typ, payload),
-        super::read_from(source, read_json),
+        read_json,
         |c| policy.check(c, now),
     )
 }
@@ -105,8 +106,9 @@ pub(crate) fn verify_id_from<'b, K: VerifyingKey + ?Sized>(
         key,
         &policy.limits,
         scratch,
+        source,
         |typ, payload| check_typ(Kind::Id, typ, payload),
-        super::read_from(source, read_json),
+        read_json,
         |c| policy.check(c, key.algorithm(), now),
     )
 }

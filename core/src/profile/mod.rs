@@ -55,30 +55,48 @@ pub(crate) fn issue<'o, C: ClaimSet, K: SigningKey + ?Sized>(
 /// into the caller, that slot is usually the caller's own; where the compiler keeps it
 /// apart (a verifier not inlined), it is copied out once at the end. (A second-phase
 /// frame holding the slot instead was tried: the HS256 peak rose by 140 B.)
+///
+/// `source` is [`Payload`] but on a verified-token cache hit, whose source checks what the
+/// call can change and supplies the claims the cache holds.
 #[inline]
+#[allow(clippy::too_many_arguments)] // the pipeline's inputs and its stages, each its own
 pub(crate) fn verify<'b, C: ClaimSet + InPlace, K: VerifyingKey + ?Sized>(
     token: &str,
     key: &K,
     limits: &Limits,
     scratch: &'b mut [u8],
+    source: impl Source<'b, C>,
     check_typ: impl FnOnce(Option<&str>, &str) -> Result<()>,
     decode: impl FnOnce(&str, &'b mut [u8], &mut C) -> Result<()>,
     policy: impl FnOnce(&C) -> Result<()>,
 ) -> Result<C> {
-    let payload = signed_payload(token, key, limits, C::KIND, scratch, check_typ)?;
+    let payload = source.signed_payload(token, key, limits, C::KIND, scratch, check_typ)?;
     read_in_place(|c| {
-        claims(payload, scratch, decode, c)?;
+        claims(payload, scratch, source, decode, c)?;
         // The policy here, inlined where the verifier is called (a program whose policy
         // has no custom-claim rules links none of their code).
         policy(c)
     })
 }
 
-/// Where a verifier's claims come from once the signature is checked: the payload,
-/// decoded by the profile ([`Payload`], every verification but a cache hit), or the claims
-/// the verified-token cache holds for a token that verified before (nothing decoded).
-pub(crate) trait Source<'b, C> {
-    /// Fills `c` (which starts [`InPlace::empty`]), by `decode` or otherwise.
+/// What a verifier reads: the token itself ([`Payload`], every verification but a cache
+/// hit), or on a verified-token cache hit the slot holding this very token, verified
+/// before under a key of the same identity (nothing decoded, no signature computed).
+pub(crate) trait Source<'b, C>: Copy {
+    /// The first phase, before any claim is read: for [`Payload`], [`signed_payload`].
+    /// Returns the payload segment.
+    fn signed_payload<'t, K: VerifyingKey + ?Sized>(
+        &self,
+        token: &'t str,
+        key: &K,
+        limits: &Limits,
+        kind: Kind,
+        scratch: &mut [u8],
+        check_typ: impl FnOnce(Option<&str>, &str) -> Result<()>,
+    ) -> Result<&'t str>;
+
+    /// The second phase: fills `c` (which starts [`InPlace::empty`]) and checks its
+    /// values; for [`Payload`], with `decode`.
     fn read(
         self,
         payload: &str,
@@ -88,10 +106,24 @@ pub(crate) trait Source<'b, C> {
     ) -> Result<()>;
 }
 
-/// The payload, decoded by the profile.
+/// The token itself: header and signature checked, the payload decoded by the profile.
+#[derive(Clone, Copy)]
 pub(crate) struct Payload;
 
-impl<'b, C> Source<'b, C> for Payload {
+impl<'b, C: ClaimSet> Source<'b, C> for Payload {
+    #[inline(always)]
+    fn signed_payload<'t, K: VerifyingKey + ?Sized>(
+        &self,
+        token: &'t str,
+        key: &K,
+        limits: &Limits,
+        kind: Kind,
+        scratch: &mut [u8],
+        check_typ: impl FnOnce(Option<&str>, &str) -> Result<()>,
+    ) -> Result<&'t str> {
+        signed_payload(token, key, limits, kind, scratch, check_typ)
+    }
+
     #[inline(always)]
     fn read(
         self,
@@ -100,22 +132,14 @@ impl<'b, C> Source<'b, C> for Payload {
         c: &mut C,
         decode: impl FnOnce(&str, &'b mut [u8], &mut C) -> Result<()>,
     ) -> Result<()> {
-        decode(payload, scratch, c)
+        decode(payload, scratch, c)?;
+        c.check_values()
     }
-}
-
-/// `decode`, as `source` has it.
-#[inline(always)]
-pub(crate) fn read_from<'b, C>(
-    source: impl Source<'b, C>,
-    decode: impl FnOnce(&str, &'b mut [u8], &mut C) -> Result<()>,
-) -> impl FnOnce(&str, &'b mut [u8], &mut C) -> Result<()> {
-    move |payload, scratch, c| source.read(payload, scratch, c, decode)
 }
 
 /// The first phase: budget, key use, header and signature; returns the payload segment.
 #[inline(never)]
-fn signed_payload<'t, K: VerifyingKey + ?Sized>(
+pub(crate) fn signed_payload<'t, K: VerifyingKey + ?Sized>(
     token: &'t str,
     key: &K,
     limits: &Limits,
@@ -131,14 +155,14 @@ fn signed_payload<'t, K: VerifyingKey + ?Sized>(
 }
 
 /// The second phase, once the signature verified: claims decoding into `c` (which starts
-/// [`InPlace::empty`]) and their values.
+/// [`InPlace::empty`]) and their values, as `source` reads them.
 #[inline(never)]
 fn claims<'b, C: ClaimSet>(
     payload: &str,
     scratch: &'b mut [u8],
+    source: impl Source<'b, C>,
     decode: impl FnOnce(&str, &'b mut [u8], &mut C) -> Result<()>,
     c: &mut C,
 ) -> Result<()> {
-    decode(payload, scratch, c)?;
-    c.check_values()
+    source.read(payload, scratch, c, decode)
 }
