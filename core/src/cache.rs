@@ -613,8 +613,13 @@ fn store<'b, C: Cached<'b>>(
 /// slots (fewer when there are fewer slots); a lookup compares those slots only. A new
 /// token replaces, among them, the slot whose token expires first — an empty slot first
 /// (its `exp` is 0), then expired tokens, then the one with the least time to live. Zero
-/// slots is valid: nothing is cached, and every call is a full verification. A slot is
-/// [`SLOT_BYTES`] plus about 300 bytes; `Slot<B>` (with `VerifiedCache<S, B>`) holds `B`.
+/// slots is valid: nothing is cached, and every call is a full verification.
+///
+/// A slot is [`SLOT_BYTES`] plus about 400 bytes (1,920 on x86-64), so keep more than a few
+/// off the stack: in a `static`, a `Box`, or a `Vec<Slot>` lent with
+/// [`with_slots`](VerifiedCache::with_slots). `Slot<B>` holds `B` bytes of token and strings
+/// instead (with `VerifiedCache<S, B>`): a verifier of small `compact` tokens can use
+/// `Slot<512>`; a token that does not fit is verified in full every time, never entered.
 ///
 /// # Threads
 ///
