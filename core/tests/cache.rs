@@ -467,6 +467,32 @@ fn many_tokens_through_few_slots_stay_correct() {
 }
 
 #[test]
+fn slots_on_the_heap_hold_many_tokens() {
+    let signer = ed_key(KeyUse::Access);
+    let key = Counting::new(signer.verifying_key());
+    let mut cache = VerifiedCache::with_slots(vec![Slot::EMPTY; 256]);
+    let tokens: Vec<String> = (0..32)
+        .map(|i| {
+            let mut c = access_claims(NOW);
+            c.jti = ["j0", "j1", "j2", "j3", "j4", "j5", "j6", "j7"][i % 8];
+            c.exp = NOW + 100 + i as u64;
+            issue_access(PROFILES[i % 2], &c, &signer)
+        })
+        .collect();
+    for round in 0..3 {
+        for (i, t) in tokens.iter().enumerate() {
+            let got = cached_access(&mut cache, PROFILES[i % 2], t, &key, &access_policy(), NOW);
+            let exp = format!("exp: {}", NOW + 100 + i as u64);
+            assert!(got.is_ok_and(|c| c.contains(&exp)), "round {round}, {i}");
+        }
+    }
+    // 32 tokens in 256 slots: the first round verified each in full, the next two hit
+    // unless two tokens' runs of four slots overlapped and one replaced the other.
+    assert!(key.checks() >= 32 && key.checks() < 40, "{}", key.checks());
+    assert!(cache.len() >= 28 && cache.capacity() == 256);
+}
+
+#[test]
 fn zero_slots_cache_nothing_and_stay_correct() {
     let signer = ed_key(KeyUse::Access);
     let key = Counting::new(signer.verifying_key());
