@@ -313,19 +313,16 @@ impl<const B: usize> Slot<B> {
             return;
         };
         self.bytes[..token.len()].copy_from_slice(token.as_bytes());
-        *self = Slot {
-            exp: claims.expires_at(),
-            key,
-            context,
-            scratch_len,
-            alg,
-            kid,
-            // Both fit in `B`, at most `u16::MAX` (`FITS`).
-            token_len: token.len() as u16,
-            strings_len: strings_len as u16,
-            claims: Some(stored),
-            bytes: self.bytes,
-        };
+        self.exp = claims.expires_at();
+        self.key = key;
+        self.context = context;
+        self.scratch_len = scratch_len;
+        self.alg = alg;
+        self.kid = kid;
+        // Both fit in `B`, at most `u16::MAX` (`FITS`).
+        self.token_len = token.len() as u16;
+        self.strings_len = strings_len as u16;
+        self.claims = Some(stored);
     }
 
     /// On a hit, the first phase's checks that depend on the call, in its order and with
@@ -339,11 +336,11 @@ impl<const B: usize> Slot<B> {
         limits: &Limits,
         kind: Kind,
     ) -> Result<()> {
-        limits.check_size(usize::from(self.token_len))?;
+        let token_len = usize::from(self.token_len);
+        limits.check_size(token_len)?;
         if !key.key_use().allows(kind) {
             return Err(Error::KeyUseMismatch);
         }
-        let token_len = usize::from(self.token_len);
         let theirs = self
             .kid
             .and_then(|span| self.bytes.get(token_len..)?.get(span.range()));
@@ -454,29 +451,25 @@ trait Cached<'b>: ClaimSet + Sized {
     fn load(stored: &Stored, f: impl FnMut(&Span) -> Option<&'b str>) -> Option<Self>;
 }
 
-impl<'b> Cached<'b> for AccessClaims<&'b str> {
-    fn store(&self, mut f: impl FnMut(&&'b str) -> Option<Span>) -> Option<Stored> {
-        self.map_each(|s| f(s).ok_or(())).ok().map(Stored::Access)
-    }
-    fn load(stored: &Stored, mut f: impl FnMut(&Span) -> Option<&'b str>) -> Option<Self> {
-        match stored {
-            Stored::Access(c) => c.map_each(|s| f(s).ok_or(())).ok(),
-            Stored::Id(_) => None,
+/// [`Cached`] for a claims type, stored as its own [`Stored`] variant.
+macro_rules! cached {
+    ($claims:ident, $variant:ident) => {
+        impl<'b> Cached<'b> for $claims<&'b str> {
+            fn store(&self, mut f: impl FnMut(&&'b str) -> Option<Span>) -> Option<Stored> {
+                self.map_each(|s| f(s).ok_or(())).ok().map(Stored::$variant)
+            }
+            fn load(stored: &Stored, mut f: impl FnMut(&Span) -> Option<&'b str>) -> Option<Self> {
+                match stored {
+                    Stored::$variant(c) => c.map_each(|s| f(s).ok_or(())).ok(),
+                    _ => None,
+                }
+            }
         }
-    }
+    };
 }
 
-impl<'b> Cached<'b> for IdClaims<&'b str> {
-    fn store(&self, mut f: impl FnMut(&&'b str) -> Option<Span>) -> Option<Stored> {
-        self.map_each(|s| f(s).ok_or(())).ok().map(Stored::Id)
-    }
-    fn load(stored: &Stored, mut f: impl FnMut(&Span) -> Option<&'b str>) -> Option<Self> {
-        match stored {
-            Stored::Id(c) => c.map_each(|s| f(s).ok_or(())).ok(),
-            Stored::Access(_) => None,
-        }
-    }
-}
+cached!(AccessClaims, Access);
+cached!(IdClaims, Id);
 
 /// Copies the strings of `claims`, then the header's `kid`, into `out` and maps them to
 /// spans there: the longest claims string first (a `jwt` token's custom claims are its

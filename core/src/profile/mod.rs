@@ -139,7 +139,7 @@ impl<'b, C: ClaimSet> Source<'b, C> for Payload {
 
 /// The first phase: budget, key use, header and signature; returns the payload segment.
 #[inline(never)]
-pub(crate) fn signed_payload<'t, K: VerifyingKey + ?Sized>(
+fn signed_payload<'t, K: VerifyingKey + ?Sized>(
     token: &'t str,
     key: &K,
     limits: &Limits,
