@@ -15,6 +15,10 @@ bash interop/install.sh
 echo "== cargo test (workspace)"
 cargo test --workspace --locked
 
+echo "== compact-token without compact-custom-claims (a verify-only firmware build's core)"
+cargo test --locked -p compact-token --no-default-features --features rsa \
+  --lib --test compact_custom_claims_feature
+
 echo "== C ABI: C tests and Python example"
 bash ffi/tests/run.sh
 

@@ -149,6 +149,10 @@ pub enum Error {
     DpopTokenNotBound,
     /// The access token's `cnf.jkt` is not the thumbprint of the DPoP proof's key.
     DpopKeyNotBound,
+    /// A `compact` token carries custom claims, or custom claims were given to a `compact`
+    /// issue, in a build without the `compact-custom-claims` feature (which reads and
+    /// writes them).
+    CustomClaimsDisabled,
 }
 
 impl Error {
@@ -211,6 +215,7 @@ impl Error {
             Error::DpopNonceMismatch => 54,
             Error::DpopTokenNotBound => 55,
             Error::DpopKeyNotBound => 56,
+            Error::CustomClaimsDisabled => 57,
         }
     }
 
@@ -274,12 +279,13 @@ impl Error {
             54 => Error::DpopNonceMismatch,
             55 => Error::DpopTokenNotBound,
             56 => Error::DpopKeyNotBound,
+            57 => Error::CustomClaimsDisabled,
             _ => return None,
         })
     }
 
     /// The highest code in use; every code from 1 to this names an error.
-    pub const MAX_CODE: u16 = 56;
+    pub const MAX_CODE: u16 = 57;
 
     /// A short, lowercase, static description.
     pub const fn as_str(&self) -> &'static str {
@@ -340,6 +346,9 @@ impl Error {
             Error::DpopNonceMismatch => "dpop proof nonce missing or wrong",
             Error::DpopTokenNotBound => "access token not bound to a dpop key",
             Error::DpopKeyNotBound => "dpop proof key not the one the token is bound to",
+            Error::CustomClaimsDisabled => {
+                "custom claims in the compact profile need the compact-custom-claims feature"
+            }
         }
     }
 }
@@ -389,5 +398,6 @@ mod tests {
         assert_eq!(Error::CodeHashMismatch.code(), 36);
         assert_eq!(Error::DpopProofMissing.code(), 40);
         assert_eq!(Error::DpopKeyNotBound.code(), 56);
+        assert_eq!(Error::CustomClaimsDisabled.code(), 57);
     }
 }

@@ -15,6 +15,15 @@
 //! - An opt-in [`VerifiedCache`] (caller-sized, no heap) skips the signature of a token
 //!   verified before under the same key, and re-checks everything else on every hit.
 //!
+//! Features:
+//! - `compact-custom-claims` (default): custom claims (`roles`, `groups`, `cnf`, ...) in the
+//!   `compact` profile's binary claims. Without it, `compact` refuses a token carrying
+//!   them, and claims carrying them to issue, with [`Error::CustomClaimsDisabled`]: a
+//!   verify-only firmware build that needs none is ~9 KB smaller. The `jwt` profile reads
+//!   and writes custom claims in every build.
+//! - `alloc`: conveniences that need a heap (`to_owned` claims).
+//! - `rsa`: RS256 and PS256 keys (needs `alloc`).
+//!
 //! ```
 //! use compact_token::{jwt, AccessClaims, AccessPolicy, Ed25519SigningKey, KeyUse, Limits};
 //!

@@ -142,7 +142,7 @@ typedef struct ct_replay_cache ct_replay_cache;
 // The no_std build's replay cache handle: never made (ct_replay_cache_new is unsupported).
 typedef struct ct_replay_cache ct_replay_cache;
 
-// A result code: CT_OK, one of compact_token::Error::code() (1..=56), or an FFI
+// A result code: CT_OK, one of compact_token::Error::code() (1..=57), or an FFI
 // code (100..).
 typedef uint32_t ct_result;
 
@@ -641,6 +641,11 @@ typedef uint32_t ct_json_type;
 
 // The access token's cnf.jkt is not the thumbprint of the DPoP proof's key.
 #define CT_DPOP_KEY_NOT_BOUND 56
+
+// A compact token carries custom claims (or custom claims were given to a compact issue)
+// in a build of compact-token without its compact-custom-claims feature. The builds of
+// this library have it: never returned by them.
+#define CT_CUSTOM_CLAIMS_DISABLED 57
 
 // A required pointer argument is NULL.
 #define CT_ERR_NULL_POINTER 100

@@ -1,4 +1,4 @@
-//! Result codes: `0` is success, `1..=56` are `compact_token::Error::code()` unchanged, and
+//! Result codes: `0` is success, `1..=57` are `compact_token::Error::code()` unchanged, and
 //! `100..` are the C ABI's own (`109..=114`: key sets; `115..=119`: key documents). Stable
 //! forever; a retired code is never reused.
 
@@ -6,7 +6,7 @@ use core::ffi::{CStr, c_char};
 
 use compact_token::Error;
 
-/// A result code: CT_OK, one of compact_token::Error::code() (1..=56), or an FFI
+/// A result code: CT_OK, one of compact_token::Error::code() (1..=57), or an FFI
 /// code (100..).
 #[allow(non_camel_case_types)]
 pub type ct_result = u32;
@@ -127,6 +127,10 @@ pub const CT_DPOP_NONCE_MISMATCH: ct_result = 54;
 pub const CT_DPOP_TOKEN_NOT_BOUND: ct_result = 55;
 /// The access token's cnf.jkt is not the thumbprint of the DPoP proof's key.
 pub const CT_DPOP_KEY_NOT_BOUND: ct_result = 56;
+/// A compact token carries custom claims (or custom claims were given to a compact issue)
+/// in a build of compact-token without its compact-custom-claims feature. The builds of
+/// this library have it: never returned by them.
+pub const CT_CUSTOM_CLAIMS_DISABLED: ct_result = 57;
 
 /// A required pointer argument is NULL.
 pub const CT_ERR_NULL_POINTER: ct_result = 100;
@@ -197,9 +201,9 @@ pub(crate) fn core_errors() -> impl Iterator<Item = Error> {
     (1..=Error::MAX_CODE).filter_map(Error::from_code)
 }
 
-/// Messages of codes 0..=56: core's Error::as_str() with a terminating NUL (a test
+/// Messages of codes 0..=57: core's Error::as_str() with a terminating NUL (a test
 /// checks they agree).
-const CORE_MESSAGES: [&CStr; 57] = [
+const CORE_MESSAGES: [&CStr; 58] = [
     c"ok",
     c"malformed token",
     c"invalid or non-canonical base64url",
@@ -257,11 +261,12 @@ const CORE_MESSAGES: [&CStr; 57] = [
     c"dpop proof nonce missing or wrong",
     c"access token not bound to a dpop key",
     c"dpop proof key not the one the token is bound to",
+    c"custom claims in the compact profile need the compact-custom-claims feature",
 ];
 
 pub(crate) fn message(code: ct_result) -> &'static CStr {
     match code {
-        0..=56 => CORE_MESSAGES[code as usize],
+        0..=CT_CUSTOM_CLAIMS_DISABLED => CORE_MESSAGES[code as usize],
         CT_ERR_NULL_POINTER => c"null pointer argument",
         CT_ERR_INVALID_UTF8 => c"argument is not valid utf-8",
         CT_ERR_PANIC => c"internal panic caught at the ffi boundary",
@@ -364,6 +369,7 @@ mod tests {
             CT_DPOP_NONCE_MISMATCH,
             CT_DPOP_TOKEN_NOT_BOUND,
             CT_DPOP_KEY_NOT_BOUND,
+            CT_CUSTOM_CLAIMS_DISABLED,
         ];
         for (c, e) in named.iter().zip(core_errors()) {
             assert_eq!(*c, code_of(e));

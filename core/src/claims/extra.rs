@@ -117,6 +117,7 @@ impl<'a> Extras<&'a str> {
     /// Custom claims as JSON object text that its writer (the `compact` decoder) produced
     /// and checked as it wrote it: grammar, nesting, no name twice, no typed claim's name,
     /// no U+0000.
+    #[cfg(any(test, feature = "compact-custom-claims"))]
     pub(crate) fn checked(json: &'a str) -> Self {
         Self {
             json: Some(json),
@@ -586,6 +587,7 @@ fn is_typed(kind: Kind, name: &JsonStr<'_>) -> bool {
 }
 
 /// The typed claim of `kind` that the JSON string `raw` names, if any.
+#[cfg(feature = "compact-custom-claims")]
 pub(crate) fn typed_claim(kind: Kind, raw: RawStr<'_>) -> Option<&'static str> {
     typed_name(kind, &JsonStr { raw })
 }

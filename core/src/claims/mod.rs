@@ -11,6 +11,7 @@ mod owned;
 mod require;
 
 pub use access::AccessClaims;
+#[cfg(feature = "compact-custom-claims")]
 pub(crate) use extra::typed_claim;
 pub use extra::{Elements, Extras, ExtrasWriter, JsonStr, Members, Value, ValueKind};
 pub use id::IdClaims;

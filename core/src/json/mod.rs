@@ -42,7 +42,9 @@ mod write;
 pub(crate) use de::{DATE, STR_OR_SEQ, from_claims};
 pub use de::{Deserializer, from_slice};
 pub(crate) use fields::{Fields, read_object};
-pub(crate) use read::{Chars, Int, Members, RawStr, Reader, depth_within};
+#[cfg(feature = "compact-custom-claims")]
+pub(crate) use read::Members;
+pub(crate) use read::{Chars, Int, RawStr, Reader, depth_within};
 pub(crate) use write::Writer;
 
 use crate::error::{Error, Result};

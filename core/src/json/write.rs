@@ -38,6 +38,7 @@ impl<'o> Writer<'o> {
     }
 
     /// Everything written so far, or `None` once something did not fit.
+    #[cfg(feature = "compact-custom-claims")]
     pub(crate) fn written(&self) -> Option<&[u8]> {
         self.out.get(..self.len)
     }
@@ -262,6 +263,7 @@ impl<'o> Writer<'o> {
     }
 
     /// The buffer back, as it stands (for output whose brackets the caller wrote).
+    #[cfg(feature = "compact-custom-claims")]
     pub(crate) fn into_inner(self) -> &'o mut [u8] {
         self.out
     }

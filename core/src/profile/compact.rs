@@ -331,6 +331,10 @@ fn write<C: Encode>(claims: &C, registry: &Registry<'_>, out: &mut [u8]) -> Resu
     let mut e = Enc::new(out.get_mut(HEAD_ROOM..).unwrap_or_default(), registry);
     claims.encode(&mut e);
     let (flags, body) = (e.flags(), e.len());
+    #[cfg(not(feature = "compact-custom-claims"))]
+    if flags & custom_claims_flag(C::KIND) != 0 {
+        return Err(Error::CustomClaimsDisabled);
+    }
     let mut head = [0u8; HEAD_ROOM];
     let mut h = Enc::new(&mut head, registry);
     h.bytes(&[tag(C::KIND)]);
@@ -351,6 +355,15 @@ fn write<C: Encode>(claims: &C, registry: &Registry<'_>, out: &mut [u8]) -> Resu
         claims.encode(&mut e);
     }
     Ok(head.len() + body)
+}
+
+/// The flag bit of a kind's custom claims (`FORMAT.md`: access bit 6, ID bit 29).
+#[cfg(not(feature = "compact-custom-claims"))]
+const fn custom_claims_flag(kind: Kind) -> u64 {
+    match kind {
+        Kind::Access => 1 << 6,
+        Kind::Id => 1 << 29,
+    }
 }
 
 /// [`read_into`] new claims.
@@ -423,7 +436,9 @@ macro_rules! enc_field {
         }
     };
     ($e:ident, $c:ident, extras, $f:ident) => {
+        // Without the feature only the flag is written, for `write` to refuse.
         if $e.opt((!$c.$f.is_empty()).then_some(())).is_some() {
+            #[cfg(feature = "compact-custom-claims")]
             $e.extras(&$c.$f);
         }
     };
@@ -451,7 +466,12 @@ macro_rules! dec_field {
     };
     ($d:ident, $c:ident, extras, $f:ident) => {
         if $d.present() {
-            $c.$f = $d.extras(Self::KIND)?;
+            #[cfg(feature = "compact-custom-claims")]
+            {
+                $c.$f = $d.extras(Self::KIND)?;
+            }
+            #[cfg(not(feature = "compact-custom-claims"))]
+            return Err(Error::CustomClaimsDisabled);
         }
     };
 }
@@ -572,10 +592,11 @@ mod tests {
             json += &std::format!("{}\"m{i}\":[{i},\"x{i}\"]", if i > 0 { "," } else { "" });
         }
         json += "}}";
-        let extras = [
-            crate::claims::Extras::none(),
-            crate::claims::Extras::from_json(&json).unwrap(),
-        ];
+        let with_custom = crate::claims::Extras::from_json(&json).unwrap();
+        let extras = [crate::claims::Extras::none(), with_custom];
+        // Without the codec, only the claims without custom ones are written.
+        let n = usize::from(cfg!(feature = "compact-custom-claims"));
+        let extras = &extras[..1 + n];
         for (registry, extra) in [registry, Registry::EMPTY]
             .into_iter()
             .flat_map(|r| extras.iter().map(move |e| (r, e)))

@@ -386,6 +386,11 @@ class DpopKeyNotBoundError(TokenError):
     name = "CT_DPOP_KEY_NOT_BOUND"
 
 
+class CustomClaimsDisabledError(TokenError):
+    code = 57
+    name = "CT_CUSTOM_CLAIMS_DISABLED"
+
+
 class NullPointerError(TokenError):
     code = 100
     name = "CT_ERR_NULL_POINTER"
