@@ -410,4 +410,18 @@ mod tests {
         }
         assert_eq!(message(9999).to_bytes(), b"unknown result code");
     }
+
+    /// README.md's table of result codes has a row for every code there is.
+    #[test]
+    fn the_readme_lists_every_code() {
+        let readme = include_str!("../README.md");
+        let known = (0..1000).filter(|&c| message(c).to_bytes() != b"unknown result code");
+        for code in known {
+            let row = std::format!("\n| {code} | `CT_");
+            assert!(
+                readme.contains(&row),
+                "ffi/README.md has no row for code {code}"
+            );
+        }
+    }
 }
