@@ -58,6 +58,9 @@ pub struct Extras<S> {
     kind: Option<Kind>,
     /// Whether issuing's checks ([`Extras::check`]) were made when the text was written.
     checked: bool,
+    /// Where in `json` walks over the members may start (0: at the object's start): in a
+    /// view, every member before it is a typed claim, read as such by the verifier.
+    from: u32,
 }
 
 impl<S> Extras<S> {
@@ -67,6 +70,7 @@ impl<S> Extras<S> {
             json: None,
             kind: None,
             checked: false,
+            from: 0,
         }
     }
 }
@@ -81,6 +85,7 @@ impl<S> Extras<S> {
             json: super::owned::map_opt(&self.json, f)?,
             kind: self.kind,
             checked: self.checked,
+            from: self.from,
         })
     }
 }
@@ -111,6 +116,7 @@ impl<'a> Extras<&'a str> {
             json: Some(trim(json)),
             kind: None,
             checked: false,
+            from: 0,
         })
     }
 
@@ -123,16 +129,30 @@ impl<'a> Extras<&'a str> {
             json: Some(json),
             kind: None,
             checked: true,
+            from: 0,
         }
     }
 
     /// A view of the members of a whole claims set `json` (already read by the crate's
     /// reader) that are not typed claims of `kind`.
+    #[cfg(test)]
     pub(crate) fn of_claims(json: &'a str, kind: Kind) -> Self {
+        Self::of_claims_from(json, kind, 0)
+    }
+
+    /// [`of_claims`](Self::of_claims), told that every member before byte `at` of `json`
+    /// is a typed claim, read as such (`at` starts a member, before its separator, or is
+    /// the object's closing bracket): walks over the members start there.
+    pub(crate) fn of_claims_from(json: &'a str, kind: Kind, at: usize) -> Self {
+        let text = trim(json);
+        // `at` counts the whitespace before the object, which the view leaves out.
+        let lead = json.len() - json.trim_start_matches(WHITESPACE).len();
+        let from = at.saturating_sub(lead).min(text.len());
         Self {
-            json: Some(trim(json)),
+            json: Some(text),
             kind: Some(kind),
             checked: false,
+            from: u32::try_from(from).unwrap_or(0),
         }
     }
 }
@@ -140,8 +160,11 @@ impl<'a> Extras<&'a str> {
 /// `json` without the JSON whitespace (RFC 8259 §2) around its value: the views read the
 /// value's type from its first byte.
 fn trim(json: &str) -> &str {
-    json.trim_matches([' ', '\t', '\r', '\n'])
+    json.trim_matches(WHITESPACE)
 }
+
+/// JSON's whitespace (RFC 8259 §2).
+const WHITESPACE: [char; 4] = [' ', '\t', '\r', '\n'];
 
 impl<S: AsRef<str>> Extras<S> {
     /// The JSON object text that holds the custom claims (for a verified `jwt` token, the
@@ -179,6 +202,11 @@ impl<S: AsRef<str>> Extras<S> {
     /// filter by [`Extras::hides`] instead.
     pub(crate) fn all_members(&self) -> Members<'_> {
         match self.json() {
+            // The members from `from` on: the object's rest, as `Members` reads it after
+            // a member (a separator, then a member or the closing bracket).
+            Some(json) if self.from > 0 => Members {
+                r: Some(Reader::at(json, self.from as usize)),
+            },
             Some(json) => Value { raw: json }.members(),
             None => Members::empty(),
         }
@@ -707,7 +735,11 @@ mod tests {
                 json: Some(json),
                 kind: None,
                 checked: false,
+                from: 0,
             },
+            // As a verifier makes them: the typed claims before `roles` are not walked.
+            Extras::of_claims_from(json, Kind::Access, json.find(",\"roles\"").unwrap()),
+            Extras::of_claims_from(json, Kind::Id, json.find(",\"roles\"").unwrap()),
         ];
         let mut names = std::vec!["roles", "tenant", "n", "absent", "", "s\\u0075b"];
         names.extend(typed_names(Kind::Access));
@@ -724,7 +756,7 @@ mod tests {
             }
         }
         // Not vacuous: custom claims found in every view, typed ones in the plain extras.
-        assert!(found >= 3 * 3 + 4, "{found}");
+        assert!(found >= 5 * 3 + 4, "{found}");
     }
 
     /// The issue-time check refuses U+0000 and broken strings whether or not its one-pass
@@ -736,6 +768,7 @@ mod tests {
                 json: Some(json),
                 kind: None,
                 checked: false,
+                from: 0,
             }
             .check(Kind::Access)
         };

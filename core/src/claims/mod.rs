@@ -423,8 +423,8 @@ pub(crate) fn read_claims_into<'b, C: ReadFields<'b> + SetExtras<'b> + ClaimSet>
     scratch: &'b mut [u8],
     c: &mut C,
 ) -> Result<()> {
-    crate::json::read_object(json.as_bytes(), scratch, |f| c.read_fields(f))?;
-    c.set_extras(Extras::of_claims(json, C::KIND));
+    let ((), from) = crate::json::read_object(json.as_bytes(), scratch, |f| c.read_fields(f))?;
+    c.set_extras(Extras::of_claims_from(json, C::KIND, from));
     Ok(())
 }
 
@@ -608,5 +608,44 @@ mod tests {
             }
         }
         assert_eq!(check_text(&plain), Ok(()));
+    }
+
+    /// A verified view's walks start at the first member the typed read skipped: the custom
+    /// claims come out the same wherever they stand among the typed ones (before, between,
+    /// after, none), with whitespace around the object and between members.
+    #[test]
+    fn custom_claims_are_found_wherever_they_stand() {
+        use std::vec::Vec;
+        let typed = [
+            r#""iss":"i""#,
+            r#""sub":"s""#,
+            r#""aud":"a""#,
+            r#""client_id":"c""#,
+            r#""iat":1"#,
+            r#""exp":2"#,
+            r#""jti":"j""#,
+        ];
+        let custom = [r#""roles":["x"]"#, r#""t\u0065nant":"t""#, r#""n":{"m":1}"#];
+        for k in 0..=custom.len() {
+            for at in 0..=typed.len() {
+                // `custom[..k]` inserted before typed member `at`, then the rest at the end.
+                let mut members: Vec<&str> = typed.to_vec();
+                for (j, c) in custom[..k].iter().enumerate() {
+                    members.insert(at + j, c);
+                }
+                for sep in [",", " ,\n "] {
+                    let json = std::format!(" \t{{ {} }}\n", members.join(sep));
+                    let mut scratch = std::vec![0u8; json.len()];
+                    let c = read_claims::<AccessClaims<&str>>(&json, &mut scratch).unwrap();
+                    let names: Vec<_> = c.extra.iter().map(|(n, _)| n).collect();
+                    let want: Vec<&str> = ["roles", "tenant", "n"][..k].to_vec();
+                    assert_eq!(names, want, "{json}");
+                    assert_eq!(c.extra.is_empty(), k == 0, "{json}");
+                    if k == 3 {
+                        assert_eq!(c.extra.path(&["n", "m"]).unwrap().raw(), "1");
+                    }
+                }
+            }
+        }
     }
 }

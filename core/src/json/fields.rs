@@ -4,8 +4,6 @@
 //! (a test holds the two alike), without the derive's visitor frames and copies of the
 //! whole claims set on every verification.
 
-use serde::de::{Deserialize, IgnoredAny};
-
 use super::de::Deserializer;
 use super::read::{Members, RawStr};
 use crate::error::{Error, Result};
@@ -14,19 +12,22 @@ const BAD: Error = Error::MalformedClaims;
 
 /// Reads claims JSON (one object, nothing after it but whitespace, no U+0000 in any
 /// string) with `read`, which takes every member with [`Fields::name`] until `None`.
+/// Also returns where the first member `read` skipped ([`Fields::skip`]) starts, or the
+/// object's end if it skipped none: every member before it was read by name.
 pub(crate) fn read_object<'b, T>(
     json: &'b [u8],
     scratch: &'b mut [u8],
     read: impl FnOnce(&mut Fields<'_, 'b>) -> Result<T>,
-) -> Result<T> {
+) -> Result<(T, usize)> {
     let text = core::str::from_utf8(json).map_err(|_| BAD)?;
     let mut de = Deserializer::new(text, scratch);
     de.refuse_nul = true;
     let mut fields = Fields::new(&mut de)?;
     let value = read(&mut fields)?;
+    let first_skipped = fields.first_skipped.unwrap_or(fields.at);
     fields.end()?;
     de.end()?;
-    Ok(value)
+    Ok((value, first_skipped))
 }
 
 /// The members of one object, name by name; each name must be followed by reading its
@@ -36,6 +37,10 @@ pub(crate) struct Fields<'d, 'b> {
     members: Members,
     first: bool,
     done: bool,
+    /// Where the current member starts (before its separator).
+    at: usize,
+    /// Where the first member whose value was skipped starts.
+    first_skipped: Option<usize>,
 }
 
 impl<'d, 'b> Fields<'d, 'b> {
@@ -46,15 +51,18 @@ impl<'d, 'b> Fields<'d, 'b> {
         de.enter()?;
         Ok(Self {
             members: Members::new(de.r.pos()),
+            at: de.r.pos(),
             de,
             first: true,
             done: false,
+            first_skipped: None,
         })
     }
 
     /// The next member's name, decoded (refused if an earlier member has it:
     /// [`Error::DuplicateMember`]), the cursor then at its value; `None` after the `}`.
     pub fn name(&mut self) -> Result<Option<&'b str>> {
+        self.at = self.de.r.pos();
         let mut key = RawStr::EMPTY;
         if !self
             .de
@@ -125,7 +133,7 @@ impl<'d, 'b> Fields<'d, 'b> {
                     if taking {
                         taking = push(self.str()?);
                     } else {
-                        IgnoredAny::deserialize(&mut *self.de)?;
+                        self.de.skip_value()?;
                     }
                 }
                 self.de.depth -= 1;
@@ -137,6 +145,7 @@ impl<'d, 'b> Fields<'d, 'b> {
 
     /// A value nobody reads, walked under every rule.
     pub fn skip(&mut self) -> Result<()> {
-        IgnoredAny::deserialize(&mut *self.de).map(drop)
+        self.first_skipped.get_or_insert(self.at);
+        self.de.skip_value()
     }
 }

@@ -49,6 +49,11 @@ impl<'j> Reader<'j> {
         Self { text, pos: 0 }
     }
 
+    /// A reader at byte `pos` of `text`.
+    pub fn at(text: &'j str, pos: usize) -> Self {
+        Self { text, pos }
+    }
+
     /// The whole text.
     pub fn text(&self) -> &'j str {
         self.text
