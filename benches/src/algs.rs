@@ -102,7 +102,7 @@ pub fn names() -> Vec<String> {
         v.push(format!("peer-rs-verify:{p}"));
         v.push(format!("bare-rs-verify:{p}"));
     }
-    for alg in ["ed", "hs"] {
+    for alg in ["ed", "hs", "hsid"] {
         for p in PROFILES {
             for what in ["cache-hit", "cache-miss", "cache-none"] {
                 v.push(format!("{what}-{alg}-{p}"));
@@ -477,7 +477,7 @@ fn ours_op(name: &str) -> Option<Op> {
     }
 }
 
-/// `cache-<hit|miss|none>-<ed|hs>-<profile>`: a verify through a 4-slot cache that
+/// `cache-<hit|miss|none>-<ed|hs|hsid>-<profile>`: a verify through a 4-slot cache that
 /// holds the token (hit), that was emptied just before (miss: lookup, full verify, entry),
 /// or no cache at all (none: the plain verify).
 fn cache_op(name: &str) -> Option<Op> {
@@ -505,6 +505,18 @@ fn cache_op(name: &str) -> Option<Op> {
                 profile,
                 ours_token(profile, &key),
                 key,
+            ))
+        }
+        // The same key with its cache identity computed once.
+        "hsid" => {
+            let key = Hs256Key::from_secret(&HMAC_KEY, KeyUse::Access).ok()?;
+            let token = ours_token(profile, &key);
+            Some(cache_run(
+                name,
+                what,
+                profile,
+                token,
+                compact_token::IdentifiedKey::new(key),
             ))
         }
         _ => None,
@@ -627,13 +639,17 @@ pub fn print_section(rows: &[Measured], fmt_ns: impl Fn(f64) -> String) {
     );
     println!("| algorithm, profile | plain verify | hit | hit × plain | miss | miss × plain |");
     println!("|---|--:|--:|--:|--:|--:|");
-    for alg in ["ed", "hs"] {
+    for alg in ["ed", "hs", "hsid"] {
         for p in PROFILES {
             let get = |what: &str| find(&format!("cache-{what}-{alg}-{p}")).map(|r| r.ns);
             let (Some(none), Some(hit), Some(miss)) = (get("none"), get("hit"), get("miss")) else {
                 continue;
             };
-            let name = if alg == "ed" { "EdDSA" } else { "HS256" };
+            let name = match alg {
+                "ed" => "EdDSA",
+                "hs" => "HS256",
+                _ => "HS256 (`IdentifiedKey`)",
+            };
             println!(
                 "| {name}, `{p}` | {} | {} | {:.3}× | {} | {:.3}× |",
                 fmt_ns(none),

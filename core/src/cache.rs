@@ -16,7 +16,9 @@
 use sha2::{Digest, Sha256};
 use zeroize::Zeroize;
 
-use crate::alg::{Algorithm, Ed25519VerifyingKey, Es256VerifyingKey, Hs256Key, VerifyingKey};
+use crate::alg::{
+    Algorithm, Ed25519VerifyingKey, Es256VerifyingKey, Hs256Key, KeyUse, VerifyingKey,
+};
 use crate::budget::Limits;
 use crate::claims::{AccessClaims, ClaimSet, IdClaims};
 use crate::error::{Error, Result};
@@ -95,7 +97,8 @@ impl core::fmt::Debug for KeyIdentity {
 /// different keys with one identity) would let a token verified under one key be accepted
 /// under the other without a signature check.
 pub trait CacheableKey: VerifyingKey {
-    /// This key's identity. Computed on every cached verification, so keep it cheap.
+    /// This key's identity. Computed on every cached verification, so keep it cheap (or
+    /// wrap the key in an [`IdentifiedKey`], which computes it once).
     fn identity(&self) -> KeyIdentity;
 }
 
@@ -117,6 +120,85 @@ impl CacheableKey for Es256VerifyingKey {
 impl CacheableKey for Hs256Key {
     fn identity(&self) -> KeyIdentity {
         KeyIdentity::new(Algorithm::HS256, &[self.secret()])
+    }
+}
+
+/// A key with its [`KeyIdentity`] computed once, for a [`VerifiedCache`] that is handed
+/// the same key on every call: an HS256 or RSA key's identity is a SHA-256 over the key,
+/// computed on every cached call otherwise (most of an HS256 hit; an Ed25519 or P-256
+/// key's identity costs nothing, so wrapping one gains nothing). It verifies exactly as
+/// the key it holds.
+///
+/// ```
+/// use compact_token::{jwt, AccessClaims, AccessPolicy, Hs256Key, IdentifiedKey, KeyUse,
+///     Limits, Slot, VerifiedCache};
+///
+/// let key = Hs256Key::from_secret(&[7; 32], KeyUse::Access)?;
+/// # let now = 1_764_000_000;
+/// # let claims = AccessClaims::new("https://auth.example.com", "user-8f14e45f",
+/// #     "https://api.example.com", "s6BhdRkqt3", now, now + 300, "b1c2d3e4f5a6b7c8");
+/// # let mut buf = [0u8; 1024];
+/// let token = jwt::issue_access(&claims, &key, &Limits::ACCESS, &mut buf)?;
+///
+/// // Once, when the key is loaded:
+/// let key = IdentifiedKey::new(key);
+/// let mut cache = VerifiedCache::<[Slot; 16]>::new();
+/// let policy = AccessPolicy::new("https://auth.example.com", "https://api.example.com");
+/// let mut scratch = [0u8; 1024];
+/// for _ in 0..2 {
+///     let claims = cache.verify_jwt_access(token, &key, &policy, now, &mut scratch)?;
+///     assert_eq!(claims.sub, "user-8f14e45f");
+/// }
+/// # Ok::<(), compact_token::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct IdentifiedKey<K> {
+    key: K,
+    identity: KeyIdentity,
+}
+
+impl<K: CacheableKey> IdentifiedKey<K> {
+    /// `key`, with its identity computed now.
+    pub fn new(key: K) -> Self {
+        let identity = key.identity();
+        Self { key, identity }
+    }
+}
+
+impl<K> IdentifiedKey<K> {
+    /// The key.
+    pub fn key(&self) -> &K {
+        &self.key
+    }
+
+    /// The key back.
+    pub fn into_inner(self) -> K {
+        self.key
+    }
+}
+
+impl<K: VerifyingKey> VerifyingKey for IdentifiedKey<K> {
+    fn algorithm(&self) -> Algorithm {
+        self.key.algorithm()
+    }
+    fn key_id(&self) -> Option<&str> {
+        self.key.key_id()
+    }
+    fn key_use(&self) -> KeyUse {
+        self.key.key_use()
+    }
+    fn signature_len(&self) -> usize {
+        self.key.signature_len()
+    }
+    fn verify(&self, input: &[u8], signature: &[u8]) -> Result<()> {
+        self.key.verify(input, signature)
+    }
+}
+
+impl<K: CacheableKey> CacheableKey for IdentifiedKey<K> {
+    /// The identity computed when this was made.
+    fn identity(&self) -> KeyIdentity {
+        self.identity
     }
 }
 
@@ -624,7 +706,8 @@ fn store<'b, C: Cached<'b>>(
 /// # Cost
 ///
 /// A hit costs the key's identity (free for an Ed25519 or P-256 key, one SHA-256 over the
-/// key for HS256 and RSA), a comparison of the token with at most [`CACHE_WAYS`] slots, a
+/// key for HS256 and RSA, unless the key is wrapped once in an [`IdentifiedKey`]), a
+/// comparison of the token with at most [`CACHE_WAYS`] slots, a
 /// copy of the claims' strings into `scratch` and the policy: about 4,100–4,600
 /// instructions and 0.2–0.5 µs for the sample access token (`benches/REPORT.md`), against
 /// 60 µs for an EdDSA verify. A miss adds to a full verification reading the header again

@@ -77,7 +77,9 @@ pub use alg::{
 #[cfg(feature = "rsa")]
 pub use alg::{MAX_RSA_BITS, MIN_RSA_BITS, RsaSigningKey, RsaVerifyingKey};
 pub use budget::Limits;
-pub use cache::{CACHE_WAYS, CacheableKey, KeyIdentity, SLOT_BYTES, Slot, VerifiedCache};
+pub use cache::{
+    CACHE_WAYS, CacheableKey, IdentifiedKey, KeyIdentity, SLOT_BYTES, Slot, VerifiedCache,
+};
 pub use claims::{
     AccessClaims, Amr, Audience, ClaimSet, Elements, Extras, ExtrasWriter, IdClaims, JsonStr, List,
     MAX_AMR, MAX_AUDIENCES, MAX_DATE, Members, Require, Rule, Value, ValueKind,

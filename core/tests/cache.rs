@@ -9,9 +9,9 @@ use std::cell::Cell;
 use base64ct::{Base64UrlUnpadded, Encoding};
 use common::*;
 use compact_token::{
-    AccessClaims, Algorithm, CacheableKey, Ed25519SigningKey, Error, Es256SigningKey, IdClaims,
-    KeyIdentity, KeyUse, Limits, Registry, RsaSigningKey, SigningKey, Slot, VerifiedCache,
-    VerifyingKey, compact, jwt,
+    AccessClaims, Algorithm, CacheableKey, Ed25519SigningKey, Error, Es256SigningKey, Hs256Key,
+    IdClaims, IdentifiedKey, KeyIdentity, KeyUse, Limits, Registry, RsaSigningKey, SigningKey,
+    Slot, VerifiedCache, VerifyingKey, compact, jwt,
 };
 
 /// A verifying key that counts its signature checks (test-only).
@@ -222,6 +222,45 @@ fn a_hit_returns_the_claims_of_a_full_verify_rs256_and_ps256() {
     for alg in [Algorithm::RS256, Algorithm::PS256] {
         let key = rsa_key(alg);
         hit_equals_full_verify(&key, key.verifying_key());
+    }
+}
+
+/// A key with its identity computed once is the same key to the cache: hits equal full
+/// verifies through it, a token entered through the plain key is a hit through it and the
+/// reverse, and another secret is a miss, verified in full and refused.
+#[test]
+fn an_identified_key_is_the_same_key_to_the_cache() {
+    let plain = hs_key(KeyUse::AccessAndId);
+    hit_equals_full_verify(&plain, IdentifiedKey::new(hs_key(KeyUse::AccessAndId)));
+    let identified = IdentifiedKey::new(Counting::new(hs_key(KeyUse::AccessAndId)));
+    assert_eq!(identified.identity(), plain.identity());
+    let other = IdentifiedKey::new(Counting::new(
+        Hs256Key::from_secret(&[0x25; 32], KeyUse::AccessAndId).unwrap(),
+    ));
+    assert_ne!(other.identity(), plain.identity());
+    for (i, p) in PROFILES.into_iter().enumerate() {
+        let token = issue_access(p, &access_claims(NOW), &plain);
+        let expected = direct_access(p, &token, &plain, NOW);
+        let counting = Counting::new(hs_key(KeyUse::AccessAndId));
+        // Entered through the plain key: a hit through the identified one.
+        let mut cache = Cache::new();
+        let got = cached_access(&mut cache, p, &token, &counting, &access_policy(), NOW);
+        assert_eq!(got, expected, "{p:?}");
+        let before = identified.key().checks();
+        let got = cached_access(&mut cache, p, &token, &identified, &access_policy(), NOW);
+        assert_eq!(got, expected, "{p:?}");
+        assert_eq!(identified.key().checks(), before, "{p:?}: a hit");
+        // And the reverse.
+        let mut cache = Cache::new();
+        cached_access(&mut cache, p, &token, &identified, &access_policy(), NOW).unwrap();
+        let before = counting.checks();
+        let got = cached_access(&mut cache, p, &token, &counting, &access_policy(), NOW);
+        assert_eq!(got, expected, "{p:?}");
+        assert_eq!(counting.checks(), before, "{p:?}: a hit");
+        // Another secret: verified in full, refused.
+        let got = cached_access(&mut cache, p, &token, &other, &access_policy(), NOW);
+        assert_eq!(got, Err(Error::BadSignature), "{p:?}");
+        assert_eq!(other.key().checks(), i + 1, "{p:?}: verified in full");
     }
 }
 
