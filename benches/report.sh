@@ -116,10 +116,10 @@ target() { targets+=("$1|$2|$3|$4"); }
     row "rs-$p-verify" "bare-rs-verify:$p" 20
   done
   instructions=$bin/instructions
-  for a in ed hs; do
+  for a in ed hs hsid; do
     for p in jwt compact; do
       n=50
-      if [ "$a" = hs ]; then n=1000; fi
+      if [ "$a" != ed ]; then n=1000; fi
       row "cache-hit-$a-$p" "cache-none-$a-$p" "$n"
       row "cache-miss-$a-$p" "cache-none-$a-$p" "$n"
     done
