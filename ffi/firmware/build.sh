@@ -42,3 +42,22 @@ fi
 echo "firmware: issued and verified through the C ABI with no std, no heap, no libc" \
     "(libcompact_token.a $(stat -c %s "$lib") B; proof program $(stat -c %s "$proof") B," \
     "static) in $(( $(date +%s) - start )) s"
+
+# The same without the default feature compact-custom-claims: the proof expects compact
+# to refuse custom claims (CT_CUSTOM_CLAIMS_DISABLED) and everything else to hold.
+small="$CARGO_TARGET_DIR/no-custom-claims"
+CARGO_TARGET_DIR="$small" cargo build --release --locked --quiet --no-default-features
+gcc -std=c11 -Wall -Wextra -Werror -O2 -ffreestanding -fno-builtin -fno-stack-protector \
+    -nostartfiles -nostdlib -static -I "$here/../include" -DCT_PROOF_NO_CUSTOM_CLAIMS \
+    -o "$small/firmware-proof" c/proof.c "$proofs/start.c" "$proofs/mem.c" \
+    "$small/release/libcompact_token.a" -Wl,--gc-sections
+set +e
+"$small/firmware-proof"
+code=$?
+set -e
+if [ "$code" -ne 0 ]; then
+    echo "firmware (without compact-custom-claims): check $code failed" >&2
+    exit 1
+fi
+echo "firmware without compact-custom-claims: proven too (proof program" \
+    "$(stat -c %s "$small/firmware-proof") B against $(stat -c %s "$proof") B)"

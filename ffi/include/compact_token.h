@@ -643,8 +643,8 @@ typedef uint32_t ct_json_type;
 #define CT_DPOP_KEY_NOT_BOUND 56
 
 // A compact token carries custom claims (or custom claims were given to a compact issue)
-// in a build of compact-token without its compact-custom-claims feature. The builds of
-// this library have it: never returned by them.
+// in a build without compact-custom-claims: only a firmware build made with
+// --no-default-features returns it.
 #define CT_CUSTOM_CLAIMS_DISABLED 57
 
 // A required pointer argument is NULL.

@@ -128,8 +128,8 @@ pub const CT_DPOP_TOKEN_NOT_BOUND: ct_result = 55;
 /// The access token's cnf.jkt is not the thumbprint of the DPoP proof's key.
 pub const CT_DPOP_KEY_NOT_BOUND: ct_result = 56;
 /// A compact token carries custom claims (or custom claims were given to a compact issue)
-/// in a build of compact-token without its compact-custom-claims feature. The builds of
-/// this library have it: never returned by them.
+/// in a build without compact-custom-claims: only a firmware build made with
+/// --no-default-features returns it.
 pub const CT_CUSTOM_CLAIMS_DISABLED: ct_result = 57;
 
 /// A required pointer argument is NULL.
