@@ -26,19 +26,26 @@ if [ -n "$undefined" ]; then
     echo "$undefined" >&2
     exit 1
 fi
-proof="$CARGO_TARGET_DIR/firmware-proof"
 proofs="$here/../../nostd-proof/c"
-gcc -std=c11 -Wall -Wextra -Werror -O2 -ffreestanding -fno-builtin -fno-stack-protector \
-    -nostartfiles -nostdlib -static -I "$here/../include" \
-    -o "$proof" c/proof.c "$proofs/start.c" "$proofs/mem.c" "$lib" -Wl,--gc-sections
-set +e
-"$proof"
-code=$?
-set -e
-if [ "$code" -ne 0 ]; then
-    echo "firmware: check $code failed" >&2
-    exit 1
-fi
+# prove LIB OUT [CFLAGS...]: links c/proof.c against LIB -nostdlib into OUT and runs it;
+# fails with the number of the check that failed.
+prove() {
+    local lib=$1 out=$2
+    shift 2
+    gcc -std=c11 -Wall -Wextra -Werror -O2 -ffreestanding -fno-builtin -fno-stack-protector \
+        -nostartfiles -nostdlib -static -I "$here/../include" "$@" \
+        -o "$out" c/proof.c "$proofs/start.c" "$proofs/mem.c" "$lib" -Wl,--gc-sections
+    set +e
+    "$out"
+    local code=$?
+    set -e
+    if [ "$code" -ne 0 ]; then
+        echo "firmware ($lib): check $code failed" >&2
+        exit 1
+    fi
+}
+proof="$CARGO_TARGET_DIR/firmware-proof"
+prove "$lib" "$proof"
 echo "firmware: issued and verified through the C ABI with no std, no heap, no libc" \
     "(libcompact_token.a $(stat -c %s "$lib") B; proof program $(stat -c %s "$proof") B," \
     "static) in $(( $(date +%s) - start )) s"
@@ -47,17 +54,6 @@ echo "firmware: issued and verified through the C ABI with no std, no heap, no l
 # to refuse custom claims (CT_CUSTOM_CLAIMS_DISABLED) and everything else to hold.
 small="$CARGO_TARGET_DIR/no-custom-claims"
 CARGO_TARGET_DIR="$small" cargo build --release --locked --quiet --no-default-features
-gcc -std=c11 -Wall -Wextra -Werror -O2 -ffreestanding -fno-builtin -fno-stack-protector \
-    -nostartfiles -nostdlib -static -I "$here/../include" -DCT_PROOF_NO_CUSTOM_CLAIMS \
-    -o "$small/firmware-proof" c/proof.c "$proofs/start.c" "$proofs/mem.c" \
-    "$small/release/libcompact_token.a" -Wl,--gc-sections
-set +e
-"$small/firmware-proof"
-code=$?
-set -e
-if [ "$code" -ne 0 ]; then
-    echo "firmware (without compact-custom-claims): check $code failed" >&2
-    exit 1
-fi
+prove "$small/release/libcompact_token.a" "$small/firmware-proof" -DCT_PROOF_NO_CUSTOM_CLAIMS
 echo "firmware without compact-custom-claims: proven too (proof program" \
     "$(stat -c %s "$small/firmware-proof") B against $(stat -c %s "$proof") B)"

@@ -144,9 +144,10 @@ impl<'a> Extras<&'a str> {
     /// is a typed claim, read as such (`at` starts a member, before its separator, or is
     /// the object's closing bracket): walks over the members start there.
     pub(crate) fn of_claims_from(json: &'a str, kind: Kind, at: usize) -> Self {
-        let text = trim(json);
         // `at` counts the whitespace before the object, which the view leaves out.
-        let lead = json.len() - json.trim_start_matches(WHITESPACE).len();
+        let text = json.trim_start_matches(WHITESPACE);
+        let lead = json.len() - text.len();
+        let text = text.trim_end_matches(WHITESPACE);
         let from = at.saturating_sub(lead).min(text.len());
         Self {
             json: Some(text),
