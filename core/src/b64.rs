@@ -182,7 +182,8 @@ mod tests {
     /// The table-driven decoder against `base64ct`'s constant-time one: same verdict and
     /// same bytes on every string of length 0 to 6 over nine symbols (alphabet characters
     /// with each trailing-bit pattern, `-`, `_`, padding, `+` and space: every tail and
-    /// trailing-bit case), and on longer inputs with bad and non-ASCII tails.
+    /// trailing-bit case), on every length to 40 with each of those symbols at each
+    /// position, and on longer inputs with bad and non-ASCII tails.
     #[test]
     fn agrees_with_the_constant_time_decoder() {
         let symbols = ["A", "Q", "g", "w", "_", "-", "=", "+", " "];
@@ -205,6 +206,17 @@ mod tests {
                     k /= symbols.len();
                 }
                 check(&s);
+            }
+        }
+        // Every length up to 40 (the eight-at-a-time steps, with and without room for
+        // another, and every tail after them), each symbol at each position.
+        let base = "eyJhbGciOiJFZERTQSJ9eyJzdWIiOiJ1c2VyLTgf";
+        for len in 0..=base.len() {
+            check(&base[..len]);
+            for at in 0..len {
+                for sym in symbols {
+                    check(&std::format!("{}{sym}{}", &base[..at], &base[at + 1..len]));
+                }
             }
         }
         for tail in ["", "A", "AA", "AB", "AAA", "AAE", "é", "AAA=", "AA=="] {
