@@ -148,31 +148,36 @@ pub fn encode_public(src: &[u8], out: &mut [u8]) -> Result<usize> {
     Ok(needed)
 }
 
-/// Encodes the `n` bytes at the end of `buf` into `buf[at..]`, moving forward through
-/// the buffer: the payload is written in place where it will be encoded, so issuing needs
-/// no second buffer. Requires `at + encoded_len(n) + 16 <= buf.len()` (checked). Public
-/// data only, as for [`encode_public`].
-pub fn encode_tail_in_place(buf: &mut [u8], at: usize, n: usize) -> Result<usize> {
-    // Any chunk length works (see below); this one keeps a typical payload to a few calls.
-    const CHUNK: usize = 96;
-    let len = buf.len();
-    let needed = at + encoded_len(n) + 16;
-    if needed > len || n > len {
-        return Err(Error::BufferTooSmall { needed });
+/// Encodes the `n` bytes at `buf[at..at + n]` where they lie, into
+/// `buf[at..at + encoded_len(n)]`, returning the characters written: the payload is written
+/// where it will be encoded, so issuing needs no second buffer and no copy. Requires
+/// `at + encoded_len(n) <= buf.len()` (checked). Public data only, as for [`encode_public`].
+pub fn encode_in_place(buf: &mut [u8], at: usize, n: usize) -> Result<usize> {
+    let needed = encoded_len(n);
+    let buf = buf
+        .get_mut(at..)
+        .and_then(|b| b.get_mut(..needed))
+        .ok_or(Error::BufferTooSmall {
+            needed: at + needed,
+        })?;
+    // Backward, six bytes to eight characters at a time: the characters of bytes
+    // `6m..6m + 6` go to `8m..8m + 8`, at or after every byte still to be read (`..6m`).
+    let sixes = n / 6;
+    // The last `n % 6` bytes first, through a copy (their characters may cover them).
+    let mut last = [0u8; 6];
+    let rest = &mut last[..n % 6];
+    rest.copy_from_slice(&buf[6 * sixes..n]);
+    let mut chars = [0u8; 8];
+    let w = encode_public(rest, &mut chars)?;
+    buf[8 * sixes..].copy_from_slice(&chars[..w]);
+    for m in (0..sixes).rev() {
+        let mut word = [0u8; 8];
+        word[..6].copy_from_slice(&buf[6 * m..6 * m + 6]);
+        let v = u64::from_be_bytes(word);
+        let chars: [u8; 8] = core::array::from_fn(|k| ALPHABET[(v >> (58 - 6 * k)) as usize & 63]);
+        buf[8 * m..8 * m + 8].copy_from_slice(&chars);
     }
-    let mut src = len - n;
-    let mut dst = at;
-    let mut tmp = [0u8; CHUNK];
-    while src < len {
-        let take = CHUNK.min(len - src);
-        tmp[..take].copy_from_slice(&buf[src..src + take]);
-        src += take;
-        // The characters of this chunk end no later than `src`: the write never reaches
-        // bytes not yet read (dst + 4/3*read <= at + 4/3*n + 16 <= len - n + read, by
-        // induction over the chunks, whatever their lengths).
-        dst += encode_public(&tmp[..take], &mut buf[dst..src.max(dst)])?;
-    }
-    Ok(dst - at)
+    Ok(needed)
 }
 
 #[cfg(test)]
@@ -273,19 +278,31 @@ mod tests {
     }
 
     #[test]
-    fn in_place_tail_encoding_matches_plain_encoding() {
+    fn in_place_encoding_matches_plain_encoding() {
+        let data: [u8; 300] = core::array::from_fn(|i| (i * 7 + 3) as u8);
         for n in 0..300usize {
-            let data: [u8; 300] = core::array::from_fn(|i| (i * 7 + 3) as u8);
             let mut expect = [0u8; 400];
             let expect = encode(&data[..n], &mut expect).unwrap();
             for at in [0usize, 5, 37] {
-                let len = at + encoded_len(n) + 16;
-                let mut buf = [0u8; 460];
-                let buf = &mut buf[..len.max(n)];
-                let tail = buf.len() - n;
-                buf[tail..].copy_from_slice(&data[..n]);
-                let w = encode_tail_in_place(buf, at, n).unwrap();
-                assert_eq!(&buf[at..at + w], expect.as_bytes(), "n={n} at={at}");
+                for spare in [0usize, 1, 9] {
+                    let len = at + encoded_len(n) + spare;
+                    let mut buf = [0xAAu8; 460];
+                    let buf = &mut buf[..len];
+                    buf[at..at + n].copy_from_slice(&data[..n]);
+                    let w = encode_in_place(buf, at, n).unwrap();
+                    assert_eq!(&buf[at..at + w], expect.as_bytes(), "n={n} at={at}");
+                    // Nothing before or after the characters is touched.
+                    assert!(buf[..at].iter().chain(&buf[at + w..]).all(|&b| b == 0xAA));
+                }
+                // One byte short of the characters: refused, saying how many are needed.
+                let needed = at + encoded_len(n);
+                if n > 0 {
+                    let mut buf = [0u8; 460];
+                    assert_eq!(
+                        encode_in_place(&mut buf[..needed - 1], at, n),
+                        Err(Error::BufferTooSmall { needed })
+                    );
+                }
             }
         }
     }

@@ -277,13 +277,11 @@ pub(crate) fn assemble_json<'o, K: SigningKey + ?Sized>(
     if total > out.len() {
         return Err(Error::BufferTooSmall { needed: total });
     }
-    // The payload sits at `payload_at`; move it to the very end and encode it forward in
-    // place (see `b64::encode_tail_in_place`), so no second buffer is needed.
-    let len = out.len();
-    out.copy_within(payload_at..payload_at + n, len - n);
+    // The payload sits where its characters go: encoded there, in place (see
+    // `b64::encode_in_place`), so no second buffer and no copy are needed.
+    b64::encode_in_place(out, payload_at, n)?;
     b64::encode_public(header_json, &mut out[..h])?;
     out[h] = b'.';
-    b64::encode_tail_in_place(out, h + 1, n)?;
     out[p] = b'.';
 
     let mut signature = [0u8; MAX_SIGNATURE_LEN];
