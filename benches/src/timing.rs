@@ -4,7 +4,8 @@
 //! then the batches run round-robin, one of each per round, for many rounds.
 //! Drift (frequency scaling, a noisy neighbour) hits every operation alike,
 //! which is what a ratio against a bare primitive needs. Each operation
-//! reports the median of its per-round means.
+//! reports the median of its per-round means, and the fastest of them
+//! (a neighbour only ever adds time: the steadiest reading on a shared machine).
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -71,6 +72,15 @@ impl<'a> Bench<'a> {
         }
     }
 
+    /// Fastest round's mean time of one call, in nanoseconds (after [`Bench::run`]).
+    pub fn min_ns(&self, id: OpId) -> f64 {
+        self.ops[id.0]
+            .samples
+            .iter()
+            .copied()
+            .fold(f64::NAN, f64::min)
+    }
+
     /// Median time of one call, in nanoseconds (after [`Bench::run`]).
     pub fn median_ns(&self, id: OpId) -> f64 {
         median(&self.ops[id.0].samples)
@@ -126,6 +136,16 @@ mod tests {
         assert_eq!(median(&[3.0, 1.0, 2.0]), 2.0);
         assert_eq!(median(&[4.0, 1.0, 3.0, 2.0]), 2.5);
         assert!(median(&[]).is_nan());
+    }
+
+    #[test]
+    fn fastest_round_is_the_lowest_mean() {
+        let mut bench = Bench::new();
+        let id = bench.add(|| {});
+        assert!(bench.min_ns(id).is_nan());
+        bench.ops[0].samples = vec![5.0, 2.0, 9.0, 3.0];
+        assert_eq!(bench.min_ns(id), 2.0);
+        assert_eq!(bench.median_ns(id), 4.0);
     }
 
     #[test]

@@ -399,6 +399,18 @@ impl Report<'_> {
         self.median(r.issue) / self.bench.median_ns(self.base(r).issue)
     }
 
+    /// [`verify_ratio`](Self::verify_ratio) or [`issue_ratio`](Self::issue_ratio) read from
+    /// each side's fastest round instead of its median round.
+    fn fastest_ratio(&self, r: &Row, issue: bool) -> f64 {
+        let b = self.base(r);
+        let (ours, bare) = if issue {
+            (r.issue, b.issue)
+        } else {
+            (r.verify, b.verify)
+        };
+        self.bench.min_ns(ours.expect("timed")) / self.bench.min_ns(bare)
+    }
+
     fn ours(&self, name: &str, case: Case) -> Option<&Row> {
         let p = self.registry.iter().position(|p| p.name() == name)?;
         self.find(p, case)
@@ -417,7 +429,7 @@ impl Report<'_> {
         println!("- crates (Cargo.lock): {}", env!("BENCH_LOCKED_VERSIONS"));
         println!(
             "- method: one process, {} operations interleaved round-robin, {} rounds of ~{:?} per \
-             operation; medians of the per-round means. Allocations: mean over 8 calls after one \
+             operation; medians of the per-round means (the targets also read each side's fastest round). Allocations: mean over 8 calls after one \
              warm-up (`alloc` + `realloc`). Stack: peak bytes written below the caller's frame by one \
              verify, by stack painting in a fresh thread (`src/stack.rs`; resolution: an empty call \
              reads {} B).",
@@ -586,6 +598,9 @@ impl Report<'_> {
                 size(JWT, case, max, &format!("`jwt` {case}: ≤ every peer JWT"));
             }
         }
+        // Timed ratios in two readings of the same run: the median round, and the fastest
+        // round of each side (neighbours on a shared machine only ever add time, so the
+        // fastest round is the steadiest reading of the code's own cost).
         let ratio = |name: &str, case: Case, max: f64, label: &str, issue: bool| {
             if let Some(r) = self.ours(name, case) {
                 let got = if issue {
@@ -593,9 +608,25 @@ impl Report<'_> {
                 } else {
                     self.verify_ratio(r)
                 };
+                let fastest = self.fastest_ratio(r, issue);
+                let said = match (got <= max, fastest <= max) {
+                    (true, true) => "met".to_string(),
+                    (false, true) => format!(
+                        "met in the fastest round; the median **missed** by {:.0} %",
+                        (got / max - 1.0) * 100.0
+                    ),
+                    (true, false) => format!(
+                        "met by the median; the fastest round **missed** by {:.0} %",
+                        (fastest / max - 1.0) * 100.0
+                    ),
+                    (false, false) => format!(
+                        "{} (fastest round: {:.0} %)",
+                        verdict(got, max),
+                        (fastest / max - 1.0) * 100.0
+                    ),
+                };
                 println!(
-                    "| {label} | ≤ {max:.2}× | {got:.2}× | {} |",
-                    verdict(got, max)
+                    "| {label} | ≤ {max:.2}× | {got:.2}× (fastest round {fastest:.2}×) | {said} |"
                 );
             }
         };
@@ -688,9 +719,14 @@ impl Report<'_> {
             if allocs == 0.0 { "met" } else { "**missed**" }
         );
         println!(
-            "\nSpeed verdicts above come from this run's timings; when the load average (top) is \
-             above the number of cores, they measure the neighbours as much as the code: read the \
-             instruction counts (callgrind) further down instead."
+            "\nSpeed verdicts above come from this run's timings, read twice: the median of the \
+             {} rounds (the figure everywhere else in this report) and each side's fastest round. \
+             Neighbours on a shared machine only ever add time, and they slow a parser that \
+             touches tables and buffers more than a hash that stays in registers, so the median \
+             ratio swings between runs of the same code while the fastest-round ratio holds \
+             still (benches/README.md, \"Reading it\"). When the load average (top) is above the \
+             number of cores, read the instruction counts (callgrind) further down as well.",
+            self.rounds
         );
         // The bare HMAC above re-keys per call; ours keys once (`Hs256Key`) and clones the
         // keyed state per token, as the pre-keyed baseline does: the stricter comparison.
@@ -698,22 +734,28 @@ impl Report<'_> {
             "\nHS256 verify against a bare HMAC keyed once (state cloned per call, as `Hs256Key` \
              does) — the stricter reading:\n"
         );
-        println!("| profile | verify | bare, keyed once | × | bare, key setup per call | × |");
-        println!("|---|--:|--:|--:|--:|--:|");
+        println!(
+            "| profile | reading | verify | bare, keyed once | × | bare, key setup per call | × |"
+        );
+        println!("|---|---|--:|--:|--:|--:|--:|");
         for name in [JWT, COMPACT, REGISTERED] {
             if let Some(r) = self.ours(name, Case::ACCESS_HS256) {
                 let b = self.base(r);
-                let v = self.median(r.verify);
-                let keyed = self.median(b.verify_keyed);
-                let bare = self.bench.median_ns(b.verify);
-                println!(
-                    "| {name} | {} | {} | {:.2}× | {} | {:.2}× |",
-                    fmt_ns(v),
-                    fmt_ns(keyed),
-                    v / keyed,
-                    fmt_ns(bare),
-                    v / bare
-                );
+                let ids = [r.verify, b.verify_keyed, Some(b.verify)].map(|id| id.expect("timed"));
+                for (reading, ns) in [
+                    ("median", ids.map(|id| self.bench.median_ns(id))),
+                    ("fastest round", ids.map(|id| self.bench.min_ns(id))),
+                ] {
+                    let [v, keyed, bare] = ns;
+                    println!(
+                        "| {name} | {reading} | {} | {} | {:.2}× | {} | {:.2}× |",
+                        fmt_ns(v),
+                        fmt_ns(keyed),
+                        v / keyed,
+                        fmt_ns(bare),
+                        v / bare
+                    );
+                }
             }
         }
     }
