@@ -58,6 +58,9 @@ pub struct Extras<S> {
     kind: Option<Kind>,
     /// Whether issuing's checks ([`Extras::check`]) were made when the text was written.
     checked: bool,
+    /// What [`Extras::from_json`] learned of the text in the pass that checked it
+    /// ([`Facts`]); `0`, nothing known, for any other text.
+    facts: u8,
     /// Where in `json` walks over the members may start (0: at the object's start): in a
     /// view, every member before it is a typed claim, read as such by the verifier.
     from: u32,
@@ -70,6 +73,7 @@ impl<S> Extras<S> {
             json: None,
             kind: None,
             checked: false,
+            facts: 0,
             from: 0,
         }
     }
@@ -85,6 +89,8 @@ impl<S> Extras<S> {
             json: super::owned::map_opt(&self.json, f)?,
             kind: self.kind,
             checked: self.checked,
+            // Facts of the text before `f`: not assumed of the text after it.
+            facts: 0,
             from: self.from,
         })
     }
@@ -111,11 +117,17 @@ impl<'a> Extras<&'a str> {
     /// (grammar, nesting — the object itself counts as the claims' first level — and no name
     /// twice at any depth). A name the typed claims carry is refused when issuing.
     pub fn from_json(json: &'a str) -> Result<Self> {
-        check_object(json)?;
+        let mut facts = Facts::KNOWN;
+        let spaced = json::object_names(json, |raw| facts |= Facts::of_name(raw))?;
+        if !spaced {
+            facts |= Facts::MINIMAL;
+        }
+        let json = trim(json);
         Ok(Self {
-            json: Some(trim(json)),
+            json: Some(json),
             kind: None,
             checked: false,
+            facts: facts | Facts::of_text(json),
             from: 0,
         })
     }
@@ -129,6 +141,7 @@ impl<'a> Extras<&'a str> {
             json: Some(json),
             kind: None,
             checked: true,
+            facts: 0,
             from: 0,
         }
     }
@@ -153,10 +166,91 @@ impl<'a> Extras<&'a str> {
             json: Some(text),
             kind: Some(kind),
             checked: false,
+            facts: 0,
             from: u32::try_from(from).unwrap_or(0),
         }
     }
 }
+
+/// Bits of [`Extras::facts`]: what the pass that checked a text learned of it, so that
+/// issuing need not read it again.
+struct Facts;
+
+impl Facts {
+    /// The bits below were computed.
+    const KNOWN: u8 = 1;
+    /// A member is named as a typed claim of access tokens.
+    const ACCESS_NAME: u8 = 2;
+    /// A member is named as a typed claim of ID tokens.
+    const ID_NAME: u8 = 4;
+    /// No backslash and no control byte: no string holds U+0000, raw or escaped.
+    const PLAIN: u8 = 8;
+    /// No whitespace outside strings: the text is byte-minimal, exactly as
+    /// [`Writer::raw_member`] would write its members.
+    const MINIMAL: u8 = 16;
+
+    /// [`PLAIN`](Self::PLAIN) of `json`: one pass over the bytes, with no early exit and
+    /// nothing carried from byte to byte, so it vectorizes.
+    fn of_text(json: &str) -> u8 {
+        let suspect = json
+            .bytes()
+            .fold(false, |s, b| s | (b == b'\\') | (b < 0x20));
+        if suspect { 0 } else { Self::PLAIN }
+    }
+
+    /// [`ACCESS_NAME`](Self::ACCESS_NAME) and [`ID_NAME`](Self::ID_NAME) of a member's
+    /// name. Most names are told apart from every typed claim's by one bit test
+    /// ([`TYPED_BITS`]); the others are compared with each.
+    fn of_name(raw: RawStr<'_>) -> u8 {
+        if !raw.escaped && name_bit(raw.raw.as_bytes()) & TYPED_BITS == 0 {
+            return 0;
+        }
+        let name = JsonStr { raw };
+        let mut facts = 0;
+        if typed_name(Kind::Access, &name).is_some() {
+            facts |= Self::ACCESS_NAME;
+        }
+        if typed_name(Kind::Id, &name).is_some() {
+            facts |= Self::ID_NAME;
+        }
+        facts
+    }
+}
+
+/// One bit of 128 for a name, from its length and its first and last bytes.
+const fn name_bit(name: &[u8]) -> u128 {
+    let (first, last) = match name {
+        [] => (0, 0),
+        [a] => (*a, *a),
+        [a, .., z] => (*a, *z),
+    };
+    // Chosen so that none of sixteen common custom names (the test's) shares a typed
+    // name's bit; a shared bit costs only the comparisons.
+    let h = (name.len() as u32)
+        .wrapping_add(first as u32 * 9)
+        .wrapping_add(last as u32 * 2);
+    1 << (h % 128)
+}
+
+/// The bits ([`name_bit`]) of every typed claim's name, of either kind: a name whose bit is
+/// clear here is no typed claim's.
+const TYPED_BITS: u128 = {
+    let mut bits = 0;
+    let lists = [
+        super::AccessClaims::<&str>::TYPED,
+        super::IdClaims::<&str>::TYPED,
+    ];
+    let mut l = 0;
+    while l < lists.len() {
+        let mut i = 0;
+        while i < lists[l].len() {
+            bits |= name_bit(lists[l][i].as_bytes());
+            i += 1;
+        }
+        l += 1;
+    }
+    bits
+};
 
 /// `json` without the JSON whitespace (RFC 8259 §2) around its value: the views read the
 /// value's type from its first byte.
@@ -244,6 +338,15 @@ impl<S: AsRef<str>> Extras<S> {
         if self.kind.is_some() || self.checked {
             return Ok(());
         }
+        // `from_json` saw every name and byte: nothing to read again unless it saw a typed
+        // name or a byte that may hide U+0000 (then the reads below name what is wrong).
+        let typed = match kind {
+            Kind::Access => Facts::ACCESS_NAME,
+            Kind::Id => Facts::ID_NAME,
+        };
+        if self.facts & (Facts::KNOWN | Facts::PLAIN | typed) == Facts::KNOWN | Facts::PLAIN {
+            return Ok(());
+        }
         for (name, _) in (Value { raw: json }).members() {
             if let Some(typed) = typed_name(kind, &name) {
                 return Err(Error::ClaimCollision { claim: typed });
@@ -275,6 +378,15 @@ impl<S: AsRef<str>> Extras<S> {
 
     /// Writes the custom claims as members of the object `w` is writing.
     pub(crate) fn write(&self, w: &mut Writer<'_>) {
+        // A byte-minimal object of `from_json` (no view: every member is written): its
+        // members' text is what the loop below would write, in one copy.
+        if let (Some(json), true) = (self.json(), self.facts & Facts::MINIMAL != 0) {
+            let inner = json
+                .get(1..json.len().saturating_sub(1))
+                .unwrap_or_default();
+            w.raw_members(inner);
+            return;
+        }
         for (name, value) in self.iter() {
             w.raw_member(name.raw.raw, value.raw);
         }
@@ -301,18 +413,6 @@ impl<S: fmt::Debug> fmt::Debug for Extras<S> {
             .field("of_kind", &self.kind)
             .finish()
     }
-}
-
-/// Checks that `json` is one JSON object the reader accepts, nested at most
-/// [`MAX_DEPTH`] deep counting the object itself.
-fn check_object(json: &str) -> Result<()> {
-    let mut scratch = [0u8; 0];
-    let mut r = Reader::new(json);
-    if r.peek() != Some(b'{') {
-        return Err(Error::MalformedClaims);
-    }
-    // The reader checks grammar, depth and duplicates; nothing is decoded (no scratch).
-    json::from_slice::<serde::de::IgnoredAny>(json.as_bytes(), &mut scratch).map(drop)
 }
 
 /// A custom claim's name, or a string value: raw JSON string content, decoded on demand.
@@ -723,6 +823,100 @@ impl<'o> ExtrasWriter<'o> {
 mod tests {
     use super::*;
 
+    /// What `from_json` learns of its text lets issuing skip reading it again; it changes
+    /// nothing: the same verdicts for either kind and the same bytes written as the same
+    /// text read again gives (its facts forgotten, as `try_map` forgets them), over minimal
+    /// and spaced texts, escapes, control bytes, U+0000 and typed names of either kind.
+    #[test]
+    fn facts_of_the_text_change_nothing_issued() {
+        let texts = [
+            r#"{}"#,
+            r#"{"roles":["a","b"],"tenant":"acme corp","cnf":{"jkt":"x"}}"#,
+            r#"{"a":{"b":[1,-2.5e3,true,false,null,{}]},"c":[]}"#,
+            r#"{ "roles" : [ "a" , "b" ] }"#,
+            r#"{"a":[ 1]}"#,
+            "{\"a\":1,\n\"b\":2}\t",
+            r#"{"a":"x\"y","b":"\/"}"#,
+            r#"{"a":"\u0000"}"#,
+            r#"{"\u0000":1}"#,
+            r#"{"a":{"b":"\u0000"}}"#,
+            r#"{"iss":"x"}"#,
+            r#"{"a":1,"client_id":"x"}"#,
+            r#"{"nonce":"n"}"#,
+            r#"{"\u0069ss":"x"}"#,
+            r#"{"x":{"iss":"nested is not a claim"}}"#,
+        ];
+        for text in texts {
+            let fast = Extras::from_json(text).unwrap();
+            let slow = Extras { facts: 0, ..fast };
+            let mapped = fast.try_map(&mut |s| Ok::<_, ()>(std::string::String::from(s)));
+            assert_eq!(mapped.unwrap().facts, 0);
+            for kind in [Kind::Access, Kind::Id] {
+                assert_eq!(fast.check(kind), slow.check(kind), "{text} {kind:?}");
+            }
+            let written = |e: &Extras<&str>| {
+                let mut buf = [0u8; 256];
+                let mut w = Writer::new(&mut buf);
+                w.str("jti", "j");
+                e.write(&mut w);
+                let n = w.finish();
+                std::string::String::from_utf8(buf[..n].to_vec()).unwrap()
+            };
+            assert_eq!(written(&fast), written(&slow), "{text}");
+        }
+        // The paths taken: minimal text is copied whole; a typed name or a possible U+0000
+        // sends the check to the reads that name it.
+        let facts = |t| Extras::from_json(t).unwrap().facts;
+        assert_ne!(facts(texts[1]) & Facts::MINIMAL, 0);
+        assert_eq!(facts(texts[3]) & Facts::MINIMAL, 0);
+        assert_eq!(facts(texts[6]) & Facts::PLAIN, 0);
+        assert_ne!(facts(texts[6]) & Facts::MINIMAL, 0);
+        for spaced in &texts[3..6] {
+            assert_eq!(facts(spaced) & Facts::MINIMAL, 0, "{spaced}");
+        }
+        // The sample's custom names pass the one-bit test; every typed name's bit is set.
+        for custom in [
+            "roles",
+            "tenant",
+            "cnf",
+            "groups",
+            "realm_access",
+            "resource_access",
+            "scp",
+            "tid",
+            "oid",
+            "permissions",
+            "org_id",
+            "act",
+            "sid",
+            "entitlements",
+            "tenant_id",
+            "department",
+        ] {
+            assert_eq!(name_bit(custom.as_bytes()) & TYPED_BITS, 0, "{custom}");
+        }
+        for kind in [Kind::Access, Kind::Id] {
+            for typed in typed_names(kind) {
+                assert_ne!(name_bit(typed.as_bytes()) & TYPED_BITS, 0, "{typed}");
+            }
+        }
+        let roles = Extras::from_json(texts[1]).unwrap();
+        assert_eq!(roles.check(Kind::Access), Ok(()));
+        let iss = Extras::from_json(texts[10]).unwrap();
+        assert_eq!(
+            iss.check(Kind::Id),
+            Err(Error::ClaimCollision { claim: "iss" })
+        );
+        let client = Extras::from_json(texts[11]).unwrap();
+        assert_eq!(client.check(Kind::Id), Ok(()));
+        assert_eq!(
+            client.check(Kind::Access),
+            Err(Error::ClaimCollision { claim: "client_id" })
+        );
+        let nul = Extras::from_json(texts[9]).unwrap();
+        assert_eq!(nul.check(Kind::Access), Err(Error::MalformedClaims));
+    }
+
     /// `get` finds what a search of `iter` finds, typed names filtered or not: over a
     /// claims view of either kind and over plain extras, for every typed name, custom names
     /// written plainly or escaped, and absent ones.
@@ -736,6 +930,7 @@ mod tests {
                 json: Some(json),
                 kind: None,
                 checked: false,
+                facts: 0,
                 from: 0,
             },
             // As a verifier makes them: the typed claims before `roles` are not walked.
@@ -769,6 +964,7 @@ mod tests {
                 json: Some(json),
                 kind: None,
                 checked: false,
+                facts: 0,
                 from: 0,
             }
             .check(Kind::Access)

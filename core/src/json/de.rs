@@ -83,6 +83,24 @@ fn read<'b, T: de::Deserialize<'b>>(
     Ok(value)
 }
 
+/// Checks that `json` is one JSON object under every rule of the [module](crate::json)
+/// (nothing after it but whitespace), handing the names of its own members, undecoded, to
+/// `name`: what [`from_slice`] into `IgnoredAny` checks, in the same one pass. Returns
+/// whether whitespace stands anywhere between the object's brackets outside strings (when
+/// not, the object's text is byte-minimal).
+pub(crate) fn object_names<'b>(json: &'b str, name: impl FnMut(RawStr<'b>)) -> Result<bool> {
+    // Nothing is decoded: no scratch (an empty one lives as long as any text).
+    let mut de = Deserializer::new(json, &mut []);
+    if de.peek()? != b'{' {
+        return Err(BAD);
+    }
+    de.r.spaced = false;
+    de.skip_object(name)?;
+    let spaced = de.r.spaced;
+    de.end()?;
+    Ok(spaced)
+}
+
 /// A number as the nearest `f64`; one too large for any (`1e400`) is refused, as
 /// `serde_json` refuses it.
 fn finite(n: Number<'_>) -> Result<f64> {
@@ -178,15 +196,7 @@ impl<'b> Deserializer<'b> {
     /// `IgnoredAny`, without its visitors (less code, and no visitor per level).
     pub(super) fn skip_value(&mut self) -> Result<()> {
         match self.peek()? {
-            b'{' => {
-                self.enter()?;
-                let mut members = Members::new(self.r.pos());
-                let (mut first, mut done) = (true, false);
-                let mut key = RawStr::EMPTY;
-                while self.member(&mut members, &mut first, &mut done, &mut key)? {
-                    self.skip_value()?;
-                }
-            }
+            b'{' => return self.skip_object(|_| {}),
             b'[' => {
                 self.enter()?;
                 let (mut first, mut done) = (true, false);
@@ -195,6 +205,21 @@ impl<'b> Deserializer<'b> {
                 }
             }
             _ => return self.skip_scalar(),
+        }
+        self.depth -= 1;
+        Ok(())
+    }
+
+    /// [`skip_value`](Self::skip_value) of the object the cursor is at, handing each of its
+    /// own members' names (not those of nested objects) to `name` as it goes.
+    fn skip_object(&mut self, mut name: impl FnMut(RawStr<'b>)) -> Result<()> {
+        self.enter()?;
+        let mut members = Members::new(self.r.pos());
+        let (mut first, mut done) = (true, false);
+        let mut key = RawStr::EMPTY;
+        while self.member(&mut members, &mut first, &mut done, &mut key)? {
+            name(key);
+            self.skip_value()?;
         }
         self.depth -= 1;
         Ok(())

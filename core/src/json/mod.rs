@@ -39,7 +39,7 @@ mod fields;
 mod read;
 mod write;
 
-pub(crate) use de::{DATE, STR_OR_SEQ, from_claims};
+pub(crate) use de::{DATE, STR_OR_SEQ, from_claims, object_names};
 pub use de::{Deserializer, from_slice};
 pub(crate) use fields::{Fields, read_object};
 #[cfg(feature = "compact-custom-claims")]

@@ -12,6 +12,8 @@ const BAD: Error = Error::MalformedClaims;
 pub(crate) struct Reader<'j> {
     text: &'j str,
     pos: usize,
+    /// Whether [`peek`](Self::peek) has skipped whitespace (for telling byte-minimal text).
+    pub spaced: bool,
 }
 
 /// A string token: its raw content between the quotes, escapes not yet decoded.
@@ -46,12 +48,20 @@ pub(crate) enum Int {
 impl<'j> Reader<'j> {
     /// A reader at the start of `text`.
     pub fn new(text: &'j str) -> Self {
-        Self { text, pos: 0 }
+        Self {
+            text,
+            pos: 0,
+            spaced: false,
+        }
     }
 
     /// A reader at byte `pos` of `text`.
     pub fn at(text: &'j str, pos: usize) -> Self {
-        Self { text, pos }
+        Self {
+            text,
+            pos,
+            spaced: false,
+        }
     }
 
     /// The whole text.
@@ -70,6 +80,7 @@ impl<'j> Reader<'j> {
         let bytes = self.text.as_bytes();
         while let Some(b' ' | b'\t' | b'\r' | b'\n') = bytes.get(self.pos) {
             self.pos += 1;
+            self.spaced = true;
         }
         bytes.get(self.pos).copied()
     }
@@ -544,10 +555,7 @@ impl Members {
 
     /// Whether a member of this object in `text` before offset `at` is named `key`.
     pub fn earlier(&self, text: &str, key: &RawStr<'_>, at: usize) -> Result<bool> {
-        let mut r = Reader {
-            text,
-            pos: self.start,
-        };
+        let mut r = Reader::at(text, self.start);
         loop {
             if r.peek() == Some(b',') {
                 r.bump();

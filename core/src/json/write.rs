@@ -234,6 +234,17 @@ impl<'o> Writer<'o> {
         self.minified(value);
     }
 
+    /// The members of another object, as checked byte-minimal JSON text without its
+    /// brackets (`"a":1,"b":2`; empty for none), as members of this one.
+    pub fn raw_members(&mut self, members: &str) {
+        if members.is_empty() {
+            return;
+        }
+        self.raw(if self.first { b"{" } else { b"," });
+        self.first = false;
+        self.raw(members.as_bytes());
+    }
+
     /// `"key":<raw>` with `key` escaped as needed and `value` checked JSON text.
     pub fn raw_member_str(&mut self, key: &str, value: &str) {
         self.key(key);
