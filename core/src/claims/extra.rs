@@ -127,7 +127,7 @@ impl<'a> Extras<&'a str> {
             json: Some(json),
             kind: None,
             checked: false,
-            facts: facts | Facts::of_text(json),
+            facts,
             from: 0,
         })
     }
@@ -183,20 +183,9 @@ impl Facts {
     const ACCESS_NAME: u8 = 2;
     /// A member is named as a typed claim of ID tokens.
     const ID_NAME: u8 = 4;
-    /// No backslash and no control byte: no string holds U+0000, raw or escaped.
-    const PLAIN: u8 = 8;
     /// No whitespace outside strings: the text is byte-minimal, exactly as
     /// [`Writer::raw_member`] would write its members.
-    const MINIMAL: u8 = 16;
-
-    /// [`PLAIN`](Self::PLAIN) of `json`: one pass over the bytes, with no early exit and
-    /// nothing carried from byte to byte, so it vectorizes.
-    fn of_text(json: &str) -> u8 {
-        let suspect = json
-            .bytes()
-            .fold(false, |s, b| s | (b == b'\\') | (b < 0x20));
-        if suspect { 0 } else { Self::PLAIN }
-    }
+    const MINIMAL: u8 = 8;
 
     /// [`ACCESS_NAME`](Self::ACCESS_NAME) and [`ID_NAME`](Self::ID_NAME) of a member's
     /// name. Most names are told apart from every typed claim's by one bit test
@@ -338,18 +327,17 @@ impl<S: AsRef<str>> Extras<S> {
         if self.kind.is_some() || self.checked {
             return Ok(());
         }
-        // `from_json` saw every name and byte: nothing to read again unless it saw a typed
-        // name or a byte that may hide U+0000 (then the reads below name what is wrong).
+        // `from_json` saw every name: the names are walked again only when it saw a typed
+        // one (then the walk names it).
         let typed = match kind {
             Kind::Access => Facts::ACCESS_NAME,
             Kind::Id => Facts::ID_NAME,
         };
-        if self.facts & (Facts::KNOWN | Facts::PLAIN | typed) == Facts::KNOWN | Facts::PLAIN {
-            return Ok(());
-        }
-        for (name, _) in (Value { raw: json }).members() {
-            if let Some(typed) = typed_name(kind, &name) {
-                return Err(Error::ClaimCollision { claim: typed });
+        if self.facts & (Facts::KNOWN | typed) != Facts::KNOWN {
+            for (name, _) in (Value { raw: json }).members() {
+                if let Some(typed) = typed_name(kind, &name) {
+                    return Err(Error::ClaimCollision { claim: typed });
+                }
             }
         }
         // Without a backslash or a control byte no string can hold U+0000, escaped or raw,
@@ -864,12 +852,11 @@ mod tests {
             };
             assert_eq!(written(&fast), written(&slow), "{text}");
         }
-        // The paths taken: minimal text is copied whole; a typed name or a possible U+0000
-        // sends the check to the reads that name it.
+        // The paths taken: minimal text is copied whole (escapes included); a typed name
+        // sends the check to the walk that names it.
         let facts = |t| Extras::from_json(t).unwrap().facts;
         assert_ne!(facts(texts[1]) & Facts::MINIMAL, 0);
         assert_eq!(facts(texts[3]) & Facts::MINIMAL, 0);
-        assert_eq!(facts(texts[6]) & Facts::PLAIN, 0);
         assert_ne!(facts(texts[6]) & Facts::MINIMAL, 0);
         for spaced in &texts[3..6] {
             assert_eq!(facts(spaced) & Facts::MINIMAL, 0, "{spaced}");
