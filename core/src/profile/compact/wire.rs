@@ -348,18 +348,24 @@ impl<'b, 'x> Dec<'b, 'x> {
         Ok(head)
     }
 
-    /// Reads a postcard varint; overlong encodings are refused, so every value has one
-    /// encoding.
+    /// Reads a postcard varint (see [`leb128`]); only the shortest encoding of a value is
+    /// accepted (a last byte of zero is overlong, but for the value 0 itself), and a tenth
+    /// byte may hold bit 63 alone. Read here rather than by postcard's reader, which accepts
+    /// overlong encodings and would need each value encoded again to refuse them: most
+    /// varints of a payload are one byte, and this returns those after one test.
     pub fn varint(&mut self) -> Result<u64> {
-        let (v, rest) =
-            postcard::take_from_bytes::<u64>(self.rest).map_err(|_| Error::MalformedClaims)?;
-        let used = self.rest.len() - rest.len();
-        let mut buf = [0u8; 10];
-        if varint(v, &mut buf).len() != used {
-            return Err(Error::MalformedClaims);
+        let mut v = 0u64;
+        for (i, &b) in self.rest.iter().take(10).enumerate() {
+            v |= u64::from(b & 0x7F) << (7 * i);
+            if b < 0x80 {
+                if (b == 0 && i > 0) || (i == 9 && b > 1) {
+                    return Err(Error::MalformedClaims);
+                }
+                self.rest = self.rest.get(i + 1..).unwrap_or_default();
+                return Ok(v);
+            }
         }
-        self.rest = rest;
-        Ok(v)
+        Err(Error::MalformedClaims)
     }
 
     /// Reads a date written by [`Enc::date_from`] against `base`.
@@ -595,16 +601,21 @@ impl Raw<'_> {
 mod tests {
     use super::*;
 
-    /// The hand-written varint is postcard's, byte for byte, in both the free function and
-    /// the encoder, around every power of two.
-    #[test]
-    fn varints_are_postcards() {
+    /// 0, the largest values, and each power of two with its neighbours.
+    fn around_powers_of_two() -> std::vec::Vec<u64> {
         let mut values = std::vec![0, u64::MAX, u64::MAX - 1];
         for shift in 0..64 {
             let p = 1u64 << shift;
             values.extend([p - 1, p, p + 1]);
         }
-        for v in values {
+        values
+    }
+
+    /// The hand-written varint is postcard's, byte for byte, in both the free function and
+    /// the encoder, around every power of two.
+    #[test]
+    fn varints_are_postcards() {
+        for v in around_powers_of_two() {
             let mut theirs = [0u8; 10];
             let theirs = postcard::to_slice(&v, &mut theirs).unwrap();
             let mut ours = [0u8; 10];
@@ -623,6 +634,79 @@ mod tests {
             assert_eq!(len, 1 + theirs.len());
             assert_eq!(short, *b"x");
         }
+    }
+
+    /// The reader against postcard's with the shortest-encoding rule: same value, same
+    /// bytes consumed, same refusals, on every sequence of one and two bytes, on every
+    /// value's encoding around each power of two followed by more bytes, on each of those
+    /// made overlong by one or two bytes, and on ten- and eleven-byte runs.
+    #[test]
+    fn varint_reader_agrees_with_postcard_and_refuses_overlong() {
+        let reference = |bytes: &[u8]| -> Option<(u64, usize)> {
+            let (v, rest) = postcard::take_from_bytes::<u64>(bytes).ok()?;
+            let used = bytes.len() - rest.len();
+            let mut buf = [0u8; 10];
+            (varint(v, &mut buf).len() == used).then_some((v, used))
+        };
+        let ours = |bytes: &[u8]| -> Option<(u64, usize)> {
+            let mut d = Dec::new(bytes, &mut [], &Registry::EMPTY);
+            let v = d.varint().ok()?;
+            Some((v, bytes.len() - d.rest.len()))
+        };
+        let mut inputs: std::vec::Vec<std::vec::Vec<u8>> = std::vec![std::vec![]];
+        for a in 0..=255u8 {
+            inputs.push(std::vec![a]);
+            for b in 0..=255u8 {
+                inputs.push(std::vec![a, b]);
+            }
+        }
+        for v in around_powers_of_two() {
+            let mut buf = [0u8; 10];
+            let enc = varint(v, &mut buf).to_vec();
+            for tail in [&[][..], &[0x00], &[0x7F, 0x80]] {
+                inputs.push([&enc[..], tail].concat());
+            }
+            // Overlong: the last byte gains a continuation bit, then one or two more bytes.
+            let mut long = enc.clone();
+            *long.last_mut().unwrap() |= 0x80;
+            inputs.push([&long[..], &[0x00]].concat());
+            inputs.push([&long[..], &[0x80, 0x00]].concat());
+            inputs.push(enc[..enc.len() - 1].to_vec());
+        }
+        for last in 0..=255u8 {
+            let mut run = std::vec![0xFFu8; 9];
+            run.push(last);
+            inputs.push(run.clone());
+            run.push(0x01);
+            inputs.push(run);
+        }
+        for input in &inputs {
+            assert_eq!(ours(input), reference(input), "{input:02x?}");
+        }
+        // The refusals are the ones meant, not a reader refusing everything.
+        assert_eq!(ours(&[0x80, 0x00]), None);
+        assert_eq!(ours(&[0x80, 0x01]), Some((128, 2)));
+        assert_eq!(ours(&[0x00, 0x00]), Some((0, 1)));
+        assert_eq!(
+            ours(
+                &[0xFF; 9]
+                    .iter()
+                    .copied()
+                    .chain([0x01])
+                    .collect::<std::vec::Vec<_>>()
+            ),
+            Some((u64::MAX, 10))
+        );
+        assert_eq!(
+            ours(
+                &[0xFF; 9]
+                    .iter()
+                    .copied()
+                    .chain([0x02])
+                    .collect::<std::vec::Vec<_>>()
+            ),
+            None
+        );
     }
 
     /// Calls `f` with each sample: `n` characters (0 to 200) of hex and of the base64url
