@@ -296,6 +296,38 @@ impl<S: AsRef<str>> Extras<S> {
         }
     }
 
+    /// One walk over the custom claims for an encoder (a view's typed claims skipped): `f`
+    /// gets each claim's name and the reader at its value, and reads the value whole.
+    /// Returns how many claims `f` was given. Each value is read once, by `f`, where
+    /// [`Extras::iter`] would skip it first and `f` read it again.
+    #[cfg(feature = "compact-custom-claims")]
+    pub(crate) fn each_member<'s>(
+        &'s self,
+        mut f: impl FnMut(JsonStr<'s>, &mut Reader<'s>),
+    ) -> u64 {
+        let mut r = match self.json() {
+            Some(json) if self.from > 0 => Reader::at(json, self.from as usize),
+            Some(json) => open(json),
+            None => return 0,
+        };
+        let mut n = 0;
+        while let Some(raw) = r.next_member() {
+            let name = JsonStr { raw };
+            let at = r.pos();
+            if self.kind.is_some_and(|k| is_typed(k, &name)) {
+                let _ = r.skip_checked_value();
+            } else {
+                f(name, &mut r);
+                n += 1;
+            }
+            // Checked text: every value is read whole. Were one not, stop rather than loop.
+            if r.pos() == at {
+                break;
+            }
+        }
+        n
+    }
+
     /// The value at `path`: `["realm_access", "roles"]` is the `roles` member of the custom
     /// claim `realm_access`.
     pub fn path(&self, path: &[&str]) -> Option<Value<'_>> {
@@ -410,6 +442,12 @@ pub struct JsonStr<'a> {
 }
 
 impl<'a> JsonStr<'a> {
+    /// The string whose raw JSON content (between the quotes) the reader gave.
+    #[cfg(feature = "compact-custom-claims")]
+    pub(crate) fn new(raw: RawStr<'a>) -> Self {
+        Self { raw }
+    }
+
     /// The string itself when it has no escapes (zero-copy), else `None`: use
     /// [`to_str`](Self::to_str) or compare with `==`, which decode.
     pub fn as_str(&self) -> Option<&'a str> {

@@ -226,6 +226,44 @@ impl<'j> Reader<'j> {
         }
     }
 
+    /// In an object of checked JSON, after its `{` or a member: the next member's name, the
+    /// reader left at its value; `None` at the object's end (its `}` consumed) or at
+    /// anything that is no member.
+    #[cfg(feature = "compact-custom-claims")]
+    pub fn next_member(&mut self) -> Option<RawStr<'j>> {
+        if self.peek() == Some(b',') {
+            self.bump();
+        }
+        match self.peek() {
+            Some(b'"') => {
+                let name = self.string().ok()?;
+                self.eat(b':').ok()?;
+                Some(name)
+            }
+            Some(b'}') => {
+                self.bump();
+                None
+            }
+            _ => None,
+        }
+    }
+
+    /// In an array of checked JSON, after its `[` or an element: whether an element follows,
+    /// the reader left at it; `false` at the array's end (its `]` consumed) or at its text's.
+    #[cfg(feature = "compact-custom-claims")]
+    pub fn next_element(&mut self) -> bool {
+        if self.peek() == Some(b',') {
+            self.bump();
+        }
+        match self.peek() {
+            Some(b']') => {
+                self.bump();
+                false
+            }
+            next => next.is_some(),
+        }
+    }
+
     /// Skips one complete value that this reader has already accepted once (its grammar and
     /// nesting were checked then), iteratively: used to walk back over an object's earlier
     /// members.

@@ -5,7 +5,9 @@
 //! `compact` neither writes nor reads custom claims ([`Error::CustomClaimsDisabled`]).
 
 use super::{Dec, Enc, FORM_TEXT, Raw, varint};
+use crate::claims::JsonStr;
 use crate::error::{Error, Result};
+use crate::json::Reader;
 
 /// Custom claims' value types: the low three bits of a value's header varint.
 mod value {
@@ -81,6 +83,26 @@ pub const WELL_KNOWN_NAMES: [&str; 40] = [
 /// The largest payload of an integer value: the header is `payload << 3 | type` in a u64.
 const MAX_INT_PAYLOAD: u64 = (1 << 61) - 1;
 
+/// How many bytes `s` decodes to when it is canonical unpadded base64url (what
+/// [`b64url_bytes`] returns), found without decoding: every character in the alphabet, and
+/// the unused low bits of a last partial group zero.
+fn b64url_len(s: &str) -> Option<usize> {
+    let n = crate::b64::decoded_len(s.len()).ok()?;
+    let b = s.as_bytes();
+    // One table lookup a character, no early exit: any byte outside the alphabet has the
+    // high bit of its value set.
+    if b.iter().fold(0, |k, &c| k | crate::b64::value(c)) & 0x80 != 0 {
+        return None;
+    }
+    let unused = match b.len() % 4 {
+        2 => 0x0F,
+        3 => 0x03,
+        _ => 0,
+    };
+    let last = b.last().map_or(0, |&c| crate::b64::value(c));
+    (last & unused == 0).then_some(n)
+}
+
 /// The bytes a string decodes to when it is canonical unpadded base64url, chunk by chunk
 /// to `out` (called with at most 48 bytes at a time); `None` when it is not.
 fn b64url_bytes(s: &str, mut out: impl FnMut(&[u8])) -> Option<usize> {
@@ -103,23 +125,18 @@ fn b64url_bytes(s: &str, mut out: impl FnMut(&[u8])) -> Option<usize> {
 }
 
 impl Enc<'_, '_> {
-    /// Appends custom claims: `varint(count)`, then each member's name and value.
+    /// Appends custom claims: `varint(count)`, then each member's name and value, reading
+    /// their JSON text once.
     pub fn extras<S: AsRef<str>>(&mut self, extras: &crate::claims::Extras<S>) {
-        self.counted(|n| n, |e| e.members(extras.iter()));
-    }
-
-    /// Each member's name and value; returns how many.
-    fn members<'v>(
-        &mut self,
-        members: impl Iterator<Item = (crate::claims::JsonStr<'v>, crate::claims::Value<'v>)>,
-    ) -> u64 {
-        let mut n = 0;
-        for (name, v) in members {
-            self.name(name);
-            self.value(v);
-            n += 1;
-        }
-        n
+        self.counted(
+            |n| n,
+            |e| {
+                extras.each_member(|name, r| {
+                    e.name(name);
+                    e.value(r);
+                })
+            },
+        );
     }
 
     /// The items `write_items` writes (returning how many), behind `varint(header(count))`:
@@ -152,7 +169,7 @@ impl Enc<'_, '_> {
 
     /// A member name: a well-known name's code, or a string with its header offset by
     /// [`NAME_CODES`].
-    fn name(&mut self, s: crate::claims::JsonStr<'_>) {
+    fn name(&mut self, s: JsonStr<'_>) {
         let plain = s.as_str();
         if let Some(code) = plain.and_then(|p| WELL_KNOWN_NAMES.iter().position(|n| *n == p)) {
             return self.varint(code as u64);
@@ -162,7 +179,7 @@ impl Enc<'_, '_> {
 
     /// A string value or name: its shortest form (registrable), escapes decoded, with
     /// `offset` added to its header.
-    fn string(&mut self, s: crate::claims::JsonStr<'_>, offset: u64) {
+    fn string(&mut self, s: JsonStr<'_>, offset: u64) {
         match s.as_str() {
             Some(plain) => self.str_after(plain, offset),
             None => {
@@ -177,54 +194,92 @@ impl Enc<'_, '_> {
         }
     }
 
-    /// A JSON value, as `FORMAT.md` ("Custom claims") specifies.
-    fn value(&mut self, v: crate::claims::Value<'_>) {
-        use crate::claims::ValueKind;
-        match v.kind() {
-            ValueKind::Null => self.varint(value::LITERAL),
-            ValueKind::Bool => {
-                let p = if v.as_bool() == Some(true) { 2 } else { 1 };
-                self.varint(p << 3 | value::LITERAL);
+    /// The JSON value at `r` (checked JSON), as `FORMAT.md` ("Custom claims") specifies,
+    /// leaving `r` after it: each token is read once, arrays and objects as their items are
+    /// written.
+    fn value(&mut self, r: &mut Reader<'_>) {
+        use crate::json::Int;
+        match r.peek() {
+            Some(b'n') => {
+                let _ = r.literal(b"null");
+                self.varint(value::LITERAL);
             }
-            ValueKind::Number => match (v.as_u64(), v.as_i64()) {
-                (Some(u), _) if u <= MAX_INT_PAYLOAD => self.varint(u << 3 | value::UNSIGNED),
-                // `-0` is a negative integer of magnitude 0: kept as its text (type 6).
-                (None, Some(i)) if i < 0 && i.unsigned_abs() - 1 <= MAX_INT_PAYLOAD => {
-                    self.varint((i.unsigned_abs() - 1) << 3 | value::NEGATIVE);
+            Some(b'f') => {
+                let _ = r.literal(b"false");
+                self.varint(1 << 3 | value::LITERAL);
+            }
+            Some(b't') => {
+                let _ = r.literal(b"true");
+                self.varint(2 << 3 | value::LITERAL);
+            }
+            Some(b'"') => {
+                if let Ok(raw) = r.string() {
+                    self.string_value(JsonStr::new(raw));
                 }
-                _ => {
-                    self.varint(value::NUMBER_TEXT);
-                    self.text(v.raw());
-                }
-            },
-            ValueKind::String => {
-                let Some(s) = v.as_str() else { return };
-                let plain = s.as_str();
-                let raw_len = plain.and_then(|p| b64url_bytes(p, |_| {}));
-                match (plain, raw_len) {
-                    (Some(p), Some(n)) if self.b64url_saves(p, n) => {
-                        self.varint((n as u64) << 3 | value::BASE64URL);
-                        b64url_bytes(p, |b| self.bytes(b));
+            }
+            Some(open @ (b'[' | b'{')) => {
+                r.bump();
+                let object = open == b'{';
+                let kind = if object { value::OBJECT } else { value::ARRAY };
+                self.counted(
+                    |n| n << 3 | kind,
+                    |e| {
+                        let mut n = 0;
+                        loop {
+                            // An object's items are its members: a name, then the value.
+                            let next = if object {
+                                r.next_member().map(|name| e.name(JsonStr::new(name)))
+                            } else {
+                                r.next_element().then_some(())
+                            };
+                            if next.is_none() || !e.item(r, &mut n) {
+                                break n;
+                            }
+                        }
+                    },
+                );
+            }
+            _ => {
+                // Checked text has no other value: were it one, nothing is read, and the
+                // walk stops (see [`Enc::item`]).
+                let Ok(number) = r.number() else { return };
+                match number.int {
+                    Some(Int::Unsigned(u)) if u <= MAX_INT_PAYLOAD => {
+                        self.varint(u << 3 | value::UNSIGNED);
+                    }
+                    // `-0` is a negative integer of magnitude 0: kept as its text (type 6).
+                    Some(Int::Signed(i)) if i < 0 && i.unsigned_abs() - 1 <= MAX_INT_PAYLOAD => {
+                        self.varint((i.unsigned_abs() - 1) << 3 | value::NEGATIVE);
                     }
                     _ => {
-                        self.varint(value::STRING);
-                        self.string(s, 0);
+                        self.varint(value::NUMBER_TEXT);
+                        self.text(number.text);
                     }
                 }
             }
-            ValueKind::Array => self.counted(
-                |n| n << 3 | value::ARRAY,
-                |e| {
-                    let mut n = 0;
-                    for element in v.elements() {
-                        e.value(element);
-                        n += 1;
-                    }
-                    n
-                },
-            ),
-            ValueKind::Object => {
-                self.counted(|n| n << 3 | value::OBJECT, |e| e.members(v.members()))
+        }
+    }
+
+    /// The value at `r` as one more item of an array or object (counted in `n`); `false`
+    /// when there was none to read, which ends the walk rather than looping.
+    fn item(&mut self, r: &mut Reader<'_>, n: &mut u64) -> bool {
+        let at = r.pos();
+        self.value(r);
+        *n += 1;
+        r.pos() != at
+    }
+
+    /// A string value: its base64url bytes when that form is shorter, else the string.
+    fn string_value(&mut self, s: JsonStr<'_>) {
+        let plain = s.as_str();
+        match plain.and_then(|p| b64url_len(p).map(|n| (p, n))) {
+            Some((p, n)) if self.b64url_saves(p, n) => {
+                self.varint((n as u64) << 3 | value::BASE64URL);
+                b64url_bytes(p, |b| self.bytes(b));
+            }
+            _ => {
+                self.varint(value::STRING);
+                self.string(s, 0);
             }
         }
     }
@@ -422,6 +477,156 @@ mod tests {
         });
     }
 
+    /// The encoder as it was written before it read each value once: over the public
+    /// [`Value`](crate::claims::Value) API, each value skipped by the walk and then read
+    /// again (and strings decoded twice). The one-pass encoder must write the same bytes.
+    fn reference_extras<S: AsRef<str>>(e: &mut Enc<'_, '_>, extras: &crate::claims::Extras<S>) {
+        fn members<'v>(
+            e: &mut Enc<'_, '_>,
+            members: impl Iterator<Item = (JsonStr<'v>, crate::claims::Value<'v>)>,
+        ) -> u64 {
+            let mut n = 0;
+            for (name, v) in members {
+                e.name(name);
+                value(e, v);
+                n += 1;
+            }
+            n
+        }
+        fn value(e: &mut Enc<'_, '_>, v: crate::claims::Value<'_>) {
+            use crate::claims::ValueKind;
+            match v.kind() {
+                ValueKind::Null => e.varint(value::LITERAL),
+                ValueKind::Bool => {
+                    let p = if v.as_bool() == Some(true) { 2 } else { 1 };
+                    e.varint(p << 3 | value::LITERAL);
+                }
+                ValueKind::Number => match (v.as_u64(), v.as_i64()) {
+                    (Some(u), _) if u <= MAX_INT_PAYLOAD => e.varint(u << 3 | value::UNSIGNED),
+                    (None, Some(i)) if i < 0 && i.unsigned_abs() - 1 <= MAX_INT_PAYLOAD => {
+                        e.varint((i.unsigned_abs() - 1) << 3 | value::NEGATIVE);
+                    }
+                    _ => {
+                        e.varint(value::NUMBER_TEXT);
+                        e.text(v.raw());
+                    }
+                },
+                ValueKind::String => {
+                    let s = v.as_str().unwrap();
+                    let plain = s.as_str();
+                    let raw_len = plain.and_then(|p| b64url_bytes(p, |_| {}));
+                    match (plain, raw_len) {
+                        (Some(p), Some(n)) if e.b64url_saves(p, n) => {
+                            e.varint((n as u64) << 3 | value::BASE64URL);
+                            b64url_bytes(p, |b| e.bytes(b));
+                        }
+                        _ => {
+                            e.varint(value::STRING);
+                            e.string(s, 0);
+                        }
+                    }
+                }
+                ValueKind::Array => e.counted(
+                    |n| n << 3 | value::ARRAY,
+                    |e| {
+                        let mut n = 0;
+                        for element in v.elements() {
+                            value(e, element);
+                            n += 1;
+                        }
+                        n
+                    },
+                ),
+                ValueKind::Object => {
+                    e.counted(|n| n << 3 | value::OBJECT, |e| members(e, v.members()))
+                }
+            }
+        }
+        e.counted(|n| n, |e| members(e, extras.iter()));
+    }
+
+    /// The one-pass encoder writes what the reference writes, byte for byte, and asks for
+    /// the same length when the buffer is short: custom claims of every value type (integers
+    /// at the type boundaries, `-0`, fractions and exponents, escapes, base64url and hex
+    /// strings, registered values, nesting, whitespace, more than 127 items), and views of
+    /// whole claims sets of both kinds with typed claims before, between and after them.
+    #[test]
+    fn one_pass_encoder_writes_what_the_value_walk_wrote() {
+        use crate::claims::Extras;
+        use crate::kind::Kind;
+        use std::borrow::ToOwned;
+        use std::string::ToString;
+        let long_array = std::format!(
+            "[{}]",
+            (0..130)
+                .map(|i| i.to_string())
+                .collect::<std::vec::Vec<_>>()
+                .join(",")
+        );
+        let long_object = std::format!(
+            "{{{}}}",
+            (0..130)
+                .map(|i| std::format!("\"k{i}\":\"0ZcOCORZ{i}\""))
+                .collect::<std::vec::Vec<_>>()
+                .join(",")
+        );
+        let texts = [
+            r#"{}"#.to_owned(),
+            r#"{"roles":["orders:read","orders:write"],"tenant":"acme-corp","cnf":{"jkt":"0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I"}}"#.to_owned(),
+            r#"{"a":null,"b":true,"c":false,"d":0,"e":-0,"f":-1,"g":2305843009213693951,"h":2305843009213693952,"i":-2305843009213693952,"j":-2305843009213693953,"k":1.5,"l":-2e10,"m":18446744073709551616}"#.to_owned(),
+            r#"{"s":"","t":"a","u":"ab","v":"abc","w":"0f","x":"deadbeef","y":"A-_z","z":"a\u0041\n\"\\","é":"ü","roles":"x y"}"#.to_owned(),
+            r#" { "n" : [ 1 , [ ] , { } , [ [ "x" ] ] , { "a" : [ true ] } ] , "m" : "reg" } "#.to_owned(),
+            r#"{"groups":["reg","other","reg"],"x5t#S256":"reg","act":{"sub":"reg"}}"#.to_owned(),
+            std::format!(r#"{{"big":{long_array},"obj":{long_object}}}"#),
+        ];
+        let claims = [
+            (
+                r#"{"iss":"i","roles":["a"],"sub":"s","x":{"iss":"nested"},"aud":"a","nonce":"n","exp":1}"#,
+                0usize,
+            ),
+            (
+                r#"{"roles":[1,2],"iss":"i","tenant":"t","azp":"z","email":"e@x","cnf":{"jkt":"AAAA"}}"#,
+                0,
+            ),
+            // Told where the typed claims end: the walk starts at `,"tenant"`.
+            (r#"{"iss":"i","sub":"s","tenant":"t"}"#, 20),
+            (r#"  {"iss":"i","sub":"s"}  "#, 0),
+        ];
+        let registry = crate::registry::Registry::new(&["reg", "acme-corp"]).unwrap();
+        let mut views = std::vec::Vec::new();
+        for t in &texts {
+            views.push(Extras::from_json(t).unwrap());
+        }
+        for (json, at) in claims {
+            for kind in [Kind::Access, Kind::Id] {
+                views.push(Extras::of_claims_from(json, kind, at));
+            }
+        }
+        let mut with_members = 0;
+        for extras in &views {
+            for reg in [&crate::registry::Registry::EMPTY, &registry] {
+                let (mut ours, mut theirs) = ([0u8; 8192], [0u8; 8192]);
+                let mut a = Enc::new(&mut ours, reg);
+                a.extras(extras);
+                let (a_len, a_flags) = (a.len(), a.flags());
+                let mut b = Enc::new(&mut theirs, reg);
+                reference_extras(&mut b, extras);
+                let (b_len, b_flags) = (b.len(), b.flags());
+                assert_eq!((a_len, a_flags), (b_len, b_flags), "{extras:?}");
+                assert_eq!(ours[..a_len], theirs[..b_len], "{extras:?}");
+                with_members += usize::from(ours[0] != 0);
+                // Short of room: the same length asked for, nothing past the buffer.
+                let mut short = std::vec![0u8; a_len / 2];
+                let mut c = Enc::new(&mut short, reg);
+                c.extras(extras);
+                assert_eq!(c.len(), a_len, "{extras:?}");
+            }
+        }
+        // Every view carries members but the empty object and the claims set of typed
+        // claims alone, for both kinds (the walk is not skipping them).
+        assert_eq!(with_members, 2 * (views.len() - 3));
+    }
+
     /// Base64url values against a whole-string decode.
     #[test]
     fn base64url_values_are_what_a_whole_decode_gives() {
@@ -440,6 +645,8 @@ mod tests {
                 let len = b64url_bytes(&s, |b| got.extend_from_slice(b));
                 assert_eq!(len.map(|_| got.clone()), expect, "{s:?}");
                 assert_eq!(len, expect.map(|e| e.len()), "{s:?}");
+                // The length alone, found without decoding, is the same.
+                assert_eq!(b64url_len(&s), len, "{s:?}");
             }
         }
     }
