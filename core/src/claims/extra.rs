@@ -188,10 +188,9 @@ impl Facts {
     const MINIMAL: u8 = 8;
 
     /// [`ACCESS_NAME`](Self::ACCESS_NAME) and [`ID_NAME`](Self::ID_NAME) of a member's
-    /// name. Most names are told apart from every typed claim's by one bit test
-    /// ([`TYPED_BITS`]); the others are compared with each.
+    /// name.
     fn of_name(raw: RawStr<'_>) -> u8 {
-        if !raw.escaped && name_bit(raw.raw.as_bytes()) & TYPED_BITS == 0 {
+        if !may_be_typed(raw) {
             return 0;
         }
         let name = JsonStr { raw };
@@ -204,6 +203,13 @@ impl Facts {
         }
         facts
     }
+}
+
+/// Whether the JSON string `raw` may name a typed claim of either kind: most names are told
+/// apart from every typed claim's by one bit test ([`TYPED_BITS`]); escaped ones and the
+/// rest are compared with each.
+fn may_be_typed(raw: RawStr<'_>) -> bool {
+    raw.escaped || name_bit(raw.raw.as_bytes()) & TYPED_BITS != 0
 }
 
 /// One bit of 128 for a name, from its length and its first and last bytes.
@@ -279,7 +285,9 @@ impl<S: AsRef<str>> Extras<S> {
     /// that filter once, to the name, and then walk [`Extras::all_members`] (any other name
     /// matches only members that are not typed claims either).
     pub(crate) fn hides(&self, name: &str) -> bool {
-        self.kind.is_some_and(|k| typed_names(k).contains(&name))
+        self.kind.is_some_and(|k| {
+            name_bit(name.as_bytes()) & TYPED_BITS != 0 && typed_names(k).contains(&name)
+        })
     }
 
     /// Every member of the JSON text, typed claims of a view included: for searches that
@@ -749,6 +757,9 @@ pub(crate) fn typed_claim(kind: Kind, raw: RawStr<'_>) -> Option<&'static str> {
 
 /// The typed claim of `kind` that `name` names, if any.
 fn typed_name(kind: Kind, name: &JsonStr<'_>) -> Option<&'static str> {
+    if !may_be_typed(name.raw) {
+        return None;
+    }
     typed_names(kind).iter().copied().find(|t| name == t)
 }
 
