@@ -46,6 +46,8 @@ pub(crate) use fields::{Fields, read_object};
 pub(crate) use read::Members;
 pub(crate) use read::{Chars, Int, RawStr, Reader, depth_within};
 pub(crate) use write::Writer;
+#[cfg(feature = "compact-custom-claims")]
+pub(crate) use write::is_plain;
 
 use crate::error::{Error, Result};
 

@@ -466,6 +466,19 @@ impl Chars<'_> {
     }
 }
 
+impl<'j> RawStr<'j> {
+    /// The JSON content of a string with nothing to escape (no `"`, `\\` or control
+    /// character: see `json::is_plain`), which is the string itself.
+    #[cfg(feature = "compact-custom-claims")]
+    pub fn plain(s: &'j str) -> Self {
+        RawStr {
+            raw: s,
+            escaped: false,
+            nul: false,
+        }
+    }
+}
+
 impl RawStr<'_> {
     /// The empty string, for [`Reader::string_into`] to overwrite.
     pub const EMPTY: RawStr<'static> = RawStr {

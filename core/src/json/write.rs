@@ -1,5 +1,12 @@
 //! The JSON writer: byte-minimal output into a caller's buffer.
 
+/// Whether `s` holds nothing to escape in a JSON string: [`Writer::string`] writes it
+/// between quotes as it is.
+#[cfg(feature = "compact-custom-claims")]
+pub(crate) fn is_plain(s: &str) -> bool {
+    plain_run(s.as_bytes()) == s.len()
+}
+
 /// The length of the longest prefix of `s` that holds nothing to escape in a JSON string
 /// (no `"`, `\\` or control character): the reader's word-at-a-time skip, then the last
 /// few bytes one by one.

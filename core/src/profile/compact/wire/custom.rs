@@ -356,11 +356,17 @@ impl<'b> Dec<'b, '_> {
                 w.raw(b",");
             }
             let at = w.len();
-            self.name()?.write_json(w)?;
+            let raw = self.name()?;
+            raw.write_json(w)?;
             // Once the output no longer fits, the error is BufferTooSmall whatever follows.
             if let Some(out) = w.written() {
                 let utf8 = |b| core::str::from_utf8(b).map_err(|_| Error::MalformedClaims);
-                let name = crate::json::Reader::new(utf8(&out[at..])?).string()?;
+                // A name with nothing to escape was copied between its quotes as it is: it
+                // is its own JSON content, and what was written need not be read back.
+                let name = match raw {
+                    Raw::Borrowed(s) if crate::json::is_plain(s) => crate::json::RawStr::plain(s),
+                    _ => crate::json::Reader::new(utf8(&out[at..])?).string()?,
+                };
                 if let Some(claim) = typed.and_then(|k| crate::claims::typed_claim(k, name)) {
                     return Err(Error::ClaimCollision { claim });
                 }
