@@ -597,7 +597,23 @@ impl<'a> Value<'a> {
     pub fn contains_str(&self, s: &str) -> bool {
         match self.kind() {
             ValueKind::String => self.as_str().is_some_and(|v| v == s),
-            ValueKind::Array => self.elements().any(|e| e.as_str().is_some_and(|v| v == s)),
+            // Each element read once: a string compared where it stands (not skipped, then
+            // read again as a value of its own), anything else skipped.
+            ValueKind::Array => {
+                let mut r = open(self.raw);
+                while r.next_element() {
+                    let found = match r.peek() {
+                        Some(b'"') => r.string().map(|v| v.is(s)),
+                        _ => r.skip_checked_value().map(|()| false),
+                    };
+                    match found {
+                        Ok(false) => {}
+                        Ok(true) => return true,
+                        Err(_) => return false,
+                    }
+                }
+                false
+            }
             _ => false,
         }
     }
@@ -989,6 +1005,41 @@ mod tests {
         }
         // Not vacuous: custom claims found in every view, typed ones in the plain extras.
         assert!(found >= 5 * 3 + 4, "{found}");
+    }
+
+    /// `contains_str` against the element walk it replaced (`elements`, then each element
+    /// read again as a string): the same answer for strings escaped or not, elements of
+    /// every type before and after, the string nested one level down (not contained),
+    /// empty arrays, and values that are no array.
+    #[test]
+    fn contains_str_agrees_with_the_element_walk() {
+        let values = [
+            r#"[]"#,
+            r#"["a"]"#,
+            r#"["b","a"]"#,
+            r#"[1,null,true,{"a":"a"},["a"],"\u0061"]"#,
+            r#"[ "x" , [ "a" ] , { } , -2.5e3 , "a" ]"#,
+            r#"[["a"],{"k":["a"]}]"#,
+            r#""a""#,
+            r#""\u0061""#,
+            r#"{"a":"a"}"#,
+            r#"1"#,
+            r#"null"#,
+        ];
+        let mut hits = 0;
+        for raw in values {
+            let v = Value { raw };
+            for s in ["a", "b", "x", "", "k"] {
+                let expect = match v.kind() {
+                    ValueKind::String => v.as_str().is_some_and(|j| j == s),
+                    ValueKind::Array => v.elements().any(|e| e.as_str().is_some_and(|j| j == s)),
+                    _ => false,
+                };
+                assert_eq!(v.contains_str(s), expect, "{raw} {s}");
+                hits += usize::from(expect);
+            }
+        }
+        assert_eq!(hits, 8);
     }
 
     /// The issue-time check refuses U+0000 and broken strings whether or not its one-pass

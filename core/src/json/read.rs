@@ -250,7 +250,6 @@ impl<'j> Reader<'j> {
 
     /// In an array of checked JSON, after its `[` or an element: whether an element follows,
     /// the reader left at it; `false` at the array's end (its `]` consumed) or at its text's.
-    #[cfg(feature = "compact-custom-claims")]
     pub fn next_element(&mut self) -> bool {
         if self.peek() == Some(b',') {
             self.bump();
