@@ -579,6 +579,15 @@ mod compact_profile {
                 cat(&[&varint(1), &name("x"), &s("a\0b")]),
                 Error::MalformedClaims,
             ),
+            // U+0000 in a name, and beside a character that must be escaped.
+            (
+                cat(&[&varint(1), &name("x\0"), &s("a")]),
+                Error::MalformedClaims,
+            ),
+            (
+                cat(&[&varint(1), &name("x"), &s("\"\0")]),
+                Error::MalformedClaims,
+            ),
             (cat(&[&varint(1), &name("x")]), Error::MalformedClaims),
             (
                 cat(&[&varint(9), &name("x"), &s("a")]),

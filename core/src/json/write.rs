@@ -63,6 +63,19 @@ impl<'o> Writer<'o> {
     }
 
     pub(crate) fn string(&mut self, s: &str) {
+        self.string_unless_nul(s, false);
+    }
+
+    /// [`Writer::string`], but a string holding U+0000 is refused: `false`, nothing
+    /// written. The scan that finds nothing to escape also finds no U+0000 (a control
+    /// character), so most strings are read once.
+    #[cfg(feature = "compact-custom-claims")]
+    pub(crate) fn string_without_nul(&mut self, s: &str) -> bool {
+        self.string_unless_nul(s, true)
+    }
+
+    #[inline(always)]
+    fn string_unless_nul(&mut self, s: &str, refuse_nul: bool) -> bool {
         let bytes = s.as_bytes();
         // Most strings need no escape: a word-at-a-time scan finds out, and the quoted
         // string is then copied in one go.
@@ -77,9 +90,12 @@ impl<'o> Writer<'o> {
                 *close = b'"';
             }
             self.len += n;
+        } else if refuse_nul && bytes.contains(&0) {
+            return false;
         } else {
             self.escaped(bytes);
         }
+        true
     }
 
     /// [`Writer::string`] of a string with something to escape: apart, so the common case

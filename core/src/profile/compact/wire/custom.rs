@@ -300,8 +300,11 @@ impl Raw<'_> {
     /// code would take for the string's end, is refused as issuing refuses it.
     fn write_json(&self, w: &mut crate::json::Writer<'_>) -> Result<()> {
         match *self {
-            Raw::Borrowed(s) if s.as_bytes().contains(&0) => return Err(Error::MalformedClaims),
-            Raw::Borrowed(s) => w.string(s),
+            Raw::Borrowed(s) => {
+                if !w.string_without_nul(s) {
+                    return Err(Error::MalformedClaims);
+                }
+            }
             Raw::Packed { n, .. } => {
                 // Hex digits and the base64url alphabet need no escaping.
                 let mut chunk = [0u8; 64];
