@@ -33,7 +33,11 @@ pub fn split(token: &str) -> Result<Parts<'_>> {
     if header.is_empty() || payload.is_empty() || signature.contains('.') {
         return Err(Error::Malformed);
     }
-    let signing_input = &token[..header.len() + 1 + payload.len()];
+    // Ends at the second '.', a char boundary: `get` never fails here, and unlike indexing
+    // it links no panic path (0.3 KB of a verify-only firmware program).
+    let signing_input = token
+        .get(..header.len() + 1 + payload.len())
+        .ok_or(Error::Malformed)?;
     Ok(Parts {
         header,
         payload,

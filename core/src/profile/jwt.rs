@@ -116,8 +116,9 @@ pub(crate) fn verify_id_from<'b, K: VerifyingKey + ?Sized>(
 /// Whether a `typ` value names an access token: `at+jwt` or `application/at+jwt`, without
 /// regard to case (media types are case-insensitive, RFC 9068 §4).
 pub fn is_access_typ(typ: &str) -> bool {
-    let bare = match typ.get(..12) {
-        Some(prefix) if prefix.eq_ignore_ascii_case("application/") => &typ[12..],
+    // `split_at_checked`, not indexing: the same split, and no panic path linked.
+    let bare = match typ.split_at_checked(12) {
+        Some((prefix, rest)) if prefix.eq_ignore_ascii_case("application/") => rest,
         _ => typ,
     };
     bare.eq_ignore_ascii_case(ACCESS_TYP)
