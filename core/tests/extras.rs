@@ -793,3 +793,42 @@ fn whitespace_around_the_object_keeps_every_custom_claim() {
     let v = jwt::verify_access(&t, &key, &access_policy(), NOW, &mut scratch).unwrap();
     assert!(v.extra.get("roles").unwrap().contains_str("admin"));
 }
+
+/// Custom claims read from a verified token of one kind and issued again in a token of the
+/// other kind are checked against the other kind's typed claims: `nonce` is a custom claim
+/// of an access token but an ID token's own claim, and `client_id` the reverse.
+#[test]
+fn custom_claims_verified_for_one_kind_are_checked_again_for_the_other() {
+    use compact_token::compact;
+    let key = hs_key(KeyUse::AccessAndId);
+    let mut ebuf = [0u8; 128];
+    let mut w = ExtrasWriter::new(&mut ebuf);
+    w.str("nonce", "custom").str("tenant", "acme");
+    let mut access = access_claims(NOW);
+    access.extra = w.finish().unwrap();
+    let (mut out, mut scratch, mut again) = ([0u8; 1024], [0u8; 2048], [0u8; 1024]);
+    let mut scratch2 = [0u8; 2048];
+    // jwt: the verified view of the whole claims set.
+    let token = jwt::issue_access(&access, &key, &Limits::ACCESS, &mut out).unwrap();
+    let v = jwt::verify_access(token, &key, &access_policy(), NOW, &mut scratch).unwrap();
+    let mut id = id_claims(NOW);
+    id.extra = v.extra;
+    assert_eq!(
+        jwt::issue_id(&id, &key, &Limits::ID, &mut again).err(),
+        Some(Error::ClaimCollision { claim: "nonce" })
+    );
+    // compact: the decoder's checked text.
+    let reg = compact_token::Registry::EMPTY;
+    let token = compact::issue_access(&access, &key, &Limits::ACCESS, &reg, &mut out).unwrap();
+    let v =
+        compact::verify_access(token, &key, &access_policy(), &reg, NOW, &mut scratch2).unwrap();
+    id.extra = v.extra;
+    assert_eq!(
+        compact::issue_id(&id, &key, &Limits::ID, &reg, &mut again).err(),
+        Some(Error::ClaimCollision { claim: "nonce" })
+    );
+    // Issued again as the kind they were verified as, they pass.
+    let mut a2 = access_claims(NOW);
+    a2.extra = v.extra;
+    assert!(compact::issue_access(&a2, &key, &Limits::ACCESS, &reg, &mut again).is_ok());
+}

@@ -56,8 +56,9 @@ pub struct Extras<S> {
     json: Option<S>,
     /// Names of this kind's typed claims are not extras (when `json` is a whole claims set).
     kind: Option<Kind>,
-    /// Whether issuing's checks ([`Extras::check`]) were made when the text was written.
-    checked: bool,
+    /// The kind of token for which issuing's checks ([`Extras::check`]) were made when the
+    /// text was written (the `compact` decoder's, for the token it read); `None` if none.
+    checked: Option<Kind>,
     /// What [`Extras::from_json`] learned of the text in the pass that checked it
     /// ([`Facts`]); `0`, nothing known, for any other text.
     facts: u8,
@@ -72,7 +73,7 @@ impl<S> Extras<S> {
         Self {
             json: None,
             kind: None,
-            checked: false,
+            checked: None,
             facts: 0,
             from: 0,
         }
@@ -126,21 +127,21 @@ impl<'a> Extras<&'a str> {
         Ok(Self {
             json: Some(json),
             kind: None,
-            checked: false,
+            checked: None,
             facts,
             from: 0,
         })
     }
 
     /// Custom claims as JSON object text that its writer (the `compact` decoder) produced
-    /// and checked as it wrote it: grammar, nesting, no name twice, no typed claim's name,
-    /// no U+0000.
+    /// and checked as it wrote it: grammar, nesting, no name twice, no name of a typed claim
+    /// of `kind` (the token's), no U+0000.
     #[cfg(any(test, feature = "compact-custom-claims"))]
-    pub(crate) fn checked(json: &'a str) -> Self {
+    pub(crate) fn checked(json: &'a str, kind: Kind) -> Self {
         Self {
             json: Some(json),
             kind: None,
-            checked: true,
+            checked: Some(kind),
             facts: 0,
             from: 0,
         }
@@ -165,7 +166,7 @@ impl<'a> Extras<&'a str> {
         Self {
             json: Some(text),
             kind: Some(kind),
-            checked: false,
+            checked: None,
             facts: 0,
             from: u32::try_from(from).unwrap_or(0),
         }
@@ -358,13 +359,18 @@ impl<S: AsRef<str>> Extras<S> {
 
     /// Issue-time checks: no custom claim named as a typed claim of `kind`
     /// ([`Error::ClaimCollision`]), no U+0000 in any string ([`Error::MalformedClaims`]).
-    /// A view of a verified claims set passes: the claims reader refused U+0000, and typed
-    /// names were read into their fields; so do extras the `compact` decoder checked.
+    ///
+    /// What a verifier made passes without a second look, for the kind it was made for: a
+    /// view of a verified claims set (the claims reader refused U+0000, and the view's typed
+    /// names were read into their fields), and extras the `compact` decoder checked. Issued
+    /// in a token of the other kind, their names are checked again against that kind's
+    /// typed claims (`nonce` is a custom claim of an access token, an ID token's own).
     pub(crate) fn check(&self, kind: Kind) -> Result<()> {
         let Some(json) = self.json() else {
             return Ok(());
         };
-        if self.kind.is_some() || self.checked {
+        let verified = self.kind.is_some() || self.checked.is_some();
+        if self.kind == Some(kind) || self.checked == Some(kind) {
             return Ok(());
         }
         // `from_json` saw every name: the names are walked again only when it saw a typed
@@ -374,11 +380,15 @@ impl<S: AsRef<str>> Extras<S> {
             Kind::Id => Facts::ID_NAME,
         };
         if self.facts & (Facts::KNOWN | typed) != Facts::KNOWN {
-            for (name, _) in (Value { raw: json }).members() {
+            // The members issuing writes: a view's own typed claims are not among them.
+            for (name, _) in self.iter() {
                 if let Some(typed) = typed_name(kind, &name) {
                     return Err(Error::ClaimCollision { claim: typed });
                 }
             }
+        }
+        if verified {
+            return Ok(());
         }
         // Without a backslash or a control byte no string can hold U+0000, escaped or raw,
         // nor an escape or a byte the string reader refuses; with an even number of quotes
@@ -981,7 +991,7 @@ mod tests {
             Extras {
                 json: Some(json),
                 kind: None,
-                checked: false,
+                checked: None,
                 facts: 0,
                 from: 0,
             },
@@ -1050,7 +1060,7 @@ mod tests {
             Extras {
                 json: Some(json),
                 kind: None,
-                checked: false,
+                checked: None,
                 facts: 0,
                 from: 0,
             }

@@ -190,7 +190,7 @@ mod tests {
             Extras::of_claims(claims, Kind::Access),
             Extras::of_claims(claims, Kind::Id),
             // Unchecked text, a name twice: the first member so named decides.
-            Extras::checked(claims),
+            Extras::checked(claims, Kind::Access),
         ];
         let (mut errors, mut passes) = (0, 0);
         for extras in &views {

@@ -341,7 +341,7 @@ impl<'b> Dec<'b, '_> {
             return Ok(crate::claims::Extras::none());
         };
         let text = core::str::from_utf8(dst).map_err(|_| Error::MalformedClaims)?;
-        Ok(crate::claims::Extras::checked(text))
+        Ok(crate::claims::Extras::checked(text, kind))
     }
 
     /// `count` members of an object whose `{` was just written, at `depth` below the claims
