@@ -98,7 +98,10 @@ impl<S> Extras<S> {
 }
 
 impl<S: AsRef<str>> Extras<S> {
-    /// The custom claims with their JSON text converted by `f`.
+    /// The custom claims with their JSON text converted by `f`, which converts how the text
+    /// is stored, not what it says: what was learned when the text was read (checked, and
+    /// for a verified token which members are typed claims) is kept, so `f` must return the
+    /// same text.
     pub fn try_map<T, E>(
         &self,
         f: &mut impl FnMut(&str) -> core::result::Result<T, E>,
