@@ -258,6 +258,97 @@ fn nul_is_refused_in_every_string_claim_at_issue_and_verify() {
     assert_eq!(verify_id(&t), Err(Error::MalformedClaims));
 }
 
+/// A `jwt` verifier does not scan the strings it read again for U+0000: the claims reader
+/// refuses it in every string. Held here claim by claim, for every string claim of both
+/// kinds and each list's elements, escaped and raw: the error is the reader's
+/// `MalformedClaims`, never a later check's (`WrongIssuer`, `WrongAudience`) nor success.
+#[test]
+fn the_claims_reader_refuses_u0000_in_every_string_claim() {
+    let cases = |nul: &str| {
+        let mut access = std::vec::Vec::new();
+        for (name, plain) in [
+            ("iss", ISS),
+            ("sub", "u"),
+            ("client_id", CLIENT),
+            ("jti", "j"),
+        ] {
+            let json = access_json("");
+            let with = json.replace(
+                &format!(r#""{name}":"{plain}""#),
+                &format!(r#""{name}":"{plain}{nul}""#),
+            );
+            assert!(nul.is_empty() || json != with, "{name}");
+            access.push(with);
+        }
+        access.push(access_json("").replace(
+            &format!(r#""aud":"{AUD}""#),
+            &format!(r#""aud":["{AUD}","b{nul}"]"#),
+        ));
+        for extra in [
+            format!(r#","scope":"a {nul}""#),
+            format!(r#","acr":"{nul}""#),
+            format!(r#","amr":["pwd","{nul}"]"#),
+        ] {
+            access.push(access_json(&extra));
+        }
+        let mut id = std::vec::Vec::new();
+        id.push(id_json("").replace(
+            &format!(r#""iss":"{ISS}""#),
+            &format!(r#""iss":"{ISS}{nul}""#),
+        ));
+        id.push(id_json("").replace(r#""sub":"u""#, &format!(r#""sub":"u{nul}""#)));
+        id.push(id_json("").replace(
+            &format!(r#""aud":"{CLIENT}""#),
+            &format!(r#""aud":["{CLIENT}","{nul}"],"azp":"{CLIENT}""#),
+        ));
+        // Every optional string claim the ID token types (the crate's list: a claim added
+        // to it is covered here).
+        let not_optional_strings = "iss sub aud exp iat nbf auth_time amr email_verified \
+                                    phone_number_verified updated_at";
+        for &name in compact_token::IdClaims::<&str>::TYPED
+            .iter()
+            .filter(|n| !not_optional_strings.split_whitespace().any(|x| x == **n))
+        {
+            // `azp` must name the client to verify without U+0000.
+            let value = if name == "azp" { CLIENT } else { "x" };
+            id.push(id_json(&format!(r#","{name}":"{value}{nul}""#)));
+        }
+        id.push(id_json(&format!(r#","amr":["{nul}"]"#)));
+        (access, id)
+    };
+    let mut checked = 0;
+    for nul in [r"\u0000", "\0"] {
+        let (access, id) = cases(nul);
+        for claims in access {
+            let t = forge_hs(AT_HEADER, claims.as_bytes());
+            assert_eq!(verify_access(&t), Err(Error::MalformedClaims), "{claims}");
+            checked += 1;
+        }
+        for claims in id {
+            let t = forge_hs(ID_HEADER, claims.as_bytes());
+            assert_eq!(verify_id(&t), Err(Error::MalformedClaims), "{claims}");
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 2 * (8 + 24), "{checked}");
+    // Not a reader refusing everything: the same claims without U+0000 verify.
+    let (access, id) = cases("");
+    for claims in access {
+        assert_eq!(
+            verify_access(&forge_hs(AT_HEADER, claims.as_bytes())),
+            Ok(()),
+            "{claims}"
+        );
+    }
+    for claims in id {
+        assert_eq!(
+            verify_id(&forge_hs(ID_HEADER, claims.as_bytes())),
+            Ok(()),
+            "{claims}"
+        );
+    }
+}
+
 #[test]
 fn the_low_level_jws_verify_has_a_size_cap() {
     let key = Tripwire::new();

@@ -4,8 +4,8 @@ use serde::{Deserialize, Serialize};
 
 use super::owned::map_opt;
 use super::{
-    Amr, Audience, ClaimSet, Extras, InPlace, ReadFields, SetExtras, check_opt_text, check_shared,
-    de_date, de_opt_date, read, read_date, read_opt_date,
+    Amr, Audience, ClaimSet, Extras, InPlace, ReadFields, SetExtras, check_opt_text,
+    check_shared_values, check_texts, de_date, de_opt_date, read, read_date, read_opt_date,
 };
 use crate::error::{Error, Result};
 use crate::json::{Fields, Writer};
@@ -182,8 +182,16 @@ impl<S: AsRef<str>> ClaimSet for AccessClaims<S> {
     fn check_values(&self) -> Result<()> {
         check_opt_text(&self.scope)?;
         check_opt_text(&self.acr)?;
-        check_shared(
+        check_texts(
             &[&self.iss, &self.sub, &self.client_id, &self.jti],
+            &self.aud,
+            &self.amr,
+        )?;
+        self.check_read_values()
+    }
+
+    fn check_read_values(&self) -> Result<()> {
+        check_shared_values(
             self.iat,
             self.exp,
             self.nbf,

@@ -5,7 +5,8 @@ use serde::{Deserialize, Serialize};
 use super::owned::map_opt;
 use super::{
     Amr, Audience, ClaimSet, Extras, InPlace, ReadFields, SetExtras, check_opt_date,
-    check_opt_text, check_shared, de_date, de_opt_date, read, read_date, read_opt_date,
+    check_opt_text, check_shared_values, check_texts, de_date, de_opt_date, read, read_date,
+    read_opt_date,
 };
 use crate::error::{Error, Result};
 use crate::json::{Fields, Writer};
@@ -333,8 +334,12 @@ impl<S: AsRef<str>> ClaimSet for IdClaims<S> {
         check_opt_text(&self.acr)?;
         check_opt_text(&self.azp)?;
         with_profile_strings!(check_opt_strs!(self));
-        check_shared(
-            &[&self.iss, &self.sub],
+        check_texts(&[&self.iss, &self.sub], &self.aud, &self.amr)?;
+        self.check_read_values()
+    }
+
+    fn check_read_values(&self) -> Result<()> {
+        check_shared_values(
             self.iat,
             self.exp,
             self.nbf,

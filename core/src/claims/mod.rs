@@ -301,16 +301,9 @@ pub(crate) fn check_opt_text<S: AsRef<str>>(s: &Option<S>) -> Result<()> {
     s.as_ref().map_or(Ok(()), check_text)
 }
 
-/// The value checks both kinds share: no NUL in the `required` strings, `aud` or `amr`;
-/// dates in range; an `aud` that is present (it is required by RFC 9068 §2.2 and OIDC Core
-/// §2; an empty list would be written as no `aud` at all, a token this crate could not read
-/// back) and, like `amr`, within capacity.
-pub(crate) fn check_shared<S: AsRef<str>, const A: usize, const M: usize>(
+/// The string checks both kinds share: no NUL in the `required` strings, `aud` or `amr`.
+pub(crate) fn check_texts<S: AsRef<str>, const A: usize, const M: usize>(
     required: &[&S],
-    iat: u64,
-    exp: u64,
-    nbf: Option<u64>,
-    auth_time: Option<u64>,
     aud: &List<S, A>,
     amr: &List<S, M>,
 ) -> Result<()> {
@@ -322,6 +315,22 @@ pub(crate) fn check_shared<S: AsRef<str>, const A: usize, const M: usize>(
     {
         check_text(v)?;
     }
+    Ok(())
+}
+
+/// The other value checks both kinds share: dates in range; an `aud` that is present (it
+/// is required by RFC 9068 §2.2 and OIDC Core §2; an empty list would be written as no
+/// `aud` at all, a token this crate could not read back) and, like `amr`, within capacity.
+/// All that is checked of claims the crate's JSON reader filled in, which refused U+0000
+/// in every string it read.
+pub(crate) fn check_shared_values<S, const A: usize, const M: usize>(
+    iat: u64,
+    exp: u64,
+    nbf: Option<u64>,
+    auth_time: Option<u64>,
+    aud: &List<S, A>,
+    amr: &List<S, M>,
+) -> Result<()> {
     check_date(iat)?;
     check_date(exp)?;
     check_opt_date(nbf)?;
@@ -350,6 +359,11 @@ pub trait ClaimSet {
     /// present, lists within capacity).
     #[doc(hidden)]
     fn check_values(&self) -> Result<()>;
+    /// [`check_values`](Self::check_values) for claims the crate's JSON reader filled in (a
+    /// `jwt` token's): the reader refused U+0000 in every string it read, so only the
+    /// dates, `aud`'s presence and the lists' capacities are checked, not the strings again.
+    #[doc(hidden)]
+    fn check_read_values(&self) -> Result<()>;
     /// Issue-time checks of the custom claims (no typed claim's name, no U+0000): a
     /// verified token's passed them when it was read, so only issuing links them.
     #[doc(hidden)]

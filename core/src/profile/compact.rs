@@ -177,7 +177,11 @@ fn verify_claims<'b, C: Decode<'b>, K: VerifyingKey + ?Sized>(
         scratch,
         source,
         |typ, payload| check_header(C::KIND, typ, payload),
-        |payload, scratch, c| read_into(payload, registry, scratch, c),
+        |payload, scratch, c| {
+            read_into(payload, registry, scratch, c)?;
+            // Text-form strings are bytes of the payload: any may hold U+0000.
+            c.check_values()
+        },
         policy,
     )
 }

@@ -173,5 +173,8 @@ fn read_json<'b, C: ReadFields<'b> + SetExtras<'b> + ClaimSet>(
     read_claims_into(text, rest, c).map_err(|e| match e {
         Error::BufferTooSmall { .. } => Error::BufferTooSmall { needed: 2 * n },
         e => e,
-    })
+    })?;
+    // The reader refused U+0000 in every string it read (`Fields`): the strings are not
+    // scanned again.
+    c.check_read_values()
 }

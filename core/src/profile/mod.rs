@@ -96,7 +96,8 @@ pub(crate) trait Source<'b, C>: Copy {
     ) -> Result<&'t str>;
 
     /// The second phase: fills `c` (which starts [`InPlace::empty`]) and checks its
-    /// values; for [`Payload`], with `decode`.
+    /// values; for [`Payload`], with `decode`, which checks what its reader left unchecked
+    /// (`ClaimSet::check_values`, or `check_read_values` after the JSON reader).
     fn read(
         self,
         payload: &str,
@@ -132,8 +133,7 @@ impl<'b, C: ClaimSet> Source<'b, C> for Payload {
         c: &mut C,
         decode: impl FnOnce(&str, &'b mut [u8], &mut C) -> Result<()>,
     ) -> Result<()> {
-        decode(payload, scratch, c)?;
-        c.check_values()
+        decode(payload, scratch, c)
     }
 }
 
