@@ -832,3 +832,47 @@ fn custom_claims_verified_for_one_kind_are_checked_again_for_the_other() {
     a2.extra = v.extra;
     assert!(compact::issue_access(&a2, &key, &Limits::ACCESS, &reg, &mut again).is_ok());
 }
+
+/// Claims converted by `try_map` are checked again when issued: its `f` may change the
+/// text, so what was learned when the custom claims were read (a verifier's view, the
+/// `compact` decoder's checks) is not assumed of what `f` returns. A U+0000 or broken JSON
+/// that `f` puts in is refused, in both profiles; claims `f` only copies issue as before.
+#[test]
+fn claims_mapped_by_try_map_are_checked_again_when_issued() {
+    use compact_token::{Registry, compact};
+    let key = hs_key(KeyUse::AccessAndId);
+    let mut ebuf = [0u8; 128];
+    let mut w = ExtrasWriter::new(&mut ebuf);
+    w.str("tenant", "acme").strs("roles", &["a"]);
+    let mut access = access_claims(NOW);
+    access.extra = w.finish().unwrap();
+    let reg = Registry::EMPTY;
+    let (mut out, mut again) = ([0u8; 1024], [0u8; 1024]);
+    let (mut s1, mut s2) = ([0u8; 2048], [0u8; 2048]);
+    let token = jwt::issue_access(&access, &key, &Limits::ACCESS, &mut out).unwrap();
+    let from_jwt = jwt::verify_access(token, &key, &access_policy(), NOW, &mut s1).unwrap();
+    let token = compact::issue_access(&access, &key, &Limits::ACCESS, &reg, &mut out).unwrap();
+    let from_compact =
+        compact::verify_access(token, &key, &access_policy(), &reg, NOW, &mut s2).unwrap();
+    for verified in [from_jwt, from_compact] {
+        let copied = verified.try_map(|s| Ok::<_, ()>(s.to_owned())).unwrap();
+        assert!(jwt::issue_access(&copied, &key, &Limits::ACCESS, &mut again).is_ok());
+        assert!(compact::issue_access(&copied, &key, &Limits::ACCESS, &reg, &mut again).is_ok());
+        for (from, to) in [(r#""acme""#, r#""ac\u0000me""#), (r#""acme""#, "acme")] {
+            let changed = verified
+                .try_map(|s| Ok::<_, ()>(s.replace(from, to)))
+                .unwrap();
+            assert_ne!(changed.extra.json(), verified.extra.json());
+            assert_eq!(
+                jwt::issue_access(&changed, &key, &Limits::ACCESS, &mut again).err(),
+                Some(Error::MalformedClaims),
+                "{to}"
+            );
+            assert_eq!(
+                compact::issue_access(&changed, &key, &Limits::ACCESS, &reg, &mut again).err(),
+                Some(Error::MalformedClaims),
+                "{to}"
+            );
+        }
+    }
+}

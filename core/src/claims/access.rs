@@ -127,15 +127,16 @@ impl<S> AccessClaims<S> {
 
 impl<S: AsRef<str>> AccessClaims<S> {
     /// The claims with every string converted by `f` (the first error stops it): the base
-    /// of [`to_heapless`](Self::to_heapless) and `to_owned`. `f` converts how a string is
-    /// stored, not what it says: the custom claims' JSON text keeps what was learned when
-    /// it was read (checked, and for a verified token which members are typed claims), so
-    /// `f` must return the same text.
+    /// of [`to_heapless`](Self::to_heapless) and `to_owned`. `f` may change what a string
+    /// says: the claims are checked when issued, and the custom claims' JSON text is
+    /// checked whole ([`Extras::try_map`]).
     pub fn try_map<T, E>(
         &self,
         mut f: impl FnMut(&str) -> core::result::Result<T, E>,
     ) -> core::result::Result<AccessClaims<T>, E> {
-        self.map_each(|s| f(s.as_ref()))
+        let mut mapped = self.map_each(|s| f(s.as_ref()))?;
+        mapped.extra.forget_checks();
+        Ok(mapped)
     }
 
     /// Whether `scope` grants `wanted` (scopes are space-separated, compared exactly).

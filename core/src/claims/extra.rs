@@ -65,6 +65,9 @@ pub struct Extras<S> {
     /// Where in `json` walks over the members may start (0: at the object's start): in a
     /// view, every member before it is a typed claim, read as such by the verifier.
     from: u32,
+    /// Whether the text came out of [`Extras::try_map`], whose `f` may have changed it:
+    /// nothing learned of the text before is assumed of it, and issuing checks it whole.
+    mapped: bool,
 }
 
 impl<S> Extras<S> {
@@ -76,11 +79,22 @@ impl<S> Extras<S> {
             checked: None,
             facts: 0,
             from: 0,
+            mapped: false,
         }
     }
 }
 
 impl<S> Extras<S> {
+    /// Marks the text as given by a caller's conversion ([`Extras::try_map`]): what was
+    /// learned of it before is not assumed, and issuing checks it whole. A view keeps its
+    /// kind (which members are typed claims, not custom ones) and walks from the start.
+    pub(crate) fn forget_checks(&mut self) {
+        self.mapped = true;
+        self.checked = None;
+        self.facts = 0;
+        self.from = 0;
+    }
+
     /// The custom claims with their JSON text converted by `f`.
     pub(crate) fn map_each<T, E>(
         &self,
@@ -93,20 +107,23 @@ impl<S> Extras<S> {
             // Facts of the text before `f`: not assumed of the text after it.
             facts: 0,
             from: self.from,
+            mapped: self.mapped,
         })
     }
 }
 
 impl<S: AsRef<str>> Extras<S> {
-    /// The custom claims with their JSON text converted by `f`, which converts how the text
-    /// is stored, not what it says: what was learned when the text was read (checked, and
-    /// for a verified token which members are typed claims) is kept, so `f` must return the
-    /// same text.
+    /// The custom claims with their JSON text converted by `f` (to an owned string, say).
+    /// `f` may change the text: nothing learned when it was read is assumed of what `f`
+    /// returns, and issuing checks the text whole (JSON grammar, no name twice, no typed
+    /// claim's name, no U+0000), as for [`Extras::from_json`].
     pub fn try_map<T, E>(
         &self,
         f: &mut impl FnMut(&str) -> core::result::Result<T, E>,
     ) -> core::result::Result<Extras<T>, E> {
-        self.map_each(&mut |s| f(s.as_ref()))
+        let mut mapped = self.map_each(&mut |s| f(s.as_ref()))?;
+        mapped.forget_checks();
+        Ok(mapped)
     }
 }
 
@@ -133,6 +150,7 @@ impl<'a> Extras<&'a str> {
             checked: None,
             facts,
             from: 0,
+            mapped: false,
         })
     }
 
@@ -147,6 +165,7 @@ impl<'a> Extras<&'a str> {
             checked: Some(kind),
             facts: 0,
             from: 0,
+            mapped: false,
         }
     }
 
@@ -172,6 +191,7 @@ impl<'a> Extras<&'a str> {
             checked: None,
             facts: 0,
             from: u32::try_from(from).unwrap_or(0),
+            mapped: false,
         }
     }
 }
@@ -372,8 +392,13 @@ impl<S: AsRef<str>> Extras<S> {
         let Some(json) = self.json() else {
             return Ok(());
         };
-        let verified = self.kind.is_some() || self.checked.is_some();
-        if self.kind == Some(kind) || self.checked == Some(kind) {
+        if self.mapped {
+            // A caller's conversion may have changed the text: its grammar, nesting and
+            // names are checked again, as `from_json` checks them.
+            json::object_names(json, |_| {})?;
+        }
+        let verified = !self.mapped && (self.kind.is_some() || self.checked.is_some());
+        if verified && (self.kind == Some(kind) || self.checked == Some(kind)) {
             return Ok(());
         }
         // `from_json` saw every name: the names are walked again only when it saw a typed
@@ -997,6 +1022,7 @@ mod tests {
                 checked: None,
                 facts: 0,
                 from: 0,
+                mapped: false,
             },
             // As a verifier makes them: the typed claims before `roles` are not walked.
             Extras::of_claims_from(json, Kind::Access, json.find(",\"roles\"").unwrap()),
@@ -1066,6 +1092,7 @@ mod tests {
                 checked: None,
                 facts: 0,
                 from: 0,
+                mapped: false,
             }
             .check(Kind::Access)
         };
