@@ -233,7 +233,12 @@ impl Facts {
 /// apart from every typed claim's by one bit test ([`TYPED_BITS`]); escaped ones and the
 /// rest are compared with each.
 fn may_be_typed(raw: RawStr<'_>) -> bool {
-    raw.escaped || name_bit(raw.raw.as_bytes()) & TYPED_BITS != 0
+    raw.escaped || name_may_be_typed(raw.raw)
+}
+
+/// [`may_be_typed`] of a name as it is (no escapes to decode).
+fn name_may_be_typed(name: &str) -> bool {
+    name_bit(name.as_bytes()) & TYPED_BITS != 0
 }
 
 /// One bit of 128 for a name, from its length and its first and last bytes.
@@ -309,9 +314,8 @@ impl<S: AsRef<str>> Extras<S> {
     /// that filter once, to the name, and then walk [`Extras::all_members`] (any other name
     /// matches only members that are not typed claims either).
     pub(crate) fn hides(&self, name: &str) -> bool {
-        self.kind.is_some_and(|k| {
-            name_bit(name.as_bytes()) & TYPED_BITS != 0 && typed_names(k).contains(&name)
-        })
+        self.kind
+            .is_some_and(|k| name_may_be_typed(name) && typed_names(k).contains(&name))
     }
 
     /// Every member of the JSON text, typed claims of a view included: for searches that
@@ -766,17 +770,9 @@ impl<'a> Iterator for Members<'a> {
 
     fn next(&mut self) -> Option<Self::Item> {
         let r = self.r.as_mut()?;
-        if r.peek() == Some(b',') {
-            r.bump();
-        }
-        let member = (|| {
-            if r.peek() != Some(b'"') {
-                return None;
-            }
-            let name = r.string().ok()?;
-            r.eat(b':').ok()?;
-            Some((JsonStr { raw: name }, next_value(r)?))
-        })();
+        let member = r
+            .next_member()
+            .and_then(|raw| Some((JsonStr { raw }, next_value(r)?)));
         if member.is_none() {
             self.r = None;
         }

@@ -229,7 +229,6 @@ impl<'j> Reader<'j> {
     /// In an object of checked JSON, after its `{` or a member: the next member's name, the
     /// reader left at its value; `None` at the object's end (its `}` consumed) or at
     /// anything that is no member.
-    #[cfg(feature = "compact-custom-claims")]
     pub fn next_member(&mut self) -> Option<RawStr<'j>> {
         if self.peek() == Some(b',') {
             self.bump();
