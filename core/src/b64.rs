@@ -57,39 +57,33 @@ pub fn decode<'o>(src: &str, out: &'o mut [u8]) -> Result<&'o [u8]> {
     let out = out
         .get_mut(..n)
         .ok_or(Error::BufferTooSmall { needed: n })?;
-    let src = src.as_bytes();
-    let (quads, tail) = src.split_at(src.len() / 4 * 4);
-    let value = |c: u8| u32::from(VALUES[usize::from(c)]);
-    let (full, rest) = out.split_at_mut(quads.len() / 4 * 3);
-    for (q, o) in quads.chunks_exact(4).zip(full.chunks_exact_mut(3)) {
-        let (a, b, c, d) = (value(q[0]), value(q[1]), value(q[2]), value(q[3]));
-        if (a | b | c | d) & 0x80 != 0 {
+    // Six bits a character, folded into an i64: a character's value is 0..=63, or -1 for
+    // a byte outside the alphabet, which sets the sign bit and keeps it set (eight
+    // characters are 48 bits, never shifted into the sign). One test per group of eight,
+    // not one per character.
+    let group = |chars: &[u8]| {
+        chars.iter().fold(0i64, |v, &c| {
+            v << 6 | i64::from(VALUES[usize::from(c)] as i8)
+        })
+    };
+    let (eights, rest) = src.as_bytes().as_chunks::<8>();
+    let (whole, out_rest) = out.split_at_mut(eights.len() * 6);
+    for (chars, bytes) in eights.iter().zip(whole.as_chunks_mut::<6>().0) {
+        let v = group(chars);
+        if v < 0 {
             return Err(Error::Base64);
         }
-        let v = a << 18 | b << 12 | c << 6 | d;
-        o.copy_from_slice(&[(v >> 16) as u8, (v >> 8) as u8, v as u8]);
+        bytes.copy_from_slice(&v.to_be_bytes()[2..]);
     }
-    match *tail {
-        [] => {}
-        [a, b] => {
-            let (a, b) = (value(a), value(b));
-            // The unused low bits of the last character must be zero (one encoding).
-            if (a | b) & 0x80 != 0 || b & 0x0F != 0 {
-                return Err(Error::Base64);
-            }
-            rest[0] = (a << 2 | b >> 4) as u8;
-        }
-        [a, b, c] => {
-            let (a, b, c) = (value(a), value(b), value(c));
-            if (a | b | c) & 0x80 != 0 || c & 0x03 != 0 {
-                return Err(Error::Base64);
-            }
-            let v = a << 10 | b << 4 | c >> 2;
-            rest[0] = (v >> 8) as u8;
-            rest[1] = v as u8;
-        }
-        // `decoded_len` refused a remainder of one.
-        _ => return Err(Error::Base64),
+    // The last 0, 2, 3, 4, 6 or 7 characters (`decoded_len` refused the rest) are 0 to 5
+    // bytes; the unused low bits of the last character must be zero (one encoding).
+    let v = group(rest);
+    let pad = rest.len() * 6 % 8;
+    if v < 0 || v & ((1 << pad) - 1) != 0 {
+        return Err(Error::Base64);
+    }
+    for (byte, b) in out_rest.iter_mut().rev().zip((v >> pad).to_le_bytes()) {
+        *byte = b;
     }
     Ok(out)
 }
