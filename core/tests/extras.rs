@@ -504,6 +504,12 @@ mod compact_profile {
             out.extend(text(v));
             out
         };
+        let bytes = |v: &[u8]| {
+            let mut out = varint(3);
+            out.extend(varint((v.len() as u64) << 2));
+            out.extend_from_slice(v);
+            out
+        };
         let cat = |parts: &[&[u8]]| parts.concat();
         let ok = cat(&[&varint(1), &name("tenant"), &s("acme")]);
         let got = verify(&forged(&ok)).unwrap();
@@ -586,6 +592,36 @@ mod compact_profile {
             ),
             (
                 cat(&[&varint(1), &name("x"), &s("\"\0")]),
+                Error::MalformedClaims,
+            ),
+            // String values whose bytes are not UTF-8 (their UTF-8 is checked once, over
+            // the whole JSON text): a lone continuation byte, a sequence cut by the closing
+            // quote, an overlong `/`, a surrogate, and one inside an array and beside an
+            // escape.
+            (
+                cat(&[&varint(1), &name("x"), &bytes(&[0x80])]),
+                Error::MalformedClaims,
+            ),
+            (
+                cat(&[&varint(1), &name("x"), &bytes(b"ab\xe2\x82")]),
+                Error::MalformedClaims,
+            ),
+            (
+                cat(&[&varint(1), &name("x"), &bytes(&[0xc0, 0xaf])]),
+                Error::MalformedClaims,
+            ),
+            (
+                cat(&[&varint(1), &name("x"), &bytes(&[0xed, 0xa0, 0x80])]),
+                Error::MalformedClaims,
+            ),
+            (
+                cat(&[
+                    &varint(1),
+                    &name("x"),
+                    &varint(2 << 3 | 4),
+                    &bytes(b"ok"),
+                    &bytes(b"\"\xff"),
+                ]),
                 Error::MalformedClaims,
             ),
             (cat(&[&varint(1), &name("x")]), Error::MalformedClaims),

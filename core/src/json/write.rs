@@ -63,7 +63,7 @@ impl<'o> Writer<'o> {
     }
 
     pub(crate) fn string(&mut self, s: &str) {
-        self.string_unless_nul(s, false);
+        self.string_unless_nul(s.as_bytes(), false);
     }
 
     /// [`Writer::string`], but a string holding U+0000 is refused: `false`, nothing
@@ -71,25 +71,44 @@ impl<'o> Writer<'o> {
     /// character), so most strings are read once.
     #[cfg(feature = "compact-custom-claims")]
     pub(crate) fn string_without_nul(&mut self, s: &str) -> bool {
-        self.string_unless_nul(s, true)
+        self.string_unless_nul(s.as_bytes(), true)
+    }
+
+    /// [`Writer::string_without_nul`] of bytes not yet known to be UTF-8, for a caller that
+    /// checks the UTF-8 of all it wrote at once: JSON's quotes and escapes are ASCII, so
+    /// the whole text is UTF-8 exactly when each string's bytes are.
+    #[cfg(feature = "compact-custom-claims")]
+    pub(crate) fn text_without_nul(&mut self, bytes: &[u8]) -> bool {
+        self.string_unless_nul(bytes, true)
+    }
+
+    /// A string its caller knows has nothing to escape (see [`is_plain`]), between quotes
+    /// as it is, unread.
+    #[cfg(feature = "compact-custom-claims")]
+    pub(crate) fn plain_string(&mut self, s: &str) {
+        self.quoted(s.as_bytes());
     }
 
     #[inline(always)]
-    fn string_unless_nul(&mut self, s: &str, refuse_nul: bool) -> bool {
-        let bytes = s.as_bytes();
+    fn quoted(&mut self, bytes: &[u8]) {
+        let n = bytes.len() + 2;
+        if let Some(dst) = self.out.get_mut(self.len..self.len + n)
+            && let Some((open, rest)) = dst.split_first_mut()
+            && let Some((close, body)) = rest.split_last_mut()
+        {
+            *open = b'"';
+            body.copy_from_slice(bytes);
+            *close = b'"';
+        }
+        self.len += n;
+    }
+
+    #[inline(always)]
+    fn string_unless_nul(&mut self, bytes: &[u8], refuse_nul: bool) -> bool {
         // Most strings need no escape: a word-at-a-time scan finds out, and the quoted
         // string is then copied in one go.
         if plain_run(bytes) == bytes.len() {
-            let n = bytes.len() + 2;
-            if let Some(dst) = self.out.get_mut(self.len..self.len + n)
-                && let Some((open, rest)) = dst.split_first_mut()
-                && let Some((close, body)) = rest.split_last_mut()
-            {
-                *open = b'"';
-                body.copy_from_slice(bytes);
-                *close = b'"';
-            }
-            self.len += n;
+            self.quoted(bytes);
         } else if refuse_nul && bytes.contains(&0) {
             return false;
         } else {

@@ -323,6 +323,16 @@ impl Raw<'_> {
     }
 }
 
+/// A custom claim's name as the payload gives it.
+#[derive(Clone, Copy)]
+enum Name<'b> {
+    /// One of [`WELL_KNOWN_NAMES`], by its code: nothing in it to escape (a test holds
+    /// them to that), so it is written and compared as it is.
+    WellKnown(&'static str),
+    /// A name spelled out in the payload.
+    Spelled(Raw<'b>),
+}
+
 impl<'b> Dec<'b, '_> {
     /// Reads custom claims into JSON text in scratch, in one pass that makes issuing's
     /// checks as it writes (no name twice in an object, no typed claim's name at the top,
@@ -340,6 +350,7 @@ impl<'b> Dec<'b, '_> {
             // Reported by `finish` as BufferTooSmall.
             return Ok(crate::claims::Extras::none());
         };
+        // The one UTF-8 check of the string values in text form (written unchecked).
         let text = core::str::from_utf8(dst).map_err(|_| Error::MalformedClaims)?;
         Ok(crate::claims::Extras::checked(text, kind))
     }
@@ -359,16 +370,22 @@ impl<'b> Dec<'b, '_> {
                 w.raw(b",");
             }
             let at = w.len();
-            let raw = self.name()?;
-            raw.write_json(w)?;
+            let name = self.name()?;
+            match name {
+                Name::WellKnown(s) => w.plain_string(s),
+                Name::Spelled(raw) => raw.write_json(w)?,
+            }
             // Once the output no longer fits, the error is BufferTooSmall whatever follows.
             if let Some(out) = w.written() {
                 let utf8 = |b| core::str::from_utf8(b).map_err(|_| Error::MalformedClaims);
                 // A name with nothing to escape was copied between its quotes as it is: it
                 // is its own JSON content, and what was written need not be read back.
-                let name = match raw {
-                    Raw::Borrowed(s) if crate::json::is_plain(s) => crate::json::RawStr::plain(s),
-                    _ => crate::json::Reader::new(utf8(&out[at..])?).string()?,
+                let name = match name {
+                    Name::WellKnown(s) => crate::json::RawStr::plain(s),
+                    Name::Spelled(Raw::Borrowed(s)) if crate::json::is_plain(s) => {
+                        crate::json::RawStr::plain(s)
+                    }
+                    Name::Spelled(_) => crate::json::Reader::new(utf8(&out[at..])?).string()?,
                 };
                 if let Some(claim) = typed.and_then(|k| crate::claims::typed_claim(k, name)) {
                     return Err(Error::ClaimCollision { claim });
@@ -400,7 +417,20 @@ impl<'b> Dec<'b, '_> {
                 w.raw(b"-");
                 w.digits(p + 1);
             }
-            value::STRING if p == 0 => self.raw()?.write_json(w)?,
+            value::STRING if p == 0 => {
+                let h = self.varint()?;
+                if h & 3 == FORM_TEXT {
+                    // Written unchecked: `extras` checks the UTF-8 of the whole text once.
+                    let n = usize::try_from(h >> 2).map_err(|_| Error::MalformedClaims)?;
+                    if !w.text_without_nul(self.take(n)?) {
+                        return Err(Error::MalformedClaims);
+                    }
+                } else {
+                    let mut raw = Raw::Borrowed("");
+                    self.raw_from(h, &mut raw)?;
+                    raw.write_json(w)?;
+                }
+            }
             value::NUMBER_TEXT if p == 0 => {
                 let raw = self.raw()?;
                 let Raw::Borrowed(text) = raw else {
@@ -452,17 +482,17 @@ impl<'b> Dec<'b, '_> {
 
     /// A custom claim's name: a well-known name's code, or a string whose header is offset
     /// by [`NAME_CODES`].
-    fn name(&mut self) -> Result<Raw<'b>> {
+    fn name(&mut self) -> Result<Name<'b>> {
         let h = self.varint()?;
         match h.checked_sub(NAME_CODES) {
             Some(header) => {
                 let mut raw = Raw::Borrowed("");
                 self.raw_from(header, &mut raw)?;
-                Ok(raw)
+                Ok(Name::Spelled(raw))
             }
             None => WELL_KNOWN_NAMES
                 .get(h as usize)
-                .map(|n| Raw::Borrowed(n))
+                .map(|n| Name::WellKnown(n))
                 .ok_or(Error::MalformedClaims),
         }
     }
@@ -472,6 +502,16 @@ impl<'b> Dec<'b, '_> {
 mod tests {
     use super::super::B64;
     use super::*;
+
+    /// A well-known name is written between quotes unread and taken as its own JSON
+    /// content: none may hold anything to escape, nor be spelled twice.
+    #[test]
+    fn well_known_names_need_no_escaping() {
+        for (i, name) in WELL_KNOWN_NAMES.iter().enumerate() {
+            assert!(crate::json::is_plain(name) && !name.is_empty(), "{name:?}");
+            assert!(!WELL_KNOWN_NAMES[..i].contains(name), "{name:?}");
+        }
+    }
 
     /// Packed strings written as JSON, in the 64-character pieces `write_json` writes: the
     /// quoted characters, at every length.
