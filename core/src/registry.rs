@@ -77,14 +77,15 @@ impl Registry<'static> {
 impl<'r> Registry<'r> {
     /// A registry of `values`, numbered from 0 in order.
     ///
-    /// [`Error::InvalidPolicy`] if a value appears twice or there are more than
+    /// [`Error::InvalidPolicy`] if a value appears twice, holds U+0000 (no claim may:
+    /// the `compact` decoder takes registered values as checked), or there are more than
     /// [`MAX_REGISTERED`].
     pub fn new(values: &'r [&'r str]) -> Result<Self> {
         if values.len() > MAX_REGISTERED {
             return Err(Error::InvalidPolicy);
         }
         for (i, v) in values.iter().enumerate() {
-            if values[..i].contains(v) {
+            if values[..i].contains(v) || v.as_bytes().contains(&0) {
                 return Err(Error::InvalidPolicy);
             }
         }

@@ -443,6 +443,72 @@ fn shared_checks_hold_for_compact() {
     assert_eq!(got.err(), Some(Error::BufferTooSmall { needed }));
 }
 
+/// Every string a `compact` verifier reads in text form is refused with U+0000 in it,
+/// wherever the claim is: the decoder refuses it as the text enters (a verified token's
+/// strings are not scanned again), so this holds each place a string is read, a list's
+/// and the joined scope's parts included, in both kinds. Registered values cannot hold it.
+#[test]
+fn nul_in_any_text_string_is_refused_on_verify() {
+    // iss, sub, aud[0], client_id, jti, scope (two parts), acr, amr[0]: flags bits 1, 3, 4.
+    let access = |strings: [&str; 9]| {
+        let mut p = vec![ACCESS];
+        p.extend(varint(1 << 1 | 1 << 3 | 1 << 4));
+        p.extend(text(strings[0]));
+        p.extend(text(strings[1]));
+        p.push(1);
+        p.extend(text(strings[2]));
+        p.extend(text(strings[3]));
+        p.extend(varint(IAT));
+        p.extend(varint(300));
+        p.extend(text(strings[4]));
+        p.push(2);
+        p.extend(text(strings[5]));
+        p.extend(text(strings[6]));
+        p.extend(text(strings[7]));
+        p.push(1);
+        p.extend(text(strings[8]));
+        p
+    };
+    let good = [
+        "iss", "sub", "aud", "cid", "jti", "read", "write", "acr", "pwd",
+    ];
+    assert_eq!(access_err(&access(good)), Ok(()));
+    for at in 0..good.len() {
+        for bad in ["\0", "a\0", "\0b", "a long string, U+0000 past a word: \0"] {
+            let mut strings = good;
+            strings[at] = bad;
+            assert_eq!(
+                access_err(&access(strings)),
+                Err(Error::MalformedClaims),
+                "{at} {bad:?}"
+            );
+        }
+    }
+    // ID token: iss, sub, aud[0], iat, exp, then `name` (flag bit 5).
+    let id = |name: &str| {
+        let mut p = vec![ID];
+        p.extend(varint(1 << 5));
+        p.extend(text("iss"));
+        p.extend(text("sub"));
+        p.push(1);
+        p.extend(text("aud"));
+        p.extend(varint(IAT));
+        p.extend(varint(300));
+        p.extend(text(name));
+        sign(HS256, &p)
+    };
+    let key = hs_key(KeyUse::AccessAndId);
+    let mut scratch = [0u8; 1024];
+    let mut verify_id = |token: &str| {
+        let policy = IdPolicy::new("iss", "aud");
+        compact::verify_id(token, &key, &policy, &Registry::EMPTY, IAT, &mut scratch).map(|_| ())
+    };
+    assert_eq!(verify_id(&id("Jane")), Ok(()));
+    assert_eq!(verify_id(&id("Ja\0ne")), Err(Error::MalformedClaims));
+    // Nor may a registered value, which the decoder takes as it is.
+    assert_eq!(Registry::new(&["a\0"]).err(), Some(Error::InvalidPolicy));
+}
+
 #[test]
 fn id_policy_checks_hold_for_compact() {
     let key = ed_key(KeyUse::Id);

@@ -359,9 +359,10 @@ pub trait ClaimSet {
     /// present, lists within capacity).
     #[doc(hidden)]
     fn check_values(&self) -> Result<()>;
-    /// [`check_values`](Self::check_values) for claims the crate's JSON reader filled in (a
-    /// `jwt` token's): the reader refused U+0000 in every string it read, so only the
-    /// dates, `aud`'s presence and the lists' capacities are checked, not the strings again.
+    /// [`check_values`](Self::check_values) for claims a verifier read: the `jwt` claims
+    /// reader and the `compact` decoder refused U+0000 in every string they read, so only
+    /// the dates, `aud`'s presence and the lists' capacities are checked, not the strings
+    /// again.
     #[doc(hidden)]
     fn check_read_values(&self) -> Result<()>;
     /// Issue-time checks of the custom claims (no typed claim's name, no U+0000): a

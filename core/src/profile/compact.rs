@@ -179,8 +179,9 @@ fn verify_claims<'b, C: Decode<'b>, K: VerifyingKey + ?Sized>(
         |typ, payload| check_header(C::KIND, typ, payload),
         |payload, scratch, c| {
             read_into(payload, registry, scratch, c)?;
-            // Text-form strings are bytes of the payload: any may hold U+0000.
-            c.check_values()
+            // The decoder refused U+0000 where a string can hold it (text form; hex and
+            // base64url cannot, nor can a `Registry`'s values).
+            c.check_read_values()
         },
         policy,
     )
@@ -269,8 +270,8 @@ pub fn decode_unverified<'b, 'r: 'b>(
         Kind::Id => Unverified::Id(read(parts.payload, registry, scratch)?),
     };
     match &claims {
-        Unverified::Access(c) => c.check_values()?,
-        Unverified::Id(c) => c.check_values()?,
+        Unverified::Access(c) => c.check_read_values()?,
+        Unverified::Id(c) => c.check_read_values()?,
     }
     Ok(claims)
 }

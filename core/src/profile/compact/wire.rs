@@ -423,6 +423,10 @@ impl<'b, 'x> Dec<'b, 'x> {
             FORM_TEXT => {
                 let b = self.take(n)?;
                 let s = core::str::from_utf8(b).map_err(|_| Error::MalformedClaims)?;
+                // U+0000 is refused here, where a claim's text enters: hex and base64url
+                // strings cannot hold it, nor can a registry's values (`Registry::new`), so
+                // the decoded claims are not scanned again.
+                crate::claims::check_text(&s)?;
                 *out = Raw::Borrowed(s);
                 return Ok(());
             }
