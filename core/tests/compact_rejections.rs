@@ -443,38 +443,53 @@ fn shared_checks_hold_for_compact() {
     assert_eq!(got.err(), Some(Error::BufferTooSmall { needed }));
 }
 
-/// Every string a `compact` verifier reads in text form is refused with U+0000 in it,
+/// Every string a `compact` verifier reads in text form is refused with U+0000 in it, or
+/// bytes that are not UTF-8,
 /// wherever the claim is: the decoder refuses it as the text enters (a verified token's
 /// strings are not scanned again), so this holds each place a string is read, a list's
 /// and the joined scope's parts included, in both kinds. Registered values cannot hold it.
 #[test]
 fn nul_in_any_text_string_is_refused_on_verify() {
     // iss, sub, aud[0], client_id, jti, scope (two parts), acr, amr[0]: flags bits 1, 3, 4.
-    let access = |strings: [&str; 9]| {
+    let bytes = |s: &[u8]| {
+        let mut v = varint((s.len() as u64) << 2);
+        v.extend_from_slice(s);
+        v
+    };
+    let access = |strings: [&[u8]; 9]| {
         let mut p = vec![ACCESS];
         p.extend(varint(1 << 1 | 1 << 3 | 1 << 4));
-        p.extend(text(strings[0]));
-        p.extend(text(strings[1]));
+        p.extend(bytes(strings[0]));
+        p.extend(bytes(strings[1]));
         p.push(1);
-        p.extend(text(strings[2]));
-        p.extend(text(strings[3]));
+        p.extend(bytes(strings[2]));
+        p.extend(bytes(strings[3]));
         p.extend(varint(IAT));
         p.extend(varint(300));
-        p.extend(text(strings[4]));
+        p.extend(bytes(strings[4]));
         p.push(2);
-        p.extend(text(strings[5]));
-        p.extend(text(strings[6]));
-        p.extend(text(strings[7]));
+        p.extend(bytes(strings[5]));
+        p.extend(bytes(strings[6]));
+        p.extend(bytes(strings[7]));
         p.push(1);
-        p.extend(text(strings[8]));
+        p.extend(bytes(strings[8]));
         p
     };
-    let good = [
-        "iss", "sub", "aud", "cid", "jti", "read", "write", "acr", "pwd",
+    let good: [&[u8]; 9] = [
+        b"iss", b"sub", b"aud", b"cid", b"jti", b"read", b"write", b"acr", b"pwd",
     ];
     assert_eq!(access_err(&access(good)), Ok(()));
     for at in 0..good.len() {
-        for bad in ["\0", "a\0", "\0b", "a long string, U+0000 past a word: \0"] {
+        for bad in [
+            &b"\0"[..],
+            b"a\0",
+            b"\0b",
+            b"a long string, U+0000 past a word: \0",
+            // Nor may any be other than UTF-8.
+            b"\xff",
+            b"a\xe2\x82",
+            b"\x80b",
+        ] {
             let mut strings = good;
             strings[at] = bad;
             assert_eq!(

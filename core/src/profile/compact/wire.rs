@@ -252,6 +252,9 @@ impl<'o, 'r> Enc<'o, 'r> {
 enum Raw<'b> {
     /// Text from the payload, or a registered value: used as is.
     Borrowed(&'b str),
+    /// Text from the payload not yet checked (UTF-8, no U+0000), as [`Dec::raw_unchecked`]
+    /// reads it for a caller that checks everything it writes at once.
+    Unchecked(&'b [u8]),
     /// `n` characters packed `bits` bits each into `bytes`.
     Packed {
         n: usize,
@@ -264,6 +267,7 @@ impl Raw<'_> {
     fn len(&self) -> usize {
         match self {
             Raw::Borrowed(s) => s.len(),
+            Raw::Unchecked(b) => b.len(),
             Raw::Packed { n, .. } => *n,
         }
     }
@@ -272,6 +276,7 @@ impl Raw<'_> {
     fn write(&self, dst: &mut [u8]) {
         match *self {
             Raw::Borrowed(s) => dst.copy_from_slice(s.as_bytes()),
+            Raw::Unchecked(b) => dst.copy_from_slice(b),
             Raw::Packed { .. } => self.write_range(0, dst),
         }
     }
@@ -400,6 +405,7 @@ impl<'b, 'x> Dec<'b, 'x> {
         }
     }
 
+    #[cfg(feature = "compact-custom-claims")]
     #[inline]
     fn raw(&mut self) -> Result<Raw<'b>> {
         let mut raw = Raw::Borrowed("");
@@ -416,12 +422,31 @@ impl<'b, 'x> Dec<'b, 'x> {
         self.raw_from(h, out)
     }
 
+    /// The next string, text in the payload left unchecked ([`Raw::Unchecked`]): for a
+    /// caller that checks the UTF-8 and U+0000 of all it writes at once.
+    fn raw_unchecked(&mut self) -> Result<Raw<'b>> {
+        let h = self.varint()?;
+        let mut raw = Raw::Borrowed("");
+        self.read_string(h, &mut raw, false)?;
+        Ok(raw)
+    }
+
     /// The string whose header `h` was just read, into `out`.
     fn raw_from(&mut self, h: u64, out: &mut Raw<'b>) -> Result<()> {
+        self.read_string(h, out, true)
+    }
+
+    /// [`Dec::raw_from`]; text in the payload checked only when `check`.
+    #[inline(always)]
+    fn read_string(&mut self, h: u64, out: &mut Raw<'b>, check: bool) -> Result<()> {
         let n = usize::try_from(h >> 2).map_err(|_| Error::MalformedClaims)?;
         let bits = match h & 3 {
             FORM_TEXT => {
                 let b = self.take(n)?;
+                if !check {
+                    *out = Raw::Unchecked(b);
+                    return Ok(());
+                }
                 let s = core::str::from_utf8(b).map_err(|_| Error::MalformedClaims)?;
                 // U+0000 is refused here, where a claim's text enters: hex and base64url
                 // strings cannot hold it, nor can a registry's values (`Registry::new`), so
@@ -473,17 +498,22 @@ impl<'b, 'x> Dec<'b, 'x> {
         Some(used)
     }
 
-    fn expand(&mut self, raw: Raw<'b>) -> &'b str {
+    fn expand(&mut self, raw: Raw<'b>) -> Result<&'b str> {
         match raw {
-            Raw::Borrowed(s) => s,
-            packed => match self.alloc(packed.len()) {
+            Raw::Borrowed(s) => Ok(s),
+            // Not read so by `str_into`; checked as `raw_from` checks text.
+            Raw::Unchecked(b) => {
+                let s = core::str::from_utf8(b).map_err(|_| Error::MalformedClaims)?;
+                crate::claims::check_text(&s).map(|()| s)
+            }
+            packed => Ok(match self.alloc(packed.len()) {
                 Some(dst) => {
                     packed.write(dst);
                     // Hex digits and the base64url alphabet are ASCII.
                     core::str::from_utf8(dst).unwrap_or_default()
                 }
                 None => "",
-            },
+            }),
         }
     }
 
@@ -499,7 +529,7 @@ impl<'b, 'x> Dec<'b, 'x> {
     pub fn str_into(&mut self, out: &mut &'b str) -> Result<()> {
         let mut raw = Raw::Borrowed("");
         self.raw_into(&mut raw)?;
-        *out = self.expand(raw);
+        *out = self.expand(raw)?;
         Ok(())
     }
 
@@ -535,16 +565,17 @@ impl<'b, 'x> Dec<'b, 'x> {
             return self.str();
         }
         // First pass: the joined length; second: the characters, into one reservation.
+        // Text is checked once, joined.
         let start = self.rest;
         let mut total = count as usize - 1;
         for _ in 0..count {
-            total = total.saturating_add(self.raw()?.len());
+            total = total.saturating_add(self.raw_unchecked()?.len());
         }
         self.rest = start;
         let mut dst = self.alloc(total);
         let mut at = 0;
         for i in 0..count {
-            let raw = self.raw()?;
+            let raw = self.raw_unchecked()?;
             if let Some(dst) = dst.as_deref_mut() {
                 if i > 0 {
                     dst[at] = b' ';
@@ -555,8 +586,12 @@ impl<'b, 'x> Dec<'b, 'x> {
             }
         }
         match dst {
-            // Each piece is valid UTF-8 and so is a space: the whole is.
-            Some(dst) => core::str::from_utf8(dst).map_err(|_| Error::MalformedClaims),
+            // The pieces' text, unchecked until now (a space is neither U+0000 nor part of
+            // a UTF-8 sequence, so the whole is valid exactly when each piece is).
+            Some(dst) => {
+                let s = core::str::from_utf8(dst).map_err(|_| Error::MalformedClaims)?;
+                crate::claims::check_text(&s).map(|()| s)
+            }
             None => Ok(""),
         }
     }

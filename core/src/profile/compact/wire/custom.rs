@@ -305,6 +305,12 @@ impl Raw<'_> {
                     return Err(Error::MalformedClaims);
                 }
             }
+            // Its UTF-8 is checked with the whole text written (`extras`).
+            Raw::Unchecked(b) => {
+                if !w.text_without_nul(b) {
+                    return Err(Error::MalformedClaims);
+                }
+            }
             Raw::Packed { n, .. } => {
                 // Hex digits and the base64url alphabet need no escaping.
                 let mut chunk = [0u8; 64];
@@ -417,20 +423,8 @@ impl<'b> Dec<'b, '_> {
                 w.raw(b"-");
                 w.digits(p + 1);
             }
-            value::STRING if p == 0 => {
-                let h = self.varint()?;
-                if h & 3 == FORM_TEXT {
-                    // Written unchecked: `extras` checks the UTF-8 of the whole text once.
-                    let n = usize::try_from(h >> 2).map_err(|_| Error::MalformedClaims)?;
-                    if !w.text_without_nul(self.take(n)?) {
-                        return Err(Error::MalformedClaims);
-                    }
-                } else {
-                    let mut raw = Raw::Borrowed("");
-                    self.raw_from(h, &mut raw)?;
-                    raw.write_json(w)?;
-                }
-            }
+            // Text written unchecked: `extras` checks the UTF-8 of the whole text once.
+            value::STRING if p == 0 => self.raw_unchecked()?.write_json(w)?,
             value::NUMBER_TEXT if p == 0 => {
                 let raw = self.raw()?;
                 let Raw::Borrowed(text) = raw else {
