@@ -565,7 +565,8 @@ impl<'b, 'x> Dec<'b, 'x> {
             return self.str();
         }
         // First pass: the joined length; second: the characters, into one reservation.
-        // Text is checked once, joined.
+        // Text is checked once, joined (so a scratch too small for it is BufferTooSmall
+        // before its text is checked: an error either way).
         let start = self.rest;
         let mut total = count as usize - 1;
         for _ in 0..count {
