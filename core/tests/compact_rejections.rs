@@ -15,10 +15,12 @@ use compact_token::{
 const ACCESS: u8 = 0x88;
 const ID: u8 = 0x89;
 
-/// `varint(len << 2 | 0)` then the UTF-8 bytes: a string in text form.
-fn text(s: &str) -> Vec<u8> {
+/// `varint(len << 2 | 0)` then the bytes: a string in text form (UTF-8, unless a test
+/// means it not to be).
+fn text(s: impl AsRef<[u8]>) -> Vec<u8> {
+    let s = s.as_ref();
     let mut v = varint((s.len() as u64) << 2);
-    v.extend_from_slice(s.as_bytes());
+    v.extend_from_slice(s);
     v
 }
 
@@ -451,28 +453,23 @@ fn shared_checks_hold_for_compact() {
 #[test]
 fn nul_in_any_text_string_is_refused_on_verify() {
     // iss, sub, aud[0], client_id, jti, scope (two parts), acr, amr[0]: flags bits 1, 3, 4.
-    let bytes = |s: &[u8]| {
-        let mut v = varint((s.len() as u64) << 2);
-        v.extend_from_slice(s);
-        v
-    };
     let access = |strings: [&[u8]; 9]| {
         let mut p = vec![ACCESS];
         p.extend(varint(1 << 1 | 1 << 3 | 1 << 4));
-        p.extend(bytes(strings[0]));
-        p.extend(bytes(strings[1]));
+        p.extend(text(strings[0]));
+        p.extend(text(strings[1]));
         p.push(1);
-        p.extend(bytes(strings[2]));
-        p.extend(bytes(strings[3]));
+        p.extend(text(strings[2]));
+        p.extend(text(strings[3]));
         p.extend(varint(IAT));
         p.extend(varint(300));
-        p.extend(bytes(strings[4]));
+        p.extend(text(strings[4]));
         p.push(2);
-        p.extend(bytes(strings[5]));
-        p.extend(bytes(strings[6]));
-        p.extend(bytes(strings[7]));
+        p.extend(text(strings[5]));
+        p.extend(text(strings[6]));
+        p.extend(text(strings[7]));
         p.push(1);
-        p.extend(bytes(strings[8]));
+        p.extend(text(strings[8]));
         p
     };
     let good: [&[u8]; 9] = [

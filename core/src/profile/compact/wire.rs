@@ -447,12 +447,10 @@ impl<'b, 'x> Dec<'b, 'x> {
                     *out = Raw::Unchecked(b);
                     return Ok(());
                 }
-                let s = core::str::from_utf8(b).map_err(|_| Error::MalformedClaims)?;
                 // U+0000 is refused here, where a claim's text enters: hex and base64url
                 // strings cannot hold it, nor can a registry's values (`Registry::new`), so
                 // the decoded claims are not scanned again.
-                crate::claims::check_text(&s)?;
-                *out = Raw::Borrowed(s);
+                *out = Raw::Borrowed(checked_text(b)?);
                 return Ok(());
             }
             FORM_HEX => 4,
@@ -502,10 +500,7 @@ impl<'b, 'x> Dec<'b, 'x> {
         match raw {
             Raw::Borrowed(s) => Ok(s),
             // Not read so by `str_into`; checked as `raw_from` checks text.
-            Raw::Unchecked(b) => {
-                let s = core::str::from_utf8(b).map_err(|_| Error::MalformedClaims)?;
-                crate::claims::check_text(&s).map(|()| s)
-            }
+            Raw::Unchecked(b) => checked_text(b),
             packed => Ok(match self.alloc(packed.len()) {
                 Some(dst) => {
                     packed.write(dst);
@@ -589,13 +584,19 @@ impl<'b, 'x> Dec<'b, 'x> {
         match dst {
             // The pieces' text, unchecked until now (a space is neither U+0000 nor part of
             // a UTF-8 sequence, so the whole is valid exactly when each piece is).
-            Some(dst) => {
-                let s = core::str::from_utf8(dst).map_err(|_| Error::MalformedClaims)?;
-                crate::claims::check_text(&s).map(|()| s)
-            }
+            Some(dst) => checked_text(dst),
             None => Ok(""),
         }
     }
+}
+
+/// Text from the payload as a claim may hold it: UTF-8 without U+0000, else
+/// [`Error::MalformedClaims`]. The one check every text-form string passes, whichever way
+/// it was read.
+#[inline(always)]
+fn checked_text(b: &[u8]) -> Result<&str> {
+    let s = core::str::from_utf8(b).map_err(|_| Error::MalformedClaims)?;
+    crate::claims::check_text(&s).map(|()| s)
 }
 
 impl Raw<'_> {
