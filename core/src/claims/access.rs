@@ -5,9 +5,9 @@ use serde::{Deserialize, Serialize};
 use super::owned::map_opt;
 use super::{
     Amr, Audience, ClaimSet, Extras, InPlace, ReadFields, SetExtras, check_opt_text,
-    check_shared_values, check_texts, de_date, de_opt_date, read, read_date, read_opt_date,
+    check_shared_values, check_texts, de_date, de_opt_date, read_date, read_opt_date,
 };
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::json::{Fields, Writer};
 use crate::kind::Kind;
 
@@ -220,28 +220,25 @@ impl InPlace for AccessClaims<&str> {
 impl<'b> ReadFields<'b> for AccessClaims<&'b str> {
     fn read_fields(&mut self, f: &mut Fields<'_, 'b>) -> Result<()> {
         let c = self;
-        // One bit per required claim (iss, sub, aud, client_id, iat, exp, jti), cleared when read.
-        let mut missing: u8 = (1 << 7) - 1;
         while let Some(name) = f.name()? {
+            // One bit per typed claim; the first seven are the required ones.
             match name {
-                "iss" => c.iss = read(&mut missing, 0, f.str()?),
-                "sub" => c.sub = read(&mut missing, 1, f.str()?),
-                "aud" => read(&mut missing, 2, c.aud.read(f)?),
-                "client_id" => c.client_id = read(&mut missing, 3, f.str()?),
-                "iat" => c.iat = read(&mut missing, 4, read_date(f)?),
-                "exp" => c.exp = read(&mut missing, 5, read_date(f)?),
-                "nbf" => c.nbf = read_opt_date(f)?,
-                "jti" => c.jti = read(&mut missing, 6, f.str()?),
-                "scope" => c.scope = f.opt_str()?,
-                "auth_time" => c.auth_time = read_opt_date(f)?,
-                "acr" => c.acr = f.opt_str()?,
-                "amr" => c.amr.read(f)?,
+                "iss" => c.iss = f.typed(0)?.str()?,
+                "sub" => c.sub = f.typed(1)?.str()?,
+                "aud" => c.aud.read(f.typed(2)?)?,
+                "client_id" => c.client_id = f.typed(3)?.str()?,
+                "iat" => c.iat = read_date(f.typed(4)?)?,
+                "exp" => c.exp = read_date(f.typed(5)?)?,
+                "jti" => c.jti = f.typed(6)?.str()?,
+                "nbf" => c.nbf = read_opt_date(f.typed(7)?)?,
+                "scope" => c.scope = f.typed(8)?.opt_str()?,
+                "auth_time" => c.auth_time = read_opt_date(f.typed(9)?)?,
+                "acr" => c.acr = f.typed(10)?.opt_str()?,
+                "amr" => c.amr.read(f.typed(11)?)?,
                 _ => f.skip()?,
             }
         }
-        if missing != 0 {
-            return Err(Error::MalformedClaims);
-        }
+        super::require_all(f, 7)?;
         Ok(())
     }
 }

@@ -5,10 +5,10 @@ use serde::{Deserialize, Serialize};
 use super::owned::map_opt;
 use super::{
     Amr, Audience, ClaimSet, Extras, InPlace, ReadFields, SetExtras, check_opt_date,
-    check_opt_text, check_shared_values, check_texts, de_date, de_opt_date, read, read_date,
+    check_opt_text, check_shared_values, check_texts, de_date, de_opt_date, read_date,
     read_opt_date,
 };
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::json::{Fields, Writer};
 use crate::kind::Kind;
 
@@ -369,8 +369,6 @@ impl InPlace for IdClaims<&str> {
 impl<'b> ReadFields<'b> for IdClaims<&'b str> {
     fn read_fields(&mut self, f: &mut Fields<'_, 'b>) -> Result<()> {
         let c = self;
-        // One bit per required claim (iss, sub, aud, exp, iat), cleared when read.
-        let mut missing: u8 = (1 << 5) - 1;
         while let Some(name) = f.name()? {
             if let Some(field) =
                 with_profile_strings!(opt_str_field!(c, name)).or_else(|| match name {
@@ -380,27 +378,27 @@ impl<'b> ReadFields<'b> for IdClaims<&'b str> {
                     _ => None,
                 })
             {
-                *field = f.opt_str()?;
+                // The optional strings have no bit each: the name filter checks them.
+                *field = f.unique()?.opt_str()?;
                 continue;
             }
+            // One bit per other typed claim; the first five are the required ones.
             match name {
-                "iss" => c.iss = read(&mut missing, 0, f.str()?),
-                "sub" => c.sub = read(&mut missing, 1, f.str()?),
-                "aud" => read(&mut missing, 2, c.aud.read(f)?),
-                "exp" => c.exp = read(&mut missing, 3, read_date(f)?),
-                "iat" => c.iat = read(&mut missing, 4, read_date(f)?),
-                "nbf" => c.nbf = read_opt_date(f)?,
-                "auth_time" => c.auth_time = read_opt_date(f)?,
-                "amr" => c.amr.read(f)?,
-                "email_verified" => c.email_verified = f.opt_bool()?,
-                "phone_number_verified" => c.phone_number_verified = f.opt_bool()?,
-                "updated_at" => c.updated_at = read_opt_date(f)?,
+                "iss" => c.iss = f.typed(0)?.str()?,
+                "sub" => c.sub = f.typed(1)?.str()?,
+                "aud" => c.aud.read(f.typed(2)?)?,
+                "exp" => c.exp = read_date(f.typed(3)?)?,
+                "iat" => c.iat = read_date(f.typed(4)?)?,
+                "nbf" => c.nbf = read_opt_date(f.typed(5)?)?,
+                "auth_time" => c.auth_time = read_opt_date(f.typed(6)?)?,
+                "amr" => c.amr.read(f.typed(7)?)?,
+                "email_verified" => c.email_verified = f.typed(8)?.opt_bool()?,
+                "phone_number_verified" => c.phone_number_verified = f.typed(9)?.opt_bool()?,
+                "updated_at" => c.updated_at = read_opt_date(f.typed(10)?)?,
                 _ => f.skip()?,
             }
         }
-        if missing != 0 {
-            return Err(Error::MalformedClaims);
-        }
+        super::require_all(f, 5)?;
         Ok(())
     }
 }

@@ -250,10 +250,15 @@ fn in_range(v: u64) -> u64 {
     if v <= MAX_DATE { v } else { INVALID_DATE }
 }
 
-/// A required claim's `value`, read: clears its `bit` in `missing`.
-pub(crate) fn read<T>(missing: &mut u8, bit: u8, value: T) -> T {
-    *missing &= !(1 << bit);
-    value
+/// After a claims type's [`ReadFields`] read every member: its typed claims numbered
+/// below `required` ([`Fields::typed`]) are the required ones, and each was read, else
+/// [`Error::MalformedClaims`].
+pub(crate) fn require_all(f: &Fields<'_, '_>, required: u32) -> Result<()> {
+    let all = (1u64 << required) - 1;
+    if f.seen() & all != all {
+        return Err(Error::MalformedClaims);
+    }
+    Ok(())
 }
 
 /// A required date read by a claims type's [`ReadFields`], as [`de_date`] reads it.
@@ -438,7 +443,7 @@ pub(crate) fn read_claims_into<'b, C: ReadFields<'b> + SetExtras<'b> + ClaimSet>
     scratch: &'b mut [u8],
     c: &mut C,
 ) -> Result<()> {
-    let ((), from) = crate::json::read_object(json.as_bytes(), scratch, |f| c.read_fields(f))?;
+    let ((), from) = crate::json::read_object(json, scratch, |f| c.read_fields(f))?;
     c.set_extras(Extras::of_claims_from(json, C::KIND, from));
     Ok(())
 }

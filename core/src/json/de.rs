@@ -314,17 +314,31 @@ impl<'b> Deserializer<'b> {
         done: &mut bool,
         key: &mut RawStr<'b>,
     ) -> Result<bool> {
-        if !self.next_item(b'}', first, done)? {
+        let Some(at) = self.member_name(first, done, key)? else {
             return Ok(false);
+        };
+        members.insert(self.r.text(), key, at)?;
+        self.r.eat(b':')?;
+        Ok(true)
+    }
+
+    /// [`member`](Self::member) without the check against earlier names, and the cursor
+    /// left at the `:`: where the name's opening quote is, or `None` after the `}`.
+    pub(super) fn member_name(
+        &mut self,
+        first: &mut bool,
+        done: &mut bool,
+        key: &mut RawStr<'b>,
+    ) -> Result<Option<usize>> {
+        if !self.next_item(b'}', first, done)? {
+            return Ok(None);
         }
         if self.peek()? != b'"' {
             return Err(BAD);
         }
         let at = self.r.pos();
         self.raw_str_into(key)?;
-        members.insert(self.r.text(), key, at)?;
-        self.r.eat(b':')?;
-        Ok(true)
+        Ok(Some(at))
     }
 
     /// `true` or `false`; anything else is refused.
