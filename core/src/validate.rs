@@ -4,7 +4,7 @@ use sha2::{Digest, Sha256, Sha512};
 
 use crate::alg::Algorithm;
 use crate::budget::Limits;
-use crate::claims::{AccessClaims, ClaimSet, IdClaims, Require, check_required};
+use crate::claims::{AccessClaims, ClaimSet, IdClaims, Require, Verdict, check_required};
 use crate::error::{Error, Result};
 
 /// The largest clock leeway a policy may allow, in seconds.
@@ -66,7 +66,14 @@ impl<'p> AccessPolicy<'p> {
         self
     }
 
-    pub(crate) fn check<S: AsRef<str>>(&self, claims: &AccessClaims<S>, now: u64) -> Result<()> {
+    /// Checks `claims` at `now`; `read`, what the claims reader resolved of
+    /// [`required_claims`](Self::required_claims) as it read them, if it did.
+    pub(crate) fn check<S: AsRef<str>>(
+        &self,
+        claims: &AccessClaims<S>,
+        now: u64,
+        read: Option<Verdict>,
+    ) -> Result<()> {
         check_common(self.leeway, &self.limits, claims, now)?;
         if claims.iss.as_ref() != self.issuer {
             return Err(Error::WrongIssuer);
@@ -77,7 +84,7 @@ impl<'p> AccessPolicy<'p> {
         if !self.required_scopes.iter().all(|s| claims.has_scope(s)) {
             return Err(Error::MissingScope);
         }
-        check_required(self.required_claims, &claims.extra)
+        check_required(self.required_claims, &claims.extra, read)
     }
 }
 
@@ -154,11 +161,13 @@ impl<'p> IdPolicy<'p> {
         self
     }
 
+    /// Checks `claims` signed with `alg` at `now`; `read` as for [`AccessPolicy::check`].
     pub(crate) fn check<S: AsRef<str>>(
         &self,
         claims: &IdClaims<S>,
         alg: Algorithm,
         now: u64,
+        read: Option<Verdict>,
     ) -> Result<()> {
         check_common(self.leeway, &self.limits, claims, now)?;
         if claims.iss.as_ref() != self.issuer {
@@ -189,7 +198,7 @@ impl<'p> IdPolicy<'p> {
                 return Err(Error::CodeHashMismatch);
             }
         }
-        check_required(self.required_claims, &claims.extra)
+        check_required(self.required_claims, &claims.extra, read)
     }
 }
 

@@ -574,6 +574,12 @@ pub struct Value<'a> {
 }
 
 impl<'a> Value<'a> {
+    /// The value whose JSON text `raw` the crate's reader checked (grammar, nesting, no
+    /// name twice): what the views' walks hand out.
+    pub(crate) fn checked(raw: &'a str) -> Self {
+        Self { raw }
+    }
+
     /// The value's JSON text, exactly as in the token (for the `compact` profile, as the
     /// decoder wrote it: byte-minimal).
     pub fn raw(&self) -> &'a str {

@@ -15,8 +15,8 @@ pub use access::AccessClaims;
 pub(crate) use extra::typed_claim;
 pub use extra::{Elements, Extras, ExtrasWriter, JsonStr, Members, Value, ValueKind};
 pub use id::IdClaims;
-pub(crate) use require::check as check_required;
 pub use require::{Require, Rule};
+pub(crate) use require::{Resolver, Verdict, check as check_required};
 
 use core::fmt;
 use core::marker::PhantomData;
@@ -434,16 +434,22 @@ pub(crate) fn read_claims<'b, C: ReadFields<'b> + SetExtras<'b> + ClaimSet>(
     json: &'b str,
     scratch: &'b mut [u8],
 ) -> Result<C> {
-    read_in_place(|c| read_claims_into(json, scratch, c))
+    read_in_place(|c| read_claims_into(json, scratch, c, None))
 }
 
-/// [`read_claims`] into `c`, which starts [`InPlace::empty`].
+/// [`read_claims`] into `c`, which starts [`InPlace::empty`]; each custom claim handed to
+/// `resolver`, if any, as it is read.
 pub(crate) fn read_claims_into<'b, C: ReadFields<'b> + SetExtras<'b> + ClaimSet>(
     json: &'b str,
     scratch: &'b mut [u8],
     c: &mut C,
+    resolver: Option<&mut Resolver<'_, '_>>,
 ) -> Result<()> {
-    let ((), from) = crate::json::read_object(json, scratch, |f| c.read_fields(f))?;
+    let mut hand = resolver.map(|r| {
+        move |name: &str, value: &'b str| r.member(|head| head == name, &Value::checked(value))
+    });
+    let on_skip = hand.as_mut().map(|f| f as &mut dyn FnMut(&'b str, &'b str));
+    let ((), from) = crate::json::read_object(json, scratch, on_skip, |f| c.read_fields(f))?;
     c.set_extras(Extras::of_claims_from(json, C::KIND, from));
     Ok(())
 }

@@ -79,60 +79,126 @@ impl<'p> Require<'p> {
 /// Checks every requirement against the custom claims: the first one (in order) that is
 /// missing or not met is the error.
 ///
-/// Requirements are resolved 64 at a time in one walk over the claims, each from the first
-/// member its path starts with (what [`Extras::path`] finds), instead of one walk each.
-pub(crate) fn check<S: AsRef<str>>(required: &[Require<'_>], extras: &Extras<S>) -> Result<()> {
+/// `read` is what a reader that handed each custom claim to a [`Resolver`] as it read them
+/// found (the `jwt` verifiers do: no walk over the claims after). Without it, requirements
+/// are resolved 64 at a time in one walk over the claims, each from the first member its
+/// path starts with (what [`Extras::path`] finds), instead of one walk each.
+pub(crate) fn check<S: AsRef<str>>(
+    required: &[Require<'_>],
+    extras: &Extras<S>,
+    read: Option<Verdict>,
+) -> Result<()> {
+    if let Some(verdict) = read {
+        return verdict.report(required.len(), 0);
+    }
     for (k, batch) in required.chunks(64).enumerate() {
-        check_batch(batch, k * 64, extras)?;
+        let mut r = Resolver::new(batch, |n| !extras.hides(n));
+        let mut members = extras.all_members();
+        while !r.done() {
+            let Some((name, value)) = members.next() else {
+                break;
+            };
+            r.member(|head| name == *head, &value);
+        }
+        r.verdict().report(batch.len(), k * 64)?;
     }
     Ok(())
 }
 
-/// Up to 64 requirements in one walk; `first` is the index of the first in the policy.
-fn check_batch<S: AsRef<str>>(
-    required: &[Require<'_>],
-    first: usize,
-    extras: &Extras<S>,
-) -> Result<()> {
-    // Bit i: requirement i can be found at all (a path, not starting with a name that is
-    // no custom claim here); its value was found; and met.
-    let mut open = 0u64;
-    for (i, req) in required.iter().enumerate() {
-        if req.path.first().is_some_and(|n| !extras.hides(n)) {
-            open |= 1 << i;
+/// Which of up to 64 requirements were found, and met (bit `i` for requirement `i`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Verdict {
+    found: u64,
+    met: u64,
+}
+
+impl Verdict {
+    /// The first of `n` requirements not found ([`Error::RequiredClaimMissing`]) or not met
+    /// ([`Error::RequiredClaimMismatch`]), numbered from `first` in the policy.
+    fn report(self, n: usize, first: usize) -> Result<()> {
+        for i in 0..n {
+            let index = u16::try_from(first + i).unwrap_or(u16::MAX);
+            if self.found & (1 << i) == 0 {
+                return Err(Error::RequiredClaimMissing { index });
+            }
+            if self.met & (1 << i) == 0 {
+                return Err(Error::RequiredClaimMismatch { index });
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Up to 64 requirements resolved from members handed over one at a time: each from the
+/// first member its path starts with, as [`Extras::path`] resolves it.
+pub(crate) struct Resolver<'r, 'p> {
+    required: &'r [Require<'p>],
+    /// Bit i: requirement i can still be found (a path, not yet resolved).
+    open: u64,
+    verdict: Verdict,
+}
+
+impl<'r, 'p> Resolver<'r, 'p> {
+    /// For `required` (at most 64 are looked at); `can_find` says whether a claim may be
+    /// named as a path's first name (a typed claim's name cannot).
+    fn new(required: &'r [Require<'p>], can_find: impl Fn(&str) -> bool) -> Self {
+        let mut open = 0u64;
+        for (i, req) in required.iter().take(64).enumerate() {
+            if req.path.first().is_some_and(|n| can_find(n)) {
+                open |= 1 << i;
+            }
+        }
+        Self {
+            required,
+            open,
+            verdict: Verdict::default(),
         }
     }
-    let (mut found, mut met) = (0u64, 0u64);
-    let mut members = extras.all_members();
-    while open != 0 {
-        let Some((name, value)) = members.next() else {
-            break;
-        };
-        for (i, req) in required.iter().enumerate() {
-            let (head, rest) = req.path.split_first().unwrap_or((&"", &[]));
-            if open & (1 << i) == 0 || name != **head {
+
+    /// For a reader that hands over only custom claims (never a typed claim's member), as
+    /// it reads them; `None` when there is nothing to resolve, or more than 64 requirements
+    /// (the policy then walks the claims).
+    pub(crate) fn for_reader(required: &'r [Require<'p>]) -> Option<Self> {
+        if required.is_empty() || required.len() > 64 {
+            return None;
+        }
+        Some(Self::new(required, |_| true))
+    }
+
+    /// Every requirement resolved.
+    fn done(&self) -> bool {
+        self.open == 0
+    }
+
+    /// The member whose name `named` says it has, and its `value`.
+    pub(crate) fn member(&mut self, named: impl Fn(&str) -> bool, value: &Value<'_>) {
+        let mut open = self.open;
+        while open != 0 {
+            let i = open.trailing_zeros() as usize;
+            open &= open - 1;
+            let Some(req) = self.required.get(i) else {
+                continue;
+            };
+            let Some((head, rest)) = req.path.split_first() else {
+                continue;
+            };
+            if !named(head) {
                 continue;
             }
-            // Resolved by the first member so named, as `Extras::path` resolves it.
-            open &= !(1 << i);
+            self.open &= !(1 << i);
             if let Some(v) = value.path(rest) {
-                found |= 1 << i;
+                self.verdict.found |= 1 << i;
                 if satisfied(req.rule, &v) {
-                    met |= 1 << i;
+                    self.verdict.met |= 1 << i;
                 }
             }
         }
     }
-    for i in 0..required.len() {
-        let index = u16::try_from(first + i).unwrap_or(u16::MAX);
-        if found & (1 << i) == 0 {
-            return Err(Error::RequiredClaimMissing { index });
-        }
-        if met & (1 << i) == 0 {
-            return Err(Error::RequiredClaimMismatch { index });
-        }
+
+    /// What was found and met.
+    pub(crate) fn verdict(&self) -> Verdict {
+        self.verdict
     }
-    Ok(())
 }
 
 /// Whether `value` meets `rule`.
@@ -149,6 +215,24 @@ fn satisfied(rule: Rule<'_>, value: &Value<'_>) -> bool {
 mod tests {
     use super::*;
     use crate::kind::Kind;
+
+    /// Requirements the tests below draw lists from: present, missing, nested, typed names,
+    /// one name shared, empty paths.
+    const REQS: &[Require<'static>] = &[
+        Require::contains(&["roles"], "admin"),
+        Require::contains(&["roles"], "ops"),
+        Require::equals(&["tenant"], "acme"),
+        Require::equals(&["tenant"], "other"),
+        Require::present(&["cnf", "jkt"]),
+        Require::present(&["cnf", "x5t"]),
+        Require::is_true(&["mfa"]),
+        Require::present(&["absent"]),
+        Require::present(&["sub"]),
+        Require::present(&["nonce"]),
+        Require::present(&[]),
+        Require::equals(&["dup"], "first"),
+        Require::equals(&["dup"], "second"),
+    ];
 
     /// The oracle: requirement by requirement, one walk each (`Extras::path`).
     fn check_each(required: &[Require<'_>], extras: &Extras<&str>) -> Result<()> {
@@ -170,21 +254,6 @@ mod tests {
     /// on claims views of both kinds and on plain custom claims with a name twice.
     #[test]
     fn one_walk_decides_as_one_walk_per_requirement() {
-        const REQS: &[Require<'static>] = &[
-            Require::contains(&["roles"], "admin"),
-            Require::contains(&["roles"], "ops"),
-            Require::equals(&["tenant"], "acme"),
-            Require::equals(&["tenant"], "other"),
-            Require::present(&["cnf", "jkt"]),
-            Require::present(&["cnf", "x5t"]),
-            Require::is_true(&["mfa"]),
-            Require::present(&["absent"]),
-            Require::present(&["sub"]),
-            Require::present(&["nonce"]),
-            Require::present(&[]),
-            Require::equals(&["dup"], "first"),
-            Require::equals(&["dup"], "second"),
-        ];
         let claims = r#"{"sub":"u","roles":["admin","x"],"t\u0065nant":"acme","cnf":{"jkt":"k"},"nonce":"n","mfa":true,"dup":"first","dup":"second"}"#;
         let views = [
             Extras::of_claims(claims, Kind::Access),
@@ -198,7 +267,7 @@ mod tests {
                 for &b in REQS {
                     for &c in REQS {
                         for list in [&[a][..], &[a, b], &[a, b, c]] {
-                            let one = check(list, extras);
+                            let one = check(list, extras, None);
                             assert_eq!(one, check_each(list, extras), "{list:?}");
                             if one.is_ok() {
                                 passes += 1;
@@ -214,12 +283,67 @@ mod tests {
         assert!(passes > 100 && errors > 100, "{passes} {errors}");
         // More than 64 requirements: a second walk for the next 64, indices counted on.
         let many = [REQS[0]; 70];
-        assert_eq!(check(&many, &views[2]), Ok(()));
+        assert_eq!(check(&many, &views[2], None), Ok(()));
         let mut many = [REQS[0]; 70];
         many[66] = REQS[7];
         assert_eq!(
-            check(&many, &views[2]),
+            check(&many, &views[2], None),
             Err(Error::RequiredClaimMissing { index: 66 })
         );
+    }
+
+    /// What the `jwt` reader resolves as it reads a claims set (each custom claim handed to
+    /// a [`Resolver`]) decides as the walk after it does: the same verdict and index, for
+    /// every list of up to three requirements from [`REQS`], on an access and an ID claims
+    /// set whose custom claims sit before, between and after the typed ones (an escaped
+    /// name among them; `nonce` a custom claim of one kind and typed in the other).
+    #[test]
+    fn resolved_while_reading_decides_as_the_walk() {
+        use crate::claims::{AccessClaims, IdClaims, InPlace, read_claims_into};
+        let access = r#"{"roles":["admin","x"],"iss":"i","sub":"u","t\u0065nant":"acme","aud":"a","client_id":"c","iat":1,"exp":2,"cnf":{"jkt":"k"},"jti":"j","nonce":"n","mfa":true}"#;
+        let id = r#"{"iss":"i","roles":"admin","sub":"u","aud":["a"],"exp":2,"t\u0065nant":"other","iat":1,"cnf":{"x5t":"k"},"nonce":"n","mfa":false}"#;
+        let (mut errors, mut passes) = (0, 0);
+        let mut tally = |resolved: Result<()>, walked: Result<()>, list: &[Require<'_>]| {
+            assert_eq!(resolved, walked, "{list:?}");
+            if walked.is_ok() {
+                passes += 1;
+            } else {
+                errors += 1;
+            }
+        };
+        for &a in REQS {
+            for &b in REQS {
+                for &c in REQS {
+                    for list in [&[a][..], &[a, b], &[a, b, c]] {
+                        let mut scratch = [0u8; 256];
+                        let mut r = Resolver::for_reader(list);
+                        let mut claims = AccessClaims::empty();
+                        read_claims_into(access, &mut scratch, &mut claims, r.as_mut()).unwrap();
+                        let read = r.map(|r| r.verdict());
+                        assert!(read.is_some());
+                        tally(
+                            check(list, &claims.extra, read),
+                            check(list, &claims.extra, None),
+                            list,
+                        );
+                        let mut scratch = [0u8; 256];
+                        let mut r = Resolver::for_reader(list);
+                        let mut claims = IdClaims::empty();
+                        read_claims_into(id, &mut scratch, &mut claims, r.as_mut()).unwrap();
+                        let read = r.map(|r| r.verdict());
+                        tally(
+                            check(list, &claims.extra, read),
+                            check(list, &claims.extra, None),
+                            list,
+                        );
+                    }
+                }
+            }
+        }
+        // Not vacuous: both verdicts, often.
+        assert!(passes > 100 && errors > 100, "{passes} {errors}");
+        // None to resolve, or more than 64: the reader is handed nothing; the policy walks.
+        assert!(Resolver::for_reader(&[]).is_none());
+        assert!(Resolver::for_reader(&[REQS[0]; 65]).is_none());
     }
 }

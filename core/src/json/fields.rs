@@ -14,14 +14,22 @@ const BAD: Error = Error::MalformedClaims;
 /// string) with `read`, which takes every member with [`Fields::name`] until `None`.
 /// Also returns where the first member `read` skipped ([`Fields::skip`]) starts, or the
 /// object's end if it skipped none: every member before it was read by name.
+///
+/// `on_skip`, if any, is handed each skipped member's decoded name and its value's JSON
+/// text (checked) as it is skipped: for a caller that looks into the custom claims once,
+/// while they are read, rather than walking them again after.
 pub(crate) fn read_object<'b, T>(
     text: &'b str,
     scratch: &'b mut [u8],
+    on_skip: Option<&mut dyn FnMut(&'b str, &'b str)>,
     read: impl FnOnce(&mut Fields<'_, 'b>) -> Result<T>,
 ) -> Result<(T, usize)> {
     let mut de = Deserializer::new(text, scratch);
     de.refuse_nul = true;
-    let mut fields = Fields::new(&mut de)?;
+    // Reborrowed for the reader's own span (a hook borrowed for longer cannot be stored
+    // with the shorter borrow of `de` otherwise).
+    let on_skip = on_skip.map(|f| -> &mut dyn FnMut(&'b str, &'b str) { f });
+    let mut fields = Fields::new(&mut de, on_skip)?;
     let value = read(&mut fields)?;
     let first_skipped = fields.first_skipped.unwrap_or(fields.at);
     fields.end()?;
@@ -50,10 +58,17 @@ pub(crate) struct Fields<'d, 'b> {
     seen: u64,
     /// Where the first member whose value was skipped starts.
     first_skipped: Option<usize>,
+    /// The current member's decoded name ([`Fields::name`]).
+    name: &'b str,
+    /// See [`read_object`].
+    on_skip: Option<&'d mut dyn FnMut(&'b str, &'b str)>,
 }
 
 impl<'d, 'b> Fields<'d, 'b> {
-    fn new(de: &'d mut Deserializer<'b>) -> Result<Self> {
+    fn new(
+        de: &'d mut Deserializer<'b>,
+        on_skip: Option<&'d mut dyn FnMut(&'b str, &'b str)>,
+    ) -> Result<Self> {
         if de.peek()? != b'{' {
             return Err(BAD);
         }
@@ -68,6 +83,8 @@ impl<'d, 'b> Fields<'d, 'b> {
             key_at: 0,
             seen: 0,
             first_skipped: None,
+            name: "",
+            on_skip,
         })
     }
 
@@ -84,7 +101,8 @@ impl<'d, 'b> Fields<'d, 'b> {
         };
         self.key_at = at;
         self.de.r.eat(b':')?;
-        self.de.arena.unescape(self.key).map(Some)
+        self.name = self.de.arena.unescape(self.key)?;
+        Ok(Some(self.name))
     }
 
     /// The member just named is the typed claim numbered `bit` (below 64, one number per
@@ -188,6 +206,19 @@ impl<'d, 'b> Fields<'d, 'b> {
     pub fn skip(&mut self) -> Result<()> {
         self.unique()?;
         self.first_skipped.get_or_insert(self.at);
-        self.de.skip_value()
+        let Some(on_skip) = self.on_skip.as_deref_mut() else {
+            return self.de.skip_value();
+        };
+        self.de.peek()?;
+        let start = self.de.r.pos();
+        self.de.skip_value()?;
+        let value = self
+            .de
+            .r
+            .text()
+            .get(start..self.de.r.pos())
+            .unwrap_or_default();
+        on_skip(self.name, value);
+        Ok(())
     }
 }

@@ -139,7 +139,7 @@ pub(crate) fn verify_access_from<'b, 'r: 'b, K: VerifyingKey + ?Sized>(
     source: impl super::Source<'b, AccessClaims<&'b str>>,
 ) -> Result<AccessClaims<&'b str>> {
     verify_claims(token, key, &policy.limits, registry, scratch, source, |c| {
-        policy.check(c, now)
+        policy.check(c, now, None)
     })
 }
 
@@ -155,7 +155,7 @@ pub(crate) fn verify_id_from<'b, 'r: 'b, K: VerifyingKey + ?Sized>(
     source: impl super::Source<'b, IdClaims<&'b str>>,
 ) -> Result<IdClaims<&'b str>> {
     verify_claims(token, key, &policy.limits, registry, scratch, source, |c| {
-        policy.check(c, key.algorithm(), now)
+        policy.check(c, key.algorithm(), now, None)
     })
 }
 

@@ -7,11 +7,15 @@
 use crate::alg::{SigningKey, VerifyingKey};
 use crate::b64;
 use crate::budget::Limits;
-use crate::claims::{AccessClaims, ClaimSet, IdClaims, ReadFields, SetExtras, read_claims_into};
+use crate::claims::{
+    AccessClaims, ClaimSet, IdClaims, ReadFields, Require, Resolver, SetExtras, Verdict,
+    read_claims_into,
+};
 use crate::error::{Error, Result};
 use crate::json::Writer;
 use crate::kind::Kind;
 use crate::validate::{AccessPolicy, IdPolicy};
+use core::cell::Cell;
 
 /// The `typ` of access tokens.
 pub const ACCESS_TYP: &str = crate::header::ACCESS_TYP;
@@ -79,6 +83,9 @@ pub(crate) fn verify_access_from<'b, K: VerifyingKey + ?Sized>(
     scratch: &'b mut [u8],
     source: impl super::Source<'b, AccessClaims<&'b str>>,
 ) -> Result<AccessClaims<&'b str>> {
+    // The custom-claim requirements resolved as the reader reads the claims (none on a
+    // cache hit, which reads nothing: the policy then walks the claims).
+    let read = Cell::new(None);
     super::verify(
         token,
         key,
@@ -86,8 +93,8 @@ pub(crate) fn verify_access_from<'b, K: VerifyingKey + ?Sized>(
         scratch,
         source,
         |typ, payload| check_typ(Kind::Access, typ, payload),
-        read_json,
-        |c| policy.check(c, now),
+        |p, s, c| read_json(p, s, c, policy.required_claims, &read),
+        |c| policy.check(c, now, read.get()),
     )
 }
 
@@ -101,6 +108,8 @@ pub(crate) fn verify_id_from<'b, K: VerifyingKey + ?Sized>(
     scratch: &'b mut [u8],
     source: impl super::Source<'b, IdClaims<&'b str>>,
 ) -> Result<IdClaims<&'b str>> {
+    // As for `verify_access_from`.
+    let read = Cell::new(None);
     super::verify(
         token,
         key,
@@ -108,8 +117,8 @@ pub(crate) fn verify_id_from<'b, K: VerifyingKey + ?Sized>(
         scratch,
         source,
         |typ, payload| check_typ(Kind::Id, typ, payload),
-        read_json,
-        |c| policy.check(c, key.algorithm(), now),
+        |p, s, c| read_json(p, s, c, policy.required_claims, &read),
+        |c| policy.check(c, key.algorithm(), now, read.get()),
     )
 }
 
@@ -154,11 +163,14 @@ fn write_json<C: ClaimSet>(claims: &C, out: &mut [u8]) -> Result<usize> {
 
 /// Decodes the payload into the front of `scratch` and the claims from it into `c`, with
 /// the crate's one JSON reader; strings with escapes are decoded into the rest of
-/// `scratch`.
+/// `scratch`. The custom claims are matched against `required` as they are read, and what
+/// was found set in `read` (left `None` when the policy must walk the claims itself).
 fn read_json<'b, C: ReadFields<'b> + SetExtras<'b> + ClaimSet>(
     payload: &str,
     scratch: &'b mut [u8],
     c: &mut C,
+    required: &[Require<'_>],
+    read: &Cell<Option<Verdict>>,
 ) -> Result<()> {
     let n = b64::decoded_len(payload.len())?;
     if scratch.len() < n {
@@ -170,10 +182,12 @@ fn read_json<'b, C: ReadFields<'b> + SetExtras<'b> + ClaimSet>(
     let text = core::str::from_utf8(json).map_err(|_| Error::MalformedClaims)?;
     // Escaped strings are decoded into `rest` as they are met (no scan for a backslash
     // first): running out of it means `n` more bytes, at most, are needed.
-    read_claims_into(text, rest, c).map_err(|e| match e {
+    let mut resolver = Resolver::for_reader(required);
+    read_claims_into(text, rest, c, resolver.as_mut()).map_err(|e| match e {
         Error::BufferTooSmall { .. } => Error::BufferTooSmall { needed: 2 * n },
         e => e,
     })?;
+    read.set(resolver.map(|r| r.verdict()));
     // The reader refused U+0000 in every string it read (`Fields`): the strings are not
     // scanned again.
     c.check_read_values()
