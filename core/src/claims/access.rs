@@ -8,7 +8,7 @@ use super::{
     check_shared_values, check_texts, de_date, de_opt_date, read_date, read_opt_date,
 };
 use crate::error::Result;
-use crate::json::{Fields, Writer};
+use crate::json::{Fields, Spelled, Writer};
 use crate::kind::Kind;
 
 /// The claims of an OAuth 2.0 access token in the JWT profile of RFC 9068.
@@ -217,9 +217,27 @@ impl InPlace for AccessClaims<&str> {
     }
 }
 
+/// The typed claims' names in the order [`ClaimSet::write_json`] writes them (the reader
+/// recognises them fastest so: [`Fields::expect`]).
+pub(super) const WRITTEN_ORDER: &[Spelled] = &[
+    Spelled::new("iss"),
+    Spelled::new("sub"),
+    Spelled::new("aud"),
+    Spelled::new("client_id"),
+    Spelled::new("iat"),
+    Spelled::new("exp"),
+    Spelled::new("nbf"),
+    Spelled::new("jti"),
+    Spelled::new("scope"),
+    Spelled::new("auth_time"),
+    Spelled::new("acr"),
+    Spelled::new("amr"),
+];
+
 impl<'b> ReadFields<'b> for AccessClaims<&'b str> {
     fn read_fields(&mut self, f: &mut Fields<'_, 'b>) -> Result<()> {
         let c = self;
+        f.expect(WRITTEN_ORDER);
         while let Some(name) = f.name()? {
             // One bit per typed claim; the first seven are the required ones.
             match name {

@@ -541,7 +541,29 @@ mod tests {
                 out.push(object(&esc));
             }
         }
+        // Near misses of the spelling the reader recognises by its bytes (`Fields::expect`):
+        // whitespace either side of the colon, a longer name, the members in reverse order,
+        // and the text cut short just after each name.
+        for i in 0..base.len() {
+            let (n, v) = &base[i];
+            for (name, value) in [
+                (format!("{n} "), v.clone()),
+                (n.clone(), format!(" {v}")),
+                (format!("{}x\"", &n[..n.len() - 1]), v.clone()),
+            ] {
+                let mut m = base.clone();
+                m[i] = (name, value);
+                out.push(object(&m));
+            }
+        }
+        let mut reversed = base.clone();
+        reversed.reverse();
+        out.push(object(&reversed));
         let whole = object(&base);
+        for (at, _) in whole.match_indices("\":") {
+            out.push(whole[..at + 2].to_string());
+            out.push(whole[..at + 3].to_string());
+        }
         for broken in [
             format!("{whole} "),
             format!(" {whole}x"),
@@ -574,6 +596,50 @@ mod tests {
                 assert_eq!(fields, derived, "{json}");
             }
         };
+    }
+
+    /// The order the readers expect the typed claims in (`Fields::expect`) is the order the
+    /// writer puts them in, every typed claim present: otherwise a token this crate issued
+    /// would take the string reader for its names (slower, the same claims).
+    #[test]
+    fn typed_claims_are_expected_in_the_order_they_are_written() {
+        fn names_written<C: ClaimSet>(c: &C) -> std::vec::Vec<std::string::String> {
+            let mut buf = [0u8; 2048];
+            let mut w = crate::json::Writer::new(&mut buf);
+            c.write_json(&mut w);
+            let n = w.finish();
+            let json = core::str::from_utf8(&buf[..n]).unwrap();
+            let view = Extras::of_claims(json, C::KIND);
+            view.all_members()
+                .map(|(name, _)| name.as_str().unwrap().into())
+                .collect()
+        }
+        let spelled = |order: &[crate::json::Spelled]| -> std::vec::Vec<std::string::String> {
+            order.iter().map(|s| s.name().into()).collect()
+        };
+        let all = |typed: &[&str]| {
+            let members: std::vec::Vec<_> = typed
+                .iter()
+                .map(|n| match *n {
+                    "aud" | "amr" => std::format!("\"{n}\":[\"a\"]"),
+                    "iat" | "exp" | "nbf" | "auth_time" | "updated_at" => {
+                        std::format!("\"{n}\":100")
+                    }
+                    "email_verified" | "phone_number_verified" => std::format!("\"{n}\":true"),
+                    _ => std::format!("\"{n}\":\"v\""),
+                })
+                .rev()
+                .collect();
+            std::format!("{{{}}}", members.join(","))
+        };
+        let json = all(AccessClaims::<&str>::TYPED);
+        let mut scratch = std::vec![0u8; json.len()];
+        let c: AccessClaims<&str> = read_claims(&json, &mut scratch).unwrap();
+        assert_eq!(names_written(&c), spelled(access::WRITTEN_ORDER));
+        let json = all(IdClaims::<&str>::TYPED);
+        let mut scratch = std::vec![0u8; json.len()];
+        let c: IdClaims<&str> = read_claims(&json, &mut scratch).unwrap();
+        assert_eq!(names_written(&c), spelled(id::WRITTEN_ORDER));
     }
 
     #[test]

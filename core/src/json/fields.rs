@@ -60,6 +60,10 @@ pub(crate) struct Fields<'d, 'b> {
     first_skipped: Option<usize>,
     /// The current member's decoded name ([`Fields::name`]).
     name: &'b str,
+    /// The typed claims' names in the order this crate writes them ([`Fields::expect`]),
+    /// and the index after the last one recognised so.
+    expect: &'static [Spelled],
+    next: usize,
     /// See [`read_object`].
     on_skip: Option<&'d mut dyn FnMut(&'b str, &'b str)>,
 }
@@ -84,6 +88,8 @@ impl<'d, 'b> Fields<'d, 'b> {
             seen: 0,
             first_skipped: None,
             name: "",
+            expect: &[],
+            next: 0,
             on_skip,
         })
     }
@@ -93,6 +99,9 @@ impl<'d, 'b> Fields<'d, 'b> {
     /// [`unique`](Self::unique) (which [`skip`](Self::skip) calls).
     pub fn name(&mut self) -> Result<Option<&'b str>> {
         self.at = self.de.r.pos();
+        if let Some(name) = self.expected() {
+            return Ok(Some(name));
+        }
         let Some(at) = self
             .de
             .member_name(&mut self.first, &mut self.done, &mut self.key)?
@@ -103,6 +112,65 @@ impl<'d, 'b> Fields<'d, 'b> {
         self.de.r.eat(b':')?;
         self.name = self.de.arena.unescape(self.key)?;
         Ok(Some(self.name))
+    }
+
+    /// The names of the typed claims in the order this crate's writer puts them: a member
+    /// spelled exactly as the writer spells one of the next few is recognised by comparing
+    /// its bytes ([`Fields::name`]), without the string reader.
+    pub fn expect(&mut self, names: &'static [Spelled]) {
+        self.expect = names;
+    }
+
+    /// The next member's name, when its bytes are exactly what this crate writes for one of
+    /// the next few typed claims in [`expect`](Self::expect)'s order: the separator (none
+    /// before the first member), `"`, the name, `":`. The string reader would read the same
+    /// name from them (a string of plain characters, then the colon), so this is the one
+    /// grammar met in one spelling, not a second reader; any other bytes, whitespace or an
+    /// escape included, are left to it. `None` when the bytes are not such a name.
+    fn expected(&mut self) -> Option<&'b str> {
+        // How many names ahead to look: the claims between that a token may leave out.
+        const AHEAD: usize = 8;
+        if self.done {
+            return None;
+        }
+        let bytes = self.de.r.text().as_bytes();
+        let mut at = self.at;
+        if !self.first {
+            if bytes.get(at) != Some(&b',') {
+                return None;
+            }
+            at += 1;
+        }
+        // The quote, then sixteen bytes to compare (fewer only at the end of the text,
+        // where the string reader takes over).
+        let (&quote, after) = bytes.get(at..)?.split_first()?;
+        let (words, _) = after.split_first_chunk::<16>()?;
+        if quote != b'"' {
+            return None;
+        }
+        let (w0, w1) = words.split_at(8);
+        let w = [
+            u64::from_le_bytes(w0.try_into().ok()?),
+            u64::from_le_bytes(w1.try_into().ok()?),
+        ];
+        let ahead = self.expect.get(self.next..)?.iter().take(AHEAD);
+        for (k, e) in ahead.enumerate() {
+            if w[0] & e.masks[0] != e.words[0] || w[1] & e.masks[1] != e.words[1] {
+                continue;
+            }
+            self.next += k + 1;
+            self.first = false;
+            self.key = RawStr {
+                raw: e.name,
+                escaped: false,
+                nul: false,
+            };
+            self.key_at = at;
+            self.name = e.name;
+            self.de.r.advance(at + e.name.len() + 3 - self.at);
+            return Some(e.name);
+        }
+        None
     }
 
     /// The member just named is the typed claim numbered `bit` (below 64, one number per
@@ -220,5 +288,50 @@ impl<'d, 'b> Fields<'d, 'b> {
             .unwrap_or_default();
         on_skip(self.name, value);
         Ok(())
+    }
+}
+
+/// A member's name as this crate writes it, `name":` (after the opening quote), as two
+/// little-endian words and the masks of the bytes that count: for [`Fields::expect`].
+/// A name longer than 14 bytes never matches (its masks are zero, its words not).
+pub(crate) struct Spelled {
+    name: &'static str,
+    words: [u64; 2],
+    masks: [u64; 2],
+}
+
+impl Spelled {
+    /// The name spelled.
+    #[cfg(test)]
+    pub(crate) fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// The spelling of `name`.
+    pub(crate) const fn new(name: &'static str) -> Self {
+        let b = name.as_bytes();
+        let mut words = [0u64; 2];
+        let mut masks = [0u64; 2];
+        if b.len() > 14 {
+            return Self {
+                name,
+                words: [1, 1],
+                masks,
+            };
+        }
+        let mut i = 0;
+        while i < b.len() + 2 {
+            let byte = if i < b.len() {
+                b[i]
+            } else if i == b.len() {
+                b'"'
+            } else {
+                b':'
+            };
+            words[i / 8] |= (byte as u64) << (i % 8 * 8);
+            masks[i / 8] |= 0xFF << (i % 8 * 8);
+            i += 1;
+        }
+        Self { name, words, masks }
     }
 }

@@ -41,7 +41,7 @@ mod write;
 
 pub(crate) use de::{DATE, STR_OR_SEQ, from_claims, object_names};
 pub use de::{Deserializer, from_slice};
-pub(crate) use fields::{Fields, read_object};
+pub(crate) use fields::{Fields, Spelled, read_object};
 #[cfg(feature = "compact-custom-claims")]
 pub(crate) use read::Members;
 pub(crate) use read::{Chars, Int, RawStr, Reader, depth_within};

@@ -74,6 +74,12 @@ impl<'j> Reader<'j> {
         self.pos
     }
 
+    /// Moves past `n` bytes that the caller recognised as whole tokens itself (a member's
+    /// name and colon spelled as this crate writes them: [`super::Fields`]).
+    pub fn advance(&mut self, n: usize) {
+        self.pos += n;
+    }
+
     /// Skips whitespace (space, tab, CR, LF: RFC 8259 §2) and returns the next byte,
     /// without consuming it.
     pub fn peek(&mut self) -> Option<u8> {
