@@ -437,18 +437,14 @@ pub(crate) fn read_claims<'b, C: ReadFields<'b> + SetExtras<'b> + ClaimSet>(
     read_in_place(|c| read_claims_into(json, scratch, c, None))
 }
 
-/// [`read_claims`] into `c`, which starts [`InPlace::empty`]; each custom claim handed to
-/// `resolver`, if any, as it is read.
+/// [`read_claims`] into `c`, which starts [`InPlace::empty`]; each custom claim's name and
+/// value handed to `on_skip`, if any, as it is read ([`Resolver::hook`]).
 pub(crate) fn read_claims_into<'b, C: ReadFields<'b> + SetExtras<'b> + ClaimSet>(
     json: &'b str,
     scratch: &'b mut [u8],
     c: &mut C,
-    resolver: Option<&mut Resolver<'_, '_>>,
+    on_skip: Option<&mut dyn FnMut(&'b str, &'b str)>,
 ) -> Result<()> {
-    let mut hand = resolver.map(|r| {
-        move |name: &str, value: &'b str| r.member(|head| head == name, &Value::checked(value))
-    });
-    let on_skip = hand.as_mut().map(|f| f as &mut dyn FnMut(&'b str, &'b str));
     let ((), from) = crate::json::read_object(json, scratch, on_skip, |f| c.read_fields(f))?;
     c.set_extras(Extras::of_claims_from(json, C::KIND, from));
     Ok(())
@@ -559,6 +555,15 @@ mod tests {
         let mut reversed = base.clone();
         reversed.reverse();
         out.push(object(&reversed));
+        // Raw control bytes where a name's bytes are compared, at every place (none is a
+        // spelling, not even of a name too long to be spelled).
+        for raw in ["\0".repeat(16), "\0".repeat(24), "\u{1}".repeat(20)] {
+            for i in 0..=base.len() {
+                let mut m = base.clone();
+                m.insert(i, (format!("\"{raw}\""), "1".to_string()));
+                out.push(object(&m));
+            }
+        }
         let whole = object(&base);
         for (at, _) in whole.match_indices("\":") {
             out.push(whole[..at + 2].to_string());

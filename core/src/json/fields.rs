@@ -155,20 +155,21 @@ impl<'d, 'b> Fields<'d, 'b> {
         ];
         let ahead = self.expect.get(self.next..)?.iter().take(AHEAD);
         for (k, e) in ahead.enumerate() {
-            if w[0] & e.masks[0] != e.words[0] || w[1] & e.masks[1] != e.words[1] {
+            if !e.starts(&w) {
                 continue;
             }
+            let (name, n) = (e.name, e.name.len());
             self.next += k + 1;
             self.first = false;
             self.key = RawStr {
-                raw: e.name,
+                raw: name,
                 escaped: false,
                 nul: false,
             };
             self.key_at = at;
-            self.name = e.name;
-            self.de.r.advance(at + e.name.len() + 3 - self.at);
-            return Some(e.name);
+            self.name = name;
+            self.de.r.advance(at + n + 3 - self.at);
+            return Some(name);
         }
         None
     }
@@ -292,12 +293,11 @@ impl<'d, 'b> Fields<'d, 'b> {
 }
 
 /// A member's name as this crate writes it, `name":` (after the opening quote), as two
-/// little-endian words and the masks of the bytes that count: for [`Fields::expect`].
-/// A name longer than 14 bytes never matches (its masks are zero, its words not).
+/// little-endian words (zero after its last byte), and the name: for [`Fields::expect`].
+/// Only names of at most 14 bytes are spelled so; a longer one is never recognised.
 pub(crate) struct Spelled {
-    name: &'static str,
     words: [u64; 2],
-    masks: [u64; 2],
+    name: &'static str,
 }
 
 impl Spelled {
@@ -311,16 +311,8 @@ impl Spelled {
     pub(crate) const fn new(name: &'static str) -> Self {
         let b = name.as_bytes();
         let mut words = [0u64; 2];
-        let mut masks = [0u64; 2];
-        if b.len() > 14 {
-            return Self {
-                name,
-                words: [1, 1],
-                masks,
-            };
-        }
         let mut i = 0;
-        while i < b.len() + 2 {
+        while b.len() <= 14 && i < b.len() + 2 {
             let byte = if i < b.len() {
                 b[i]
             } else if i == b.len() {
@@ -329,9 +321,22 @@ impl Spelled {
                 b':'
             };
             words[i / 8] |= (byte as u64) << (i % 8 * 8);
-            masks[i / 8] |= 0xFF << (i % 8 * 8);
             i += 1;
         }
-        Self { name, words, masks }
+        Self { words, name }
+    }
+
+    /// Whether the sixteen bytes `w` (little-endian words) start with this spelling.
+    fn starts(&self, w: &[u64; 2]) -> bool {
+        let n = self.name.len();
+        // The first byte rules out all but (nearly always) the one; then the rest.
+        if n > 14 || w[0] as u8 != self.words[0] as u8 {
+            return false;
+        }
+        // The bits that count, 16 to 128 of them: the name, its quote and the colon.
+        let bits = 8 * (n as u32 + 2);
+        let low = u64::MAX >> (64 - bits.min(64));
+        let high = u64::MAX.checked_shr(128 - bits).unwrap_or(0);
+        w[0] & low == self.words[0] && w[1] & high == self.words[1]
     }
 }

@@ -83,18 +83,15 @@ pub(crate) fn verify_access_from<'b, K: VerifyingKey + ?Sized>(
     scratch: &'b mut [u8],
     source: impl super::Source<'b, AccessClaims<&'b str>>,
 ) -> Result<AccessClaims<&'b str>> {
-    // The custom-claim requirements resolved as the reader reads the claims (none on a
-    // cache hit, which reads nothing: the policy then walks the claims).
-    let read = Cell::new(None);
-    super::verify(
+    verify_reading(
         token,
         key,
         &policy.limits,
         scratch,
         source,
         |typ, payload| check_typ(Kind::Access, typ, payload),
-        |p, s, c| read_json(p, s, c, policy.required_claims, &read),
-        |c| policy.check(c, now, read.get()),
+        policy.required_claims,
+        |c, read| policy.check(c, now, read),
     )
 }
 
@@ -108,17 +105,73 @@ pub(crate) fn verify_id_from<'b, K: VerifyingKey + ?Sized>(
     scratch: &'b mut [u8],
     source: impl super::Source<'b, IdClaims<&'b str>>,
 ) -> Result<IdClaims<&'b str>> {
-    // As for `verify_access_from`.
-    let read = Cell::new(None);
-    super::verify(
+    verify_reading(
         token,
         key,
         &policy.limits,
         scratch,
         source,
         |typ, payload| check_typ(Kind::Id, typ, payload),
-        |p, s, c| read_json(p, s, c, policy.required_claims, &read),
-        |c| policy.check(c, key.algorithm(), now, read.get()),
+        policy.required_claims,
+        |c, read| policy.check(c, key.algorithm(), now, read),
+    )
+}
+
+/// [`super::verify`] with the claims read by [`read_json`], the custom claims matched
+/// against `required` as the reader reads them and what it found handed to `policy`
+/// (`None` on a cache hit, which reads nothing: the policy then walks the claims).
+///
+/// Inlined where the verifier is called, which decides between a reader with the matching
+/// and one without: a program whose policies require nothing links none of it.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn verify_reading<'b, C, K>(
+    token: &str,
+    key: &K,
+    limits: &Limits,
+    scratch: &'b mut [u8],
+    source: impl super::Source<'b, C>,
+    check_typ: impl FnOnce(Option<&str>, &str) -> Result<()>,
+    required: &[Require<'_>],
+    policy: impl FnOnce(&C, Option<Verdict>) -> Result<()>,
+) -> Result<C>
+where
+    C: ReadFields<'b> + SetExtras<'b> + ClaimSet + crate::claims::InPlace,
+    K: VerifyingKey + ?Sized,
+{
+    // Tested here, inlined, so that a policy known to require nothing folds it away.
+    let resolver = match required.is_empty() {
+        true => None,
+        false => Resolver::for_reader(required),
+    };
+    let Some(mut resolver) = resolver else {
+        let decode = |p: &str, s: &'b mut [u8], c: &mut C| read_json(p, s, c, None);
+        return super::verify(
+            token,
+            key,
+            limits,
+            scratch,
+            source,
+            check_typ,
+            decode,
+            |c| policy(c, None),
+        );
+    };
+    let read = Cell::new(None);
+    let decode = |p: &str, s: &'b mut [u8], c: &mut C| {
+        read_json(p, s, c, Some(&mut resolver.hook()))?;
+        read.set(Some(resolver.verdict()));
+        Ok(())
+    };
+    super::verify(
+        token,
+        key,
+        limits,
+        scratch,
+        source,
+        check_typ,
+        decode,
+        |c| policy(c, read.get()),
     )
 }
 
@@ -163,14 +216,12 @@ fn write_json<C: ClaimSet>(claims: &C, out: &mut [u8]) -> Result<usize> {
 
 /// Decodes the payload into the front of `scratch` and the claims from it into `c`, with
 /// the crate's one JSON reader; strings with escapes are decoded into the rest of
-/// `scratch`. The custom claims are matched against `required` as they are read, and what
-/// was found set in `read` (left `None` when the policy must walk the claims itself).
+/// `scratch`. Each custom claim is handed to `on_skip`, if any, as it is read.
 fn read_json<'b, C: ReadFields<'b> + SetExtras<'b> + ClaimSet>(
     payload: &str,
     scratch: &'b mut [u8],
     c: &mut C,
-    required: &[Require<'_>],
-    read: &Cell<Option<Verdict>>,
+    on_skip: Option<&mut dyn FnMut(&'b str, &'b str)>,
 ) -> Result<()> {
     let n = b64::decoded_len(payload.len())?;
     if scratch.len() < n {
@@ -182,12 +233,10 @@ fn read_json<'b, C: ReadFields<'b> + SetExtras<'b> + ClaimSet>(
     let text = core::str::from_utf8(json).map_err(|_| Error::MalformedClaims)?;
     // Escaped strings are decoded into `rest` as they are met (no scan for a backslash
     // first): running out of it means `n` more bytes, at most, are needed.
-    let mut resolver = Resolver::for_reader(required);
-    read_claims_into(text, rest, c, resolver.as_mut()).map_err(|e| match e {
+    read_claims_into(text, rest, c, on_skip).map_err(|e| match e {
         Error::BufferTooSmall { .. } => Error::BufferTooSmall { needed: 2 * n },
         e => e,
     })?;
-    read.set(resolver.map(|r| r.verdict()));
     // The reader refused U+0000 in every string it read (`Fields`): the strings are not
     // scanned again.
     c.check_read_values()
