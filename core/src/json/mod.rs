@@ -23,6 +23,10 @@
 //!   as its text.
 //! - **One pass, zero-copy**: strings without escapes are borrowed from the input; escaped
 //!   ones are decoded into the caller's scratch buffer, never longer than the input.
+//!   Two byte-for-byte shortcuts, neither a second grammar: a header exactly as this crate
+//!   writes it, and a typed claim's name and colon exactly as its writer spells them, in
+//!   its order (`"iss":`), are recognised by comparison, since the reader reads exactly
+//!   those bytes as the same thing; anything else is read.
 //!
 //! Where it differs from `serde_json` on purpose (the differential fuzz target lists the
 //! same): nesting deeper than [`MAX_DEPTH`], duplicate names and, in dates, non-integers
