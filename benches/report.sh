@@ -46,7 +46,7 @@ target() { targets+=("$1|$2|$3|$4"); }
   echo
   echo "## Instruction counts (callgrind): noise-free ratios"
   echo
-  echo "Per call, over the access token's own signing input; \`valgrind --tool=callgrind\` on"
+  echo "Per call, over the token's own signing input (the access token's, but in the ID token rows); \`valgrind --tool=callgrind\` on"
   echo "\`src/bin/instructions.rs\`, (count at n calls − count at 0) / n. Instructions are not"
   echo "time, but they do not move with the machine's load: when the load average above"
   echo "exceeds the core count, read these ratios, not the timed ones."
@@ -81,6 +81,18 @@ target() { targets+=("$1|$2|$3|$4"); }
     b=$(per_call "bare-ed-sign:$p" 50)
     echo "| EdDSA issue, \`$p\` | $o | $b | $(ratio "$o" "$b") | | |"
     target "EdDSA issue, \`$p\`, × bare \`sign\`" "$o" "$b" 1.03
+  done
+  # The ID token (with its profile claims), each profile, against the bare primitive over
+  # the ID token's own signing input.
+  for p in jwt compact registered; do
+    o=$(per_call "edid-$p-verify" 50)
+    b=$(per_call "bare-ed-verify-id:$p" 50)
+    echo "| EdDSA verify, ID token, \`$p\` | $o | $b | $(ratio "$o" "$b") | | |"
+    target "EdDSA verify, ID token, \`$p\`, × bare \`verify_strict\`" "$o" "$b" 1.03
+    o=$(per_call "edid-$p-issue" 50)
+    b=$(per_call "bare-ed-sign-id:$p" 50)
+    echo "| EdDSA issue, ID token, \`$p\` | $o | $b | $(ratio "$o" "$b") | | |"
+    target "EdDSA issue, ID token, \`$p\`, × bare \`sign\`" "$o" "$b" 1.03
   done
   echo
   echo "ES256, RS256 and the verified-token cache (\`src/algs.rs\`): ours and the peers against the"

@@ -15,13 +15,19 @@ use compact_token_benches::{algs, dpop};
 /// Our profiles, as the operation names spell them; `…extras`: the access token carries
 /// three typical custom claims and the policy requires two of them.
 const PROFILES: [&str; 5] = ["jwt", "compact", "registered", "jwtextras", "compactextras"];
-/// Bare primitives, each over the signing input of a profile's token.
-const BARE: [&str; 4] = [
+/// Bare primitives, each over the signing input of a profile's token (`…-id`: of its ID
+/// token, the others of its access token).
+const BARE: [&str; 6] = [
     "bare-hmac-verify",
     "bare-hmac-keyed-verify",
     "bare-ed-verify",
     "bare-ed-sign",
+    "bare-ed-verify-id",
+    "bare-ed-sign-id",
 ];
+/// The profiles whose ID tokens are counted too (`edid-<profile>-<verify|issue>`): the
+/// custom claims of `…extras` are the access token's.
+const ID_PROFILES: [&str; 3] = ["jwt", "compact", "registered"];
 
 fn profile(name: &str) -> CompactToken {
     match name {
@@ -47,7 +53,13 @@ fn main() {
                 println!("{}", what.replace("{p}", p));
             }
             for bare in BARE {
-                println!("{bare}:{p}");
+                if !bare.ends_with("-id") || ID_PROFILES.contains(&p) {
+                    println!("{bare}:{p}");
+                }
+            }
+            if ID_PROFILES.contains(&p) {
+                println!("edid-{p}-verify");
+                println!("edid-{p}-issue");
             }
         }
         for name in algs::names().into_iter().chain(dpop::names()) {
@@ -67,13 +79,14 @@ fn main() {
 
     // `<alg>-<profile>-<verify|issue>`: ours.
     let ours: Vec<&str> = op.split('-').collect();
-    if let [alg @ ("hs" | "ed"), p, what @ ("verify" | "issue")] = ours[..]
+    if let [alg @ ("hs" | "ed" | "edid"), p, what @ ("verify" | "issue")] = ours[..]
         && PROFILES.contains(&p)
+        && (alg != "edid" || ID_PROFILES.contains(&p))
     {
-        let case = if alg == "hs" {
-            Case::ACCESS_HS256
-        } else {
-            Case::ACCESS_EDDSA
+        let case = match alg {
+            "hs" => Case::ACCESS_HS256,
+            "ed" => Case::ACCESS_EDDSA,
+            _ => Case::ID_EDDSA,
         };
         let peer = profile(p);
         let mut token = String::with_capacity(4096);
@@ -88,17 +101,16 @@ fn main() {
         return;
     }
     // `<bare op>:<profile>`: the primitive over that profile's signing input.
-    let Some((kind, p)) = op
-        .split_once(':')
-        .filter(|(k, p)| BARE.contains(k) && PROFILES.contains(p))
-    else {
+    let Some((kind, p)) = op.split_once(':').filter(|(k, p)| {
+        BARE.contains(k) && PROFILES.contains(p) && (!k.ends_with("-id") || ID_PROFILES.contains(p))
+    }) else {
         eprintln!("unknown operation {op:?}; see --list");
         std::process::exit(2);
     };
-    let case = if kind.contains("hmac") {
-        Case::ACCESS_HS256
-    } else {
-        Case::ACCESS_EDDSA
+    let (kind, case) = match kind.strip_suffix("-id") {
+        Some(kind) => (kind, Case::ID_EDDSA),
+        None if kind.contains("hmac") => (kind, Case::ACCESS_HS256),
+        None => (kind, Case::ACCESS_EDDSA),
     };
     let peer = profile(p);
     let mut token = String::new();
