@@ -565,6 +565,13 @@ mod tests {
             }
         }
         let whole = object(&base);
+        // A name repeated, then no colon: refused as repeated (the general reader's order),
+        // whether the name is a typed claim's or not.
+        for (n, _) in &base {
+            let open = &whole[..whole.len() - 1];
+            out.push(format!("{open},{n}"));
+            out.push(format!("{open},{n} x}}"));
+        }
         for (at, _) in whole.match_indices("\":") {
             out.push(whole[..at + 2].to_string());
             out.push(whole[..at + 3].to_string());

@@ -109,7 +109,16 @@ impl<'d, 'b> Fields<'d, 'b> {
             return Ok(None);
         };
         self.key_at = at;
-        self.de.r.eat(b':')?;
+        if self.de.r.eat(b':').is_err() {
+            // The general reader refuses a repeated name before it looks for the colon
+            // (`Deserializer::member`): the same error here, though which check a name
+            // takes (a typed claim's bit, or the filter) is only known after the colon.
+            let text = self.de.r.text();
+            return Err(match self.members.earlier(text, &self.key, at)? {
+                true => Error::DuplicateMember,
+                false => BAD,
+            });
+        }
         self.name = self.de.arena.unescape(self.key)?;
         Ok(Some(self.name))
     }
