@@ -95,6 +95,28 @@ pub fn encode<'o>(src: &[u8], out: &'o mut [u8]) -> Result<&'o str> {
     Base64UrlUnpadded::encode(src, out).map_err(|_| Error::BufferTooSmall { needed })
 }
 
+/// [`encode_public`]'s characters, at compile time: `N` must be `encoded_len(src.len())`
+/// (for headers known before any token is issued: [`crate::header`]).
+pub(crate) const fn encode_const<const N: usize>(src: &[u8]) -> [u8; N] {
+    let mut out = [0u8; N];
+    let (mut i, mut o) = (0, 0);
+    const fn byte(src: &[u8], k: usize) -> u32 {
+        if k < src.len() { src[k] as u32 } else { 0 }
+    }
+    while i < src.len() {
+        let v = byte(src, i) << 16 | byte(src, i + 1) << 8 | byte(src, i + 2);
+        let mut k = 0;
+        // A last group of one or two bytes makes two or three characters: `N` stops it.
+        while k < 4 && o < N {
+            out[o] = ALPHABET[(v >> (18 - 6 * k)) as usize & 63];
+            o += 1;
+            k += 1;
+        }
+        i += 3;
+    }
+    out
+}
+
 /// The four characters of three bytes.
 pub(crate) fn quad(a: u8, b: u8, c: u8) -> [u8; 4] {
     let v = u32::from(a) << 16 | u32::from(b) << 8 | u32::from(c);

@@ -11,6 +11,59 @@ pub(crate) const ACCESS_TYP: &str = "at+jwt";
 /// The `typ` the `jwt` profile writes for ID tokens.
 pub(crate) const ID_TYP: &str = "JWT";
 
+/// The headers this crate writes without a `kid` (every algorithm, with no `typ` or either
+/// `typ` of the `jwt` profile), base64url-encoded at compile time: issuing copies them
+/// ([`written_b64`]) rather than writing and encoding them for every token. A test holds
+/// each to [`Header::write`] followed by encoding.
+macro_rules! written {
+    ($alg:literal) => {
+        written!(@ concat!(r#"{"alg":""#, $alg, r#""}"#))
+    };
+    ($alg:literal, $typ:literal) => {
+        written!(@ concat!(r#"{"alg":""#, $alg, r#"","typ":""#, $typ, r#""}"#))
+    };
+    (@ $json:expr) => {{
+        const JSON: &[u8] = $json.as_bytes();
+        const CHARS: [u8; crate::b64::encoded_len(JSON.len())] = crate::b64::encode_const(JSON);
+        match core::str::from_utf8(&CHARS) {
+            Ok(s) => s,
+            Err(_) => panic!("base64url characters are ASCII"),
+        }
+    }};
+}
+
+/// [`written!`] for each algorithm in [`crate::alg::Algorithm`]'s order, each with no `typ`,
+/// [`ACCESS_TYP`], then [`ID_TYP`].
+const WRITTEN: [&str; 15] = [
+    written!("EdDSA"),
+    written!("EdDSA", "at+jwt"),
+    written!("EdDSA", "JWT"),
+    written!("HS256"),
+    written!("HS256", "at+jwt"),
+    written!("HS256", "JWT"),
+    written!("ES256"),
+    written!("ES256", "at+jwt"),
+    written!("ES256", "JWT"),
+    written!("RS256"),
+    written!("RS256", "at+jwt"),
+    written!("RS256", "JWT"),
+    written!("PS256"),
+    written!("PS256", "at+jwt"),
+    written!("PS256", "JWT"),
+];
+
+/// The header `{"alg":…}` (with `typ`, if any, and no `kid`) base64url-encoded as this
+/// crate writes it, when it is one of [`WRITTEN`]: `typ` none, [`ACCESS_TYP`] or [`ID_TYP`].
+pub(crate) fn written_b64(alg: crate::alg::Algorithm, typ: Option<&str>) -> Option<&'static str> {
+    let t = match typ {
+        None => 0,
+        Some(ACCESS_TYP) => 1,
+        Some(ID_TYP) => 2,
+        Some(_) => return None,
+    };
+    WRITTEN.get(alg as usize * 3 + t).copied()
+}
+
 /// A parsed JOSE header. Only `alg`, `typ` and `kid` are understood; any other parameter
 /// (`crit`, `jku`, `jwk`, `x5u`, `x5c`, `x5t`, `b64`, `zip`, `cty`, ...) is refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -130,6 +183,35 @@ mod tests {
     /// same header: every written form, and every one of them with a byte removed, doubled,
     /// or replaced by one of a few that matter to JSON (space, quote, backslash, comma,
     /// brace, a letter's other case), under every algorithm name.
+    /// The headers encoded at compile time are what `write` then encoding give, for every
+    /// algorithm and `typ` (and none for any other `typ`).
+    #[test]
+    fn headers_encoded_at_compile_time_are_the_written_ones() {
+        use crate::alg::Algorithm;
+        let algs = [
+            Algorithm::EdDSA,
+            Algorithm::HS256,
+            Algorithm::ES256,
+            Algorithm::RS256,
+            Algorithm::PS256,
+        ];
+        for alg in algs {
+            for typ in [None, Some(ACCESS_TYP), Some(ID_TYP)] {
+                let mut json = [0u8; 64];
+                let header = Header {
+                    alg: alg.name(),
+                    typ,
+                    kid: None,
+                };
+                let n = header.write(&mut json).unwrap();
+                let mut chars = [0u8; 128];
+                let c = crate::b64::encode(&json[..n], &mut chars).unwrap();
+                assert_eq!(written_b64(alg, typ), Some(c), "{alg:?} {typ:?}");
+            }
+            assert_eq!(written_b64(alg, Some("jwt")), None);
+        }
+    }
+
     #[test]
     fn written_forms_are_recognised_as_the_parser_reads_them() {
         use crate::alg::Algorithm;

@@ -268,8 +268,38 @@ pub(crate) fn assemble_json<'o, K: SigningKey + ?Sized>(
     out: &'o mut [u8],
     write_payload: impl FnOnce(&mut [u8]) -> Result<usize>,
 ) -> Result<&'o str> {
+    assemble_with(
+        HeaderText::Json(header_json),
+        key,
+        max_bytes,
+        out,
+        write_payload,
+    )
+}
+
+/// A header to [`assemble_with`]: its JSON, to encode, or its characters already encoded
+/// (the common headers, encoded at compile time: [`crate::header::written_b64`]).
+#[derive(Clone, Copy)]
+pub(crate) enum HeaderText<'h> {
+    /// The header's JSON text.
+    Json(&'h [u8]),
+    /// The header's base64url characters.
+    Encoded(&'h str),
+}
+
+/// [`assemble`] with the header as [`HeaderText`].
+pub(crate) fn assemble_with<'o, K: SigningKey + ?Sized>(
+    header: HeaderText<'_>,
+    key: &K,
+    max_bytes: usize,
+    out: &'o mut [u8],
+    write_payload: impl FnOnce(&mut [u8]) -> Result<usize>,
+) -> Result<&'o str> {
     let sig_len = key.signature_len();
-    let h = b64::encoded_len(header_json.len());
+    let h = match header {
+        HeaderText::Json(json) => b64::encoded_len(json.len()),
+        HeaderText::Encoded(chars) => chars.len(),
+    };
 
     let payload_at = (h + 1).min(out.len());
     let n = write_payload(&mut out[payload_at..])?;
@@ -284,7 +314,12 @@ pub(crate) fn assemble_json<'o, K: SigningKey + ?Sized>(
     // The payload sits where its characters go: encoded there, in place (see
     // `b64::encode_in_place`), so no second buffer and no copy are needed.
     b64::encode_in_place(out, payload_at, n)?;
-    b64::encode_public(header_json, &mut out[..h])?;
+    match header {
+        HeaderText::Json(json) => {
+            b64::encode_public(json, &mut out[..h])?;
+        }
+        HeaderText::Encoded(chars) => out[..h].copy_from_slice(chars.as_bytes()),
+    }
     out[h] = b'.';
     out[p] = b'.';
 

@@ -41,9 +41,15 @@ pub(crate) fn issue<'o, C: ClaimSet, K: SigningKey + ?Sized>(
         typ,
         kid: key.key_id(),
     };
-    jws::assemble(&header, key, limits.max_bytes, out, |dst| {
-        write_payload(claims, dst)
-    })
+    let write = |dst: &mut [u8]| write_payload(claims, dst);
+    // Without a `kid`, the header is one of those encoded at compile time.
+    match crate::header::written_b64(key.algorithm(), typ).filter(|_| header.kid.is_none()) {
+        Some(chars) => {
+            let header = jws::HeaderText::Encoded(chars);
+            jws::assemble_with(header, key, limits.max_bytes, out, write)
+        }
+        None => jws::assemble(&header, key, limits.max_bytes, out, write),
+    }
 }
 
 /// Verifies a token: budget (before any crypto), key use, header, signature, claims

@@ -79,23 +79,35 @@ pub fn varint(v: u64, buf: &mut [u8; 10]) -> &[u8] {
 /// Packs lowercase hex digits two to a byte, the first in the high nibble; an odd last
 /// digit fills a high nibble over a zero one. `dst` is exactly `packed_len(n, 4)` bytes.
 fn pack_hex(chars: &[u8], dst: &mut [u8]) {
-    for (o, pair) in dst.iter_mut().zip(chars.chunks(2)) {
-        let hi = pair.first().map_or(0, |&c| hex_value(c));
-        let lo = pair.get(1).map_or(0, |&c| hex_value(c));
-        *o = hi << 4 | lo;
-    }
+    pack(chars, dst, 4, |c| u64::from(hex_value(c)));
 }
 
 /// Packs base64url characters 6 bits each, most significant bit first, four to three
 /// bytes; the last byte's unused low bits are zero. `dst` is exactly `packed_len(n, 6)`.
 fn pack_b64(chars: &[u8], dst: &mut [u8]) {
-    for (o, quad) in dst.chunks_mut(3).zip(chars.chunks(4)) {
-        let mut v = 0u32;
-        for (k, &c) in quad.iter().enumerate() {
-            v |= u32::from(crate::b64::value(c)) << (18 - 6 * k);
-        }
-        for (d, b) in o.iter_mut().zip(&v.to_be_bytes()[1..]) {
-            *d = *b;
+    pack(chars, dst, 6, |c| u64::from(crate::b64::value(c)));
+}
+
+/// Packs `bits` (4 or 6) bits per character, most significant first, into `dst`
+/// (`packed_len(n, bits)` bytes): eight characters at a time folded into one word and
+/// written as whole bytes (4 or 6 of them), then the last 0 to 7 characters from the top
+/// of a word whose low bits stay zero. Issuing packs every hex and base64url string.
+#[inline(always)]
+fn pack(chars: &[u8], dst: &mut [u8], bits: usize, value: impl Fn(u8) -> u64) {
+    let fold = |chars: &[u8]| chars.iter().fold(0u64, |v, &c| v << bits | value(c));
+    let per = bits; // bytes per eight characters
+    let (eights, rest) = chars.as_chunks::<8>();
+    let Some((whole, tail)) = dst.split_at_mut_checked(eights.len() * per) else {
+        return;
+    };
+    for (group, out) in eights.iter().zip(whole.chunks_exact_mut(per)) {
+        let v = fold(group) << (64 - 8 * bits);
+        out.copy_from_slice(v.to_be_bytes().get(..per).unwrap_or_default());
+    }
+    if !rest.is_empty() {
+        let v = fold(rest) << (64 - rest.len() * bits);
+        for (d, b) in tail.iter_mut().zip(v.to_be_bytes()) {
+            *d = b;
         }
     }
 }
@@ -177,6 +189,14 @@ impl<'o, 'r> Enc<'o, 'r> {
 
     /// Appends a postcard varint (unsigned LEB128, at most 10 bytes).
     pub fn varint(&mut self, v: u64) {
+        // One byte, the usual case (a string's header, a count, a date's offset).
+        if v < 0x80 {
+            if let Some(dst) = self.out.get_mut(self.len) {
+                *dst = v as u8;
+            }
+            self.len += 1;
+            return;
+        }
         for byte in leb128(v) {
             if let Some(dst) = self.out.get_mut(self.len) {
                 *dst = byte;
