@@ -190,8 +190,10 @@ pub fn encode_in_place(buf: &mut [u8], at: usize, n: usize) -> Result<usize> {
         let mut word = [0u8; 8];
         word[..6].copy_from_slice(&buf[6 * m..6 * m + 6]);
         let v = u64::from_be_bytes(word);
-        let chars: [u8; 8] = core::array::from_fn(|k| ALPHABET[(v >> (58 - 6 * k)) as usize & 63]);
-        buf[8 * m..8 * m + 8].copy_from_slice(&chars);
+        // A store per character: fewer instructions than gathering them into one word.
+        for (k, c) in buf[8 * m..8 * m + 8].iter_mut().enumerate() {
+            *c = ALPHABET[(v >> (58 - 6 * k)) as usize & 63];
+        }
     }
     Ok(needed)
 }
