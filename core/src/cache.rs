@@ -512,16 +512,16 @@ impl<'b, C: Cached<'b>, const B: usize> Source<'b, C> for Option<&Slot<B>> {
         }
     }
 
-    fn read(
+    fn read<T: Default>(
         self,
         payload: &str,
         scratch: &'b mut [u8],
         c: &mut C,
-        decode: impl FnOnce(&str, &'b mut [u8], &mut C) -> Result<()>,
-    ) -> Result<()> {
+        decode: impl FnOnce(&str, &'b mut [u8], &mut C) -> Result<T>,
+    ) -> Result<T> {
         match self {
-            // Decoded and checked when the token was entered.
-            Some(slot) => slot.load(scratch, c),
+            // Decoded and checked when the token was entered; nothing learned by reading.
+            Some(slot) => slot.load(scratch, c).map(|()| T::default()),
             None => Payload.read(payload, scratch, c, decode),
         }
     }

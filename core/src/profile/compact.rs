@@ -183,7 +183,7 @@ fn verify_claims<'b, C: Decode<'b>, K: VerifyingKey + ?Sized>(
             // base64url cannot, nor can a `Registry`'s values).
             c.check_read_values()
         },
-        policy,
+        |c, ()| policy(c),
     )
 }
 

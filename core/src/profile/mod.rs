@@ -64,24 +64,28 @@ pub(crate) fn issue<'o, C: ClaimSet, K: SigningKey + ?Sized>(
 ///
 /// `source` is [`Payload`] but on a verified-token cache hit, whose source checks what the
 /// call can change and supplies the claims the cache holds.
+///
+/// `decode` may hand `policy` what it learned of the claims as it read them (a `T`; the
+/// `jwt` verifiers' requirements on custom claims, matched while reading), `T::default()`
+/// on a cache hit, where nothing is decoded.
 #[inline]
 #[allow(clippy::too_many_arguments)] // the pipeline's inputs and its stages, each its own
-pub(crate) fn verify<'b, C: ClaimSet + InPlace, K: VerifyingKey + ?Sized>(
+pub(crate) fn verify<'b, C: ClaimSet + InPlace, K: VerifyingKey + ?Sized, T: Default>(
     token: &str,
     key: &K,
     limits: &Limits,
     scratch: &'b mut [u8],
     source: impl Source<'b, C>,
     check_typ: impl FnOnce(Option<&str>, &str) -> Result<()>,
-    decode: impl FnOnce(&str, &'b mut [u8], &mut C) -> Result<()>,
-    policy: impl FnOnce(&C) -> Result<()>,
+    decode: impl FnOnce(&str, &'b mut [u8], &mut C) -> Result<T>,
+    policy: impl FnOnce(&C, T) -> Result<()>,
 ) -> Result<C> {
     let payload = source.signed_payload(token, key, limits, C::KIND, scratch, check_typ)?;
     read_in_place(|c| {
-        claims(payload, scratch, source, decode, c)?;
+        let learned = claims(payload, scratch, source, decode, c)?;
         // The policy here, inlined where the verifier is called (a program whose policy
         // has no custom-claim rules links none of their code).
-        policy(c)
+        policy(c, learned)
     })
 }
 
@@ -104,13 +108,13 @@ pub(crate) trait Source<'b, C>: Copy {
     /// The second phase: fills `c` (which starts [`InPlace::empty`]) and checks its
     /// values; for [`Payload`], with `decode`, which checks what its reader left unchecked
     /// (`ClaimSet::check_values`, or `check_read_values` after the JSON reader).
-    fn read(
+    fn read<T: Default>(
         self,
         payload: &str,
         scratch: &'b mut [u8],
         c: &mut C,
-        decode: impl FnOnce(&str, &'b mut [u8], &mut C) -> Result<()>,
-    ) -> Result<()>;
+        decode: impl FnOnce(&str, &'b mut [u8], &mut C) -> Result<T>,
+    ) -> Result<T>;
 }
 
 /// The token itself: header and signature checked, the payload decoded by the profile.
@@ -132,13 +136,13 @@ impl<'b, C: ClaimSet> Source<'b, C> for Payload {
     }
 
     #[inline(always)]
-    fn read(
+    fn read<T: Default>(
         self,
         payload: &str,
         scratch: &'b mut [u8],
         c: &mut C,
-        decode: impl FnOnce(&str, &'b mut [u8], &mut C) -> Result<()>,
-    ) -> Result<()> {
+        decode: impl FnOnce(&str, &'b mut [u8], &mut C) -> Result<T>,
+    ) -> Result<T> {
         decode(payload, scratch, c)
     }
 }
@@ -163,12 +167,12 @@ fn signed_payload<'t, K: VerifyingKey + ?Sized>(
 /// The second phase, once the signature verified: claims decoding into `c` (which starts
 /// [`InPlace::empty`]) and their values, as `source` reads them.
 #[inline(never)]
-fn claims<'b, C: ClaimSet>(
+fn claims<'b, C: ClaimSet, T: Default>(
     payload: &str,
     scratch: &'b mut [u8],
     source: impl Source<'b, C>,
-    decode: impl FnOnce(&str, &'b mut [u8], &mut C) -> Result<()>,
+    decode: impl FnOnce(&str, &'b mut [u8], &mut C) -> Result<T>,
     c: &mut C,
-) -> Result<()> {
+) -> Result<T> {
     source.read(payload, scratch, c, decode)
 }
