@@ -166,8 +166,8 @@ impl<'r, 'p> Resolver<'r, 'p> {
     }
 
     /// What a claims reader calls with each custom claim's decoded name and value text
-    /// (checked), as it reads them. Made where the verifier is called, so that a program
-    /// whose policies require nothing links none of this.
+    /// (checked), as it reads them (the `jwt` verifier's reader with rules, which a
+    /// program whose policies require nothing does not link).
     pub(crate) fn hook(&mut self) -> impl FnMut(&str, &str) + '_ {
         |name, value| self.member(|head| head == name, &Value::checked(value))
     }
