@@ -501,7 +501,7 @@ impl<'b, C: Cached<'b>, const B: usize> Source<'b, C> for Option<&Slot<B>> {
         limits: &Limits,
         kind: Kind,
         scratch: &mut [u8],
-        check_typ: impl FnOnce(Option<&str>, &str) -> Result<()>,
+        check_typ: impl crate::jws::HeaderRule,
     ) -> Result<&'t str> {
         match self {
             // The payload is not read on a hit.

@@ -1,10 +1,15 @@
 //! The JOSE header: strict parsing and byte-minimal writing.
 
+use crate::alg::MAX_KID_LEN;
 use crate::error::{Error, Result};
 use crate::json::{Arena, Reader, Writer};
 
 /// The longest header JSON read or written, in bytes.
 pub const MAX_HEADER_LEN: usize = 512;
+
+/// The longest header the `compact` profile writes: the longest algorithm name (every one
+/// has five characters) with the longest key id.
+pub(crate) const COMPACT_MAX_LEN: usize = r#"{"alg":"EdDSA","kid":""}"#.len() + MAX_KID_LEN;
 
 /// The `typ` the `jwt` profile writes for access tokens.
 pub(crate) const ACCESS_TYP: &str = "at+jwt";
@@ -158,6 +163,57 @@ impl<'h> Header<'h> {
         })
     }
 
+    /// Checks header JSON against the one form the `compact` profile accepts: exactly what
+    /// [`Header::write`] writes for a key of `alg` with no `typ`, `{"alg":"…"}` or
+    /// `{"alg":"…","kid":"…"}`, no whitespace, the key id without escapes and at most
+    /// [`MAX_KID_LEN`] bytes. Not a second JSON
+    /// reader: a byte comparison whose every acceptance [`Header::parse`] reads as the same
+    /// header (a test holds the two together), so this profile links no JSON reader.
+    ///
+    /// `json` is the whole header, or when `whole` is false the start of a longer one than
+    /// any this profile writes (refused, the error named from that start). `alg` is the
+    /// key's algorithm name (`None`: any name, for reading without a key); `kid` the key's
+    /// id, which a header `kid` must equal. Errors: [`Error::AlgorithmMismatch`],
+    /// [`Error::KeyIdMismatch`]; a member other than these two where the form has none,
+    /// [`Error::WrongType`] when it is `typ` (the kind is in the payload), else
+    /// [`Error::UnsupportedHeader`] (also for one repeated); [`Error::MalformedHeader`] for
+    /// anything else not in the form.
+    pub(crate) fn check_compact(
+        json: &[u8],
+        whole: bool,
+        alg: Option<&str>,
+        kid: Option<&str>,
+    ) -> Result<()> {
+        let Some(rest) = json.strip_prefix(br#"{"alg":""#) else {
+            return Err(match json.strip_prefix(b"{") {
+                Some(member) if !member.starts_with(br#""alg""#) => member_error(member),
+                _ => Error::MalformedHeader,
+            });
+        };
+        let (name, rest) = plain_string(rest)?;
+        if alg.is_some_and(|alg| name != alg.as_bytes()) {
+            return Err(Error::AlgorithmMismatch);
+        }
+        let rest = match rest.strip_prefix(br#","kid":""#) {
+            Some(rest) => {
+                let (theirs, rest) = plain_string(rest)?;
+                if theirs.len() > MAX_KID_LEN {
+                    return Err(Error::MalformedHeader);
+                }
+                if kid.is_some_and(|ours| theirs != ours.as_bytes()) {
+                    return Err(Error::KeyIdMismatch);
+                }
+                rest
+            }
+            None => rest,
+        };
+        match rest {
+            b"}" if whole => Ok(()),
+            [b',', member @ ..] => Err(member_error(member)),
+            _ => Err(Error::MalformedHeader),
+        }
+    }
+
     /// Writes the header as byte-minimal JSON (`alg`, then `typ` and `kid` when present);
     /// returns the length written, or [`Error::BufferTooSmall`].
     pub fn write(&self, out: &mut [u8]) -> Result<usize> {
@@ -175,6 +231,45 @@ impl<'h> Header<'h> {
     }
 }
 
+/// A JSON string's content up to its closing quote, and what follows the quote: content
+/// that needs no escape (no `\`, no control byte) and is UTF-8, as [`Header::write`]
+/// writes such a string; anything else is [`Error::MalformedHeader`].
+fn plain_string(s: &[u8]) -> Result<(&[u8], &[u8])> {
+    let end = s
+        .iter()
+        .position(|&b| !is_plain(b))
+        .ok_or(Error::MalformedHeader)?;
+    match s.split_at(end) {
+        (content, [b'"', rest @ ..]) if core::str::from_utf8(content).is_ok() => {
+            Ok((content, rest))
+        }
+        _ => Err(Error::MalformedHeader),
+    }
+}
+
+/// The error for a member, starting at `member`, where the `compact` form has none.
+fn member_error(member: &[u8]) -> Error {
+    if member.starts_with(br#""typ""#) {
+        Error::WrongType
+    } else if member.starts_with(b"\"") {
+        Error::UnsupportedHeader
+    } else {
+        Error::MalformedHeader
+    }
+}
+
+/// Whether JSON writes byte `b` of a string as it is: not a quote, a backslash or a
+/// control byte.
+fn is_plain(b: u8) -> bool {
+    b != b'"' && b != b'\\' && b >= 0x20
+}
+
+/// Whether [`Header::write`] writes key id `kid` as it is between quotes, as the `compact`
+/// profile requires ([`Header::check_compact`]).
+pub(crate) fn is_plain_kid(kid: &str) -> bool {
+    kid.bytes().all(is_plain)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -185,16 +280,40 @@ mod tests {
     /// brace, a letter's other case), under every algorithm name.
     /// The headers encoded at compile time are what `write` then encoding give, for every
     /// algorithm and `typ` (and none for any other `typ`).
+    use crate::alg::Algorithm;
+
+    /// Every algorithm, in [`Algorithm`]'s order.
+    const ALGS: [Algorithm; 5] = [
+        Algorithm::EdDSA,
+        Algorithm::HS256,
+        Algorithm::ES256,
+        Algorithm::RS256,
+        Algorithm::PS256,
+    ];
+
+    /// `json` itself, and `json` with each byte removed, doubled, or replaced by each of
+    /// `bytes` and by itself with its case bit flipped.
+    fn near_misses(json: &[u8], bytes: &[u8]) -> std::vec::Vec<std::vec::Vec<u8>> {
+        let mut variants = std::vec![json.to_vec()];
+        for i in 0..json.len() {
+            let mut v = json.to_vec();
+            v.remove(i);
+            variants.push(v);
+            let mut v = json.to_vec();
+            v.insert(i, json[i]);
+            variants.push(v);
+            for &b in bytes.iter().chain([json[i] ^ 0x20].iter()) {
+                let mut v = json.to_vec();
+                v[i] = b;
+                variants.push(v);
+            }
+        }
+        variants
+    }
+
     #[test]
     fn headers_encoded_at_compile_time_are_the_written_ones() {
-        use crate::alg::Algorithm;
-        let algs = [
-            Algorithm::EdDSA,
-            Algorithm::HS256,
-            Algorithm::ES256,
-            Algorithm::RS256,
-            Algorithm::PS256,
-        ];
+        let algs = ALGS;
         for alg in algs {
             for typ in [None, Some(ACCESS_TYP), Some(ID_TYP)] {
                 let mut json = [0u8; 64];
@@ -214,14 +333,7 @@ mod tests {
 
     #[test]
     fn written_forms_are_recognised_as_the_parser_reads_them() {
-        use crate::alg::Algorithm;
-        let algs = [
-            Algorithm::EdDSA,
-            Algorithm::HS256,
-            Algorithm::ES256,
-            Algorithm::RS256,
-            Algorithm::PS256,
-        ];
+        let algs = ALGS;
         let mut checked = 0;
         for alg in algs.map(Algorithm::name) {
             for typ in [None, Some(ACCESS_TYP), Some(ID_TYP)] {
@@ -234,21 +346,7 @@ mod tests {
                 let n = written.write(&mut out).unwrap();
                 let json = &out[..n];
                 assert_eq!(Header::as_written(json, alg), Some(written));
-                let mut variants = std::vec::Vec::new();
-                for i in 0..json.len() {
-                    let mut v = json.to_vec();
-                    v.remove(i);
-                    variants.push(v);
-                    let mut v = json.to_vec();
-                    v.insert(i, json[i]);
-                    variants.push(v);
-                    for b in [b' ', b'"', b'\\', b',', b'}', json[i] ^ 0x20] {
-                        let mut v = json.to_vec();
-                        v[i] = b;
-                        variants.push(v);
-                    }
-                }
-                for v in variants {
+                for v in near_misses(json, b" \"\\,}") {
                     for other in algs.map(Algorithm::name) {
                         checked += 1;
                         if let Some(h) = Header::as_written(&v, other) {
@@ -262,6 +360,141 @@ mod tests {
             }
         }
         assert!(checked > 10_000, "{checked}");
+    }
+
+    /// The `compact` form: what `write` writes with no `typ` (with and without a key id,
+    /// including a longest one and one beyond ASCII) is accepted; and of every written form
+    /// with a byte removed, doubled or replaced, under any key, what is accepted the general
+    /// parser reads as the same header, which `write` writes byte for byte as it was.
+    #[test]
+    fn the_compact_form_is_what_write_writes_and_parse_reads_alike() {
+        let algs = ALGS.map(Algorithm::name);
+        let longest = "k".repeat(MAX_KID_LEN);
+        let kids = [None, Some("k1"), Some("clé-2"), Some(longest.as_str())];
+        let mut checked = 0;
+        for alg in algs {
+            for kid in kids {
+                let written = Header {
+                    alg,
+                    typ: None,
+                    kid,
+                };
+                let mut out = [0u8; COMPACT_MAX_LEN];
+                let n = written.write(&mut out).unwrap();
+                let json = &out[..n];
+                assert_eq!(Header::check_compact(json, true, Some(alg), kid), Ok(()));
+                assert_eq!(Header::check_compact(json, true, None, None), Ok(()));
+                // The start of a longer header is never accepted.
+                assert_eq!(
+                    Header::check_compact(json, false, Some(alg), kid),
+                    Err(Error::MalformedHeader)
+                );
+                for v in near_misses(json, &[b' ', b'"', b'\\', b',', b'}', 0x1f, 0xff]) {
+                    for (other, other_kid) in algs.iter().flat_map(|a| kids.map(|k| (*a, k))) {
+                        checked += 1;
+                        if Header::check_compact(&v, true, Some(other), other_kid).is_ok() {
+                            let mut buf = [0u8; 2 * COMPACT_MAX_LEN];
+                            let h = Header::parse(&v, &mut Arena::new(&mut buf)).unwrap();
+                            assert_eq!(h.alg, other);
+                            assert_eq!(h.typ, None);
+                            // A key with an id accepts no other id.
+                            assert!(h.kid.is_none() || other_kid.is_none() || h.kid == other_kid);
+                            let mut again = [0u8; COMPACT_MAX_LEN];
+                            let n = h.write(&mut again).unwrap();
+                            assert_eq!(&again[..n], &v[..], "{}", v.escape_ascii());
+                        }
+                    }
+                }
+            }
+        }
+        assert!(checked > 50_000, "{checked}");
+    }
+
+    #[test]
+    fn the_compact_form_names_what_is_wrong() {
+        let check =
+            |json: &str, kid| Header::check_compact(json.as_bytes(), true, Some("HS256"), kid);
+        let cases: [(Result<()>, Option<&str>, &[&str]); 7] = [
+            (
+                Ok(()),
+                None,
+                &[r#"{"alg":"HS256"}"#, r#"{"alg":"HS256","kid":"a"}"#],
+            ),
+            (
+                Ok(()),
+                Some("a"),
+                &[r#"{"alg":"HS256"}"#, r#"{"alg":"HS256","kid":"a"}"#],
+            ),
+            (
+                Err(Error::AlgorithmMismatch),
+                None,
+                &[r#"{"alg":"EdDSA"}"#, r#"{"alg":"none"}"#],
+            ),
+            (
+                Err(Error::KeyIdMismatch),
+                Some("a"),
+                &[r#"{"alg":"HS256","kid":"b"}"#],
+            ),
+            (
+                Err(Error::WrongType),
+                None,
+                &[
+                    r#"{"alg":"HS256","typ":"at+jwt"}"#,
+                    r#"{"typ":"JWT","alg":"HS256"}"#,
+                    r#"{"alg":"HS256","kid":"a","typ":"JWT"}"#,
+                ],
+            ),
+            (
+                Err(Error::UnsupportedHeader),
+                None,
+                &[
+                    r#"{"alg":"HS256","crit":["b64"]}"#,
+                    r#"{"alg":"HS256","alg":"HS256"}"#,
+                    r#"{"alg":"HS256","kid":"a","kid":"a"}"#,
+                    r#"{"kid":"a","alg":"HS256"}"#,
+                    r#"{"x":1"a,"1":[[["#,
+                ],
+            ),
+            (
+                Err(Error::MalformedHeader),
+                None,
+                &[
+                    r#"{"alg":"H\u0053256"}"#,
+                    r#"{"alg":"HS256","kid":"\u0061"}"#,
+                    "{\"alg\":\"HS256\",\"kid\":\"a\u{1}\"}",
+                    r#"{"alg":1}"#,
+                    r#"{"alg" :"HS256"}"#,
+                    r#"{"alg":"HS256" }"#,
+                    r#"{"alg":"HS256"} "#,
+                    r#"{"alg":"HS256""#,
+                    r#"{"alg":"HS256"#,
+                    "{}",
+                    "[]",
+                    "",
+                ],
+            ),
+        ];
+        for (expect, kid, headers) in cases {
+            for json in headers {
+                assert_eq!(check(json, kid), expect, "{json} {kid:?}");
+            }
+        }
+        // A key id longer than any key's.
+        let json = std::format!(
+            r#"{{"alg":"HS256","kid":"{}"}}"#,
+            "k".repeat(MAX_KID_LEN + 1)
+        );
+        assert_eq!(check(&json, None), Err(Error::MalformedHeader));
+        // A key id that is not UTF-8.
+        let json = b"{\"alg\":\"HS256\",\"kid\":\"\xc3\"}";
+        assert_eq!(
+            Header::check_compact(json, true, Some("HS256"), None),
+            Err(Error::MalformedHeader)
+        );
+        assert!(is_plain_kid("k1") && is_plain_kid("clé"));
+        for kid in ["a\"b", "a\\b", "a\nb", "\u{1f}"] {
+            assert!(!is_plain_kid(kid), "{kid:?}");
+        }
     }
 
     fn parse_err(json: &str) -> Option<Error> {

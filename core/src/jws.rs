@@ -8,7 +8,7 @@ use crate::alg::{Algorithm, MAX_SIGNATURE_LEN, SigningKey, VerifyingKey};
 use crate::b64;
 use crate::budget::Limits;
 use crate::error::{Error, Result};
-use crate::header::{Header, MAX_HEADER_LEN};
+use crate::header::{COMPACT_MAX_LEN, Header, MAX_HEADER_LEN};
 use crate::json::Arena;
 
 /// The three segments of a compact JWS, not yet checked.
@@ -112,6 +112,65 @@ fn check_header_on_stack(
     check_header(parts, &mut buf, alg, kid, check_typ)
 }
 
+/// What a profile checks of a header beyond the key's algorithm and id, and which grammar
+/// the header is read with. A closure over the header's `typ` and the payload segment
+/// reads any JSON header ([`Header::parse`]); [`Compact`] only the `compact` profile's one
+/// form ([`Header::check_compact`]).
+pub(crate) trait HeaderRule {
+    /// Whether the header must be the `compact` profile's form.
+    const COMPACT: bool;
+    /// Checks the header's `typ` (none for [`Compact`]) with the payload segment.
+    fn check(self, typ: Option<&str>, payload: &str) -> Result<()>;
+}
+
+impl<F: FnOnce(Option<&str>, &str) -> Result<()>> HeaderRule for F {
+    const COMPACT: bool = false;
+    #[inline(always)]
+    fn check(self, typ: Option<&str>, payload: &str) -> Result<()> {
+        self(typ, payload)
+    }
+}
+
+/// The `compact` profile's [`HeaderRule`]: its one header form, then the payload segment
+/// checked by the closure (the tag: profile, version, kind).
+pub(crate) struct Compact<F>(pub F);
+
+impl<F: FnOnce(&str) -> Result<()>> HeaderRule for Compact<F> {
+    const COMPACT: bool = true;
+    #[inline(always)]
+    fn check(self, _: Option<&str>, payload: &str) -> Result<()> {
+        (self.0)(payload)
+    }
+}
+
+/// The header characters [`check_compact_header`] decodes: every header the `compact`
+/// profile writes, and the start of any longer one.
+const COMPACT_READ: usize = b64::encoded_len(COMPACT_MAX_LEN).next_multiple_of(4);
+
+/// Checks a `compact` header segment ([`Header::check_compact`]) against a key of `alg`
+/// named `kid` (`None`: any), and the payload with `payload_check` when the header is
+/// right or fails only by a `typ`: so a `jwt` token is [`Error::WrongProfile`], as its
+/// payload says, rather than [`Error::WrongType`]. Decoded on the stack: at most
+/// [`COMPACT_MAX_LEN`] bytes and a few (the start of a longer header, refused).
+pub(crate) fn check_compact_header(
+    segment: &str,
+    alg: Option<Algorithm>,
+    kid: Option<&str>,
+    payload_check: &mut dyn FnMut() -> Result<()>,
+) -> Result<()> {
+    let head = segment
+        .get(..segment.len().min(COMPACT_READ))
+        .ok_or(Error::Base64)?;
+    let mut buf = [0u8; COMPACT_READ / 4 * 3];
+    let json = b64::decode(head, &mut buf)?;
+    let whole = head.len() == segment.len();
+    let header = Header::check_compact(json, whole, alg.map(Algorithm::name), kid);
+    if matches!(header, Ok(()) | Err(Error::WrongType)) {
+        payload_check()?;
+    }
+    header
+}
+
 /// Checks the header and signature of `token` against the pinned `key`, then hands the
 /// header's `typ` and the payload segment to `check_typ` (called before the signature is
 /// checked, so a wrong kind or profile is named as such). Returns the payload segment.
@@ -125,7 +184,7 @@ pub(crate) fn verify_parts<'t, K: VerifyingKey + ?Sized>(
     token: &'t str,
     key: &K,
     scratch: &mut [u8],
-    check_typ: impl FnOnce(Option<&str>, &str) -> Result<()>,
+    check_typ: impl HeaderRule,
 ) -> Result<&'t str> {
     // Written through, not returned: a returned `Result<Parts>` is copied into a second
     // `Parts` in this frame, which is on the stack under the signature check.
@@ -142,22 +201,28 @@ pub(crate) fn verify_parts<'t, K: VerifyingKey + ?Sized>(
 /// Everything [`verify_parts`] checks before the signature: the JWS shape, the header, and
 /// the signature segment's encoding and length. The checked segments go to `out`.
 #[inline(never)]
-fn checked_parts<'t, K: VerifyingKey + ?Sized>(
+fn checked_parts<'t, K: VerifyingKey + ?Sized, R: HeaderRule>(
     token: &'t str,
     key: &K,
     scratch: &mut [u8],
-    check_typ: impl FnOnce(Option<&str>, &str) -> Result<()>,
+    rule: R,
     out: &mut Parts<'t>,
 ) -> Result<()> {
     let parts = split(token)?;
-    let mut check_typ = Some(check_typ);
-    let mut check_typ =
-        |typ: Option<&str>, payload: &str| check_typ.take().map_or(Ok(()), |f| f(typ, payload));
     let (alg, kid) = (key.algorithm(), key.key_id());
-    let need = b64::decoded_len(parts.header.len())?.saturating_mul(2);
-    match scratch.get_mut(..need) {
-        Some(buf) => check_header(&parts, buf, alg, kid, &mut check_typ)?,
-        None => check_header_on_stack(&parts, alg, kid, &mut check_typ)?,
+    let mut rule = Some(rule);
+    if R::COMPACT {
+        let mut check = || rule.take().map_or(Ok(()), |r| r.check(None, parts.payload));
+        check_compact_header(parts.header, Some(alg), kid, &mut check)?;
+    } else {
+        let mut check_typ = |typ: Option<&str>, payload: &str| {
+            rule.take().map_or(Ok(()), |r| r.check(typ, payload))
+        };
+        let need = b64::decoded_len(parts.header.len())?.saturating_mul(2);
+        match scratch.get_mut(..need) {
+            Some(buf) => check_header(&parts, buf, alg, kid, &mut check_typ)?,
+            None => check_header_on_stack(&parts, alg, kid, &mut check_typ)?,
+        }
     }
     // A byte outside the alphabet is `Base64` before a wrong length is `BadSignature`; the
     // decoder refuses such bytes itself, so the segment is scanned apart only when its
@@ -210,7 +275,7 @@ pub fn verify<'o, K: VerifyingKey + ?Sized>(
     if token.len() > MAX_JWS_LEN {
         return Err(Error::OverBudget);
     }
-    let payload = verify_parts(token, key, payload_out, |_, _| Ok(()))?;
+    let payload = verify_parts(token, key, payload_out, |_: Option<&str>, _: &str| Ok(()))?;
     b64::decode(payload, payload_out)
 }
 

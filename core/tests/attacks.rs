@@ -108,20 +108,18 @@ fn alg_none_with_a_signature_missing_null_or_not_a_string() {
     assert_eq!(verify_access(&t, &hs()), Ok(()));
 }
 
+/// The payload segment of a `compact` access token `key` issues.
+fn compact_payload(key: &Hs256Key) -> String {
+    let mut buf = [0u8; 1024];
+    let claims = access_claims(NOW);
+    let token = compact::issue_access(&claims, key, &Limits::ACCESS, &Registry::EMPTY, &mut buf);
+    token.unwrap().split('.').nth(1).unwrap().to_owned()
+}
+
 #[test]
 fn header_injection_is_refused_in_the_compact_profile_too() {
     let key = hs_key(KeyUse::AccessAndId);
-    let mut buf = [0u8; 1024];
-    let token = compact::issue_access(
-        &access_claims(NOW),
-        &key,
-        &Limits::ACCESS,
-        &Registry::EMPTY,
-        &mut buf,
-    )
-    .unwrap()
-    .to_owned();
-    let payload = token.split('.').nth(1).unwrap();
+    let payload = &compact_payload(&key);
     let mut scratch = [0u8; 2048];
     for (header, expect) in [
         (r#"{"alg":"none"}"#, Error::AlgorithmMismatch),
@@ -160,6 +158,110 @@ fn header_injection_is_refused_in_the_compact_profile_too() {
         );
         assert_eq!(got.err(), Some(expect), "{header}");
     }
+}
+
+/// The `compact` profile reads its header in one form only, the one its writer writes
+/// (FORMAT.md, "Header"): a header any JSON reader takes as the same, but spelled another
+/// way, is refused before any crypto, by the verifier and by `decode_unverified` alike.
+#[test]
+fn the_compact_header_is_accepted_only_as_written() {
+    let key = hs_key(KeyUse::AccessAndId);
+    let payload = &compact_payload(&key);
+    let mut scratch = [0u8; 2048];
+    let long_kid = format!(r#"{{"alg":"HS256","kid":"{}"}}"#, "k".repeat(65));
+    for (header, expect) in [
+        (r#"{"alg":"HS256"}"#, Ok(())),
+        (r#"{"alg":"HS256","kid":"any"}"#, Ok(())),
+        (r#"{ "alg":"HS256"}"#, Err(Error::MalformedHeader)),
+        (r#"{"alg":"HS256"} "#, Err(Error::MalformedHeader)),
+        (r#"{"alg":"H\u0053256"}"#, Err(Error::MalformedHeader)),
+        (
+            r#"{"alg":"HS256","kid":"\u0061"}"#,
+            Err(Error::MalformedHeader),
+        ),
+        (
+            r#"{"kid":"a","alg":"HS256"}"#,
+            Err(Error::UnsupportedHeader),
+        ),
+        (long_kid.as_str(), Err(Error::MalformedHeader)),
+    ] {
+        let t = forge_segments(&b64e(header.as_bytes()), payload);
+        let wire = Tripwire::new();
+        let got = compact::verify_access(
+            &t,
+            &wire,
+            &access_policy(),
+            &Registry::EMPTY,
+            NOW,
+            &mut scratch,
+        );
+        assert_eq!(got.map(|_| ()), expect, "{header}");
+        assert_eq!(wire.checks.get(), usize::from(expect.is_ok()), "{header}");
+        let seen = compact::decode_unverified(&t, &Limits::ACCESS, &Registry::EMPTY, &mut scratch);
+        assert_eq!(seen.map(|_| ()), expect, "{header}");
+    }
+    // The same headers under a `jwt` payload name the profile, as before the form.
+    let jwt_payload = b64e(access_json(NOW, NOW + 60).as_bytes());
+    for header in [
+        AT_HEADER,
+        r#"{"typ":"at+jwt","alg":"HS256"}"#,
+        r#"{"alg":"HS256","kid":"a","typ":"JWT"}"#,
+    ] {
+        let t = forge_segments(&b64e(header.as_bytes()), &jwt_payload);
+        let got = compact::verify_access(
+            &t,
+            &hs(),
+            &access_policy(),
+            &Registry::EMPTY,
+            NOW,
+            &mut scratch,
+        );
+        assert_eq!(got.err(), Some(Error::WrongProfile), "{header}");
+    }
+}
+
+/// A key id the `compact` header cannot carry as it is (JSON would escape it) is refused
+/// when issuing, not written in another form: the `jwt` profile still issues with it.
+#[test]
+fn a_key_id_json_escapes_issues_no_compact_token() {
+    for kid in ["a\"b", "a\\b", "tab\there"] {
+        let key = hs_key(KeyUse::AccessAndId).with_kid(kid).unwrap();
+        let mut buf = [0u8; 1024];
+        let claims = access_claims(NOW);
+        let got = compact::issue_access(&claims, &key, &Limits::ACCESS, &Registry::EMPTY, &mut buf);
+        assert_eq!(got.err(), Some(Error::InvalidKey), "{kid:?}");
+        let token = jwt::issue_access(&claims, &key, &Limits::ACCESS, &mut buf).unwrap();
+        let mut scratch = [0u8; 2048];
+        assert!(jwt::verify_access(token, &key, &access_policy(), NOW, &mut scratch).is_ok());
+    }
+    // An id it can carry: verified under the same id and under a key without one, refused
+    // under another.
+    let key = hs_key(KeyUse::AccessAndId).with_kid("clé-1").unwrap();
+    let mut buf = [0u8; 1024];
+    let token = compact::issue_access(
+        &access_claims(NOW),
+        &key,
+        &Limits::ACCESS,
+        &Registry::EMPTY,
+        &mut buf,
+    )
+    .unwrap();
+    let mut scratch = [0u8; 2048];
+    let mut verify = |k: &Hs256Key| {
+        compact::verify_access(
+            token,
+            k,
+            &access_policy(),
+            &Registry::EMPTY,
+            NOW,
+            &mut scratch,
+        )
+        .map(|_| ())
+    };
+    assert_eq!(verify(&key), Ok(()));
+    assert_eq!(verify(&hs()), Ok(()));
+    let other = hs_key(KeyUse::AccessAndId).with_kid("clé-2").unwrap();
+    assert_eq!(verify(&other), Err(Error::KeyIdMismatch));
 }
 
 #[test]

@@ -1,5 +1,6 @@
 //! The low-level JWS layer on arbitrary input: `jws::split`, base64url decoding, the header
-//! parser (`jws::untrusted_header`, and through `jws::verify`), header writing, and
+//! parser (`jws::untrusted_header`, and through `jws::verify`), the `compact` profile's one
+//! header form (through `compact::decode_unverified`) against it, header writing, and
 //! `jws::sign` → `jws::verify` with arbitrary `typ`/`kid`/payload.
 #![no_main]
 
@@ -60,6 +61,38 @@ fuzz_target!(|data: &[u8]| {
                 "{as_header}"
             );
         }
+    }
+    // The input as a `compact` header over a real compact payload: what the profile's one
+    // form accepts, the general parser reads as a header with no `typ`, written back byte
+    // for byte as it was.
+    let mut issued = vec![0u8; BUF];
+    let compact_payload = compact_token::compact::issue_access(
+        &sample_access(),
+        &hs,
+        &unbounded(compact_token::Limits::ACCESS),
+        &compact_token::Registry::EMPTY,
+        &mut issued,
+    )
+    .expect("the sample issues")
+    .split('.')
+    .nth(1)
+    .expect("three segments")
+    .to_owned();
+    let as_compact = format!("{}.{compact_payload}.", b64(header_json));
+    let mut scratch = vec![0u8; BUF];
+    let unbounded_access = unbounded(compact_token::Limits::ACCESS);
+    let seen = compact_token::compact::decode_unverified(
+        &as_compact,
+        &unbounded_access,
+        &compact_token::Registry::EMPTY,
+        &mut scratch,
+    );
+    if seen.is_ok() {
+        let h = jws::untrusted_header(&as_compact, &mut hbuf).expect("the general parser reads it");
+        assert_eq!(h.typ, None, "{as_compact}");
+        let mut json = [0u8; compact_token::MAX_HEADER_LEN];
+        let n = h.write(&mut json).expect("it fits");
+        assert_eq!(&json[..n], header_json, "{as_compact}");
     }
     for key in [&ed as &dyn compact_token::SigningKey, &hs] {
         let token = sign_raw(header_json, payload, key);

@@ -69,7 +69,9 @@ const fn tag(kind: Kind) -> u8 {
 /// their numbers ([`Registry::EMPTY`] to carry every string in full).
 ///
 /// Errors: [`Error::KeyUseMismatch`], [`Error::LifetimeTooLong`], [`Error::InvalidDate`],
-/// [`Error::OverBudget`], or [`Error::BufferTooSmall`] with the exact length needed.
+/// [`Error::OverBudget`], or [`Error::BufferTooSmall`] with the exact length needed;
+/// [`Error::InvalidKey`] for a key whose id JSON must escape (a quote, a backslash, a
+/// control character): this profile's header carries the id as it is (FORMAT.md).
 pub fn issue_access<'o, S: AsRef<str>, K: SigningKey + ?Sized>(
     claims: &AccessClaims<S>,
     key: &K,
@@ -77,9 +79,7 @@ pub fn issue_access<'o, S: AsRef<str>, K: SigningKey + ?Sized>(
     registry: &Registry<'_>,
     out: &'o mut [u8],
 ) -> Result<&'o str> {
-    super::issue(claims, key, limits, None, out, |c, dst| {
-        write(c, registry, dst)
-    })
+    issue(claims, key, limits, registry, out)
 }
 
 /// Issues an ID token into `out`, returning it. Errors as for [`issue_access`].
@@ -90,6 +90,20 @@ pub fn issue_id<'o, S: AsRef<str>, K: SigningKey + ?Sized>(
     registry: &Registry<'_>,
     out: &'o mut [u8],
 ) -> Result<&'o str> {
+    issue(claims, key, limits, registry, out)
+}
+
+/// Both kinds' issuing: the header without `typ`, the key id as it is.
+fn issue<'o, C: Encode, K: SigningKey + ?Sized>(
+    claims: &C,
+    key: &K,
+    limits: &Limits,
+    registry: &Registry<'_>,
+    out: &'o mut [u8],
+) -> Result<&'o str> {
+    if !key.key_id().is_none_or(crate::header::is_plain_kid) {
+        return Err(Error::InvalidKey);
+    }
     super::issue(claims, key, limits, None, out, |c, dst| {
         write(c, registry, dst)
     })
@@ -176,7 +190,7 @@ fn verify_claims<'b, C: Decode<'b>, K: VerifyingKey + ?Sized>(
         limits,
         scratch,
         source,
-        |typ, payload| check_header(C::KIND, typ, payload),
+        jws::Compact(|payload: &str| check_tag(C::KIND, first_byte(payload)?)),
         |payload, scratch, c| {
             read_into(payload, registry, scratch, c)?;
             // The decoder refused U+0000 where a string can hold it (text form; hex and
@@ -253,15 +267,15 @@ pub fn decode_unverified<'b, 'r: 'b>(
 ) -> Result<Unverified<'b>> {
     limits.check_size(token.len())?;
     let parts = jws::split(token)?;
-    let mut header_buf = [0u8; jws::HEADER_BUF_LEN];
-    let header = jws::untrusted_header(token, &mut header_buf)?;
-    // The kind is the tag's: bits `00` access, anything else ID (so that `check_header`
-    // names the two kinds no token has `WrongKind`, as the verifier does).
+    // The kind is the tag's: bits `00` access, anything else ID (so that `check_tag` names
+    // the two kinds no token has `WrongKind`, as the verifier does).
     let kind = match first_byte(parts.payload)? & 0x03 {
         0 => Kind::Access,
         _ => Kind::Id,
     };
-    check_header(kind, header.typ, parts.payload)?;
+    // The header as the verifier reads it, but for any algorithm and key id.
+    let mut tag = || check_tag(kind, first_byte(parts.payload)?);
+    jws::check_compact_header(parts.header, None, None, &mut tag)?;
     if !parts.signature.bytes().all(b64::is_alphabet) {
         return Err(Error::Base64);
     }
@@ -288,16 +302,6 @@ fn check_tag(kind: Kind, tag_byte: u8) -> Result<()> {
     }
     if tag_byte != tag(kind) {
         return Err(Error::WrongKind);
-    }
-    Ok(())
-}
-
-/// Profile, version and kind checks before the signature, from the payload's first byte;
-/// compact tokens carry no `typ` ([`Error::WrongType`]).
-fn check_header(kind: Kind, typ: Option<&str>, payload: &str) -> Result<()> {
-    check_tag(kind, first_byte(payload)?)?;
-    if typ.is_some() {
-        return Err(Error::WrongType);
     }
     Ok(())
 }

@@ -76,7 +76,7 @@ pub(crate) fn verify<'b, C: ClaimSet + InPlace, K: VerifyingKey + ?Sized, T: Def
     limits: &Limits,
     scratch: &'b mut [u8],
     source: impl Source<'b, C>,
-    check_typ: impl FnOnce(Option<&str>, &str) -> Result<()>,
+    check_typ: impl crate::jws::HeaderRule,
     decode: impl FnOnce(&str, &'b mut [u8], &mut C) -> Result<T>,
     policy: impl FnOnce(&C, T) -> Result<()>,
 ) -> Result<C> {
@@ -102,7 +102,7 @@ pub(crate) trait Source<'b, C>: Copy {
         limits: &Limits,
         kind: Kind,
         scratch: &mut [u8],
-        check_typ: impl FnOnce(Option<&str>, &str) -> Result<()>,
+        check_typ: impl crate::jws::HeaderRule,
     ) -> Result<&'t str>;
 
     /// The second phase: fills `c` (which starts [`InPlace::empty`]) and checks its
@@ -130,7 +130,7 @@ impl<'b, C: ClaimSet> Source<'b, C> for Payload {
         limits: &Limits,
         kind: Kind,
         scratch: &mut [u8],
-        check_typ: impl FnOnce(Option<&str>, &str) -> Result<()>,
+        check_typ: impl crate::jws::HeaderRule,
     ) -> Result<&'t str> {
         signed_payload(token, key, limits, kind, scratch, check_typ)
     }
@@ -155,7 +155,7 @@ fn signed_payload<'t, K: VerifyingKey + ?Sized>(
     limits: &Limits,
     kind: Kind,
     scratch: &mut [u8],
-    check_typ: impl FnOnce(Option<&str>, &str) -> Result<()>,
+    check_typ: impl crate::jws::HeaderRule,
 ) -> Result<&'t str> {
     limits.check_size(token.len())?;
     if !key.key_use().allows(kind) {
