@@ -201,13 +201,23 @@ impl<'b> Deserializer<'b> {
                 self.enter()?;
                 let (mut first, mut done) = (true, false);
                 while self.next_item(b']', &mut first, &mut done)? {
-                    self.skip_value()?;
+                    self.skip_item()?;
                 }
             }
             _ => return self.skip_scalar(),
         }
         self.depth -= 1;
         Ok(())
+    }
+
+    /// [`skip_value`](Self::skip_value) of an array's element or an object's member value:
+    /// a frame deeper only for a nested array or object, a scalar skipped in this one.
+    #[inline(always)]
+    fn skip_item(&mut self) -> Result<()> {
+        match self.peek()? {
+            b'{' | b'[' => self.skip_value(),
+            _ => self.skip_scalar(),
+        }
     }
 
     /// [`skip_value`](Self::skip_value) of the object the cursor is at, handing each of its
@@ -219,7 +229,7 @@ impl<'b> Deserializer<'b> {
         let mut key = RawStr::EMPTY;
         while self.member(&mut members, &mut first, &mut done, &mut key)? {
             name(key);
-            self.skip_value()?;
+            self.skip_item()?;
         }
         self.depth -= 1;
         Ok(())

@@ -82,6 +82,15 @@ impl<'o> Writer<'o> {
         self.string_unless_nul(bytes, true)
     }
 
+    /// The next `n` bytes of the output, for the caller to fill, when they fit (`None`
+    /// otherwise); counted as written either way.
+    #[cfg(feature = "compact-custom-claims")]
+    pub(crate) fn reserve(&mut self, n: usize) -> Option<&mut [u8]> {
+        let at = self.len;
+        self.len += n;
+        self.out.get_mut(at..at + n)
+    }
+
     /// A string its caller knows has nothing to escape (see [`is_plain`]), between quotes
     /// as it is, unread.
     #[cfg(feature = "compact-custom-claims")]

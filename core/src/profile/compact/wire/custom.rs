@@ -375,36 +375,34 @@ impl<'b> Dec<'b, '_> {
             if i > 0 {
                 w.raw(b",");
             }
-            let at = w.len();
-            let name = self.name()?;
-            match name {
-                Name::WellKnown(s) => w.plain_string(s),
-                Name::Spelled(raw) => raw.write_json(w)?,
-            }
-            // Once the output no longer fits, the error is BufferTooSmall whatever follows.
-            if let Some(out) = w.written() {
-                let utf8 = |b| core::str::from_utf8(b).map_err(|_| Error::MalformedClaims);
-                // A name with nothing to escape was copied between its quotes as it is: it
-                // is its own JSON content, and what was written need not be read back.
-                let name = match name {
-                    Name::WellKnown(s) => crate::json::RawStr::plain(s),
-                    Name::Spelled(Raw::Borrowed(s)) if crate::json::is_plain(s) => {
-                        crate::json::RawStr::plain(s)
-                    }
-                    Name::Spelled(_) => crate::json::Reader::new(utf8(&out[at..])?).string()?,
-                };
-                if let Some(claim) = typed.and_then(|k| crate::claims::typed_claim(k, name)) {
-                    return Err(Error::ClaimCollision { claim });
-                }
-                // The object's earlier members are read again only on a filter hit.
-                if seen.note(&name) && seen.earlier(utf8(out)?, &name, at)? {
-                    return Err(Error::DuplicateMember);
-                }
-            }
+            self.member_name(w, typed, &mut seen)?;
             w.raw(b":");
             self.value(w, depth + 1)?;
         }
         Ok(())
+    }
+
+    /// A member's name, read, written and checked ([`check_name`]) against the object's
+    /// earlier names in `seen`. Not inlined: its locals stay out of [`Dec::members`]'
+    /// frame, which the nesting repeats.
+    #[inline(never)]
+    fn member_name(
+        &mut self,
+        w: &mut crate::json::Writer<'_>,
+        typed: Option<crate::kind::Kind>,
+        seen: &mut crate::json::Members,
+    ) -> Result<()> {
+        let at = w.len();
+        let name = self.name()?;
+        match name {
+            Name::WellKnown(s) => w.plain_string(s),
+            Name::Spelled(raw) => raw.write_json(w)?,
+        }
+        // Once the output no longer fits, the error is BufferTooSmall whatever follows.
+        match w.written() {
+            Some(out) => check_name(name, out, at, typed, seen),
+            None => Ok(()),
+        }
     }
 
     /// One value at `depth` below the claims object.
@@ -423,20 +421,7 @@ impl<'b> Dec<'b, '_> {
                 w.raw(b"-");
                 w.digits(p + 1);
             }
-            // Text written unchecked: `extras` checks the UTF-8 of the whole text once.
-            value::STRING if p == 0 => self.raw_unchecked()?.write_json(w)?,
-            value::NUMBER_TEXT if p == 0 => {
-                let raw = self.raw()?;
-                let Raw::Borrowed(text) = raw else {
-                    return Err(Error::MalformedClaims);
-                };
-                let mut r = crate::json::Reader::new(text);
-                r.number()?;
-                if r.pos() != text.len() {
-                    return Err(Error::MalformedClaims);
-                }
-                w.raw(text.as_bytes());
-            }
+            value::STRING | value::NUMBER_TEXT if p == 0 => self.text_value(h & 7, w)?,
             value::ARRAY | value::OBJECT => {
                 if depth + 1 > crate::json::MAX_DEPTH {
                     return Err(Error::NestingTooDeep);
@@ -458,20 +443,24 @@ impl<'b> Dec<'b, '_> {
             }
             value::BASE64URL => {
                 let n = usize::try_from(p).map_err(|_| Error::MalformedClaims)?;
-                let bytes = self.take(n)?;
-                w.raw(b"\"");
-                // Token bytes are public: the table-driven encoder, 48 bytes (whole groups
-                // of three, so the pieces join into one encoding) at a time.
-                let mut chars = [0u8; 64];
-                for chunk in bytes.chunks(48) {
-                    let n = crate::b64::encode_public(chunk, &mut chars)?;
-                    w.raw(&chars[..n]);
-                }
-                w.raw(b"\"");
+                base64url_string(self.take(n)?, w)?;
             }
             _ => return Err(Error::MalformedClaims),
         }
         Ok(())
+    }
+
+    /// A string (`STRING`) or a number in text form (`NUMBER_TEXT`), whose header was just
+    /// read. Not inlined: its locals stay out of [`Dec::value`]'s frame, which the nesting
+    /// repeats.
+    #[inline(never)]
+    fn text_value(&mut self, kind: u64, w: &mut crate::json::Writer<'_>) -> Result<()> {
+        if kind == value::STRING {
+            // Text written unchecked: `extras` checks the UTF-8 of the whole text once.
+            self.raw_unchecked()?.write_json(w)
+        } else {
+            number_text(self.raw()?, w)
+        }
     }
 
     /// A custom claim's name: a well-known name's code, or a string whose header is offset
@@ -490,6 +479,64 @@ impl<'b> Dec<'b, '_> {
                 .ok_or(Error::MalformedClaims),
         }
     }
+}
+
+/// Writes a number in text form, `raw`, which must be one JSON number. Not inlined: its
+/// reader stays out of [`Dec::value`]'s frame, which the nesting repeats.
+#[inline(never)]
+fn number_text(raw: Raw<'_>, w: &mut crate::json::Writer<'_>) -> Result<()> {
+    let Raw::Borrowed(text) = raw else {
+        return Err(Error::MalformedClaims);
+    };
+    let mut r = crate::json::Reader::new(text);
+    r.number()?;
+    if r.pos() != text.len() {
+        return Err(Error::MalformedClaims);
+    }
+    w.raw(text.as_bytes());
+    Ok(())
+}
+
+/// Writes `bytes` as a base64url JSON string, encoded in place in the output (token bytes
+/// are public: the table-driven encoder).
+fn base64url_string(bytes: &[u8], w: &mut crate::json::Writer<'_>) -> Result<()> {
+    w.raw(b"\"");
+    if let Some(dst) = w.reserve(crate::b64::encoded_len(bytes.len())) {
+        crate::b64::encode_public(bytes, dst)?;
+    }
+    w.raw(b"\"");
+    Ok(())
+}
+
+/// Checks the name just written at `at` in `out` (the text so far) of a member of an object
+/// whose names `seen` holds: not a typed claim of `typed`'s kind at the top, not an earlier
+/// member's. In a frame of its own, not in [`Dec::members`]', which the nesting repeats.
+#[inline(never)]
+fn check_name(
+    name: Name<'_>,
+    out: &[u8],
+    at: usize,
+    typed: Option<crate::kind::Kind>,
+    seen: &mut crate::json::Members,
+) -> Result<()> {
+    let utf8 = |b| core::str::from_utf8(b).map_err(|_| Error::MalformedClaims);
+    // A name with nothing to escape was copied between its quotes as it is: it is its own
+    // JSON content, and what was written need not be read back.
+    let name = match name {
+        Name::WellKnown(s) => crate::json::RawStr::plain(s),
+        Name::Spelled(Raw::Borrowed(s)) if crate::json::is_plain(s) => {
+            crate::json::RawStr::plain(s)
+        }
+        Name::Spelled(_) => crate::json::Reader::new(utf8(&out[at..])?).string()?,
+    };
+    if let Some(claim) = typed.and_then(|k| crate::claims::typed_claim(k, name)) {
+        return Err(Error::ClaimCollision { claim });
+    }
+    // The object's earlier members are read again only on a filter hit.
+    if seen.note(&name) && seen.earlier(utf8(out)?, &name, at)? {
+        return Err(Error::DuplicateMember);
+    }
+    Ok(())
 }
 
 #[cfg(test)]
