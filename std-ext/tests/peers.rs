@@ -6,7 +6,7 @@
 //!   unknown claims).
 //! - Ours verify in theirs: `jwt` tokens fully (signature, `typ`, audience, issuer, time at
 //!   an explicit `now`), `compact` tokens as plain JWS (signature only; the payload bytes
-//!   come back unchanged).
+//!   come back unchanged); and their plain JWS over our `compact` payload verifies in ours.
 //! - Their JWK sets (from their own key generation) load into our key sets and verify their
 //!   tokens by `kid`; our published JWK set loads into theirs and verifies ours by `kid`.
 //!
@@ -282,6 +282,47 @@ fn our_tokens_verify_in_theirs() {
         {
             refused(p, what, &r[9 + i]);
         }
+    }
+}
+
+/// Their plain JWS over one of our `compact` payloads verifies in our `compact` verifier
+/// when they write the header in the profile's one form (FORMAT.md, "Header"): both write
+/// `{"alg":"EdDSA","kid":"ed-1"}` and `{"alg":"HS256"}` for these members. The same payload
+/// under a `typ` they add is refused as the form says (`WrongType`).
+#[test]
+fn their_jws_over_our_compact_payload_verifies_in_ours() {
+    let (ed, hs) = (ed_key(), hs_key());
+    let empty = Registry::EMPTY;
+    let mut buf = [0u8; 2048];
+    let ours =
+        compact::issue_access(&access_expected(), &ed, &Limits::ACCESS, &empty, &mut buf).unwrap();
+    let payload = ours.split('.').nth(1).unwrap().to_owned();
+    let hs_jwk = peer::oct_jwk(&HS_SECRET);
+    for p in ALL {
+        let sign = |alg: &str, key: &Value, header: Value| {
+            json!({"op": "sign_jws", "alg": alg, "key": key, "header": header,
+                   "payload_b64": payload})
+        };
+        let r = p.batch(&[
+            sign("EdDSA", &ed_private_jwk(), json!({"kid": "ed-1"})),
+            sign("HS256", &hs_jwk, json!({})),
+            sign("EdDSA", &ed_private_jwk(), json!({"typ": "JWT"})),
+        ]);
+        let t: Vec<String> = r.iter().map(|r| token(p, r)).collect();
+        let mut scratch = [0u8; 2048];
+        let ed_pub = ed.verifying_key();
+        let mut verify = |t: &str, key: &dyn compact_token::VerifyingKey| {
+            compact::verify_access(t, key, &access_policy(), &empty, NOW + 10, &mut scratch)
+                .map(|c| c == access_expected())
+        };
+        assert_eq!(verify(&t[0], &ed_pub), Ok(true), "{}: {}", p.name(), t[0]);
+        assert_eq!(verify(&t[1], &hs), Ok(true), "{}: {}", p.name(), t[1]);
+        assert_eq!(
+            verify(&t[2], &ed_pub),
+            Err(TokenError::WrongType),
+            "{}",
+            p.name()
+        );
     }
 }
 
