@@ -1374,7 +1374,9 @@ ct_result ct_key_new_es256_public(const uint8_t *point,
                                   struct ct_key **out_key);
 
 // Sets the key id (kid, 1 to 64 bytes of UTF-8, else CT_INVALID_KEY): issued tokens
-// carry it, and tokens naming another kid are refused. On error the key is unchanged.
+// carry it, and tokens naming another kid are refused. On error the key is unchanged. A
+// compact token's header carries the kid as it is, so issuing one with a kid that JSON
+// must escape (a quote, a backslash, a control character) is CT_INVALID_KEY.
 //
 // # Safety
 // key must be a live handle not used concurrently; kid must point to kid_len

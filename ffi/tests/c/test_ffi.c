@@ -390,9 +390,16 @@ static void test_attacks(void) {
         CHECK_CODE(verify_access(k2, CT_PROFILE_JWT, tok, n), CT_OK);
         CHECK_CODE(verify_access(k1, CT_PROFILE_JWT, tok, n), CT_OK);
         CHECK_CODE(ct_key_set_kid(k2, (const uint8_t *)"", 0), CT_INVALID_KEY);
-        /* a verify-only key cannot sign */
+        /* the compact header carries the kid as it is: one JSON must escape issues no
+         * compact token (the key unchanged), while jwt tokens take it */
         ct_access_claims c = access_claims();
         size_t w = 0;
+        CHECK_CODE(ct_key_set_kid(k1, (const uint8_t *)"k\"1", 3), CT_OK);
+        CHECK_CODE(ct_access_issue(k1, CT_PROFILE_COMPACT, NULL, &c, (uint8_t *)tok, sizeof tok, &w),
+                   CT_INVALID_KEY);
+        CHECK_CODE(ct_access_issue(k1, CT_PROFILE_JWT, NULL, &c, (uint8_t *)tok, sizeof tok, &w),
+                   CT_OK);
+        /* a verify-only key cannot sign */
         CHECK_CODE(ct_access_issue(k2, CT_PROFILE_JWT, NULL, &c, (uint8_t *)tok, sizeof tok, &w),
                    CT_ERR_KEY_CANNOT_SIGN);
         ct_key_free(k1);
