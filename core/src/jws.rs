@@ -171,14 +171,16 @@ pub(crate) fn check_compact_header(
     header
 }
 
-/// Checks the header and signature of `token` against the pinned `key`, then hands the
-/// header's `typ` and the payload segment to `check_typ` (called before the signature is
-/// checked, so a wrong kind or profile is named as such). Returns the payload segment.
+/// Checks the header and signature of `token` against the pinned `key`, with the profile's
+/// [`HeaderRule`]: its check of the header's `typ` and the payload segment runs before the
+/// signature is checked, so a wrong kind or profile is named as such. Returns the payload
+/// segment.
 ///
-/// The header is parsed into the front of `scratch` when it fits (its values are not needed
-/// once checked, and `scratch` is the caller's to overwrite next), so no kilobyte of header
-/// buffer sits on the stack under the signature check; otherwise on the stack. The header
-/// is checked in a frame of its own, gone before the signature is checked (for the stack).
+/// A JSON header is parsed into the front of `scratch` when it fits (its values are not
+/// needed once checked, and `scratch` is the caller's to overwrite next), so no kilobyte of
+/// header buffer sits on the stack under the signature check; otherwise on the stack. A
+/// `compact` header is compared in a 90-byte buffer. Either way the header is checked in a
+/// frame of its own, gone before the signature is checked (for the stack).
 #[inline]
 pub(crate) fn verify_parts<'t, K: VerifyingKey + ?Sized>(
     token: &'t str,
