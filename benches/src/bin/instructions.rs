@@ -12,9 +12,8 @@ use compact_token_benches::peers::{Case, Peer};
 use compact_token_benches::sample::{ED25519_PUBLIC, ED25519_SEED, HMAC_KEY, NOW};
 use compact_token_benches::{algs, dpop};
 
-/// Our profiles, as the operation names spell them; `…extras`: the access token carries
-/// three typical custom claims and the policy requires two of them.
-const PROFILES: [&str; 5] = ["jwt", "compact", "registered", "jwtextras", "compactextras"];
+/// Our profiles, as the operation names spell them.
+const PROFILES: [&str; 5] = CompactToken::NAMES;
 /// Bare primitives, each over the signing input of a profile's token (`…-id`: of its ID
 /// token, the others of its access token).
 const BARE: [&str; 6] = [
@@ -29,14 +28,9 @@ const BARE: [&str; 6] = [
 /// custom claims of `…extras` are the access token's.
 const ID_PROFILES: [&str; 3] = ["jwt", "compact", "registered"];
 
+/// The profile `name` (one of [`PROFILES`], which every caller has checked).
 fn profile(name: &str) -> CompactToken {
-    match name {
-        "jwt" => CompactToken::jwt(),
-        "compact" => CompactToken::compact(),
-        "jwtextras" => CompactToken::jwt().with_extras(),
-        "compactextras" => CompactToken::compact().with_extras(),
-        _ => CompactToken::compact_registered(),
-    }
+    CompactToken::named(name).expect("one of PROFILES")
 }
 
 fn main() {

@@ -12,14 +12,10 @@ use compact_token_benches::sample::NOW;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let profile = match args.first().map(String::as_str) {
-        Some("jwt") => CompactToken::jwt(),
-        Some("compact") => CompactToken::compact(),
-        Some("registered") => CompactToken::compact_registered(),
-        Some("jwtextras") => CompactToken::jwt().with_extras(),
-        Some("compactextras") => CompactToken::compact().with_extras(),
-        _ => usage(),
-    };
+    let profile = args
+        .first()
+        .and_then(|name| CompactToken::named(name))
+        .unwrap_or_else(|| usage());
     let case = match args.get(1).map(String::as_str) {
         Some("eddsa") => Case::ACCESS_EDDSA,
         Some("hs256") => Case::ACCESS_HS256,

@@ -160,6 +160,24 @@ impl CompactToken {
         Self::new(Profile::CompactRegistered)
     }
 
+    /// The names the command-line tools (`instructions`, `stack_probe`) give our profiles;
+    /// `…extras`: the access token carries three typical custom claims and the policy
+    /// requires two of them.
+    pub const NAMES: [&'static str; 5] =
+        ["jwt", "compact", "registered", "jwtextras", "compactextras"];
+
+    /// The profile one of [`CompactToken::NAMES`] names; `None` for any other name.
+    pub fn named(name: &str) -> Option<Self> {
+        Some(match name {
+            "jwt" => Self::jwt(),
+            "compact" => Self::compact(),
+            "registered" => Self::compact_registered(),
+            "jwtextras" => Self::jwt().with_extras(),
+            "compactextras" => Self::compact().with_extras(),
+            _ => return None,
+        })
+    }
+
     /// Which profile this is.
     pub fn profile(&self) -> Profile {
         self.profile
